@@ -1,0 +1,300 @@
+"""The headless command line: `inspect` and `train` over the same engine as the GUI.
+
+Contract: bad input or usage -> exit 2 and one line on stderr naming what is wrong;
+an unexpected error -> exit 1, with the traceback in a log file whose path is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import io
+import signal
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from core import __version__
+from core.errors import ForecasterError
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+PROG = "lstm-forecaster"
+
+
+class UsageError(ForecasterError):
+    """A command-line usage problem (argparse's errors, re-raised as one line)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line instead of usage + message
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Time-series forecasting with LSTM/GRU/RNN networks.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add_reading_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("csv", metavar="CSV", help="the CSV file (never written to)")
+        p.add_argument("--encoding", help="override the detected encoding, e.g. gb18030, cp1252")
+        p.add_argument("--delimiter", help="override the detected delimiter: , ; tab |")
+        p.add_argument("--decimal", choices=[".", ","], help="override the detected decimal mark")
+        p.add_argument("--date-column", help="the date/time column ('none' for none); detected by default")
+
+    inspect = commands.add_parser("inspect", help="show how a CSV is read")
+    add_reading_options(inspect)
+    inspect.add_argument("--json", action="store_true", help="print the import report as JSON")
+
+    train = commands.add_parser("train", help="train a model and evaluate it against baselines")
+    add_reading_options(train)
+    train.add_argument("--target", required=True, help="the column to forecast")
+    train.add_argument("--features", default="", help="extra input columns, comma-separated")
+    train.add_argument("--window", type=_int, help="rows of history per window (default: from the season)")
+    train.add_argument("--horizon", type=_int, default=1, help="steps to forecast (default 1)")
+    train.add_argument("--cell", choices=["lstm", "gru", "rnn"], default="lstm")
+    train.add_argument("--hidden", type=_int, default=32, help="hidden size (default 32)")
+    train.add_argument("--layers", type=_int, default=1, help="stacked recurrent layers (default 1)")
+    train.add_argument("--dropout", type=_float, default=0.0, help="dropout between layers (default 0)")
+    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--head-width", type=_int, default=0,
+                       help="width of the dense head's hidden layer (0 = one Linear layer)")
+    train.add_argument("--epochs", type=_int, default=200)
+    train.add_argument("--batch-size", type=_int, default=32, help="0 = full batch")
+    train.add_argument("--lr", type=_float, default=0.005, help="learning rate (default 0.005)")
+    train.add_argument("--optimizer", choices=["adam", "adamw"], default="adam")
+    train.add_argument("--loss", choices=["mse", "mae", "huber"], default="mse")
+    train.add_argument("--patience", type=_int, default=25,
+                       help="epochs without validation improvement before stopping (0 = never)")
+    train.add_argument("--val-fraction", type=_float, default=0.15)
+    test = train.add_mutually_exclusive_group()
+    test.add_argument("--test-fraction", type=_float, default=0.15)
+    test.add_argument("--test-size", type=_int, help="test split as a number of last rows")
+    train.add_argument("--scaler", choices=["standard", "minmax"], default="standard")
+    train.add_argument("--target-mode", choices=["delta", "level"], default="delta",
+                       help="predict the change from the last value (delta, default) or the level")
+    train.add_argument("--season", type=_int, help="seasonal period in rows (default: detected)")
+    train.add_argument("--seed", type=_int, default=0)
+    train.add_argument("--threads", type=_int, help="torch threads (default: cores, at most 4)")
+    train.add_argument("--out", required=True, help="output folder (created if missing)")
+    return parser
+
+
+def _read(args: argparse.Namespace):
+    from core.csv_reader import AUTO, read_csv
+
+    date_column: str | None = AUTO
+    if args.date_column is not None:
+        date_column = None if args.date_column.lower() == "none" else args.date_column
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter, args.delimiter) if args.delimiter else None
+    return read_csv(args.csv, encoding=args.encoding, delimiter=delimiter, decimal=args.decimal,
+                    date_column=date_column)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def command_inspect(args: argparse.Namespace) -> int:
+    from core.jsonio import dumps
+
+    loaded = _read(args)
+    report = loaded.report.to_dict()
+    if args.json:
+        print(dumps(report))
+        return EXIT_OK
+    delimiter = {"\t": "tab"}.get(report["delimiter"], report["delimiter"])
+    print(f"{args.csv}: {report['rows']} rows, encoding {report['encoding']}, delimiter {delimiter!r}, "
+          f"decimal {report['decimal']!r}, date column {report['date_column'] or 'none'}")
+    width = max(len(str(c["name"])) for c in report["columns"]) if report["columns"] else 4
+    print(f"  {'column':<{width}}  {'kind':<8} {'missing':>7} {'min':>10} {'max':>10} {'mean':>10}")
+    for c in report["columns"]:
+        print(f"  {c['name']:<{width}}  {c['kind']:<8} {c['missing']:>7} {_fmt(c['min']):>10} "
+              f"{_fmt(c['max']):>10} {_fmt(c['mean']):>10}"
+              + (f"  ({c['reason']})" if c.get("reason") else ""))
+    for note in report["notes"]:
+        print(f"  - {note}")
+    return EXIT_OK
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, stream=sys.stderr) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, p) -> None:
+        if not self.enabled:
+            return
+        done = p.epoch / p.epochs
+        bar = "#" * int(24 * done) + "." * (24 - int(24 * done))
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / p.epoch * (p.epochs - p.epoch)
+        val = f" val {p.val_loss:.4g}" if p.val_loss is not None else ""
+        self.stream.write(f"\repoch {p.epoch}/{p.epochs} [{bar}] train {p.train_loss:.4g}{val} "
+                          f"best {p.best_epoch}  ETA <= {eta:.0f}s ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _config_from_args(args: argparse.Namespace, date_column: str | None):
+    from core.config import ForecastConfig
+
+    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    return ForecastConfig(
+        target=args.target, features=features, date_column=date_column, window=args.window,
+        horizon=args.horizon, val_fraction=args.val_fraction, test_fraction=args.test_fraction,
+        test_size=args.test_size, scaler=args.scaler, target_mode=args.target_mode,
+        season=args.season, cell=args.cell, hidden=args.hidden, layers=args.layers,
+        dropout=args.dropout, bidirectional=args.bidirectional, head_width=args.head_width,
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
+        loss=args.loss, patience=args.patience, seed=args.seed, threads=args.threads,
+    )
+
+
+def write_predictions_csv(predictions, path: Path) -> None:
+    from core.jsonio import atomic_write_bytes
+
+    buffer = io.StringIO()
+    predictions[["time", "step", "actual", "predicted", "split"]].to_csv(buffer, index=False)
+    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
+
+
+def command_train(args: argparse.Namespace) -> int:
+    from core.bundle import save_model_dir
+    from core.experiment import run_experiment
+    from core.jsonio import write_json
+    from core.plotting import save_report_png
+    from core.training import CANCELLED, DIVERGED
+
+    loaded = _read(args)
+    report = loaded.report
+    config = _config_from_args(args, report.date_column)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ForecasterError(f"Can't create the output folder {out}: {exc.strerror}.") from None
+    if not out.is_dir():
+        raise ForecasterError(f"The output path {out} exists and is not a folder.")
+
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum, frame):  # first Ctrl+C: stop after this batch, keep the best model
+        cancel.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    progress = TerminalProgress()
+    source_info = {"encoding": report.encoding, "delimiter": report.delimiter,
+                   "decimal": report.decimal, "date_column": report.date_column,
+                   "date_is_year": report.date_is_year, "source": str(Path(args.csv).resolve())}
+    try:
+        result = run_experiment(loaded.frame, config, progress, cancel, source_info)
+    finally:
+        progress.close()
+        signal.signal(signal.SIGINT, previous)
+
+    metrics = result.metrics_dict()
+    metrics["data"]["import_notes"] = report.notes
+    write_json(out / "metrics.json", metrics)
+    write_predictions_csv(result.predictions, out / "predictions.csv")
+    save_report_png(result, out / "plot.png")
+    save_model_dir(result, out / "model", data_sha256=_file_sha256(args.csv))
+
+    _print_summary(result, out)
+    if result.history.status == DIVERGED:
+        print(result.history.message, file=sys.stderr)
+        return EXIT_USAGE
+    if result.history.status == CANCELLED:
+        print("Training was cancelled; the best model so far was evaluated and saved.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _print_summary(result, out: Path) -> None:
+    c, h = result.config, result.history
+    print(f"{h.status}: {h.epochs_run} epochs, best epoch {h.best_epoch}; "
+          f"window {c.window}, horizon {c.horizon}, season {c.season or 'none'}")
+    print(f"{'test':<16}{'RMSE':>12}{'MAE':>12}{'MAPE %':>10}{'R2':>9}{'MASE':>8}")
+    for name, m in result.test_metrics.items():
+        print(f"{name:<16}{_fmt(m['rmse']):>12}{_fmt(m['mae']):>12}{_fmt(m['mape']):>10}"
+              f"{_fmt(m['r2']):>9}{_fmt(m['mase']):>8}")
+    if not result.beats_naive():
+        print("Warning: the model does not beat the naive forecast (last value) on the test split.")
+    print(f"Wrote {out}/metrics.json, predictions.csv, plot.png and model/")
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    from core.paths import log_dir
+
+    try:
+        path = log_dir() / "cli.log"
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().isoformat()} {PROG} {__version__} argv={sys.argv!r}\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_USAGE
+        handler = {"inspect": command_inspect, "train": command_train}[args.command]
+        return handler(args)
+    except ForecasterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: keep the traceback out of the user's face, but keep it
+        path = _log_unexpected(exc)
+        where = f"; details are in {path}" if path else ""
+        print(f"error: unexpected {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return EXIT_UNEXPECTED

@@ -1,0 +1,152 @@
+"""One frozen configuration for a forecasting run, with validation a user can read.
+
+`None` in `window`, `season` and `threads` means "choose from the data / machine";
+`resolve_config` (in `core.experiment`) fills them in and the effective values are
+what `metrics.json` and saved models record.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import ConfigError
+
+SCHEMA_VERSION = 1
+
+CELLS = ("lstm", "gru", "rnn")
+LOSSES = ("mse", "mae", "huber")
+OPTIMIZERS = ("adam", "adamw")
+SCALERS = ("standard", "minmax")
+# "delta": the network predicts the change from the last observed target value, so a
+# trend can continue past the training range; "level": it predicts the scaled value itself
+# (what the tutorials do).
+TARGET_MODES = ("delta", "level")
+
+
+@dataclass(frozen=True)
+class ForecastConfig:
+    # data
+    target: str
+    features: tuple[str, ...] = ()
+    date_column: str | None = None
+    # windows
+    window: int | None = None
+    horizon: int = 1
+    # split
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    test_size: int | None = None
+    # scaling and what is predicted
+    scaler: str = "standard"
+    target_mode: str = "delta"
+    season: int | None = None
+    # model
+    cell: str = "lstm"
+    hidden: int = 32
+    layers: int = 1
+    dropout: float = 0.0
+    bidirectional: bool = False
+    head_width: int = 0
+    # training
+    epochs: int = 200
+    batch_size: int = 32
+    lr: float = 0.005
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    loss: str = "mse"
+    patience: int = 25
+    grad_clip: float = 1.0
+    seed: int = 0
+    threads: int | None = None
+    ridge_alpha: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", tuple(self.features))
+        validate(self)
+
+    def replace(self, **changes: Any) -> ForecastConfig:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def input_columns(self) -> list[str]:
+        """The columns fed to the network: the target's own past first, then features."""
+        return [self.target] + [f for f in self.features if f != self.target]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("extra")
+        data["features"] = list(self.features)
+        data["schema_version"] = SCHEMA_VERSION
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ForecastConfig:
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise ConfigError(
+                f"These settings were written by a newer version (schema {version}); "
+                f"this version reads schema {SCHEMA_VERSION} or older. Please update the app."
+            )
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if "features" in kwargs:
+            kwargs["features"] = tuple(kwargs["features"])
+        if "target" not in kwargs:
+            raise ConfigError("The settings name no target column.")
+        return cls(**kwargs)
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+def validate(config: ForecastConfig) -> None:
+    """Checks each setting on its own; checks against the data live in `check_against_data`."""
+    c = config
+    _check(isinstance(c.target, str) and c.target != "", "Choose a target column.")
+    _check(c.window is None or (isinstance(c.window, int) and c.window >= 1),
+           f"Window must be a whole number of rows, at least 1 (got {c.window}).")
+    _check(isinstance(c.horizon, int) and c.horizon >= 1,
+           f"Horizon must be at least 1 step (got {c.horizon}).")
+    _check(0.0 <= c.val_fraction < 1.0,
+           f"Validation fraction must be between 0 and 1 (got {c.val_fraction}).")
+    _check(0.0 < c.test_fraction < 1.0 or c.test_size is not None,
+           f"Test fraction must be between 0 and 1 (got {c.test_fraction}).")
+    _check(c.test_size is None or (isinstance(c.test_size, int) and c.test_size >= 1),
+           f"Test size must be at least 1 row (got {c.test_size}).")
+    if c.test_size is None:
+        _check(c.val_fraction + c.test_fraction < 0.9,
+               "Validation and test fractions together must leave at least 10% of rows "
+               f"for training (got {c.val_fraction} + {c.test_fraction}).")
+    _check(c.scaler in SCALERS, f"Scaler must be one of {', '.join(SCALERS)} (got {c.scaler!r}).")
+    _check(c.target_mode in TARGET_MODES,
+           f"Target mode must be one of {', '.join(TARGET_MODES)} (got {c.target_mode!r}).")
+    _check(c.season is None or (isinstance(c.season, int) and c.season >= 1),
+           f"Season must be at least 1 row (got {c.season}).")
+    _check(c.cell in CELLS, f"Cell must be one of {', '.join(CELLS)} (got {c.cell!r}).")
+    _check(isinstance(c.hidden, int) and 1 <= c.hidden <= 4096,
+           f"Hidden size must be between 1 and 4096 (got {c.hidden}).")
+    _check(isinstance(c.layers, int) and 1 <= c.layers <= 16,
+           f"Layers must be between 1 and 16 (got {c.layers}).")
+    _check(0.0 <= c.dropout < 1.0, f"Dropout must be at least 0 and below 1 (got {c.dropout}).")
+    _check(isinstance(c.head_width, int) and c.head_width >= 0,
+           f"Head width must be 0 (one Linear layer) or more (got {c.head_width}).")
+    _check(isinstance(c.epochs, int) and c.epochs >= 1, f"Epochs must be at least 1 (got {c.epochs}).")
+    _check(isinstance(c.batch_size, int) and c.batch_size >= 0,
+           f"Batch size must be 0 (full batch) or more (got {c.batch_size}).")
+    _check(c.lr > 0 and c.lr < 10, f"Learning rate must be above 0 and below 10 (got {c.lr}).")
+    _check(c.optimizer in OPTIMIZERS,
+           f"Optimizer must be one of {', '.join(OPTIMIZERS)} (got {c.optimizer!r}).")
+    _check(c.weight_decay >= 0, f"Weight decay can't be negative (got {c.weight_decay}).")
+    _check(c.loss in LOSSES, f"Loss must be one of {', '.join(LOSSES)} (got {c.loss!r}).")
+    _check(isinstance(c.patience, int) and c.patience >= 0,
+           f"Patience must be 0 (no early stopping) or more (got {c.patience}).")
+    _check(c.grad_clip >= 0, f"Gradient clipping can't be negative (got {c.grad_clip}).")
+    _check(isinstance(c.seed, int) and c.seed >= 0, f"Seed must be a whole number >= 0 (got {c.seed}).")
+    _check(c.threads is None or (isinstance(c.threads, int) and c.threads >= 1),
+           f"Threads must be at least 1 (got {c.threads}).")
+    _check(c.ridge_alpha >= 0, f"Ridge alpha can't be negative (got {c.ridge_alpha}).")

@@ -1,0 +1,29 @@
+"""Where the app keeps its own files (logs), without Qt, following each platform's convention."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_DIR_NAME = "LSTM Forecaster"
+
+
+def user_data_dir() -> Path:
+    """LSTM_FORECASTER_DATA_DIR if set (tests use it), else the platform's per-user data folder."""
+    override = os.environ.get("LSTM_FORECASTER_DATA_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME
+
+
+def log_dir() -> Path:
+    path = user_data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,90 @@
+"""Charts drawn onto any matplotlib Axes: the CLI renders them with Agg, the GUI on its Qt canvas.
+
+Never pyplot: figures are plain `matplotlib.figure.Figure` objects, so nothing here picks a
+GUI backend or keeps global state.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from core.jsonio import atomic_write_bytes
+
+SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
+SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
+# Chinese column names render as boxes unless a CJK-capable font is in the fallback list
+CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJK JP",
+             "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei"]
+
+
+def configure_fonts() -> None:
+    """Put CJK fonts after the default so Latin text looks the same and Chinese still renders."""
+    current = list(matplotlib.rcParams["font.sans-serif"])
+    matplotlib.rcParams["font.sans-serif"] = current[:1] + [f for f in CJK_FONTS if f not in current] + current[1:]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def _x_values(predictions: pd.DataFrame) -> np.ndarray:
+    return predictions["time"].to_numpy()
+
+
+def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1) -> None:
+    """Real vs predicted (at one step of the horizon) with the split spans shaded."""
+    one = predictions[predictions["step"] == step].sort_values("target_row")
+    x = _x_values(one)
+    for split in ("train", "val", "test"):
+        part = x[one["split"].to_numpy() == split]
+        if len(part):
+            ax.axvspan(part[0], part[-1], color=SPLIT_COLORS[split], zorder=0,
+                       label=f"{SPLIT_NAMES[split]} ({len(part)})")
+    test = x[one["split"].to_numpy() == "test"]
+    if len(test):
+        ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
+    ax.plot(x, one["actual"].to_numpy(), color="#1f2937", linewidth=1.2, label="real")
+    ax.plot(x, one["predicted"].to_numpy(), color="#d9480f", linewidth=1.2,
+            label="predicted" if step == 1 else f"predicted ({step} steps ahead)")
+    ax.set_title(f"{target}: real vs predicted")
+    ax.set_ylabel(target)
+    ax.legend(loc="best", fontsize="small", ncol=2)
+    ax.grid(True, alpha=0.3)
+
+
+def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_epoch: int,
+                loss_name: str = "loss") -> None:
+    epochs = np.arange(1, len(train_loss) + 1)
+    ax.plot(epochs, train_loss, label="train", color="#1c7ed6")
+    if val_loss:
+        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label="validation", color="#e8590c")
+    if best_epoch:
+        ax.axvline(best_epoch, color="#555555", linestyle=":", linewidth=1,
+                   label=f"best epoch ({best_epoch})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{loss_name} (scaled)")
+    if len(train_loss) and min(train_loss) > 0:
+        ax.set_yscale("log")
+    ax.set_title("Loss curves")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(True, alpha=0.3)
+
+
+def save_report_png(result, path: str | Path) -> None:
+    """The CLI's plot.png: results on top, loss curves below."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    configure_fonts()
+    figure = Figure(figsize=(11, 7.5), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
+    draw_results(top, result.predictions, result.config.target)
+    h = result.history
+    draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    atomic_write_bytes(path, buffer.getvalue())

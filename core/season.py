@@ -1,0 +1,59 @@
+"""Detect a seasonal period from the training rows (and the calendar, when there is one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+# the period a calendar frequency usually repeats with
+_CALENDAR_PERIODS = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4, "min": 60}
+
+
+def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
+    """ACF for lags 0..max_lag of a linearly detrended series."""
+    x = np.asarray(values, dtype=np.float64)
+    t = np.arange(len(x))
+    x = x - np.polyval(np.polyfit(t, x, 1), t) if len(x) > 2 else x - x.mean()
+    denom = float(np.dot(x, x))
+    if denom == 0:
+        return np.zeros(max_lag + 1)
+    return np.array([1.0] + [float(np.dot(x[:-k], x[k:]) / denom) for k in range(1, max_lag + 1)])
+
+
+def calendar_period(dates: pd.Series | None) -> int | None:
+    """Season implied by a regular date column: quarterly -> 4, monthly -> 12, daily -> 7..."""
+    if dates is None or len(dates) < 3:
+        return None
+    step = pd.Series(dates).diff().dropna().median()
+    if pd.isna(step):
+        return None
+    days = step / pd.Timedelta(days=1)
+    for low, high, period in ((0.03, 0.05, 24), (0.9, 1.1, 7), (6.5, 7.5, 52), (27, 32, 12),
+                              (85, 95, 4)):
+        if low <= days <= high:
+            return period
+    return None
+
+
+def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -> int | None:
+    """The lag (>= 2) with the strongest significant autocorrelation peak, or None.
+
+    A calendar period (4 for quarterly data...) wins when its autocorrelation is significant,
+    because a peak at a multiple of it is usually the same season seen twice.
+    """
+    n = len(training_values)
+    max_lag = min(n // 3, 400)
+    if max_lag < 2:
+        return None
+    acf = autocorrelation(training_values, max_lag)
+    significant = 2.0 / np.sqrt(n)
+    hint = calendar_period(dates)
+    if hint is not None and hint <= max_lag and acf[hint] > max(significant, 0.2):
+        return hint
+    peaks = [
+        lag for lag in range(2, max_lag)
+        if acf[lag] > acf[lag - 1] and acf[lag] >= acf[lag + 1] and acf[lag] > max(significant, 0.2)
+    ]
+    if not peaks:
+        return None
+    return int(max(peaks, key=lambda lag: acf[lag]))

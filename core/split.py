@@ -1,0 +1,73 @@
+"""Chronological train / validation / test split of rows, and which windows fall in each.
+
+A window belongs to a split when every row it predicts lies in that split; windows whose
+targets straddle a boundary are left out of all three so no target row of one split is
+ever scored or trained on under another split's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.errors import ConfigError
+
+SPLITS = ("train", "val", "test")
+
+
+@dataclass(frozen=True)
+class SplitBounds:
+    rows: int
+    train_end: int  # rows [0, train_end) are training rows
+    val_end: int  # rows [train_end, val_end) validation, [val_end, rows) test
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {
+            "train": self.train_end,
+            "val": self.val_end - self.train_end,
+            "test": self.rows - self.val_end,
+        }
+
+    def row_range(self, split: str) -> tuple[int, int]:
+        return {
+            "train": (0, self.train_end),
+            "val": (self.train_end, self.val_end),
+            "test": (self.val_end, self.rows),
+        }[split]
+
+
+def chronological_split(
+    rows: int, val_fraction: float, test_fraction: float, test_size: int | None = None
+) -> SplitBounds:
+    """The last rows are the test split (a fraction, or `test_size` rows), the ones before validation."""
+    test_rows = test_size if test_size is not None else max(1, round(rows * test_fraction))
+    val_rows = round(rows * val_fraction)
+    if val_fraction > 0:
+        val_rows = max(1, val_rows)
+    train_rows = rows - test_rows - val_rows
+    if test_rows >= rows:
+        raise ConfigError(f"The test size ({test_rows} rows) must be smaller than the data ({rows} rows).")
+    if train_rows < 2:
+        raise ConfigError(
+            f"Only {max(train_rows, 0)} training rows are left after the validation "
+            f"({val_rows}) and test ({test_rows}) rows of {rows}; use smaller fractions."
+        )
+    return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows)
+
+
+def window_origins(bounds: SplitBounds, window: int, horizon: int) -> dict[str, np.ndarray]:
+    """Origins (index of the last observed row, t) of the windows in each split.
+
+    A window at origin t reads rows t-window+1..t and predicts rows t+1..t+horizon.
+    """
+    first = window - 1
+    out: dict[str, np.ndarray] = {}
+    for split in SPLITS:
+        start, end = bounds.row_range(split)
+        # all targets t+1..t+horizon inside [start, end), inputs need t >= window-1
+        lo = max(first, start - 1)
+        hi = end - horizon  # t + horizon <= end - 1
+        out[split] = np.arange(lo, hi, dtype=np.int64) if hi > lo else np.empty(0, dtype=np.int64)
+    return out

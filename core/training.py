@@ -1,0 +1,171 @@
+"""The training loop: mini- or full-batch, early stopping, cancel, divergence.
+
+Progress goes out through a plain callback once per epoch and cancel comes in through a
+`threading.Event` checked between batches, so any face (CLI, Qt worker) can drive it.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from core.config import ForecastConfig
+from core.windows import WindowedSeries
+
+COMPLETED = "completed"
+EARLY_STOPPED = "early_stopped"
+CANCELLED = "cancelled"
+DIVERGED = "diverged"
+
+_LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+_OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
+# validation and prediction batches: large enough to be fast, small enough to bound memory
+EVAL_BATCH = 4096
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    epoch: int  # 1-based
+    epochs: int
+    train_loss: float
+    val_loss: float | None
+    seconds: float
+    best_epoch: int
+
+
+@dataclass
+class TrainingHistory:
+    status: str = COMPLETED
+    epochs_run: int = 0
+    best_epoch: int = 0
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    epoch_seconds: list[float] = field(default_factory=list)
+    threads: int = 1
+    message: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "epochs_run": self.epochs_run,
+            "best_epoch": self.best_epoch,
+            "epoch_seconds": self.epoch_seconds,
+            "train_loss": self.train_loss,
+            "val_loss": self.val_loss,
+            "threads": self.threads,
+            "message": self.message,
+        }
+
+
+def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
+              loss_fn: nn.Module) -> float:
+    """Average loss over windows, in eval mode, batched so memory stays bounded."""
+    model.eval()
+    total = 0.0
+    with torch.no_grad():
+        for start in range(0, len(origins), EVAL_BATCH):
+            batch = origins[start:start + EVAL_BATCH]
+            total += loss_fn(model(series.x(batch)), series.y(batch)).item() * len(batch)
+    return total / max(len(origins), 1)
+
+
+def train(
+    model: nn.Module,
+    series: WindowedSeries,
+    train_origins: torch.Tensor,
+    val_origins: torch.Tensor,
+    config: ForecastConfig,
+    progress: Callable[[EpochProgress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> TrainingHistory:
+    """Trains `model` in place and leaves it holding the best weights seen.
+
+    "Best" is the lowest validation loss, or the lowest training loss when there is no
+    validation split. The seed fixes both the initial weights (set by the caller before
+    building the model) and the order of the batches.
+    """
+    threads = config.threads or 1
+    torch.set_num_threads(threads)
+    history = TrainingHistory(threads=threads)
+    loss_fn = _LOSSES[config.loss]()
+    optimizer = _OPTIMIZERS[config.optimizer](
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    shuffle = torch.Generator().manual_seed(config.seed)
+    n_train = len(train_origins)
+    batch_size = n_train if config.batch_size == 0 else min(config.batch_size, n_train)
+    best_loss = math.inf
+    best_state = copy.deepcopy(model.state_dict())
+    since_best = 0
+
+    for epoch in range(1, config.epochs + 1):
+        started = time.perf_counter()
+        model.train()
+        order = train_origins[torch.randperm(n_train, generator=shuffle)]
+        total, seen = 0.0, 0
+        for start in range(0, n_train, batch_size):
+            if cancel is not None and cancel.is_set():
+                history.status = CANCELLED
+                break
+            batch = order[start:start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(series.x(batch)), series.y(batch))
+            if not torch.isfinite(loss):
+                history.status = DIVERGED
+                break
+            loss.backward()
+            if config.grad_clip > 0:
+                nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            total += loss.item() * len(batch)
+            seen += len(batch)
+        if history.status == DIVERGED:
+            history.message = (
+                f"Training diverged at epoch {epoch}: the loss became NaN or infinite. "
+                f"Try a lower learning rate (e.g. {config.lr / 10:g}), gradient clipping "
+                "(e.g. 1.0), the standard scaler, or a smaller model. The best weights "
+                "before that point were kept."
+            )
+            break
+        if history.status == CANCELLED and seen == 0:
+            break  # nothing of this epoch ran: don't record it
+        train_loss = total / seen
+        val_loss = mean_loss(model, series, val_origins, loss_fn) if len(val_origins) else None
+        if val_loss is not None and not math.isfinite(val_loss):
+            history.status = DIVERGED
+            history.message = (
+                f"Training diverged at epoch {epoch}: the validation loss became NaN or "
+                f"infinite. Try a lower learning rate (e.g. {config.lr / 10:g}) or a smaller model."
+            )
+            break
+        monitored = val_loss if val_loss is not None else train_loss
+        history.epochs_run = epoch
+        history.train_loss.append(train_loss)
+        if val_loss is not None:
+            history.val_loss.append(val_loss)
+        history.epoch_seconds.append(time.perf_counter() - started)
+        if monitored < best_loss:
+            best_loss, since_best = monitored, 0
+            history.best_epoch = epoch
+            best_state = copy.deepcopy(model.state_dict())
+        else:
+            since_best += 1
+        if progress is not None:
+            progress(EpochProgress(epoch, config.epochs, train_loss, val_loss,
+                                   history.epoch_seconds[-1], history.best_epoch))
+        if history.status == CANCELLED:
+            break
+        if config.patience and since_best >= config.patience:
+            history.status = EARLY_STOPPED
+            break
+
+    model.load_state_dict(best_state)
+    model.eval()
+    return history

@@ -1,0 +1,59 @@
+"""Sliding windows over one tensor, gathered per batch: never an N x T x F copy.
+
+`inputs` holds every row once (rows, F). `unfold` gives a strided *view* of all windows;
+indexing that view with a batch of origins copies only that batch.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+class WindowedSeries:
+    def __init__(self, inputs: torch.Tensor, target: torch.Tensor, window: int, horizon: int,
+                 delta: bool) -> None:
+        """inputs: (rows, F) scaled inputs, target channel first; target: (rows,) scaled target.
+
+        With `delta`, y is the change from the last observed target value and the target
+        channel of x is relative to that value, so the network sees the same numbers
+        wherever the level of the series has drifted to.
+        """
+        if inputs.ndim != 2 or target.ndim != 1 or inputs.shape[0] != target.shape[0]:
+            raise ValueError("inputs must be (rows, F) and target (rows,)")
+        self.inputs = inputs
+        self.target = target
+        self.window = window
+        self.horizon = horizon
+        self.delta = delta
+        # (rows - window + 1, window, F) view: windows[i] covers rows i..i+window-1
+        self._input_view = inputs.unfold(0, window, 1).transpose(1, 2)
+        # (rows - horizon + 1, horizon) view: targets[i] covers rows i..i+horizon-1
+        self._target_view = target.unfold(0, horizon, 1)
+
+    @property
+    def n_features(self) -> int:
+        return self.inputs.shape[1]
+
+    def x(self, origins: torch.Tensor) -> torch.Tensor:
+        """(B, T, F) inputs for windows ending at `origins`."""
+        batch = self._input_view[origins - (self.window - 1)]
+        if self.delta:
+            # advanced indexing above already copied just this batch; edit it in place
+            batch[:, :, 0] -= self.target[origins].unsqueeze(1)
+        return batch
+
+    def y(self, origins: torch.Tensor) -> torch.Tensor:
+        """(B, H) what the network learns to output for windows ending at `origins`."""
+        future = self._target_view[origins + 1]
+        if self.delta:
+            future = future - self.target[origins].unsqueeze(1)
+        return future
+
+    def to_levels(self, origins: torch.Tensor, outputs: torch.Tensor) -> torch.Tensor:
+        """Network outputs -> scaled target levels (B, H)."""
+        if self.delta:
+            return outputs + self.target[origins].unsqueeze(1)
+        return outputs
+
+    def last_values(self, origins: torch.Tensor) -> torch.Tensor:
+        return self.target[origins]

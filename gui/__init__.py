@@ -1,0 +1,1 @@
+"""The Qt desktop front end (PySide6). Everything it computes comes from `core`."""

@@ -1,0 +1,21 @@
+import numpy as np
+import pandas as pd
+
+from core.season import calendar_period, detect_season
+
+
+def test_detects_a_synthetic_period():
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    values = 10 * np.sin(2 * np.pi * t / 7) + 0.05 * t + rng.normal(0, 1, 300)
+    assert detect_season(values) == 7
+
+
+def test_white_noise_has_no_season():
+    assert detect_season(np.random.default_rng(1).normal(size=400)) is None
+
+
+def test_quarterly_dates_imply_four():
+    dates = pd.Series(pd.date_range("2000-01-01", periods=40, freq="QS"))
+    assert calendar_period(dates) == 4
+    assert calendar_period(pd.Series(pd.date_range("2000-01-01", periods=40, freq="MS"))) == 12
