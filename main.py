@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import sys
 
-CLI_COMMANDS = {"inspect", "train", "predict", "forecast", "--version", "-h", "--help"}
+from pathlib import Path
+
+DATA_SUFFIXES = {".csv", ".tsv", ".txt"}
+
+
+def wants_gui(argv: list[str]) -> bool:
+    """No arguments, or a data file to open: the window. Anything else is for the CLI."""
+    if not argv:
+        return True
+    first = argv[0]
+    return not first.startswith("-") and (Path(first).suffix.lower() in DATA_SUFFIXES
+                                          or Path(first).is_file())
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in CLI_COMMANDS:
+    if not wants_gui(argv):
         from core.cli import main as cli_main
 
         return cli_main(argv)

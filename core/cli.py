@@ -254,7 +254,7 @@ def command_train(args: argparse.Namespace) -> int:
 
 def _print_summary(result, out: Path) -> None:
     c, h = result.config, result.history
-    print(f"{h.status}: {h.epochs_run} epochs, best epoch {h.best_epoch}; "
+    print(f"{c.target}: {h.status.replace('_', ' ')} after {h.epochs_run} epochs, best epoch {h.best_epoch}; "
           f"window {c.window}, horizon {c.horizon}, season {c.season or 'none'}")
     print(f"{'test':<16}{'RMSE':>12}{'MAE':>12}{'MAPE %':>10}{'R2':>9}{'MASE':>8}")
     for name, m in result.test_metrics.items():

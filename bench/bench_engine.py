@@ -1,0 +1,101 @@
+"""Engine overhead: seconds per training epoch of `core.training.train` next to a minimal
+hand-written PyTorch loop on the same windows, model and batch size, interleaved in one run.
+
+    python bench/bench_engine.py [--rows 20000] [--window 32] [--repeats 5] [--threads 1]
+
+Prints a table; nothing is asserted. The hand-written loop is what the tutorials do:
+materialize X (N, T, F) once, shuffle, slice batches, step Adam.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from core.config import ForecastConfig  # noqa: E402
+from core.model import build_model  # noqa: E402
+from core.training import train  # noqa: E402
+from core.windows import WindowedSeries  # noqa: E402
+
+
+def make_series(rows: int, features: int, window: int, seed: int = 0) -> WindowedSeries:
+    rng = np.random.default_rng(seed)
+    t = np.arange(rows)
+    data = np.column_stack([np.sin(t / 10) + rng.normal(0, 0.1, rows)]
+                           + [rng.normal(size=rows) for _ in range(features - 1)]).astype(np.float32)
+    tensor = torch.from_numpy(data)
+    return WindowedSeries(tensor, tensor[:, 0].clone(), window, 1, delta=True)
+
+
+def hand_written_epochs(model, x, y, batch_size, lr, epochs, seed) -> list[float]:
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.MSELoss()
+    generator = torch.Generator().manual_seed(seed)
+    times = []
+    for _ in range(epochs):
+        started = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(x), generator=generator)
+        for start in range(0, len(x), batch_size):
+            idx = order[start:start + batch_size]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--features", type=int, default=3)
+    parser.add_argument("--window", type=int, default=32)
+    parser.add_argument("--hidden", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per block")
+    parser.add_argument("--repeats", type=int, default=4, help="interleaved blocks of each")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+
+    series = make_series(args.rows, args.features, args.window)
+    origins = torch.arange(args.window - 1, args.rows - 1)
+    x = series.x(origins)  # materialized once, as a hand-written script would
+    y = series.y(origins)
+    config = ForecastConfig(target="y", window=args.window, hidden=args.hidden,
+                            batch_size=args.batch_size, epochs=args.epochs, patience=0, lr=0.001)
+    print(f"# engine vs hand-written loop: {len(origins):,} windows of {args.window} x {args.features}, "
+          f"LSTM hidden {args.hidden}, batch {args.batch_size}")
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}")
+    print(f"| threads | engine s/epoch | hand-written s/epoch | engine µs/window | ratio |")
+    print(f"|---|---|---|---|---|")
+    for threads in args.threads:
+        engine, hand = [], []
+        for repeat in range(args.repeats):
+            torch.manual_seed(repeat)
+            model = build_model(config.replace(threads=threads, seed=repeat), args.features)
+            history = train(model, series, origins, torch.empty(0, dtype=torch.long),
+                            config.replace(threads=threads, seed=repeat))
+            engine += history.epoch_seconds
+            torch.manual_seed(repeat)
+            torch.set_num_threads(threads)
+            model = build_model(config, args.features)
+            hand += hand_written_epochs(model, x, y, args.batch_size, 0.001, args.epochs, repeat)
+        e, h = statistics.median(engine), statistics.median(hand)
+        print(f"| {threads} | {e:.3f} | {h:.3f} | {1e6 * e / len(origins):.1f} | {e / h:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
