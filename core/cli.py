@@ -10,11 +10,13 @@ import argparse
 import datetime as dt
 import hashlib
 import io
+import os
 import signal
 import sys
 import threading
 import time
 import traceback
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,15 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _display_width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _display_width(text))
+
+
 def command_inspect(args: argparse.Namespace) -> int:
     from core.jsonio import dumps
 
@@ -131,10 +142,10 @@ def command_inspect(args: argparse.Namespace) -> int:
     delimiter = {"\t": "tab"}.get(report["delimiter"], report["delimiter"])
     print(f"{args.csv}: {report['rows']} rows, encoding {report['encoding']}, delimiter {delimiter!r}, "
           f"decimal {report['decimal']!r}, date column {report['date_column'] or 'none'}")
-    width = max(len(str(c["name"])) for c in report["columns"]) if report["columns"] else 4
-    print(f"  {'column':<{width}}  {'kind':<8} {'missing':>7} {'min':>10} {'max':>10} {'mean':>10}")
+    width = max([_display_width(str(c["name"])) for c in report["columns"]] + [6])
+    print(f"  {_pad('column', width)}  {'kind':<8} {'missing':>7} {'min':>10} {'max':>10} {'mean':>10}")
     for c in report["columns"]:
-        print(f"  {c['name']:<{width}}  {c['kind']:<8} {c['missing']:>7} {_fmt(c['min']):>10} "
+        print(f"  {_pad(str(c['name']), width)}  {c['kind']:<8} {c['missing']:>7} {_fmt(c['min']):>10} "
               f"{_fmt(c['max']):>10} {_fmt(c['mean']):>10}"
               + (f"  ({c['reason']})" if c.get("reason") else ""))
     for note in report["notes"]:
@@ -290,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     except ForecasterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -67,8 +67,9 @@ def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_e
                    label=f"best epoch ({best_epoch})")
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{loss_name} (scaled)")
-    if len(train_loss) and min(train_loss) > 0:
-        ax.set_yscale("log")
+    values = [v for v in list(train_loss) + list(val_loss) if v is not None and np.isfinite(v)]
+    if values and min(values) > 0 and max(values) / min(values) > 30:
+        ax.set_yscale("log")  # only when the losses span decades; plain numbers read easier
     ax.set_title("Loss curves")
     ax.legend(loc="best", fontsize="small")
     ax.grid(True, alpha=0.3)

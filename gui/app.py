@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
+from core import __version__
+
 
 def run(argv: list[str]) -> int:
-    print("LSTM Forecaster: the desktop window is coming in the next release.\n"
-          "Meanwhile the command line works:\n"
-          "  python main.py inspect data.csv\n"
-          "  python main.py train data.csv --target COLUMN --out results/\n"
-          "  python main.py --help")
-    return 0
+    from PySide6.QtWidgets import QApplication
+
+    from gui.errors import install_excepthook, setup_logging
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("LSTM Forecaster")
+    app.setOrganizationName("LSTM Forecaster")
+    app.setApplicationVersion(__version__)
+    setup_logging()
+    install_excepthook()
+    window = MainWindow()
+    window.show()
+    if argv:
+        window.open_csv(argv[0])
+    return app.exec()

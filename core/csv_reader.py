@@ -1,0 +1,869 @@
+"""Read a CSV as it comes from Excel and other tools into a clean, chronological table.
+
+Everything is decided on a sample (the first 64 KB): encoding, delimiter, decimal and
+thousands separators, column kinds and the date column. The whole file is then read in
+ONE ``pandas.read_csv`` call with the C engine, and cleaned with vectorised steps: date
+parsing, sorting, duplicate timestamps, stray tokens in numeric columns, and filling of
+missing values. Every decision goes into ``ImportReport.notes`` as a plain sentence.
+
+The user's file is only ever opened for reading. Every problem with the file surfaces as
+``core.errors.DataError`` with a one-line message naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import warnings
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core import dates, encoding as enc
+from core.errors import DataError
+
+AUTO = "auto"   # sentinel for "detect"
+
+SAMPLE_BYTES = 64 * 1024
+SAMPLE_ROWS = 5000
+DELIMITER_ROWS = 200
+MIN_ROWS = 3
+NA_TOKENS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "--", "null", "NULL", "Null",
+             "None", "none", "#N/A", "#NA"]
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar",
+                    " ": "space"}
+_DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|",
+                      "space": " "}
+_NA_SET = frozenset(NA_TOKENS)
+_SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+_FIELDS_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_EOF_ERROR = re.compile(r"EOF inside string starting at row (\d+)")
+
+# Share of a column's values that must be numbers for it to count as numeric.
+NUMERIC_SHARE = 0.75
+# ... or this share, if the non-numbers are a few repeated placeholders ("n.a.", "?").
+NUMERIC_SHARE_FEW_TOKENS = 0.5
+
+
+@dataclass
+class ColumnInfo:
+    """One column of the imported table.
+
+    ``missing`` counts values missing after cleaning (stray non-numeric tokens count as
+    missing; dropped duplicate rows don't) and BEFORE filling. ``min``, ``max`` and
+    ``mean`` are computed at the same point: after cleaning, before filling.
+    """
+
+    name: str
+    kind: str            # "numeric" | "datetime" | "text"
+    missing: int
+    min: float | None
+    max: float | None
+    mean: float | None
+    usable: bool         # can be a target/feature (numeric, not all-missing)
+    reason: str | None   # why not usable, in plain words
+
+
+@dataclass
+class ImportReport:
+    """Every decision the reader made, for the user and for saved runs."""
+
+    path: str
+    encoding: str
+    delimiter: str
+    decimal: str
+    thousands: str | None
+    date_column: str | None
+    date_is_year: bool
+    rows: int
+    rows_read: int
+    columns: list[ColumnInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    duplicates_dropped: int = 0
+    sorted_by_date: bool = False
+    filled: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """A JSON-able dict (NaN and infinities become None)."""
+        return _jsonable(asdict(self))
+
+    def numeric_columns(self) -> list[str]:
+        """Usable numeric columns, in file order."""
+        return [c.name for c in self.columns if c.kind == "numeric" and c.usable]
+
+    def column(self, name: str) -> ColumnInfo:
+        for info in self.columns:
+            if info.name == name:
+                return info
+        raise KeyError(name)
+
+
+@dataclass
+class LoadedTable:
+    """The cleaned table and the report of how it was read.
+
+    ``frame`` is chronological with a RangeIndex; the date column (if any) is
+    datetime64[us], tz-naive; numeric columns are float64 with missing values filled
+    (a column with no values at all stays NaN); text columns hold strings.
+    """
+
+    frame: pd.DataFrame
+    report: ImportReport
+
+
+def read_csv(path, *, encoding: str | None = None, delimiter: str | None = None,
+             decimal: str | None = None, date_column: str | None = AUTO) -> LoadedTable:
+    """Read a CSV file; see the module docstring. Raises DataError for any bad file.
+
+    ``encoding``/``delimiter``/``decimal``: None detects, a value overrides.
+    ``date_column``: AUTO detects, None means no date column, a name uses that column.
+    """
+    p = Path(path)
+    try:
+        return _Reader(p, encoding, delimiter, decimal, date_column).run()
+    except DataError:
+        raise
+    except MemoryError as exc:
+        raise DataError(f"'{p.name}' is too large to read into memory.") from exc
+    except UnicodeError as exc:
+        raise DataError(f"Can't decode '{p.name}': {_one_line(exc)}; try choosing the "
+                        f"encoding.") from exc
+    except (OSError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError,
+            ValueError, OverflowError) as exc:
+        raise DataError(f"Can't read '{p.name}': {_one_line(exc)}") from exc
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _short(value, limit: int = 30) -> str:
+    """A value for a one-line message: whitespace collapsed, long text cut."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _finite(x) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _quote_list(names, limit: int = 8) -> str:
+    names = list(names)
+    shown = ", ".join(f"'{n}'" for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def detect_delimiter(text: str) -> str | None:
+    """The candidate giving the most consistent field count > 1 over the sample's rows.
+
+    None when no candidate splits the rows (a one-column file).
+    """
+    best, best_key = None, None
+    for order, delim in enumerate(DELIMITERS):
+        counts = []
+        try:
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+                if row:
+                    counts.append(len(row))
+                    if len(counts) >= DELIMITER_ROWS:
+                        break
+        except csv.Error:
+            pass
+        if not counts:
+            continue
+        mode, hits = Counter(counts).most_common(1)[0]
+        if mode <= 1:
+            continue
+        key = (round(hits / len(counts), 3), -order)
+        if best_key is None or key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+_P = {name: re.compile(rx) for name, rx in {
+    "comma_dec": r"^[-+]?\d+,(?:\d{1,2}|\d{4,})$",
+    "comma_dec_grouped": r"^[-+]?\d{1,3}(?:\.\d{3})+,\d+$",
+    "dot_groups_multi": r"^[-+]?\d{1,3}(?:\.\d{3}){2,}$",
+    "zero_comma": r"^[-+]?0?,\d+$",
+    "dot_dec": r"^[-+]?\d+\.(?:\d{1,2}|\d{4,})(?:[eE][-+]?\d+)?$",
+    "dot_dec_grouped": r"^[-+]?\d{1,3}(?:,\d{3})+\.\d+$",
+    "comma_groups_multi": r"^[-+]?\d{1,3}(?:,\d{3}){2,}$",
+    "zero_dot": r"^[-+]?0?\.\d+(?:[eE][-+]?\d+)?$",
+    "comma_amb": r"^[-+]?[1-9]\d{0,2},\d{3}$",
+    "dot_amb": r"^[-+]?[1-9]\d{0,2}\.\d{3}$",
+}.items()}
+
+
+def detect_decimal(values: list[str], delimiter: str,
+                   decimal: str | None = None) -> tuple[str, str | None, str, str]:
+    """(decimal, thousands, example number, example with thousands) from sample values.
+
+    Unambiguous shapes vote: '1234,5' or '1.234,5' for a decimal comma, '1234.5' or
+    '1,234.5' for a decimal point. '1,500' alone is ambiguous: read as 1.5 in a
+    semicolon-separated file (the European Excel convention), else as 1500.
+    """
+    counts = Counter()
+    examples: dict[str, str] = {}
+    for v in values:
+        v = v.strip()
+        if not v or len(v) > 40 or not v[-1].isdigit():
+            continue
+        for name, rx in _P.items():
+            if rx.match(v):
+                counts[name] += 1
+                examples.setdefault(name, v)
+    comma = (counts["comma_dec"] + counts["comma_dec_grouped"] + counts["dot_groups_multi"]
+             + counts["zero_comma"])
+    dot = (counts["dot_dec"] + counts["dot_dec_grouped"] + counts["comma_groups_multi"]
+           + counts["zero_dot"])
+    if decimal is None:
+        if comma > dot:
+            decimal = ","
+        elif dot > comma:
+            decimal = "."
+        else:
+            only_commas = counts["comma_amb"] and not counts["dot_amb"]
+            decimal = "," if (only_commas and delimiter == ";") else "."
+    if decimal == ",":
+        grouped = ("comma_dec_grouped", "dot_groups_multi", "dot_amb")
+        evidence = ("comma_dec", "zero_comma", "comma_dec_grouped", "comma_amb")
+    else:
+        grouped = ("dot_dec_grouped", "comma_groups_multi", "comma_amb")
+        evidence = ("dot_dec", "zero_dot", "dot_dec_grouped")
+    thousands = ("." if decimal == "," else ",") if any(counts[k] for k in grouped) else None
+    example = next((examples[k] for k in evidence + grouped if k in examples), "")
+    thousands_example = next((examples[k] for k in grouped if k in examples), "")
+    return decimal, thousands, example, thousands_example
+
+
+def _number_pattern(decimal: str, thousands: str | None) -> str:
+    """Regex for a plain number written with these separators ('1.234,5', '-3e4', ',5')."""
+    d = re.escape(decimal)
+    whole = (rf"(?:\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+)" if thousands
+             else r"\d+")
+    return rf"^[-+]?(?:{whole}(?:{d}\d*)?|{d}\d+)(?:[eE][-+]?\d+)?$"
+
+
+def _to_numbers(values: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Strings -> floats (NaN where not a number), honouring the separators.
+
+    Only well-formed, finite numbers count: with '.' as thousands separator the date
+    '01.02.2024' is not a number (pandas alone would make it 1022024), nor is 'inf'.
+    """
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in (
+            "string", "empty"):
+        # pandas infers types per chunk: a column can mix parsed floats with strings.
+        is_str = np.fromiter((isinstance(v, str) for v in values), dtype=bool,
+                             count=len(values))
+        out = pd.Series(np.nan, index=values.index, dtype="float64")
+        out[~is_str] = pd.to_numeric(values[~is_str], errors="coerce")
+        if is_str.any():
+            out[is_str] = _to_numbers(values[is_str].astype(str), decimal, thousands)
+        return out.where(np.isfinite(out))
+    if thousands is None:
+        # Fast path (C speed): only the values pandas can't read get the strict check.
+        text = values if decimal == "." else values.str.replace(decimal, ".", regex=False)
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        out = out.where(np.isfinite(out))
+        retry = out.isna() & values.notna()
+        if retry.any():
+            out[retry] = _to_numbers_strict(values[retry], decimal, thousands)
+        return out
+    return _to_numbers_strict(values, decimal, thousands)
+
+
+def _to_numbers_strict(values: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    s = values.astype(str).str.strip()
+    ok = s.str.match(_number_pattern(decimal, thousands)).fillna(False).astype(bool)
+    ok &= values.notna()
+    if thousands:
+        s = s.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        s = s.str.replace(decimal, ".", regex=False)
+    out = pd.to_numeric(s.where(ok), errors="coerce").astype("float64")
+    return out.where(np.isfinite(out))
+
+
+def _classify(values: pd.Series, decimal: str, thousands: str | None):
+    """('numeric' | 'text' | 'empty', numbers, bad-token mask) for a column of strings.
+
+    Blank values and NA tokens (also with spaces around them) are missing, not bad.
+    """
+    present = values.notna().to_numpy().copy()
+    if not present.any():
+        return "empty", None, None
+    nums = _to_numbers(values, decimal, thousands)
+    leftover = present & nums.isna().to_numpy()
+    if leftover.any():
+        rest = values[leftover].astype(str).str.strip()
+        blank = ((rest == "") | rest.isin(_NA_SET)).to_numpy()
+        present[np.flatnonzero(leftover)[blank]] = False
+        if not present.any():
+            return "empty", None, None
+    bad = pd.Series(present & nums.isna().to_numpy(), index=values.index)
+    share = 1.0 - bad.sum() / present.sum()
+    few_tokens = values[bad].astype(str).str.strip().nunique() <= 3
+    if share >= NUMERIC_SHARE or (share >= NUMERIC_SHARE_FEW_TOKENS and few_tokens):
+        return "numeric", nums, bad
+    return "text", None, None
+
+
+# --------------------------------------------------------------------------- reader
+
+
+class _Reader:
+    """One read of one file (kept as an object so a re-detect can simply start over)."""
+
+    def __init__(self, path: Path, encoding, delimiter, decimal, date_column):
+        self.path = path
+        self.name = path.name
+        self.user_encoding = encoding
+        self.user_delimiter = delimiter
+        self.user_decimal = decimal
+        self.user_date = date_column
+        self.notes: list[str] = []
+
+    # -- errors -------------------------------------------------------------------------
+    def fail(self, message: str) -> DataError:
+        return DataError(" ".join(message.split()))
+
+    # -- steps --------------------------------------------------------------------------
+    def run(self, forced_codec: str | None = None, retry_note: str | None = None) -> LoadedTable:
+        self.notes = []
+        head, complete = self._read_head()
+        codec = self._choose_encoding(head, complete, forced_codec, retry_note)
+        text = self._decode_sample(head, codec, complete)
+        text, skip_first, delimiter = self._delimiter(text)
+        self.skip_first = skip_first
+        rows = self._sample_rows(text, delimiter, complete)
+        decimal, thousands = self._separators(rows, delimiter)
+        has_header = self._has_header(rows, decimal, thousands)
+        header = rows[0] if has_header else [""] * len(rows[0])
+        data_rows = rows[1:] if has_header else rows
+        if not data_rows and complete:
+            raise self.fail(f"'{self.name}' has column names but no data rows.")
+        names, raw_unnamed = self._column_names(header, data_rows, has_header)
+        sample = self._sample_frame(names, data_rows)
+        kinds = {c: _classify(sample[c], decimal, thousands)[0] for c in names}
+        plan = self._date_plan(sample, names, kinds, decimal)
+
+        date_format = dates.in_read_csv(plan) if plan is not None else None
+        date_col = plan.column if plan is not None else None
+        str_cols = [c for c in names
+                    if (c == date_col and date_format is None)
+                    or (c != date_col and kinds[c] == "text")]
+        try:
+            frame = self._read_all(codec, delimiter, decimal, thousands, names,
+                                   has_header, skip_first, str_cols,
+                                   {plan.column: date_format} if date_format else None)
+        except UnicodeDecodeError as exc:
+            if self.user_encoding is not None or forced_codec is not None:
+                raise self.fail(
+                    f"Can't decode '{self.name}' as {enc.describe(codec)}: "
+                    f"{_one_line(exc)}; choose another encoding.") from exc
+            data = self.path.read_bytes()
+            new_codec, note = enc.detect(data, complete=True)
+            if new_codec == codec:
+                raise self.fail(f"Can't decode '{self.name}' as {enc.describe(codec)}: "
+                                f"{_one_line(exc)}") from exc
+            note = note[:-1] + (f" (the start of the file looked like {enc.describe(codec)}, "
+                                f"but later bytes don't fit it).")
+            return self.run(forced_codec=new_codec, retry_note=note)
+
+        return self._clean(frame, codec, delimiter, decimal, thousands, names, raw_unnamed,
+                           kinds, plan)
+
+    def _read_head(self) -> tuple[bytes, bool]:
+        p = self.path
+        if not p.exists():
+            raise self.fail(f"File '{self.name}' was not found ({p}).")
+        if p.is_dir():
+            raise self.fail(f"'{self.name}' is a folder, not a CSV file.")
+        with open(p, "rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+            complete = fh.read(1) == b""
+        if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+            raise self.fail(f"'{self.name}' is empty.")
+        reason = enc.binary_reason(head)
+        if reason:
+            raise self.fail(f"Can't read '{self.name}': {reason}.")
+        return head, complete
+
+    def _choose_encoding(self, head, complete, forced, retry_note) -> str:
+        if forced is not None:
+            self.notes.append(retry_note or f"Encoding: {enc.describe(forced)}.")
+            return forced
+        if self.user_encoding is not None:
+            try:
+                codec = enc.canonical(self.user_encoding)
+            except LookupError:
+                raise self.fail(f"Unknown encoding '{self.user_encoding}' for "
+                                f"'{self.name}'.") from None
+            if codec == "utf-8" and head.startswith(b"\xef\xbb\xbf"):
+                codec = "utf-8-sig"
+            self.notes.append(f"Encoding set to {enc.describe(codec)} (your choice).")
+            return codec
+        codec, note = enc.detect(head, complete)
+        self.notes.append(note)
+        return codec
+
+    def _decode_sample(self, head, codec, complete) -> str:
+        try:
+            text = enc.decode_sample(head, codec, complete)
+        except UnicodeDecodeError as exc:
+            raise self.fail(f"Can't decode '{self.name}' as {enc.describe(codec)}: byte "
+                            f"{_bad_byte(exc)} can't be read; choose another "
+                            f"encoding.") from exc
+        text = text.lstrip("\ufeff")
+        if not complete:
+            cut = text.rfind("\n")
+            if cut > 0:
+                text = text[:cut + 1]
+        if not text.strip():
+            raise self.fail(f"'{self.name}' is empty.")
+        if len(_CONTROL_TEXT.findall(text)) > max(2, len(text) // 200):
+            raise self.fail(f"Can't read '{self.name}': it contains binary data, not text.")
+        return text
+
+    def _delimiter(self, text: str) -> tuple[str, int, str]:
+        skip_first = 0
+        first_line, _, rest = text.partition("\n")
+        sep_line = _SEP_LINE.match(first_line.rstrip("\r"))
+        if sep_line:
+            text, skip_first = rest, 1
+        if self.user_delimiter is not None:
+            d = _DELIMITER_ALIASES.get(self.user_delimiter.lower(), self.user_delimiter)
+            if len(d) != 1 or d in "\r\n\"":
+                raise self.fail(f"Delimiter {self.user_delimiter!r} for '{self.name}' must be "
+                                f"a single character such as ',' or ';'.")
+            self.notes.append(f"Delimiter set to {_show_delim(d)} (your choice).")
+            return text, skip_first, d
+        if sep_line:
+            d = sep_line.group(1)
+            self.notes.append(f"Delimiter is {_show_delim(d)}, as the file's first line "
+                              f"'sep={d}' says.")
+            return text, skip_first, d
+        d = detect_delimiter(text)
+        if d is None:
+            self.notes.append("No delimiter found: the file has a single column.")
+            return text, skip_first, ","
+        self.notes.append(f"Delimiter detected as {_show_delim(d)}.")
+        return text, skip_first, d
+
+    def _sample_rows(self, text: str, delimiter: str, complete: bool) -> list[list[str]]:
+        rows: list[list[str]] = []
+        self.line_numbers: list[int] = []   # physical line (1-based) where each row ends
+        offset = 1 if self.skip_first else 0
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            for row in reader:
+                if row and (len(row) > 1 or row[0].strip()):
+                    rows.append(row)
+                    self.line_numbers.append(reader.line_num + offset)
+                if len(rows) > SAMPLE_ROWS:
+                    break
+        except csv.Error:
+            if not rows:
+                raise
+        if not rows:
+            raise self.fail(f"'{self.name}' is empty.")
+        return rows
+
+    def _separators(self, rows, delimiter) -> tuple[str, str | None]:
+        user = self.user_decimal
+        if user is not None and user not in (".", ","):
+            raise self.fail(f"Decimal separator {user!r} for '{self.name}' must be '.' or ','.")
+        values = [f for row in rows[1:] for f in row]
+        decimal, thousands, example, grouped = detect_decimal(values, delimiter, user)
+        if user is not None:
+            self.notes.append(f"Decimal separator set to '{decimal}' (your choice).")
+        elif decimal == ",":
+            ex = f" (e.g. '{example}')" if example else ""
+            self.notes.append(f"Decimal separator detected as ',' (comma){ex}.")
+        else:
+            self.notes.append("Decimal separator is '.' (point).")
+        if thousands:
+            ex = f" (e.g. '{grouped}')" if grouped else ""
+            self.notes.append(f"Numbers use '{thousands}' as a thousands separator{ex}.")
+        return decimal, thousands
+
+    def _has_header(self, rows, decimal, thousands) -> bool:
+        first = pd.Series(rows[0], dtype=object)
+        if len(rows) < 2 or (first.str.strip() == "").any():
+            return True
+        if _to_numbers(first, decimal, thousands).notna().all():
+            self.notes.append("The first row holds numbers, not column names; named the "
+                              "columns column_1, column_2, ...")
+            return False
+        return True
+
+    def _column_names(self, header, data_rows, has_header) -> tuple[list[str], set[str]]:
+        width = len(header)
+        if data_rows:
+            widths = Counter(len(r) for r in data_rows)
+            common = widths.most_common(1)[0][0]
+            if not has_header:
+                width = max(width, common)
+            elif common > width:
+                extra_filled = [i for i, r in enumerate(data_rows)
+                                if any(f.strip() for f in r[width:])]
+                if extra_filled:
+                    i = extra_filled[0]
+                    line = self.line_numbers[i + 1]
+                    raise self.fail(
+                        f"Can't read '{self.name}': line {line} has {len(data_rows[i])} "
+                        f"fields but the header has {width}; check the delimiter.")
+                self.notes.append("Ignored an extra delimiter at the end of the data rows.")
+        names: list[str] = []
+        unnamed: set[str] = set()
+        stripped = 0
+        for i in range(width):
+            raw = header[i] if i < len(header) else ""
+            nm = raw.strip().lstrip("\ufeff").strip()
+            if nm != raw:
+                stripped += 1
+            if not nm:
+                nm = f"column_{i + 1}" if not has_header else f"Unnamed: {i}"
+                unnamed.add(nm)
+            names.append(nm)
+        if stripped and has_header:
+            self.notes.append(f"Removed spaces around {_plural(stripped, 'column name')}.")
+        seen: set[str] = set()
+        renamed = []
+        for i, nm in enumerate(names):
+            if nm in seen:
+                k, new = 2, f"{nm}_2"
+                while new in seen or new in names:
+                    k += 1
+                    new = f"{nm}_{k}"
+                renamed.append(f"'{nm}' -> '{new}'")
+                if nm in unnamed:
+                    unnamed.add(new)
+                names[i] = nm = new
+            seen.add(nm)
+        if renamed:
+            self.notes.append(f"Renamed duplicate column names so each is unique: "
+                              f"{', '.join(renamed)}.")
+        return names, unnamed
+
+    def _sample_frame(self, names, data_rows) -> pd.DataFrame:
+        width = len(names)
+        fixed = [(r + [None] * width)[:width] for r in data_rows]
+        frame = pd.DataFrame(fixed, columns=names, dtype=object)
+        return frame.where(~frame.isin(_NA_SET), None)
+
+    def _date_plan(self, sample: pd.DataFrame, names, kinds, decimal):
+        want = self.user_date
+        if want is None:
+            self.notes.append("No date column used (as chosen); rows are kept in file order.")
+            return None
+        prefer_dayfirst = decimal == ","
+        if want != AUTO:
+            col = want if want in names else (want.strip() if want.strip() in names else None)
+            if col is None:
+                raise self.fail(f"'{self.name}' has no column named '{want}' (columns: "
+                                f"{_quote_list(names)}).")
+            values = sample[col].dropna()
+            if values.empty:
+                raise self.fail(f"Column '{col}' in '{self.name}' has no values, so it can't "
+                                f"be the date column.")
+            plan = None
+            if kinds[col] == "numeric":
+                plan = dates.plan_integer_column(col, values, first=True, user=True)
+            if plan is None:
+                plan = dates.plan_text_column(col, values, share=dates.USER_SHARE,
+                                              prefer_dayfirst=prefer_dayfirst)
+            if plan is None:
+                raise self.fail(f"Column '{col}' in '{self.name}' doesn't hold dates "
+                                f"(e.g. '{_short(values.iloc[0])}').")
+            return plan
+        hinted = [c for c in names if dates.name_hints_time(c)]
+        others = [c for c in names if c not in hinted]
+        candidates = (
+            [(c, "text") for c in hinted if kinds[c] == "text"]
+            + [(c, "int") for c in hinted if kinds[c] == "numeric"]
+            + [(c, "text") for c in others if kinds[c] == "text"]
+            + [(names[0], "int")] * (kinds[names[0]] == "numeric")
+        )
+        for col, how in candidates:
+            values = sample[col].dropna()
+            if how == "text":
+                plan = dates.plan_text_column(col, values, prefer_dayfirst=prefer_dayfirst,
+                                              strict=col not in hinted)
+            else:
+                plan = dates.plan_integer_column(col, values, first=(col == names[0]))
+            if plan is not None:
+                return plan
+        self.notes.append("No date column found; rows are kept in file order.")
+        return None
+
+    def _read_all(self, codec, delimiter, decimal, thousands, names, has_header,
+                  skip_first, str_cols, date_format) -> pd.DataFrame:
+        kwargs = dict(
+            sep=delimiter, decimal=decimal, thousands=thousands, encoding=codec,
+            header=0 if has_header else None, names=names,
+            skiprows=skip_first or None, na_values=NA_TOKENS, keep_default_na=False,
+            dtype={c: str for c in str_cols}, index_col=False, engine="c",
+            compression=None, skip_blank_lines=True,
+        )
+        if date_format:
+            kwargs.update(parse_dates=list(date_format), date_format=date_format)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return pd.read_csv(self.path, **kwargs)
+            except pd.errors.EmptyDataError as exc:
+                raise self.fail(f"'{self.name}' has no data rows.") from exc
+            except pd.errors.ParserError as exc:
+                m = _FIELDS_ERROR.search(str(exc))
+                if m:
+                    raise self.fail(
+                        f"Can't read '{self.name}': line {m.group(2)} has {m.group(3)} fields "
+                        f"but the header has {m.group(1)}; check the delimiter.") from exc
+                m = _EOF_ERROR.search(str(exc))
+                if m:
+                    raise self.fail(
+                        f"Can't read '{self.name}': the quoted value starting on line "
+                        f"{int(m.group(1)) + 1 + self.skip_first} is never closed (a '\"' "
+                        f"without its partner).") from exc
+                raise self.fail(f"Can't read '{self.name}': {_one_line(exc)}") from exc
+
+    # -- cleaning -----------------------------------------------------------------------
+    def _clean(self, frame, codec, delimiter, decimal, thousands, names, unnamed, kinds,
+               plan) -> LoadedTable:
+        notes = self.notes
+        rows_read = len(frame)
+        if rows_read == 0:
+            raise self.fail(f"'{self.name}' has column names but no data rows.")
+
+        empty_unnamed = [c for c in names if c in unnamed and frame[c].isna().all()]
+        if empty_unnamed:
+            frame = frame.drop(columns=empty_unnamed)
+            notes.append(f"Dropped {_plural(len(empty_unnamed), 'empty column')} without a "
+                         f"name (Excel often adds these at the end of each row).")
+        blank = np.ones(len(frame), dtype=bool)
+        for c in frame.columns:   # stops at the first column without gaps (usually the first)
+            blank &= frame[c].isna().to_numpy()
+            if not blank.any():
+                break
+        if blank.any():
+            frame = frame.loc[~blank]
+            notes.append(f"Dropped {_plural(int(blank.sum()), 'empty row')}.")
+
+        kind_of: dict[str, str] = {}
+        for col in frame.columns:
+            if plan is not None and col == plan.column:
+                kind_of[col] = "datetime"
+                continue
+            s = frame[col]
+            if kinds.get(col) == "text" or pd.api.types.is_bool_dtype(s):
+                kind_of[col] = "text"
+                if pd.api.types.is_bool_dtype(s):
+                    frame[col] = s.astype(str)
+                continue
+            if pd.api.types.is_numeric_dtype(s):
+                if s.dtype != np.float64:
+                    frame[col] = s.astype("float64")
+                kind_of[col] = "numeric"
+                continue
+            # Numbers mixed with stray tokens came back as strings.
+            kind, nums, bad = _classify(s, decimal, thousands)
+            if kind == "text":
+                kind_of[col] = "text"
+                continue
+            kind_of[col] = "numeric"
+            frame[col] = nums.astype("float64") if nums is not None else np.nan
+            if bad is not None and bad.any():
+                tokens = s[bad].astype(str).str.strip()
+                shown = _quote_list([_short(t) for t in tokens.value_counts().index[:3]], 3)
+                notes.append(f"Column '{col}': treated {_plural(int(bad.sum()), 'value')} "
+                             f"that {'is' if bad.sum() == 1 else 'are'} not a number as "
+                             f"missing (e.g. {shown}).")
+
+        date_col = None
+        date_missing = 0
+        if plan is not None:
+            date_col = plan.column
+            frame, date_missing = self._parse_dates(frame, plan)
+
+        sorted_by_date = False
+        duplicates = 0
+        if date_col is not None:
+            d = frame[date_col].to_numpy()
+            if len(d) > 1 and not (d[1:] >= d[:-1]).all():
+                back = int((d[1:] < d[:-1]).sum())
+                frame = frame.sort_values(date_col, kind="stable")
+                d = frame[date_col].to_numpy()
+                sorted_by_date = True
+                notes.append(f"Sorted the {len(frame)} rows by date because "
+                             f"{_plural(back, 'row was', 'rows were')} out of order.")
+            # Sorted (stably), so equal timestamps are neighbours in file order: keep the last.
+            dup = np.zeros(len(d), dtype=bool)
+            dup[:-1] = d[1:] == d[:-1]
+            duplicates = int(dup.sum())
+            if duplicates:
+                first = d[dup][0]
+                frame = frame.loc[~dup]
+                notes.append(f"Dropped {_plural(duplicates, 'row')} with duplicate timestamps "
+                             f"(kept the last of each; e.g. {_show_stamp(first, plan)}).")
+        frame = frame.reset_index(drop=True)
+
+        if len(frame) < MIN_ROWS:
+            raise self.fail(f"'{self.name}' has only {_plural(len(frame), 'data row')} after "
+                            f"cleaning; at least {MIN_ROWS} are needed.")
+
+        columns, filled = self._describe_and_fill(frame, kind_of, date_col, date_missing)
+        report = ImportReport(
+            path=str(self.path), encoding=codec, delimiter=delimiter, decimal=decimal,
+            thousands=thousands, date_column=date_col,
+            date_is_year=bool(plan is not None and plan.kind == "year"),
+            rows=len(frame), rows_read=rows_read, columns=columns, notes=notes,
+            duplicates_dropped=duplicates, sorted_by_date=sorted_by_date, filled=filled,
+        )
+        return LoadedTable(frame=frame, report=report)
+
+    def _parse_dates(self, frame, plan) -> tuple[pd.DataFrame, int]:
+        col = plan.column
+        raw = frame[col]
+        parsed = dates.apply_plan(raw, plan)
+        failed = parsed.isna().to_numpy()
+        n_absent = n_bad = 0
+        example = ""
+        if failed.any():
+            absent = raw.isna().to_numpy().copy()
+            unreadable = failed & ~absent
+            if unreadable.any():   # spaces only count as no date
+                blank = raw[unreadable].astype(str).str.strip() == ""
+                absent[np.flatnonzero(unreadable)[blank.to_numpy()]] = True
+                unreadable &= ~absent
+            n_absent, n_bad = int(absent.sum()), int(unreadable.sum())
+            if n_bad:
+                example = _short(raw[unreadable].iloc[0])
+        if n_absent + n_bad == len(raw) or n_bad > 0.5 * max(1, len(raw) - n_absent):
+            raise self.fail(f"Column '{col}' in '{self.name}' doesn't hold dates in most rows "
+                            f"(e.g. '{example}').")
+        how = "the date column" if self.user_date == AUTO else "the date column (your choice)"
+        self.notes.append(f"Using '{col}' as {how}: {plan.describe()}"
+                          + (", each read as 1 January of that year." if plan.kind == "year"
+                             else "."))
+        if plan.has_tz:
+            self.notes.append(f"Dates in '{col}' carry time zones; converted them to UTC and "
+                              f"dropped the zone.")
+        frame[col] = parsed
+        if n_absent:
+            self.notes.append(f"Dropped {_plural(n_absent, 'row')} with no date.")
+        if n_bad:
+            self.notes.append(f"Dropped {_plural(n_bad, 'row')} whose date could not be read "
+                              f"(e.g. '{example}').")
+        if n_absent or n_bad:
+            frame = frame.loc[~failed]
+        return frame, n_absent + n_bad
+
+    def _describe_and_fill(self, frame, kind_of, date_col, date_missing):
+        columns: list[ColumnInfo] = []
+        filled: dict[str, int] = {}
+        index = pd.DatetimeIndex(frame[date_col]) if date_col is not None else None
+        for col in frame.columns:
+            kind = kind_of[col]
+            s = frame[col]
+            if kind == "datetime":
+                columns.append(ColumnInfo(col, "datetime", date_missing, None, None, None,
+                                          False, "the date column"))
+                continue
+            missing = int(s.isna().sum())
+            if kind == "text":
+                present = s.dropna()
+                example = _short(present.iloc[0]) if len(present) else ""
+                reason = f"text values such as '{example}'" if example else "no values"
+                columns.append(ColumnInfo(col, "text", missing, None, None, None, False, reason))
+                continue
+            values = s.to_numpy(dtype="float64")
+            finite = values[~np.isnan(values)]
+            if finite.size == 0:
+                columns.append(ColumnInfo(col, "numeric", missing, None, None, None, False,
+                                          "no values"))
+                continue
+            columns.append(ColumnInfo(col, "numeric", missing, _finite(finite.min()),
+                                      _finite(finite.max()), _finite(finite.mean()), True, None))
+            if missing:
+                frame[col] = self._fill(col, s, index)
+                filled[col] = missing
+        return columns, filled
+
+    def _fill(self, col: str, s: pd.Series, index) -> pd.Series:
+        missing = int(s.isna().sum())
+        if index is not None:
+            inside = pd.Series(s.to_numpy(), index=index).interpolate(
+                method="time", limit_area="inside")
+            how = "time-weighted interpolation"
+        else:
+            inside = s.interpolate(method="linear", limit_area="inside")
+            how = "linear interpolation between neighbouring rows"
+        inner = missing - int(inside.isna().sum())
+        edge = missing - inner
+        out = inside.ffill().bfill().to_numpy()
+        if inner and edge:
+            self.notes.append(f"Filled {_plural(missing, 'missing value')} in '{col}': {inner} "
+                              f"by {how}, {edge} at the start or end with the nearest value.")
+        elif inner:
+            self.notes.append(f"Filled {_plural(missing, 'missing value')} in '{col}' "
+                              f"by {how}.")
+        else:
+            self.notes.append(f"Filled {_plural(missing, 'missing value')} at the start or end "
+                              f"of '{col}' with the nearest value.")
+        return pd.Series(out, index=s.index, dtype="float64")
+
+
+def _show_delim(d: str) -> str:
+    name = _DELIMITER_NAMES.get(d)
+    shown = "\\t" if d == "\t" else d
+    return f"'{shown}' ({name})" if name else f"'{shown}'"
+
+
+def _show_stamp(ts, plan) -> str:
+    ts = pd.Timestamp(ts)
+    if plan is not None and plan.kind == "year":
+        return str(ts.year)
+    if ts == ts.normalize():
+        return ts.strftime("%Y-%m-%d")
+    return str(ts)
+
+
+def _bad_byte(exc: UnicodeDecodeError) -> str:
+    try:
+        return f"0x{exc.object[exc.start]:02X} at position {exc.start}"
+    except (AttributeError, IndexError, TypeError):
+        return "a byte"

@@ -1,0 +1,66 @@
+"""Settings that persist between runs, in one INI file in the app's data folder.
+
+An explicit INI file (not the platform registry) keeps every platform alike and lets tests
+isolate it by pointing LSTM_FORECASTER_DATA_DIR at a temp folder. QSettings' INI quirks: a
+one-item list reads back as str and a bool as 'true', so reads name their type.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from core.paths import user_data_dir
+
+MAX_RECENT = 8
+
+
+class AppSettings:
+    def __init__(self) -> None:
+        folder = user_data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        self._settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+
+    def path(self) -> str:
+        return self._settings.fileName()
+
+    def recent_files(self) -> list[str]:
+        value = self._settings.value("recent_files", [], type=list)
+        return [str(v) for v in value if v]
+
+    def add_recent_file(self, path: str) -> list[str]:
+        files = [path] + [p for p in self.recent_files() if p != path]
+        self._settings.setValue("recent_files", files[:MAX_RECENT])
+        return files[:MAX_RECENT]
+
+    def clear_recent_files(self) -> None:
+        self._settings.setValue("recent_files", [])
+
+    def last_directory(self) -> str:
+        return str(self._settings.value("last_directory", str(Path.home()), type=str))
+
+    def set_last_directory(self, folder: str) -> None:
+        self._settings.setValue("last_directory", folder)
+
+    def bytes_value(self, key: str) -> QByteArray | None:
+        value = self._settings.value(key)
+        return value if isinstance(value, QByteArray) else None
+
+    def set_bytes_value(self, key: str, value: QByteArray) -> None:
+        self._settings.setValue(key, value)
+
+    def form_values(self) -> dict[str, Any]:
+        try:
+            data = json.loads(str(self._settings.value("last_settings", "{}", type=str)))
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def set_form_values(self, values: dict[str, Any]) -> None:
+        self._settings.setValue("last_settings", json.dumps(values))
+
+    def sync(self) -> None:
+        self._settings.sync()

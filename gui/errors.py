@@ -1,0 +1,72 @@
+"""The app's one error path: a readable dialog for the user, the traceback in a log file.
+
+Anki routes every background failure to one `show_exception`; this is ours. Errors the user
+can fix (core's ForecasterError) show their message; anything else is a bug: a short dialog
+that names the log file, and the traceback in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from core.errors import ForecasterError
+from core.paths import log_dir
+
+log = logging.getLogger("lstm_forecaster")
+
+
+def log_file() -> str:
+    return str(log_dir() / "app.log")
+
+
+def setup_logging() -> None:
+    if any(isinstance(h, logging.FileHandler) for h in log.handlers):
+        return
+    try:
+        handler = logging.FileHandler(log_file(), encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def user_message(exc: BaseException) -> str:
+    if isinstance(exc, ForecasterError):
+        return str(exc)
+    return (f"Something went wrong that shouldn't have ({type(exc).__name__}: {exc}).\n\n"
+            f"Details were written to {log_file()}. The app is still usable.")
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "") -> None:
+    """Logs the error and shows it in a dialog; never raises."""
+    setup_logging()
+    if isinstance(exc, ForecasterError):
+        log.info("%s: %s", title, exc)
+    else:
+        log.error("%s\n%s", title, details or "".join(traceback.format_exception(exc)))
+    box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc), QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setObjectName("errorDialog")
+    box.open()  # not exec(): a modal loop inside a slot would block tests and worker signals
+
+
+def install_excepthook() -> None:
+    """No exception ever kills the app: log it and tell the user instead."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        details = "".join(traceback.format_exception(kind, exc, tb))
+        try:
+            show_error(QApplication.activeWindow(), "Unexpected error", exc, details)
+        except Exception:  # noqa: BLE001 - last resort: at least print it
+            sys.__excepthook__(kind, exc, tb)
+
+    sys.excepthook = hook

@@ -1,0 +1,91 @@
+"""What the window shows before a file is open: open a CSV, a bundled sample, or a recent file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.resources import SAMPLES, sample_path
+
+
+class StartPage(QWidget):
+    openRequested = Signal()  # the user wants the file dialog
+    fileRequested = Signal(str)  # a path to open: a sample or a recent file
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("startPage")
+        title = QLabel("<h1>LSTM Forecaster</h1>")
+        subtitle = QLabel("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see "
+                          "honestly how it compares with simple baselines.")
+        subtitle.setWordWrap(True)
+        open_button = QPushButton("Open a CSV file…")
+        open_button.setObjectName("startOpenButton")
+        open_button.setMinimumHeight(40)
+        open_button.clicked.connect(self.openRequested)
+        drop_hint = QLabel("or drop a file onto this window")
+        drop_hint.setStyleSheet("color: #666666;")
+
+        samples = QFrame()
+        samples.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(samples)
+        grid.addWidget(QLabel("<b>Try a sample</b>"), 0, 0, 1, 2)
+        self.sample_buttons: dict[str, QPushButton] = {}
+        for row, (name, label, description) in enumerate(SAMPLES, start=1):
+            button = QPushButton(label)
+            button.setObjectName(f"sample_{Path(name).stem}")
+            button.setToolTip(str(sample_path(name)))
+            button.clicked.connect(lambda _=False, n=name: self.fileRequested.emit(str(sample_path(n))))
+            text = QLabel(description)
+            text.setWordWrap(True)
+            grid.addWidget(button, row, 0)
+            grid.addWidget(text, row, 1)
+            self.sample_buttons[name] = button
+        grid.setColumnStretch(1, 1)
+
+        self.recent_title = QLabel("<b>Recent files</b>")
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentList")
+        self.recent.setMaximumHeight(160)
+        self.recent.itemActivated.connect(lambda item: self.fileRequested.emit(item.text()))
+
+        column = QVBoxLayout()
+        column.addWidget(title)
+        column.addWidget(subtitle)
+        column.addSpacing(12)
+        row = QHBoxLayout()
+        row.addWidget(open_button)
+        row.addWidget(drop_hint)
+        row.addStretch(1)
+        column.addLayout(row)
+        column.addSpacing(12)
+        column.addWidget(samples)
+        column.addSpacing(12)
+        column.addWidget(self.recent_title)
+        column.addWidget(self.recent)
+        column.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(column)
+        holder.setMaximumWidth(760)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(holder, 3)
+        outer.addStretch(1)
+        outer.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    def set_recent_files(self, files: list[str]) -> None:
+        self.recent.clear()
+        self.recent.addItems(files)
+        self.recent_title.setVisible(bool(files))
+        self.recent.setVisible(bool(files))
