@@ -25,9 +25,19 @@ CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJ
 
 
 def configure_fonts() -> None:
-    """Put CJK fonts after the default so Latin text looks the same and Chinese still renders."""
-    current = list(matplotlib.rcParams["font.sans-serif"])
-    matplotlib.rcParams["font.sans-serif"] = current[:1] + [f for f in CJK_FONTS if f not in current] + current[1:]
+    """Latin text keeps the default font; Chinese falls back, glyph by glyph, to a CJK font.
+
+    Matplotlib falls back only across the fonts named in `font.family` (not across the
+    generic sans-serif list), so the installed CJK fonts are named there.
+    """
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    cjk = [name for name in CJK_FONTS if name in installed]
+    if not cjk:
+        return
+    base = matplotlib.rcParams["font.sans-serif"][0]
+    matplotlib.rcParams["font.family"] = [base] + cjk + ["sans-serif"]
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 

@@ -1,6 +1,7 @@
 """Drives the app through its main states and saves a screenshot of each into docs/.
 
-Run under a real X server, e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`.
+Run under a real X server, e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`;
+`... take_screenshots.py SAMPLE TARGET FEATURES PREFIX` shoots another sample, names prefixed.
 Uses a throwaway settings folder so your own settings are untouched.
 """
 
@@ -48,23 +49,27 @@ def main() -> None:
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
-    shot(window, "start_page")
-    window.open_csv(sample_path(sys.argv[1] if len(sys.argv) > 1 else "daily_sales.csv"))
+    prefix = sys.argv[4] if len(sys.argv) > 4 else ""
+    if not prefix:
+        shot(window, "start_page")
+    sample, target, features, prefix = (sys.argv[1:5] if len(sys.argv) > 4 else
+                                         ("daily_sales.csv", "sales", "temperature,promotion", ""))
+    window.open_csv(sample_path(sample))
     wait_for(window.dataLoaded)
-    window.target_combo.setCurrentText("sales")
-    window.set_features(["temperature", "promotion"])
+    window.target_combo.setCurrentText(target)
+    window.set_features(features.split(","))
     window.settings_form.window.setValue(28)
     window.settings_form.epochs.setValue(60)
     window.settings_form.patience.setValue(0)
     window.validate_settings()
-    shot(window, "data_loaded")
+    shot(window, prefix + "data_loaded")
     window.start_training()
     # a screenshot part-way through training
     while window.progress_bar.value() < 20 and window.train_task.is_running():
         wait(100)
-    shot(window, "training")
+    shot(window, prefix + "training")
     wait_for(window.trainingFinished)
-    shot(window, "results")
+    shot(window, prefix + "results")
     window.close()
     app.quit()
 

@@ -18,6 +18,7 @@ from core.errors import ForecasterError
 from core.paths import log_dir
 
 log = logging.getLogger("lstm_forecaster")
+_open_dialogs: set[QMessageBox] = set()
 
 
 def log_file() -> str:
@@ -25,10 +26,16 @@ def log_file() -> str:
 
 
 def setup_logging() -> None:
-    if any(isinstance(h, logging.FileHandler) for h in log.handlers):
-        return
+    """Points the app's log at the log file of the current data folder (once per folder)."""
+    wanted = log_file()
+    for handler in list(log.handlers):
+        if isinstance(handler, logging.FileHandler):
+            if handler.baseFilename == wanted:
+                return
+            log.removeHandler(handler)
+            handler.close()
     try:
-        handler = logging.FileHandler(log_file(), encoding="utf-8")
+        handler = logging.FileHandler(wanted, encoding="utf-8")
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -53,6 +60,9 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, details: 
     box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc), QMessageBox.StandardButton.Ok,
                       parent)
     box.setObjectName("errorDialog")
+    # a parentless box would be garbage-collected at once: keep it until it is closed
+    _open_dialogs.add(box)
+    box.finished.connect(lambda _result, b=box: _open_dialogs.discard(b))
     box.open()  # not exec(): a modal loop inside a slot would block tests and worker signals
 
 
