@@ -48,7 +48,10 @@ def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -
     acf = autocorrelation(training_values, max_lag)
     significant = 2.0 / np.sqrt(n)
     hint = calendar_period(dates)
-    if hint is not None and hint <= max_lag and acf[hint] > max(significant, 0.2):
+    # a peak, not just a high value: a persistent series (a slowly moving rate) has high,
+    # steadily decaying autocorrelation at every short lag without being seasonal
+    if (hint is not None and hint + 1 <= max_lag and acf[hint] > max(significant, 0.2)
+            and acf[hint] > acf[hint - 1] and acf[hint] >= acf[hint + 1]):
         return hint
     peaks = [
         lag for lag in range(2, max_lag)

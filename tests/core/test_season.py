@@ -19,3 +19,10 @@ def test_quarterly_dates_imply_four():
     dates = pd.Series(pd.date_range("2000-01-01", periods=40, freq="QS"))
     assert calendar_period(dates) == 4
     assert calendar_period(pd.Series(pd.date_range("2000-01-01", periods=40, freq="MS"))) == 12
+
+
+def test_a_persistent_series_is_not_seasonal_even_with_quarterly_dates():
+    # a random walk: high autocorrelation at lag 4, but no peak there
+    walk = np.cumsum(np.random.default_rng(2).normal(size=120))
+    dates = pd.Series(pd.date_range("1990-01-01", periods=120, freq="QS"))
+    assert detect_season(walk, dates) is None
