@@ -17,7 +17,11 @@ def autocorrelation(values: np.ndarray, max_lag: int) -> np.ndarray:
     denom = float(np.dot(x, x))
     if denom == 0:
         return np.zeros(max_lag + 1)
-    return np.array([1.0] + [float(np.dot(x[:-k], x[k:]) / denom) for k in range(1, max_lag + 1)])
+    # via FFT: O(n log n), so settings can be re-checked live on a million rows
+    size = 1 << int(np.ceil(np.log2(2 * len(x) - 1)))
+    spectrum = np.fft.rfft(x, size)
+    lagged = np.fft.irfft(spectrum * np.conj(spectrum), size)[: max_lag + 1]
+    return lagged / denom
 
 
 def calendar_period(dates: pd.Series | None) -> int | None:
@@ -59,4 +63,6 @@ def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -
     ]
     if not peaks:
         return None
-    return int(max(peaks, key=lambda lag: acf[lag]))
+    # multiples of the true period peak almost as high: take the first near the best
+    best = max(acf[lag] for lag in peaks)
+    return int(next(lag for lag in peaks if acf[lag] >= 0.9 * best))

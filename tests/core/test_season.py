@@ -26,3 +26,19 @@ def test_a_persistent_series_is_not_seasonal_even_with_quarterly_dates():
     walk = np.cumsum(np.random.default_rng(2).normal(size=120))
     dates = pd.Series(pd.date_range("1990-01-01", periods=120, freq="QS"))
     assert detect_season(walk, dates) is None
+
+
+def test_autocorrelation_matches_the_direct_sum():
+    from core.season import autocorrelation
+
+    x = np.random.default_rng(3).normal(size=50) + np.arange(50) * 0.1
+    t = np.arange(50)
+    d = x - np.polyval(np.polyfit(t, x, 1), t)
+    direct = [np.dot(d[: 50 - k], d[k:]) / np.dot(d, d) for k in range(6)]
+    assert np.allclose(autocorrelation(x, 5), direct)
+
+
+def test_the_period_wins_over_its_multiples_on_long_series():
+    t = np.arange(20_000)
+    x = np.sin(2 * np.pi * t / 7) + np.random.default_rng(4).normal(size=len(t))
+    assert detect_season(x) == 7
