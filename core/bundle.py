@@ -1,29 +1,39 @@
 """Saving and loading a trained model: weights in safetensors, everything else in JSON.
 
-Nothing here unpickles: safetensors holds only raw tensors and JSON only plain values, so a
-model file someone emails cannot run code when opened.
+A bundle is one `.lstmf` file (a zip holding `model.json` and `model.safetensors`) or a folder
+holding the same two files. Nothing here unpickles: safetensors holds only raw tensors and
+JSON only plain values, so a model file someone emails cannot run code when opened. Writes are
+atomic (temp file + rename), so an interrupted save leaves the previous bundle intact.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import platform
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from core import __version__
 from core.config import ForecastConfig
 from core.errors import BundleError, ForecasterError
-from core.jsonio import atomic_write_bytes, write_json
+from core.jsonio import atomic_write_bytes, dumps
 from core.scaling import scaler_from_dict, scaler_to_dict
+from core.timeindex import TimeIndex
 
 FORMAT = "lstm-forecaster-model"
 BUNDLE_SCHEMA = 1
+BUNDLE_SUFFIX = ".lstmf"
 WEIGHTS_FILE = "model.safetensors"
 META_FILE = "model.json"
+# a bundle holds two known members; anything bigger than this is not one of ours
+MAX_MEMBER_BYTES = {META_FILE: 64 << 20, WEIGHTS_FILE: 2 << 30}
+MAX_COMPRESSION_RATIO = 200  # zip bombs expand by thousands
 
 
 def library_versions() -> dict[str, str]:
@@ -41,13 +51,22 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def save_model_dir(result, folder: str | Path, data_sha256: str | None = None) -> Path:
-    """Writes model.safetensors and model.json into `folder` (created if needed)."""
+def _tail_to_json(tail: pd.DataFrame, date_column: str | None) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for column in tail.columns:
+        if column == date_column:
+            out[column] = [pd.Timestamp(v).isoformat() for v in tail[column]]
+        else:
+            out[column] = [float(v) for v in tail[column]]
+    return out
+
+
+def bundle_members(result, data_sha256: str | None = None) -> dict[str, bytes]:
+    """The two files of a bundle, as bytes."""
     from safetensors.torch import save
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous().cpu() for k, v in result.model.state_dict().items()}
+    predictor = result.predictor
+    state = {k: v.detach().contiguous().cpu() for k, v in predictor.model.state_dict().items()}
     c = result.config
     meta = {
         "format": FORMAT,
@@ -56,70 +75,136 @@ def save_model_dir(result, folder: str | Path, data_sha256: str | None = None) -
         "columns": {"target": c.target, "features": list(c.features),
                     "date_column": c.date_column, "inputs": c.input_columns},
         "scalers": {
-            "target": scaler_to_dict(result.target_scaler),
-            "features": scaler_to_dict(result.feature_scaler) if result.feature_scaler else None,
+            "target": scaler_to_dict(predictor.target_scaler),
+            "features": scaler_to_dict(predictor.feature_scaler) if predictor.feature_scaler else None,
         },
+        "intervals": {"level": c.interval_level, "half_widths": predictor.half_widths.tolist(),
+                      "calibrated_on": predictor.interval_source},
+        "time_index": result.time_index.to_dict(),
+        "tail": _tail_to_json(result.tail, c.date_column),
         "tensors": {name: list(t.shape) for name, t in state.items()},
         "training": result.history.to_dict(),
         "test_metrics": result.test_metrics,
+        "coverage": result.coverage,
         "data_sha256": data_sha256,
         "seed": c.seed,
         "versions": library_versions(),
     }
-    atomic_write_bytes(folder / WEIGHTS_FILE, save(state))
-    write_json(folder / META_FILE, meta)
-    return folder
+    return {META_FILE: (dumps(meta) + "\n").encode("utf-8"), WEIGHTS_FILE: save(state)}
+
+
+def save_bundle(result, path: str | Path, data_sha256: str | None = None) -> Path:
+    """Writes a `.lstmf` file, or a folder when `path` has no `.lstmf` suffix."""
+    path = Path(path)
+    members = bundle_members(result, data_sha256)
+    if path.suffix.lower() == BUNDLE_SUFFIX:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+        atomic_write_bytes(path, buffer.getvalue())
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for name, data in members.items():
+            atomic_write_bytes(path / name, data)
+    return path
 
 
 @dataclass
-class LoadedModel:
-    config: ForecastConfig
-    model: Any
-    target_scaler: Any
-    feature_scaler: Any | None
+class LoadedBundle:
+    predictor: Any  # core.predictor.Predictor
+    time_index: TimeIndex
+    tail: pd.DataFrame  # the last `window` rows it was trained on
     meta: dict[str, Any]
 
+    @property
+    def config(self) -> ForecastConfig:
+        return self.predictor.config
 
-def load_model_dir(folder: str | Path) -> LoadedModel:
+
+def _read_members(path: Path) -> dict[str, bytes]:
+    if path.is_dir():
+        missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]
+        if missing:
+            raise BundleError(f"{path} is not a saved model: it lacks {', '.join(missing)}.")
+        return {name: (path / name).read_bytes() for name in MAX_MEMBER_BYTES}
+    if not path.is_file():
+        raise BundleError(f"There is no saved model at {path}.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = {info.filename: info for info in archive.infolist()}
+            missing = [n for n in MAX_MEMBER_BYTES if n not in infos]
+            if missing:
+                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it lacks "
+                                  f"{', '.join(missing)}).")
+            members = {}
+            for name, limit in MAX_MEMBER_BYTES.items():
+                info = infos[name]
+                ratio = info.file_size / max(info.compress_size, 1)
+                if info.file_size > limit or (info.file_size > (1 << 20) and ratio > MAX_COMPRESSION_RATIO):
+                    raise BundleError(f"{path.name} is refused: its {name} would unpack to "
+                                      f"{info.file_size:,} bytes, far more than a model needs.")
+                with archive.open(info) as member:
+                    data = member.read(limit + 1)
+                if len(data) > limit:
+                    raise BundleError(f"{path.name} is refused: its {name} is larger than it claims.")
+                members[name] = data
+            return members
+    except zipfile.BadZipFile:
+        raise BundleError(f"{path.name} is not an LSTM Forecaster model file, or it is damaged "
+                          "(it is not a valid .lstmf archive).") from None
+    except OSError as exc:
+        raise BundleError(f"{path} can't be read: {exc.strerror or exc}.") from None
+
+
+def load_bundle(path: str | Path) -> LoadedBundle:
     """Reads and checks a saved model; raises BundleError with a readable reason."""
     from safetensors import SafetensorError
-    from safetensors.torch import load_file
+    from safetensors.torch import load
 
     from core.model import build_model
+    from core.predictor import Predictor
 
-    folder = Path(folder)
-    meta_path, weights_path = folder / META_FILE, folder / WEIGHTS_FILE
-    if not meta_path.is_file() or not weights_path.is_file():
-        raise BundleError(f"{folder} is not a saved model: it needs {META_FILE} and {WEIGHTS_FILE}.")
+    path = Path(path)
+    members = _read_members(path)
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{meta_path} is damaged and can't be read ({exc}).") from None
+        meta = json.loads(members[META_FILE].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BundleError(f"{path.name}: its {META_FILE} is damaged ({exc}).") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise BundleError(f"{meta_path} is not an LSTM Forecaster model description.")
+        raise BundleError(f"{path.name} is not an LSTM Forecaster model description.")
     version = meta.get("schema_version")
     if not isinstance(version, int) or version > BUNDLE_SCHEMA:
-        raise BundleError(f"{folder} was saved by a newer version of LSTM Forecaster "
+        raise BundleError(f"{path.name} was saved by a newer version of LSTM Forecaster "
                           f"(model schema {version}); please update the app to open it.")
     try:
         config = ForecastConfig.from_dict(meta["config"])
         target_scaler = scaler_from_dict(meta["scalers"]["target"])
         features = meta["scalers"].get("features")
         feature_scaler = scaler_from_dict(features) if features else None
+        half_widths = np.asarray(meta["intervals"]["half_widths"], dtype=np.float64)
+        time_index = TimeIndex.from_dict(meta["time_index"])
+        tail = pd.DataFrame(meta["tail"])
+        if config.date_column and config.date_column in tail:
+            tail[config.date_column] = pd.to_datetime(tail[config.date_column])
+        if len(half_widths) != config.horizon or len(tail) < config.window:
+            raise ValueError("intervals or stored rows do not match the settings")
     except (KeyError, TypeError, ValueError, ForecasterError) as exc:
-        raise BundleError(f"{meta_path} is incomplete or damaged ({exc}).") from None
+        raise BundleError(f"{path.name} is incomplete or damaged ({exc}).") from None
     try:
-        state = load_file(str(weights_path))
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise BundleError(f"{weights_path} is damaged and can't be read ({exc}).") from None
+        state = load(members[WEIGHTS_FILE])
+    except (SafetensorError, ValueError, RuntimeError) as exc:
+        raise BundleError(f"{path.name}: the weights are damaged and can't be read ({exc}).") from None
     model = build_model(config, len(config.input_columns))
     expected = {name: list(t.shape) for name, t in model.state_dict().items()}
     found = {name: list(t.shape) for name, t in state.items()}
     if expected != found:
         wrong = [name for name in sorted(set(expected) | set(found))
                  if expected.get(name) != found.get(name)][:3]
-        raise BundleError(f"{weights_path} does not match its settings (tensors {', '.join(wrong)} "
-                          "differ); the model files are damaged or mixed up.")
+        raise BundleError(f"{path.name}: the weights do not match the settings (tensors "
+                          f"{', '.join(wrong)} differ); the file is damaged or was edited.")
     model.load_state_dict(state)
     model.eval()
-    return LoadedModel(config, model, target_scaler, feature_scaler, meta)
+    predictor = Predictor(config, model, target_scaler, feature_scaler, half_widths,
+                          meta["intervals"].get("calibrated_on", "validation"))
+    return LoadedBundle(predictor, time_index, tail, meta)

@@ -58,8 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add_reading_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("csv", metavar="CSV", help="the CSV file (never written to)")
+    def add_reading_options(p: argparse.ArgumentParser, csv_required: bool = True) -> None:
+        if csv_required:
+            p.add_argument("csv", metavar="CSV", help="the CSV file (never written to)")
+        else:
+            p.add_argument("csv", metavar="CSV", nargs="?",
+                           help="continue after the last row of this CSV (default: the training data)")
         p.add_argument("--encoding", help="override the detected encoding, e.g. gb18030, cp1252")
         p.add_argument("--delimiter", help="override the detected delimiter: , ; tab |")
         p.add_argument("--decimal", choices=[".", ","], help="override the detected decimal mark")
@@ -99,7 +103,23 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--season", type=_int, help="seasonal period in rows (default: detected)")
     train.add_argument("--seed", type=_int, default=0)
     train.add_argument("--threads", type=_int, help="torch threads (default: cores, at most 4)")
+    train.add_argument("--interval-level", type=_float, default=0.9,
+                       help="prediction interval level (default 0.9 = 90%%)")
+    train.add_argument("--forecast-steps", type=_int,
+                       help="steps to forecast past the end (default: the horizon; more are recursive)")
     train.add_argument("--out", required=True, help="output folder (created if missing)")
+
+    predict = commands.add_parser("predict", help="apply a saved model to a CSV with the same columns")
+    predict.add_argument("--model", required=True, help="a saved model: .lstmf file or model folder")
+    add_reading_options(predict)
+    predict.add_argument("--forecast-steps", type=_int, help="future steps after the last row")
+    predict.add_argument("--out", required=True, help="CSV to write: time, step, actual, predicted, lower, upper")
+
+    forecast = commands.add_parser("forecast", help="forecast past the end with a saved model")
+    forecast.add_argument("--model", required=True, help="a saved model: .lstmf file or model folder")
+    add_reading_options(forecast, csv_required=False)
+    forecast.add_argument("--steps", type=_int, help="steps to forecast (default: as trained)")
+    forecast.add_argument("--out", required=True, help="CSV to write: time, step, predicted, lower, upper")
     return parser
 
 
@@ -179,6 +199,16 @@ class TerminalProgress:
             self.stream.flush()
 
 
+def format_time(value: Any) -> str:
+    """A date without a midnight time, a year or row number as is."""
+    if isinstance(value, (int, float)) or hasattr(value, "is_integer"):
+        return str(value)
+    import pandas as pd
+
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+
+
 def _file_sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -199,19 +229,28 @@ def _config_from_args(args: argparse.Namespace, date_column: str | None):
         dropout=args.dropout, bidirectional=args.bidirectional, head_width=args.head_width,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
         loss=args.loss, patience=args.patience, seed=args.seed, threads=args.threads,
+        interval_level=args.interval_level, forecast_steps=args.forecast_steps,
     )
 
 
-def write_predictions_csv(predictions, path: Path) -> None:
+PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
+FORECAST_COLUMNS = ["time", "step", "predicted", "lower", "upper"]
+
+
+def write_csv(frame, path: Path, columns: list[str]) -> None:
+    """UTF-8 CSV, written atomically so a crash never leaves half a file."""
     from core.jsonio import atomic_write_bytes
 
     buffer = io.StringIO()
-    predictions[["time", "step", "actual", "predicted", "split"]].to_csv(buffer, index=False)
-    atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
+    frame[columns].to_csv(buffer, index=False)
+    try:
+        atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
+    except OSError as exc:
+        raise ForecasterError(f"Can't write {path}: {exc.strerror or exc}.") from None
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from core.bundle import save_model_dir
+    from core.bundle import BUNDLE_SUFFIX, save_bundle
     from core.experiment import run_experiment
     from core.jsonio import write_json
     from core.plotting import save_report_png
@@ -249,9 +288,13 @@ def command_train(args: argparse.Namespace) -> int:
     metrics = result.metrics_dict()
     metrics["data"]["import_notes"] = report.notes
     write_json(out / "metrics.json", metrics)
-    write_predictions_csv(result.predictions, out / "predictions.csv")
+    write_csv(result.predictions, out / "predictions.csv", PREDICTION_COLUMNS)
+    if result.forecast is not None:
+        write_csv(result.forecast, out / "forecast.csv", FORECAST_COLUMNS)
     save_report_png(result, out / "plot.png")
-    save_model_dir(result, out / "model", data_sha256=_file_sha256(args.csv))
+    checksum = _file_sha256(args.csv)
+    save_bundle(result, out / "model", data_sha256=checksum)  # a folder, for scripts
+    save_bundle(result, out / f"model{BUNDLE_SUFFIX}", data_sha256=checksum)  # one file, for people
 
     _print_summary(result, out)
     if result.history.status == DIVERGED:
@@ -260,6 +303,38 @@ def command_train(args: argparse.Namespace) -> int:
     if result.history.status == CANCELLED:
         print("Training was cancelled; the best model so far was evaluated and saved.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def command_predict(args: argparse.Namespace) -> int:
+    from core.apply import OUTPUT_COLUMNS, predict_table
+    from core.bundle import load_bundle
+
+    bundle = load_bundle(args.model)
+    loaded = _read(args)
+    table = predict_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
+                          source=Path(args.csv).name, forecast_steps=args.forecast_steps)
+    write_csv(table, Path(args.out), OUTPUT_COLUMNS)
+    known = int(table["actual"].notna().sum())
+    print(f"Wrote {args.out}: {known} predictions with known actual values and "
+          f"{len(table) - known} future step(s). {bundle.predictor.assumption(args.forecast_steps)}")
+    return EXIT_OK
+
+
+def command_forecast(args: argparse.Namespace) -> int:
+    from core.apply import forecast_table
+    from core.bundle import load_bundle
+
+    bundle = load_bundle(args.model)
+    if args.csv:
+        loaded = _read(args)
+        table = forecast_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
+                               source=Path(args.csv).name, steps=args.steps)
+    else:
+        table = forecast_table(bundle, steps=args.steps)
+    write_csv(table, Path(args.out), FORECAST_COLUMNS)
+    print(f"Wrote {args.out}: {len(table)} step(s) from {format_time(table['time'].iloc[0])}. "
+          f"{bundle.predictor.assumption(args.steps)}")
     return EXIT_OK
 
 
@@ -273,7 +348,14 @@ def _print_summary(result, out: Path) -> None:
               f"{_fmt(m['r2']):>9}{_fmt(m['mase']):>8}")
     if not result.beats_naive():
         print("Warning: the model does not beat the naive forecast (last value) on the test split.")
-    print(f"Wrote {out}/metrics.json, predictions.csv, plot.png and model/")
+    coverage = result.coverage["overall"]
+    if coverage is not None:
+        print(f"{c.interval_level:.0%} intervals covered {coverage:.0%} of the test values.")
+    if result.forecast is not None:
+        f = result.forecast
+        print(f"Forecast: {len(f)} step(s) from {format_time(f['time'].iloc[0])}: "
+              + ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else ""))
+    print(f"Wrote {out}/metrics.json, predictions.csv, forecast.csv, plot.png, model/ and model.lstmf")
 
 
 def _log_unexpected(exc: BaseException) -> Path | None:
@@ -296,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
-        handler = {"inspect": command_inspect, "train": command_train}[args.command]
+        handler = {"inspect": command_inspect, "train": command_train, "predict": command_predict,
+                   "forecast": command_forecast}[args.command]
         return handler(args)
     except ForecasterError as exc:
         print(f"error: {exc}", file=sys.stderr)

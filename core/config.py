@@ -61,6 +61,9 @@ class ForecastConfig:
     seed: int = 0
     threads: int | None = None
     ridge_alpha: float = 1.0
+    # forecasting past the end
+    interval_level: float = 0.9
+    forecast_steps: int | None = None  # None: the horizon; more: forecasts fed back (recursive)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -149,4 +152,8 @@ def validate(config: ForecastConfig) -> None:
     _check(isinstance(c.seed, int) and c.seed >= 0, f"Seed must be a whole number >= 0 (got {c.seed}).")
     _check(c.threads is None or (isinstance(c.threads, int) and c.threads >= 1),
            f"Threads must be at least 1 (got {c.threads}).")
+    _check(0.5 <= c.interval_level < 1.0,
+           f"Interval level must be at least 0.5 and below 1, e.g. 0.9 for 90% (got {c.interval_level}).")
+    _check(c.forecast_steps is None or (isinstance(c.forecast_steps, int) and 1 <= c.forecast_steps <= 100_000),
+           f"Forecast steps must be at least 1 (got {c.forecast_steps}).")
     _check(c.ridge_alpha >= 0, f"Ridge alpha can't be negative (got {c.ridge_alpha}).")

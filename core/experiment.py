@@ -18,8 +18,10 @@ import pandas as pd
 
 from core.config import ForecastConfig
 from core.errors import ConfigError, DataError
+from core.predictor import Predictor, conformal_half_widths, interval_coverage
 from core.season import detect_season
 from core.split import SPLITS, SplitBounds, chronological_split, window_origins
+from core.timeindex import TimeIndex
 
 DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
@@ -150,17 +152,31 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
 class ExperimentResult:
     plan: RunPlan
     history: Any  # core.training.TrainingHistory
-    model: Any  # core.model.RecurrentForecaster
-    target_scaler: Any
-    feature_scaler: Any | None
-    predictions: pd.DataFrame  # time, step, actual, predicted, split (+ origin, target_row)
+    predictor: Predictor
+    predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
     test_metrics: dict[str, dict[str, float | None]]
     ridge_windows: int
     data_info: dict[str, Any]
+    coverage: dict[str, Any]  # interval coverage on the test split: overall and per step
+    forecast: pd.DataFrame | None  # past the end: time, step, predicted, lower, upper, method
+    time_index: TimeIndex
+    tail: pd.DataFrame  # the last `window` rows (date and input columns): enough to forecast again
 
     @property
     def config(self) -> ForecastConfig:
         return self.plan.config
+
+    @property
+    def model(self):
+        return self.predictor.model
+
+    @property
+    def target_scaler(self):
+        return self.predictor.target_scaler
+
+    @property
+    def feature_scaler(self):
+        return self.predictor.feature_scaler
 
     def beats_naive(self) -> bool:
         model, naive = self.test_metrics["model"]["rmse"], self.test_metrics["naive"]["rmse"]
@@ -172,6 +188,18 @@ class ExperimentResult:
             "data": self.data_info,
             "training": self.history.to_dict(),
             "test": self.test_metrics,
+            "coverage": self.coverage["overall"],
+            "intervals": {
+                "level": self.config.interval_level,
+                "test_coverage": self.coverage["overall"],
+                "test_coverage_per_step": self.coverage["per_step"],
+                "half_widths": self.predictor.half_widths.tolist(),
+                "calibrated_on": self.predictor.interval_source,
+                "method": "split-conformal, per step",
+            },
+            "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),
+                         "assumes": self.predictor.assumption(),
+                         "time": self.time_index.describe()},
             "notes": self.plan.notes,
         }
 
@@ -190,8 +218,7 @@ def run_experiment(
     from core.metrics import forecast_metrics, naive_scale
     from core.model import build_model
     from core.scaling import fit_scaler
-    from core.training import EVAL_BATCH, train
-    from core.windows import WindowedSeries
+    from core.training import train
 
     plan = plan_run(frame, config)
     c = plan.config
@@ -200,36 +227,30 @@ def run_experiment(
 
     target = frame[c.target].to_numpy(dtype=np.float64)
     target_scaler = fit_scaler(c.scaler, target[train_rows, None])
-    scaled_target = target_scaler.transform(target[:, None])[:, 0].astype(np.float32)
     feature_names = c.input_columns[1:]
-    feature_scaler = None
-    inputs = np.empty((len(frame), 1 + len(feature_names)), dtype=np.float32)
-    inputs[:, 0] = scaled_target
-    if feature_names:
-        features = frame[feature_names].to_numpy(dtype=np.float64)
-        feature_scaler = fit_scaler(c.scaler, features[train_rows])
-        inputs[:, 1:] = feature_scaler.transform(features)
-
-    series = WindowedSeries(torch.from_numpy(inputs), torch.from_numpy(scaled_target),
-                            c.window, c.horizon, delta=c.target_mode == "delta")
-    origins = {split: torch.from_numpy(plan.origins[split]) for split in SPLITS}
-
+    feature_scaler = (fit_scaler(c.scaler, frame[feature_names].to_numpy(dtype=np.float64)[train_rows])
+                      if feature_names else None)
     torch.manual_seed(c.seed)
-    model = build_model(c, series.n_features)
+    model = build_model(c, len(c.input_columns))
+    predictor = Predictor(c, model, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
+    series = predictor.series(frame)
+    origins = {split: torch.from_numpy(plan.origins[split]) for split in SPLITS}
     history = train(model, series, origins["train"], origins["val"], c, progress, cancel)
-
-    def to_units(scaled_levels: np.ndarray) -> np.ndarray:
-        return target_scaler.inverse_transform(scaled_levels.reshape(-1, 1)).reshape(scaled_levels.shape)
 
     all_origins = np.concatenate([plan.origins[s] for s in SPLITS])
     split_labels = np.concatenate([[s] * len(plan.origins[s]) for s in SPLITS])
-    model_levels = []
-    with torch.no_grad():
-        for start in range(0, len(all_origins), EVAL_BATCH):
-            batch = torch.from_numpy(all_origins[start:start + EVAL_BATCH])
-            model_levels.append(series.to_levels(batch, model(series.x(batch))).numpy())
-    predicted = to_units(np.concatenate(model_levels).astype(np.float64))
-    actual = target[all_origins[:, None] + np.arange(1, c.horizon + 1)[None, :]]
+    predicted = predictor.predict(series, all_origins)
+    target_rows = all_origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
+    actual = target[target_rows]
+
+    # intervals: split-conformal on the validation windows (training windows when there are none)
+    calibration = "val" if len(plan.origins["val"]) else "train"
+    held_out = split_labels == calibration
+    predictor.half_widths = conformal_half_widths(actual[held_out] - predicted[held_out], c.interval_level)
+    predictor.interval_source = "validation" if calibration == "val" else "training (no validation split)"
+    if calibration == "train":
+        plan.notes.append("Intervals were calibrated on training windows because there is no "
+                          "validation split; expect them to be too narrow.")
 
     # baselines on exactly the test targets the model is scored on
     test_mask = split_labels == "test"
@@ -237,7 +258,8 @@ def run_experiment(
     ridge, ridge_windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
     ridge_out = ridge_outputs(ridge, series, test_origins)
     ridge_levels = series.to_levels(torch.from_numpy(test_origins),
-                                    torch.from_numpy(ridge_out.astype(np.float32))).numpy()
+                                    torch.from_numpy(ridge_out.astype(np.float32))).numpy().astype(np.float64)
+    ridge_units = target_scaler.inverse_transform(ridge_levels.reshape(-1, 1)).reshape(ridge_levels.shape)
     scale = naive_scale(target[train_rows])
     test_actual = actual[test_mask]
     test_metrics = {
@@ -245,20 +267,29 @@ def run_experiment(
         "naive": forecast_metrics(test_actual, naive_forecast(target, test_origins, c.horizon), scale),
         "seasonal_naive": forecast_metrics(
             test_actual, seasonal_naive_forecast(target, test_origins, c.horizon, c.season), scale),
-        "linear": forecast_metrics(test_actual, to_units(ridge_levels.astype(np.float64)), scale),
+        "linear": forecast_metrics(test_actual, ridge_units, scale),
     }
+    coverage = interval_coverage(test_actual, predicted[test_mask], predictor.half_widths)
 
-    target_rows = all_origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
+    date_is_year = bool((source_info or {}).get("date_is_year", False))
+    time_index = TimeIndex.of(frame, c.date_column, date_is_year)
+    widths = np.tile(predictor.half_widths, len(all_origins))
     predictions = pd.DataFrame({
-        "time": time_labels(frame, c.date_column, target_rows.ravel(),
-                            (source_info or {}).get("date_is_year", False)),
+        "time": time_labels(frame, c.date_column, target_rows.ravel(), date_is_year),
         "step": np.tile(np.arange(1, c.horizon + 1), len(all_origins)),
         "actual": actual.ravel(),
         "predicted": predicted.ravel(),
+        "lower": predicted.ravel() - widths,
+        "upper": predicted.ravel() + widths,
         "split": np.repeat(split_labels, c.horizon),
         "origin": np.repeat(all_origins, c.horizon),
         "target_row": target_rows.ravel(),
     })
+    try:
+        forecast = predictor.forecast(frame, time_index)
+    except ValueError as exc:  # irregular dates: no future timestamps to give
+        forecast = None
+        plan.notes.append(f"No forecast past the end: {exc}.")
     data_info = {
         "rows": len(frame),
         "split_rows": bounds.sizes,
@@ -267,13 +298,16 @@ def run_experiment(
         **plan.shapes,
         "input_columns": c.input_columns,
         "ridge_training_windows": ridge_windows,
+        "time_index": time_index.to_dict(),
         **(source_info or {}),
     }
     if ridge_windows < len(plan.origins["train"]):
         plan.notes.append(f"The linear baseline was fit on {ridge_windows:,} evenly spaced "
                           f"training windows of {len(plan.origins['train']):,} to bound memory.")
-    return ExperimentResult(plan, history, model, target_scaler, feature_scaler, predictions,
-                            test_metrics, ridge_windows, data_info)
+    return ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,
+                            data_info, coverage, forecast, time_index,
+                            tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
+                            .iloc[-c.window:].reset_index(drop=True))
 
 
 def time_labels(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray,

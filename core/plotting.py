@@ -45,8 +45,10 @@ def _x_values(predictions: pd.DataFrame) -> np.ndarray:
     return predictions["time"].to_numpy()
 
 
-def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1) -> None:
-    """Real vs predicted (at one step of the horizon) with the split spans shaded."""
+def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
+                 forecast: pd.DataFrame | None = None, level: float | None = None) -> None:
+    """Real vs predicted (at one step of the horizon) with the split spans shaded, and the
+    forecast past the end with its interval band."""
     one = predictions[predictions["step"] == step].sort_values("target_row")
     x = _x_values(one)
     for split in ("train", "val", "test"):
@@ -57,9 +59,24 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     test = x[one["split"].to_numpy() == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
-    ax.plot(x, one["actual"].to_numpy(), color="#1f2937", linewidth=1.2, label="real")
-    ax.plot(x, one["predicted"].to_numpy(), color="#d9480f", linewidth=1.2,
+    # with a horizon > 1, windows straddling a split boundary are left out: break the lines
+    # there rather than draw across rows nobody predicted
+    gaps = np.flatnonzero(np.diff(one["target_row"].to_numpy()) > 1) + 1
+    gap_x = np.datetime64("NaT") if np.issubdtype(x.dtype, np.datetime64) else np.nan
+    line_x = np.insert(x if gap_x is not np.nan else x.astype(float), gaps, gap_x)
+    real = np.insert(one["actual"].to_numpy(dtype=float), gaps, np.nan)
+    predicted = np.insert(one["predicted"].to_numpy(dtype=float), gaps, np.nan)
+    ax.plot(line_x, real, color="#1f2937", linewidth=1.2, label="real")
+    ax.plot(line_x, predicted, color="#d9480f", linewidth=1.2,
             label="predicted" if step == 1 else f"predicted ({step} steps ahead)")
+    if forecast is not None and len(forecast):
+        fx = forecast["time"].to_numpy()
+        band = f"{level:.0%} interval" if level else "interval"
+        if np.isfinite(forecast["lower"].to_numpy()).all():
+            ax.fill_between(fx, forecast["lower"].to_numpy(), forecast["upper"].to_numpy(),
+                            color="#7048e8", alpha=0.18, linewidth=0, label=band)
+        ax.plot(fx, forecast["predicted"].to_numpy(), color="#7048e8", linewidth=1.6,
+                marker="o" if len(fx) <= 40 else None, markersize=3, label="forecast")
     ax.set_title(f"{target}: real vs predicted")
     ax.set_ylabel(target)
     ax.legend(loc="best", fontsize="small", ncol=2)
@@ -93,7 +110,8 @@ def save_report_png(result, path: str | Path) -> None:
     figure = Figure(figsize=(11, 7.5), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
-    draw_results(top, result.predictions, result.config.target)
+    draw_results(top, result.predictions, result.config.target, forecast=result.forecast,
+                 level=result.config.interval_level)
     h = result.history
     draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())
     buffer = io.BytesIO()

@@ -96,7 +96,8 @@ class ResultCanvas(PlotCanvas):
     def show_result(self, result) -> None:
         self.figure.clear()
         axes = self.figure.add_subplot()
-        draw_results(axes, result.predictions, result.config.target)
+        draw_results(axes, result.predictions, result.config.target, forecast=result.forecast,
+                     level=result.config.interval_level)
         if result.config.date_column:
             self.figure.autofmt_xdate()
         self.draw_idle()

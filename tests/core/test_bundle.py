@@ -1,65 +1,140 @@
 import json
+import os
+import pickle
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from core.bundle import load_model_dir, save_model_dir
+from core.apply import forecast_table, predict_table
+from core.bundle import load_bundle, save_bundle
 from core.config import ForecastConfig
-from core.errors import BundleError
+from core.errors import BundleError, DataError
 from core.experiment import run_experiment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def frame_of(rows=150, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(rows)
+    return pd.DataFrame({
+        "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
+        "y": 10 + np.sin(t / 3) + rng.normal(0, 0.1, rows),
+        "x": rng.normal(size=rows),
+    })
 
 
 @pytest.fixture(scope="module")
 def trained():
-    rng = np.random.default_rng(0)
-    t = np.arange(120)
-    frame = pd.DataFrame({"y": 10 + np.sin(t / 3) + rng.normal(0, 0.1, 120), "x": rng.normal(size=120)})
-    return frame, run_experiment(frame, ForecastConfig(target="y", features=("x",), window=6, epochs=3,
-                                                      scaler="minmax", horizon=2))
+    frame = frame_of()
+    config = ForecastConfig(target="y", features=("x",), date_column="day", window=6, epochs=3,
+                            scaler="minmax", horizon=2, forecast_steps=5)
+    return frame, run_experiment(frame, config)
 
 
-def test_save_load_gives_identical_outputs(tmp_path, trained):
+@pytest.mark.parametrize("name", ["model.lstmf", "model"])
+def test_save_load_gives_identical_predictions_and_forecast(tmp_path, trained, name):
     frame, result = trained
-    folder = save_model_dir(result, tmp_path / "model", data_sha256="abc")
-    assert sorted(p.name for p in folder.iterdir()) == ["model.json", "model.safetensors"]
-    loaded = load_model_dir(folder)
-    assert loaded.config == result.config
+    path = save_bundle(result, tmp_path / name, data_sha256="abc")
+    bundle = load_bundle(path)
+    assert bundle.config == result.config
     x = torch.randn(4, 6, 2)
-    assert torch.equal(loaded.model(x), result.model(x))
-    values = frame[["y"]].to_numpy()
-    assert np.array_equal(loaded.target_scaler.transform(values), result.target_scaler.transform(values))
-    meta = json.loads((folder / "model.json").read_text())
-    assert meta["data_sha256"] == "abc" and meta["versions"]["torch"].startswith("2.13")
+    assert torch.equal(bundle.predictor.model(x), result.model(x))
+    table = predict_table(bundle, frame, "day")
+    known = table[table["actual"].notna()]
+    # every window of the table: the run's own windows plus the two that straddle its splits
+    assert len(known) == (150 - 6 - 2 + 1) * 2 == len(result.predictions) + 2 * 2
+    both = result.predictions.merge(known, on=["time", "step"], suffixes=("_run", "_bundle"))
+    assert len(both) == len(result.predictions)
+    assert np.array_equal(both["predicted_run"].to_numpy(), both["predicted_bundle"].to_numpy())
+    assert np.allclose(known["upper"] - known["predicted"], np.tile(result.predictor.half_widths, len(known) // 2))
+    future = table[table["actual"].isna()]
+    assert np.array_equal(future["predicted"].to_numpy(), result.forecast["predicted"].to_numpy())
+    # without a CSV the bundle forecasts from the rows it stored
+    alone = forecast_table(bundle)
+    assert np.array_equal(alone["predicted"].to_numpy(), result.forecast["predicted"].to_numpy())
+    assert pd.Timestamp(alone["time"].iloc[0]) == pd.Timestamp("2024-05-30")  # day after the last row
+    assert bundle.meta["data_sha256"] == "abc" and bundle.meta["versions"]["torch"].startswith("2.13")
 
 
-def test_newer_schema_and_mismatched_tensors_are_refused(tmp_path, trained):
+def test_a_newer_schema_or_mismatched_tensors_are_refused(tmp_path, trained):
     _, result = trained
-    folder = save_model_dir(result, tmp_path / "model")
+    folder = save_bundle(result, tmp_path / "model")
     meta_path = folder / "model.json"
     meta = json.loads(meta_path.read_text())
     meta_path.write_text(json.dumps(meta | {"schema_version": 99}))
     with pytest.raises(BundleError, match="newer version"):
-        load_model_dir(folder)
+        load_bundle(folder)
     meta["config"]["hidden"] = meta["config"]["hidden"] + 1
     meta_path.write_text(json.dumps(meta))
-    with pytest.raises(BundleError, match="does not match its settings"):
-        load_model_dir(folder)
+    with pytest.raises(BundleError, match="do not match the settings"):
+        load_bundle(folder)
 
 
-def test_a_pickle_in_place_of_the_weights_is_refused_without_running(tmp_path, trained):
-    import pickle
-
-    _, result = trained
-    folder = save_model_dir(result, tmp_path / "model")
+def test_a_pickle_renamed_to_a_bundle_is_refused_without_running_it(tmp_path):
     marker = tmp_path / "pwned"
 
     class Exploit:
         def __reduce__(self):
             return (open, (str(marker), "w"))
 
-    (folder / "model.safetensors").write_bytes(pickle.dumps(Exploit()))
-    with pytest.raises(BundleError, match="damaged"):
-        load_model_dir(folder)
+    fake = tmp_path / "model.lstmf"
+    fake.write_bytes(pickle.dumps(Exploit()))
+    with pytest.raises(BundleError, match="not an LSTM Forecaster model"):
+        load_bundle(fake)
+    weights_pickle = tmp_path / "folder"
+    weights_pickle.mkdir()
+    (weights_pickle / "model.json").write_text("{}")
+    (weights_pickle / "model.safetensors").write_bytes(pickle.dumps(Exploit()))
+    with pytest.raises(BundleError):
+        load_bundle(weights_pickle)
     assert not marker.exists()
+
+
+def test_a_zip_bomb_and_a_truncated_file_are_refused(tmp_path, trained):
+    _, result = trained
+    bomb = tmp_path / "bomb.lstmf"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("model.json", b"{" + b" " * (80 << 20) + b"}")
+        archive.writestr("model.safetensors", b"")
+    with pytest.raises(BundleError, match="refused"):
+        load_bundle(bomb)
+    good = save_bundle(result, tmp_path / "good.lstmf")
+    cut = tmp_path / "cut.lstmf"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(BundleError):
+        load_bundle(cut)
+
+
+def test_an_interrupted_save_leaves_the_previous_bundle_intact(tmp_path, trained):
+    _, result = trained
+    path = save_bundle(result, tmp_path / "model.lstmf")
+    before = path.read_bytes()
+    # a child process starts saving over it and is killed mid-write
+    script = (
+        "import os, sys, core.jsonio as j\n"
+        "real = os.fsync\n"
+        "def die(fd):\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "j.os.fsync = die\n"
+        f"j.atomic_write_bytes({str(path)!r}, b'new content that must never be seen half-written')\n"
+    )
+    child = subprocess.run([sys.executable, "-c", script], cwd=ROOT)
+    assert child.returncode == -9
+    assert path.read_bytes() == before
+    assert load_bundle(path).config == result.config
+
+
+def test_missing_columns_are_named(trained):
+    frame, result = trained
+    from core.bundle import LoadedBundle
+
+    bundle = LoadedBundle(result.predictor, result.time_index, result.tail, {})
+    with pytest.raises(DataError, match="'x'"):
+        predict_table(bundle, frame.drop(columns=["x"]), "day", source="march.csv")

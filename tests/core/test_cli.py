@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -94,6 +95,52 @@ def test_train_writes_predictions_plot_and_model(trained_dir):
     assert predictions.iloc[1]["time"].startswith("2023-01-16") and predictions.iloc[1]["actual"] == source["sales"][15]
     assert (out / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(p.name for p in (out / "model").iterdir()) == ["model.json", "model.safetensors"]
+    assert (out / "model.lstmf").read_bytes()[:2] == b"PK"  # one zip file: weights + JSON
+
+
+def test_train_writes_the_forecast_and_interval_coverage(trained_dir):
+    out, result = trained_dir
+    forecast = pd.read_csv(out / "forecast.csv")
+    assert list(forecast.columns) == ["time", "step", "predicted", "lower", "upper"]
+    assert forecast["time"].tolist() == ["2024-12-31", "2025-01-01"]  # the two days after the last row
+    assert forecast["step"].tolist() == [1, 2]
+    assert (forecast["lower"] < forecast["predicted"]).all() and (forecast["predicted"] < forecast["upper"]).all()
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert 0 <= metrics["coverage"] <= 1 and metrics["intervals"]["level"] == 0.9
+    assert "intervals covered" in result.stdout
+
+
+def test_predict_and_forecast_with_the_saved_model(trained_dir, tmp_path):
+    out, _ = trained_dir
+    predicted = run("predict", "--model", out / "model.lstmf", SAMPLES / "daily_sales.csv", "--out",
+                    tmp_path / "p.csv")
+    assert predicted.returncode == 0, predicted.stderr
+    table = pd.read_csv(tmp_path / "p.csv")
+    assert list(table.columns) == ["time", "step", "actual", "predicted", "lower", "upper"]
+    known = table[table["actual"].notna()]
+    assert len(known) == (730 - 14 - 2 + 1) * 2 and table["actual"].isna().sum() == 2
+    # the same model on the same rows gives the train run's predictions
+    run_predictions = pd.read_csv(out / "predictions.csv")
+    both = run_predictions.merge(known, on=["time", "step"])
+    assert np.allclose(both["predicted_x"], both["predicted_y"]) and len(both) == len(run_predictions)
+    forecast = run("forecast", "--model", out / "model", "--out", tmp_path / "f.csv", "--steps", "4")
+    assert forecast.returncode == 0, forecast.stderr
+    future = pd.read_csv(tmp_path / "f.csv")
+    assert future["time"].tolist() == ["2024-12-31", "2025-01-01", "2025-01-02", "2025-01-03"]
+    assert np.allclose(future["predicted"][:2], pd.read_csv(out / "forecast.csv")["predicted"])
+    assert "last observed values" in forecast.stdout  # says what steps 3-4 assume
+
+
+def test_predict_names_missing_columns_and_bad_bundles(trained_dir, tmp_path, data_dir):
+    out, _ = trained_dir
+    missing = run("predict", "--model", out / "model.lstmf", data_dir / "nile.csv", "--out", tmp_path / "p.csv")
+    assert missing.returncode == 2
+    assert "'sales'" in missing.stderr and "'temperature'" in missing.stderr and "Traceback" not in missing.stderr
+    fake = tmp_path / "fake.lstmf"
+    fake.write_text("not a model")
+    bad = run("forecast", "--model", fake, "--out", tmp_path / "f.csv")
+    assert bad.returncode == 2 and "fake.lstmf" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "f.csv").exists() and not (tmp_path / "p.csv").exists()
 
 
 def test_row_numbers_stand_in_for_time_without_a_date(tmp_path, data_dir):

@@ -1,0 +1,61 @@
+"""Applying a saved model to a table: predictions for every window, then the future."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.bundle import LoadedBundle
+from core.errors import DataError
+from core.experiment import time_labels
+from core.timeindex import TimeIndex
+
+OUTPUT_COLUMNS = ["time", "step", "actual", "predicted", "lower", "upper"]
+
+
+def _checked(bundle: LoadedBundle, frame: pd.DataFrame, source: str) -> None:
+    bundle.predictor.check_columns(frame, source)
+    c = bundle.config
+    if len(frame) < c.window:
+        raise DataError(f"{source} has {len(frame)} rows; the model reads windows of {c.window} rows.")
+
+
+def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | None,
+                  date_is_year: bool = False, source: str = "the data",
+                  forecast_steps: int | None = None) -> pd.DataFrame:
+    """time, step, actual, predicted, lower, upper for every window with known targets,
+    followed by the forecast past the last row (actual left empty)."""
+    _checked(bundle, frame, source)
+    p = bundle.predictor
+    c = p.config
+    origins = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
+    parts = []
+    if len(origins):
+        predicted = p.predict(p.series(frame), origins)
+        rows = origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
+        widths = np.tile(p.half_widths, len(origins))
+        parts.append(pd.DataFrame({
+            "time": time_labels(frame, date_column, rows.ravel(), date_is_year),
+            "step": np.tile(np.arange(1, c.horizon + 1), len(origins)),
+            "actual": frame[c.target].to_numpy(dtype=np.float64)[rows.ravel()],
+            "predicted": predicted.ravel(),
+            "lower": predicted.ravel() - widths,
+            "upper": predicted.ravel() + widths,
+        }))
+    future = forecast_table(bundle, frame, date_column, date_is_year, source, forecast_steps)
+    parts.append(future.assign(actual=np.nan)[OUTPUT_COLUMNS])
+    return pd.concat(parts, ignore_index=True)
+
+
+def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
+                   date_column: str | None = None, date_is_year: bool = False,
+                   source: str = "the data", steps: int | None = None) -> pd.DataFrame:
+    """The future after the last row of `frame`, or after the data the model was trained on."""
+    if frame is None:
+        return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
+    _checked(bundle, frame, source)
+    index = TimeIndex.of(frame, date_column, date_is_year)
+    try:
+        return bundle.predictor.forecast(frame, index, steps)
+    except ValueError as exc:
+        raise DataError(f"Can't label the forecast after the last row of {source}: {exc}.") from None

@@ -1,0 +1,142 @@
+"""A trained model with everything needed to apply it: scalers, interval widths, the time index.
+
+`run_experiment` builds one after training; a saved bundle loads back into one. Both faces use it
+to predict every window of a table and to forecast past its end with split-conformal intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.config import ForecastConfig
+from core.errors import DataError
+from core.timeindex import TimeIndex
+
+PREDICT_BATCH = 4096
+DIRECT, RECURSIVE = "direct", "recursive"
+
+
+def conformal_half_widths(residuals: np.ndarray, level: float) -> np.ndarray:
+    """Split-conformal half-widths per step from absolute residuals (n, H) of held-out windows.
+
+    The ceil((n+1)·level)-th smallest residual, so intervals cover at least `level` of new
+    windows when they behave like the held-out ones. NaN where there are too few residuals.
+    """
+    residuals = np.abs(np.asarray(residuals, dtype=np.float64))
+    n = residuals.shape[0]
+    rank = math.ceil((n + 1) * level)
+    if n == 0 or rank > n:
+        return np.full(residuals.shape[1], np.nan)
+    return np.sort(residuals, axis=0)[rank - 1]
+
+
+def interval_coverage(actual: np.ndarray, predicted: np.ndarray, half_widths: np.ndarray) -> dict[str, Any]:
+    """Share of actual values inside predicted ± half-width, overall and per step."""
+    if len(actual) == 0 or not np.isfinite(half_widths).all():
+        return {"overall": None, "per_step": [None] * len(half_widths)}
+    inside = np.abs(np.asarray(actual) - np.asarray(predicted)) <= half_widths[None, :]
+    return {"overall": float(inside.mean()), "per_step": inside.mean(axis=0).tolist()}
+
+
+@dataclass
+class Predictor:
+    config: ForecastConfig
+    model: Any  # core.model.RecurrentForecaster, in eval mode
+    target_scaler: Any
+    feature_scaler: Any | None
+    half_widths: np.ndarray  # (H,) interval half-widths in the target's units
+    interval_source: str = "validation"  # which residuals calibrated the intervals
+
+    @property
+    def columns(self) -> list[str]:
+        return self.config.input_columns
+
+    def check_columns(self, frame: pd.DataFrame, source: str = "the data") -> None:
+        missing = [c for c in self.columns if c not in frame.columns]
+        if missing:
+            raise DataError(f"{source} lacks the column(s) the model was trained on: "
+                            f"{', '.join(repr(c) for c in missing)}.")
+        for column in self.columns:
+            if not pd.api.types.is_numeric_dtype(frame[column]):
+                raise DataError(f"Column {column!r} in {source} is not numeric.")
+
+    def series(self, frame: pd.DataFrame):
+        """The table scaled with the *training* statistics, as windows."""
+        import torch
+
+        from core.windows import WindowedSeries
+
+        c = self.config
+        target = frame[c.target].to_numpy(dtype=np.float64)
+        inputs = np.empty((len(frame), len(self.columns)), dtype=np.float32)
+        scaled_target = self.target_scaler.transform(target[:, None])[:, 0].astype(np.float32)
+        inputs[:, 0] = scaled_target
+        if len(self.columns) > 1:
+            inputs[:, 1:] = self.feature_scaler.transform(frame[self.columns[1:]].to_numpy(dtype=np.float64))
+        return WindowedSeries(torch.from_numpy(inputs), torch.from_numpy(scaled_target),
+                              c.window, c.horizon, delta=c.target_mode == "delta")
+
+    def predict(self, series, origins: np.ndarray) -> np.ndarray:
+        """(N, H) forecasts in the target's units for windows ending at `origins`, batched."""
+        import torch
+
+        parts = []
+        with torch.no_grad():
+            for start in range(0, len(origins), PREDICT_BATCH):
+                batch = torch.from_numpy(np.ascontiguousarray(origins[start:start + PREDICT_BATCH]))
+                parts.append(series.to_levels(batch, self.model(series.x(batch))).numpy())
+        scaled = np.concatenate(parts).astype(np.float64) if parts else np.empty((0, self.config.horizon))
+        return self.target_scaler.inverse_transform(scaled.reshape(-1, 1)).reshape(scaled.shape)
+
+    def forecast(self, frame: pd.DataFrame, time_index: TimeIndex, steps: int | None = None) -> pd.DataFrame:
+        """The next `steps` rows after the last one: time, step, predicted, lower, upper, method.
+
+        Steps up to the horizon come straight from the network (direct). Further steps feed
+        forecasts back as if observed, holding feature columns at their last values, and widen
+        the interval by the square root of how many times that was done (recursive).
+        """
+        c = self.config
+        steps = steps or c.forecast_steps or c.horizon
+        if len(frame) < c.window:
+            raise DataError(f"Forecasting needs at least the last {c.window} rows (the window); "
+                            f"the data has {len(frame)}.")
+        work = frame[self.columns].iloc[-c.window:].reset_index(drop=True)
+        predicted: list[float] = []
+        while len(predicted) < steps:
+            levels = self.predict(self.series(work), np.array([len(work) - 1]))[0]
+            predicted.extend(levels.tolist())
+            future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
+            future_rows[c.target] = levels
+            work = pd.concat([work, future_rows], ignore_index=True).iloc[-c.window:].reset_index(drop=True)
+        predicted_arr = np.asarray(predicted[:steps])
+        step = np.arange(1, steps + 1)
+        rounds = (step - 1) // c.horizon  # 0 for direct steps
+        widths = self.half_widths[(step - 1) % c.horizon] * np.sqrt(rounds + 1)
+        return pd.DataFrame({
+            "time": time_index.future(steps),
+            "step": step,
+            "predicted": predicted_arr,
+            "lower": predicted_arr - widths,
+            "upper": predicted_arr + widths,
+            "method": np.where(rounds == 0, DIRECT, RECURSIVE),
+        })
+
+    def assumption(self, steps: int | None = None) -> str:
+        """In words: what a forecast of `steps` steps assumes about the future."""
+        c = self.config
+        steps = steps or c.forecast_steps or c.horizon
+        direct = min(steps, c.horizon)
+        text = (f"Steps 1-{direct} use only observed data." if direct > 1
+                else "Step 1 uses only observed data.")
+        if steps > c.horizon:
+            text += (f" Steps {c.horizon + 1}-{steps} feed forecasts back as inputs (recursive), so "
+                     "errors compound and the intervals are widened.")
+            if c.features:
+                text += (" They hold the feature columns (" + ", ".join(c.features)
+                         + ") at their last observed values.")
+        return text
