@@ -41,6 +41,7 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
             "predicted": predicted.ravel(),
             "lower": predicted.ravel() - widths,
             "upper": predicted.ravel() + widths,
+            "origin": np.repeat(origins, c.horizon),  # row of the last value each window saw
         }))
     future = forecast_table(bundle, frame, date_column, date_is_year, source, forecast_steps)
     parts.append(future.assign(actual=np.nan)[OUTPUT_COLUMNS])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import io
 import os
 import signal
@@ -22,6 +21,7 @@ from typing import Any
 
 from core import __version__
 from core.errors import ForecasterError
+from core.paths import file_sha256
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -209,14 +209,6 @@ def format_time(value: Any) -> str:
     return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
 
 
-def _file_sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _config_from_args(args: argparse.Namespace, date_column: str | None):
     from core.config import ForecastConfig
 
@@ -292,7 +284,7 @@ def command_train(args: argparse.Namespace) -> int:
     if result.forecast is not None:
         write_csv(result.forecast, out / "forecast.csv", FORECAST_COLUMNS)
     save_report_png(result, out / "plot.png")
-    checksum = _file_sha256(args.csv)
+    checksum = file_sha256(args.csv)
     save_bundle(result, out / "model", data_sha256=checksum)  # a folder, for scripts
     save_bundle(result, out / f"model{BUNDLE_SUFFIX}", data_sha256=checksum)  # one file, for people
 

@@ -49,19 +49,23 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
                  forecast: pd.DataFrame | None = None, level: float | None = None) -> None:
     """Real vs predicted (at one step of the horizon) with the split spans shaded, and the
     forecast past the end with its interval band."""
-    one = predictions[predictions["step"] == step].sort_values("target_row")
+    one = predictions[predictions["step"] == step]
+    if "target_row" in one:
+        one = one.sort_values("target_row")
     x = _x_values(one)
+    splits = one["split"].to_numpy() if "split" in one else np.array([""] * len(one))
     for split in ("train", "val", "test"):
-        part = x[one["split"].to_numpy() == split]
+        part = x[splits == split]
         if len(part):
             ax.axvspan(part[0], part[-1], color=SPLIT_COLORS[split], zorder=0,
                        label=f"{SPLIT_NAMES[split]} ({len(part)})")
-    test = x[one["split"].to_numpy() == "test"]
+    test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
     # with a horizon > 1, windows straddling a split boundary are left out: break the lines
     # there rather than draw across rows nobody predicted
-    gaps = np.flatnonzero(np.diff(one["target_row"].to_numpy()) > 1) + 1
+    rows = one["target_row"].to_numpy() if "target_row" in one else np.arange(len(one))
+    gaps = np.flatnonzero(np.diff(rows) > 1) + 1
     gap_x = np.datetime64("NaT") if np.issubdtype(x.dtype, np.datetime64) else np.nan
     line_x = np.insert(x if gap_x is not np.nan else x.astype(float), gaps, gap_x)
     real = np.insert(one["actual"].to_numpy(dtype=float), gaps, np.nan)

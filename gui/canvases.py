@@ -94,10 +94,13 @@ class ResultCanvas(PlotCanvas):
         self.show_message("Train a model to see real vs predicted values here.")
 
     def show_result(self, result) -> None:
+        self.show_predictions(result.predictions, result.forecast, result.config.target,
+                              result.config.interval_level, bool(result.config.date_column))
+
+    def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool) -> None:
         self.figure.clear()
         axes = self.figure.add_subplot()
-        draw_results(axes, result.predictions, result.config.target, forecast=result.forecast,
-                     level=result.config.interval_level)
-        if result.config.date_column:
+        draw_results(axes, predictions, target, forecast=forecast, level=level)
+        if dates:
             self.figure.autofmt_xdate()
         self.draw_idle()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
@@ -33,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
+from core.bundle import BUNDLE_SUFFIX, save_bundle
 from core.config import ForecastConfig
 from core.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.experiment import plan_run
-from core.paths import log_dir
+from core.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
+from core.paths import file_sha256, log_dir
 from gui.app_settings import AppSettings
 from gui.canvases import LossCanvas, ResultCanvas
 from gui.errors import show_error
@@ -61,6 +67,9 @@ class MainWindow(QMainWindow):
     loadFailed = Signal(str)  # the message shown to the user
     trainingFinished = Signal(object)  # ExperimentResult, after results are shown
     trainingFailed = Signal(str)  # the message shown to the user
+    modelOpened = Signal(object)  # LoadedBundle, after it is shown
+    modelApplied = Signal(object)  # the predictions table of the applied model
+    modelFailed = Signal(str)  # opening, applying or saving a model failed: the message
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,8 +82,11 @@ class MainWindow(QMainWindow):
         self._source_path: str | None = None
         self._train_started = 0.0
         self._closing = False
+        self.bundle = None  # a saved model opened with File > Open model
+        self.shown = None  # what the Results tab shows: a ShownOutput, for exporting
         self.load_task = BackgroundTask(self)
         self.train_task = BackgroundTask(self)
+        self.model_task = BackgroundTask(self)  # opening and applying saved models
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.validate_settings)
 
@@ -104,6 +116,16 @@ class MainWindow(QMainWindow):
         self.train_action = action("&Train", "Ctrl+R", self.start_training, "Train a model with these settings")
         self.cancel_action = action("&Cancel training", "Esc", self.cancel_training,
                                     "Stop after the current batch and keep the best model so far")
+        self.save_model_action = action("&Save model…", QKeySequence.StandardKey.Save, self.save_model,
+                                        "Save the trained model, its scalers and settings in one .lstmf file")
+        self.open_model_action = action("Open &model…", "Ctrl+Shift+O", self.choose_model,
+                                        "Open a saved .lstmf model and show its forecast")
+        self.apply_model_action = action("&Apply model to new data…", "Ctrl+Shift+A", self.choose_apply_csv,
+                                         "Predict a CSV with the same columns using the open or trained model")
+        self.export_predictions_action = action("&Predictions and forecast (CSV)…", "Ctrl+E",
+                                                self.export_predictions)
+        self.export_chart_action = action("&Chart (PNG, SVG, PDF)…", None, self.export_chart)
+        self.export_metrics_action = action("&Metrics (CSV)…", None, self.export_metrics)
         self.about_action = action("&About", None, self.show_about)
         self.logs_action = action("Open &log folder", None,
                                   lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir()))))
@@ -116,6 +138,14 @@ class MainWindow(QMainWindow):
         for name, title, _ in SAMPLES:
             samples_menu.addAction(title, lambda n=name: self.open_csv(sample_path(n)))
         file_menu.addAction(self.reload_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_model_action)
+        file_menu.addAction(self.open_model_action)
+        file_menu.addAction(self.apply_model_action)
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.addAction(self.export_predictions_action)
+        export_menu.addAction(self.export_chart_action)
+        export_menu.addAction(self.export_metrics_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         run_menu = self.menuBar().addMenu("&Run")
@@ -137,6 +167,10 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.train_action)
         toolbar.addAction(self.cancel_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.save_model_action)
+        toolbar.addAction(self.open_model_action)
+        toolbar.addAction(self.apply_model_action)
         self.addToolBar(toolbar)
         self.file_label = QLabel("")
         self.statusBar().addPermanentWidget(self.file_label)
@@ -282,12 +316,17 @@ class MainWindow(QMainWindow):
         self.nav_toolbar = NavigationToolbar2QT(self.result_canvas, self)
         self.nav_toolbar.setIconSize(QSize(18, 18))
         self.metrics_table = MetricsTable(objectName="metricsTable")
+        self.results_title = QLabel("", wordWrap=True, objectName="resultsTitle")
+        self.coverage_label = QLabel("", wordWrap=True, objectName="coverageLabel")
+        self.coverage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         tab = QWidget()
         layout = QVBoxLayout(tab)
+        layout.addWidget(self.results_title)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.nav_toolbar)
         layout.addWidget(self.result_canvas, 3)
         layout.addWidget(self.metrics_table, 1)
+        layout.addWidget(self.coverage_label)
         return tab
 
     def _connect_tasks(self) -> None:
@@ -298,6 +337,9 @@ class MainWindow(QMainWindow):
         self.train_task.succeeded.connect(self._on_trained)
         self.train_task.failed.connect(self._on_train_failed)
         self.train_task.finished.connect(self._on_training_thread_finished)
+        self.model_task.succeeded.connect(self._on_model_task_done)
+        self.model_task.failed.connect(self._on_model_task_failed)
+        self.model_task.finished.connect(self._update_actions)
 
     # ---------------------------------------------------------------- opening files
     @Slot()
@@ -572,26 +614,48 @@ class MainWindow(QMainWindow):
         self.progress_label.setText(f"{status} after {h.epochs_run} epochs in {_duration(elapsed)}; "
                                     f"best epoch {h.best_epoch}.")
         self.training_summary.setText(self.progress_label.text() + (f"\n{h.message}" if h.message else ""))
-        self.result_canvas.show_result(result)
-        self.metrics_table.show_metrics(result.test_metrics)
-        self._show_naive_warning(result)
-        self.tabs.setCurrentIndex(2)
+        c = result.config
+        self._show_output(ShownOutput(
+            title=f"<b>{_escape(c.target)}</b>: {c.cell.upper()} trained on {_escape(self._display_name())}",
+            predictions=result.predictions, forecast=result.forecast, target=c.target,
+            level=c.interval_level, dates=bool(c.date_column), metrics=result.test_metrics,
+            coverage=result.coverage["overall"], assumption=result.predictor.assumption(),
+            source=self._source_path))
         self.statusBar().showMessage(status, 5000)
         self._update_actions()
         if h.status == "diverged":
             show_error(self, "Training diverged", ForecasterError(h.message))
         self.trainingFinished.emit(result)
 
-    def _show_naive_warning(self, result) -> None:
-        m = result.test_metrics
-        if result.beats_naive():
+    def _show_output(self, shown: ShownOutput) -> None:
+        """Puts a set of predictions, forecast and scores on the Results tab."""
+        self.shown = shown
+        self.results_title.setText(shown.title)
+        self.result_canvas.show_predictions(shown.predictions, shown.forecast, shown.target, shown.level,
+                                            shown.dates)
+        self.metrics_table.show_metrics(shown.metrics)
+        m = shown.metrics
+        model, naive = m.get("model", {}).get("rmse"), m.get("naive", {}).get("rmse")
+        if model is not None and naive is not None and model >= naive:
+            self.warning_label.setText(
+                f"⚠ The model does not beat the naive forecast (each value = the previous one): "
+                f"RMSE {model:.4g} vs {naive:.4g}. Try a longer window, more epochs, different "
+                "features, or use the baseline.")
+            self.warning_label.show()
+        else:
             self.warning_label.hide()
-            return
-        self.warning_label.setText(
-            f"⚠ The model does not beat the naive forecast (each value = the previous one) on the "
-            f"test split: RMSE {m['model']['rmse']:.4g} vs {m['naive']['rmse']:.4g}. Try a longer "
-            "window, more epochs, different features, or use the baseline.")
-        self.warning_label.show()
+        lines = []
+        if shown.coverage is not None:
+            lines.append(f"{shown.level:.0%} prediction intervals covered {shown.coverage:.0%} of the "
+                         "actual values.")
+        if shown.forecast is not None and len(shown.forecast):
+            first = shown.forecast["time"].iloc[0]
+            lines.append(f"Forecast: {len(shown.forecast)} step(s) from {_format_time(first)}. "
+                         f"{shown.assumption}")
+        self.coverage_label.setText(" ".join(lines))
+        self.tabs.setCurrentIndex(2)
+        self.pages.setCurrentIndex(1)
+        self._update_actions()
 
     @Slot(object, str)
     def _on_train_failed(self, exc: BaseException, details: str) -> None:
@@ -606,6 +670,178 @@ class MainWindow(QMainWindow):
     def _on_training_thread_finished(self) -> None:
         self._update_actions()
 
+    # ---------------------------------------------------------------- models and exports
+    def _display_name(self) -> str:
+        return Path(self._source_path).name if self._source_path else "the data"
+
+    def _save_path(self, title: str, suggested: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, str(Path(self.settings.last_directory()) / suggested),
+                                              filters)
+        if path:
+            self.settings.set_last_directory(str(Path(path).parent))
+        return path
+
+    @Slot()
+    def save_model(self, path: str | None = None) -> bool:
+        """Saves the trained model as one .lstmf file; asks where when `path` is None."""
+        if self.result is None:
+            return False
+        if path is None:
+            stem = Path(self._source_path).stem if self._source_path else "model"
+            path = self._save_path("Save model", f"{stem}-{self.result.config.target}{BUNDLE_SUFFIX}",
+                                   f"LSTM Forecaster model (*{BUNDLE_SUFFIX})")
+            if not path:
+                return False
+        if not path.lower().endswith(BUNDLE_SUFFIX):
+            path += BUNDLE_SUFFIX
+        try:
+            checksum = file_sha256(self._source_path) if self._source_path else None
+            save_bundle(self.result, path, data_sha256=checksum)
+        except (ForecasterError, OSError) as exc:
+            show_error(self, "Can't save the model", exc)
+            self.modelFailed.emit(str(exc))
+            return False
+        self.statusBar().showMessage(f"Saved the model to {path}.", 5000)
+        return True
+
+    @Slot()
+    def choose_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", self.settings.last_directory(),
+                                              f"LSTM Forecaster model (*{BUNDLE_SUFFIX});;All files (*)")
+        if path:
+            self.open_model(path)
+
+    def open_model(self, path) -> bool:
+        """Loads a saved model in the background and shows its forecast; `modelOpened` follows."""
+        path = str(path)
+
+        def work(report, cancel):
+            from core.apply import forecast_table
+            from core.bundle import load_bundle
+
+            bundle = load_bundle(path)
+            return ("opened", path, bundle, forecast_table(bundle))
+
+        return self._start_model_task(work, f"Opening {Path(path).name}…")
+
+    @Slot()
+    def choose_apply_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Apply the model to a CSV", self.settings.last_directory(),
+                                              "CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.apply_model(path)
+
+    def apply_model(self, csv_path) -> bool:
+        """Predicts every window of a CSV with the open (or just trained) model; `modelApplied` follows."""
+        csv_path = str(csv_path)
+        bundle = self.bundle or (self._bundle_of_result() if self.result is not None else None)
+        if bundle is None:
+            return False
+
+        def work(report, cancel):
+            from core.apply import predict_table
+
+            loaded = read_csv(csv_path)
+            table = predict_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
+                                  source=Path(csv_path).name)
+            return ("applied", csv_path, bundle, (loaded, table))
+
+        return self._start_model_task(work, f"Applying the model to {Path(csv_path).name}…")
+
+    def _bundle_of_result(self):
+        from core.bundle import LoadedBundle
+
+        r = self.result
+        return LoadedBundle(r.predictor, r.time_index, r.tail, {"test_metrics": r.test_metrics})
+
+    def _start_model_task(self, work, message: str) -> bool:
+        if self.model_task.is_running() or self.train_task.is_running():
+            return False
+        self.statusBar().showMessage(message)
+        self.model_task.start(work)
+        self._update_actions()
+        return True
+
+    @Slot(object)
+    def _on_model_task_done(self, outcome) -> None:
+        kind, path, bundle, payload = outcome
+        c = bundle.config
+        name = Path(path).name
+        if kind == "opened":
+            self.bundle = bundle
+            tail = bundle.tail
+            times = (tail[c.date_column].to_numpy() if c.date_column and c.date_column in tail
+                     else np.arange(bundle.time_index.rows - len(tail) + 1, bundle.time_index.rows + 1))
+            recent = pd.DataFrame({"time": times, "step": 1, "actual": tail[c.target].to_numpy(),
+                                   "predicted": np.nan})
+            metrics = bundle.meta.get("test_metrics") or {}
+            coverage = (bundle.meta.get("coverage") or {}).get("overall")
+            self._show_output(ShownOutput(
+                title=f"<b>{_escape(c.target)}</b>: saved model {_escape(name)} (window {c.window}, horizon "
+                      f"{c.horizon}); its last {len(tail)} training rows and its forecast. Scores are from "
+                      "its own test split.",
+                predictions=recent, forecast=payload, target=c.target, level=c.interval_level,
+                dates=bool(c.date_column), metrics=metrics, coverage=coverage,
+                assumption=bundle.predictor.assumption(), source=path))
+            self.statusBar().showMessage(f"Opened {name}. Use File > Apply model to new data to predict a CSV.",
+                                         8000)
+            self.modelOpened.emit(bundle)
+        else:
+            loaded, table = payload
+            known = table[table["actual"].notna()]
+            future = table[table["actual"].isna()].drop(columns=["actual"])
+            self._show_output(ShownOutput(
+                title=f"<b>{_escape(c.target)}</b>: the model applied to {_escape(name)} "
+                      f"({len(known):,} predictions with known values, then the forecast)",
+                predictions=known, forecast=future, target=c.target, level=c.interval_level,
+                dates=bool(loaded.report.date_column), metrics=applied_metrics(known, loaded.frame[c.target]),
+                coverage=applied_coverage(known), assumption=bundle.predictor.assumption(), source=path))
+            self.statusBar().showMessage(f"Applied the model to {name}.", 5000)
+            self.modelApplied.emit(table)
+        self._update_actions()
+
+    @Slot(object, str)
+    def _on_model_task_failed(self, exc: BaseException, details: str) -> None:
+        self.statusBar().showMessage("That did not work.", 5000)
+        self._update_actions()
+        show_error(self, "Model", exc, details)
+        self.modelFailed.emit(str(exc))
+
+    def _export(self, title: str, suggested: str, filters: str, write, path: str | None) -> bool:
+        if self.shown is None:
+            return False
+        path = path or self._save_path(title, suggested, filters)
+        if not path:
+            return False
+        try:
+            write(path)
+        except (ForecasterError, OSError, ValueError) as exc:
+            show_error(self, f"Can't export", exc)
+            return False
+        self.statusBar().showMessage(f"Wrote {path}.", 5000)
+        return True
+
+    @Slot()
+    def export_predictions(self, path: str | None = None) -> bool:
+        s = self.shown
+        return self._export("Export predictions and forecast", f"{s.target}-predictions.csv" if s else "",
+                            "CSV (*.csv)", lambda p: write_bytes(p, csv_bytes(
+                                predictions_and_forecast(s.predictions, s.forecast))), path)
+
+    @Slot()
+    def export_chart(self, path: str | None = None) -> bool:
+        s = self.shown
+        return self._export("Export chart", f"{s.target}-chart.png" if s else "",
+                            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+                            lambda p: save_figure(self.result_canvas.figure, p), path)
+
+    @Slot()
+    def export_metrics(self, path: str | None = None) -> bool:
+        s = self.shown
+        return self._export("Export metrics", f"{s.target}-metrics.csv" if s else "", "CSV (*.csv)",
+                            lambda p: write_bytes(p, csv_bytes(metrics_table(s.metrics, s.coverage, s.level))),
+                            path)
+
     # ---------------------------------------------------------------- state
     def _update_actions(self) -> None:
         training = self.train_task.is_running()
@@ -615,8 +851,15 @@ class MainWindow(QMainWindow):
         self.train_button.setEnabled(can_train)
         self.cancel_action.setEnabled(training)
         self.cancel_button.setEnabled(training)
+        busy_model = self.model_task.is_running()
         self.open_action.setEnabled(not loading)
         self.reload_action.setEnabled(self._source_path is not None and not loading and not training)
+        self.save_model_action.setEnabled(self.result is not None and not training)
+        self.open_model_action.setEnabled(not busy_model and not training)
+        self.apply_model_action.setEnabled((self.bundle is not None or self.result is not None)
+                                           and not busy_model and not training)
+        for export in (self.export_predictions_action, self.export_chart_action, self.export_metrics_action):
+            export.setEnabled(self.shown is not None)
 
     def _show_tab(self, index: int) -> None:
         if self.pages.currentIndex() == 1:
@@ -671,6 +914,7 @@ class MainWindow(QMainWindow):
         # stop background work before Qt destroys the threads' owners
         self.train_task.cancel_and_wait()
         self.load_task.cancel_and_wait()
+        self.model_task.cancel_and_wait()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -696,3 +940,47 @@ def _duration(seconds: float) -> str:
         return f"{minutes} min {secs:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+@dataclass
+class ShownOutput:
+    """What the Results tab shows, kept so it can be exported as it is."""
+
+    title: str
+    predictions: pd.DataFrame
+    forecast: pd.DataFrame | None
+    target: str
+    level: float
+    dates: bool
+    metrics: dict
+    coverage: float | None
+    assumption: str
+    source: str | None
+
+
+def applied_metrics(known: pd.DataFrame, target: pd.Series) -> dict:
+    """The model and the naive forecast on a new file's windows (no Ridge: it isn't saved)."""
+    from core.metrics import forecast_metrics, naive_scale
+
+    if known.empty:
+        return {}
+    values = target.to_numpy(dtype=float)
+    naive = values[known["origin"].to_numpy(dtype=np.int64)]  # the last value each window saw
+    actual = known["actual"].to_numpy()
+    scale = naive_scale(values)
+    return {"model": forecast_metrics(actual, known["predicted"].to_numpy(), scale),
+            "naive": forecast_metrics(actual, naive, scale)}
+
+
+def applied_coverage(known: pd.DataFrame) -> float | None:
+    if known.empty or not np.isfinite(known["lower"]).all():
+        return None
+    inside = (known["actual"] >= known["lower"]) & (known["actual"] <= known["upper"])
+    return float(inside.mean())
+
+
+def _format_time(value) -> str:
+    if isinstance(value, (int, np.integer, float, np.floating)):
+        return str(value)
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)

@@ -104,6 +104,14 @@ class SettingsForm(QWidget):
                                   "predicts the scaled value directly, as many tutorials do.")
         self.season = _spin(0, 100_000, 0, "Seasonal period in rows for the seasonal naive baseline and the "
                             "automatic window. 'auto' detects it.", special="auto")
+        self.forecast_steps = _spin(0, 100_000, 0, "How many steps past the last row to forecast. "
+                                    "Up to the horizon the network answers directly; further steps feed "
+                                    "its forecasts back (recursive) and grow less certain.",
+                                    "forecastStepsSpin", special="= horizon")
+        self.interval_level = _spin(50, 99, round(d.interval_level * 100), "How sure the prediction "
+                                    "intervals should be: 90 % means about 9 in 10 actual values should "
+                                    "fall inside. Calibrated on the validation split.", "intervalSpin")
+        self.interval_level.setSuffix(" %")
         self.seed = _spin(0, 2_147_483_647, d.seed, "Random seed: the same seed, settings and data give "
                           "the same results.")
 
@@ -135,9 +143,13 @@ class SettingsForm(QWidget):
         form.addRow("Scaling", self.scaler)
         form.addRow("Predict", self.target_mode)
         form.addRow("Seed", self.seed)
+        forecast_box = QGroupBox("Forecast")
+        form = QFormLayout(forecast_box)
+        form.addRow("Steps ahead", self.forecast_steps)
+        form.addRow("Interval", self.interval_level)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for box in (data_box, model_box, train_box):
+        for box in (data_box, model_box, train_box, forecast_box):
             layout.addWidget(box)
 
         for spin in self.findChildren(QSpinBox) + self.findChildren(QDoubleSpinBox):
@@ -177,6 +189,8 @@ class SettingsForm(QWidget):
             "scaler": self.scaler.currentData(),
             "target_mode": self.target_mode.currentData(),
             "seed": self.seed.value(),
+            "forecast_steps": self.forecast_steps.value() or None,
+            "interval_level": self.interval_level.value() / 100,
         }
 
     def set_values(self, values: dict[str, Any]) -> None:
@@ -185,11 +199,15 @@ class SettingsForm(QWidget):
                  "season": self.season, "hidden": self.hidden, "layers": self.layers,
                  "head_width": self.head_width, "epochs": self.epochs, "batch_size": self.batch_size,
                  "patience": self.patience, "seed": self.seed, "test_fraction": self.test_fraction,
-                 "val_fraction": self.val_fraction, "dropout": self.dropout, "lr": self.lr}
+                 "val_fraction": self.val_fraction, "dropout": self.dropout, "lr": self.lr,
+                 "forecast_steps": self.forecast_steps, "interval_level": self.interval_level}
         combos = {"cell": self.cell, "loss": self.loss, "scaler": self.scaler, "target_mode": self.target_mode}
+        values = dict(values)
+        if isinstance(values.get("interval_level"), (int, float)):
+            values["interval_level"] = round(values["interval_level"] * 100)
         for key, value in values.items():
             if value is None:
-                if key not in ("window", "season"):
+                if key not in ("window", "season", "forecast_steps"):
                     continue
                 value = 0  # "auto"
             try:

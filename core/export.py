@@ -1,0 +1,54 @@
+"""Tables and charts written out for the user: CSV bytes and figures, always atomically."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import ForecasterError
+from core.jsonio import atomic_write_bytes
+
+FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    try:
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        raise ForecasterError(f"Can't write {path}: {exc.strerror or exc}.") from None
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Chinese column names and text correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def predictions_and_forecast(predictions: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.DataFrame:
+    """One table: every prediction with its split, then the future steps (split 'forecast')."""
+    columns = ["time", "step", "actual", "predicted", "lower", "upper", "split"]
+    parts = [predictions.reindex(columns=columns)]
+    if forecast is not None and len(forecast):
+        parts.append(forecast.assign(actual=float("nan"), split="forecast").reindex(columns=columns))
+    return pd.concat(parts, ignore_index=True)
+
+
+def metrics_table(test_metrics: dict[str, dict[str, float | None]], coverage: float | None = None,
+                  level: float | None = None) -> pd.DataFrame:
+    rows = [{"forecaster": name, **scores} for name, scores in test_metrics.items()]
+    table = pd.DataFrame(rows)
+    if coverage is not None and level is not None:
+        table["interval_level"] = [level if r["forecaster"] == "model" else None for r in rows]
+        table["interval_coverage"] = [coverage if r["forecaster"] == "model" else None for r in rows]
+    return table
+
+
+def save_figure(figure, path: str | Path) -> None:
+    """PNG, SVG or PDF by the file's extension."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FIGURE_FORMATS:
+        raise ForecasterError(f"Charts can be saved as PNG, SVG or PDF, not {suffix or 'no extension'}.")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=FIGURE_FORMATS[suffix], dpi=150)
+    write_bytes(path, buffer.getvalue())
