@@ -1,12 +1,16 @@
 """Drives the app through its main states and saves a screenshot of each into docs/.
 
 Run under a real X server, e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs/take_screenshots.py`;
-`... take_screenshots.py SAMPLE TARGET FEATURES PREFIX` shoots another sample, names prefixed.
+see --help for another sample or settings (the README's images are made with the defaults, and
+`--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --prefix zh_ --only-results`,
+`--sample monthly_visitors.csv --target visitors --features "" --window 24 --horizon 12
+--forecast-steps 24 --epochs 300 --prefix forecast_ --only-results`).
 Uses a throwaway settings folder so your own settings are untouched.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -45,31 +49,43 @@ def shot(window: MainWindow, name: str) -> None:
 
 
 def main() -> None:
-    app = QApplication(sys.argv)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", default="daily_sales.csv")
+    parser.add_argument("--target", default="sales")
+    parser.add_argument("--features", default="temperature,promotion")
+    parser.add_argument("--window", type=int, default=28)
+    parser.add_argument("--horizon", type=int, default=1)
+    parser.add_argument("--forecast-steps", type=int, default=14)
+    parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
+    parser.add_argument("--only-results", action="store_true")
+    args = parser.parse_args()
+    app = QApplication(sys.argv[:1])
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
-    prefix = sys.argv[4] if len(sys.argv) > 4 else ""
-    if not prefix:
+    if not args.prefix:
         shot(window, "start_page")
-    sample, target, features, prefix = (sys.argv[1:5] if len(sys.argv) > 4 else
-                                         ("daily_sales.csv", "sales", "temperature,promotion", ""))
-    window.open_csv(sample_path(sample))
+    window.open_csv(sample_path(args.sample))
     wait_for(window.dataLoaded)
-    window.target_combo.setCurrentText(target)
-    window.set_features(features.split(","))
-    window.settings_form.window.setValue(28)
-    window.settings_form.epochs.setValue(60)
-    window.settings_form.patience.setValue(0)
+    window.target_combo.setCurrentText(args.target)
+    window.set_features([f for f in args.features.split(",") if f])
+    form = window.settings_form
+    form.window.setValue(args.window)
+    form.horizon.setValue(args.horizon)
+    form.forecast_steps.setValue(args.forecast_steps)
+    form.epochs.setValue(args.epochs)
+    form.patience.setValue(0)
     window.validate_settings()
-    shot(window, prefix + "data_loaded")
+    if not args.only_results:
+        shot(window, args.prefix + "data_loaded")
     window.start_training()
-    # a screenshot part-way through training
-    while window.progress_bar.value() < 20 and window.train_task.is_running():
-        wait(100)
-    shot(window, prefix + "training")
+    if not args.only_results:
+        while window.progress_bar.value() < min(20, args.epochs // 2) and window.train_task.is_running():
+            wait(100)
+        shot(window, args.prefix + "training")
     wait_for(window.trainingFinished)
-    shot(window, prefix + "results")
+    shot(window, args.prefix + "results")
     window.close()
     app.quit()
 
