@@ -1,7 +1,8 @@
 """LSTM Forecaster's entry point.
 
-No arguments (or a CSV path): the desktop app. A subcommand (inspect, train) or --version:
-the headless command line over the same engine.
+No arguments (or a CSV path): the desktop app. A subcommand (inspect, train, predict,
+forecast) or --version: the headless command line over the same engine. --self-test: checks
+an installed build end to end, offscreen.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def wants_gui(argv: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--self-test"]:
+        from gui.selftest import run as self_test
+
+        return self_test()
     if not wants_gui(argv):
         from core.cli import main as cli_main
 

@@ -19,6 +19,11 @@ def run(argv: list[str]) -> int:
     app.setApplicationVersion(__version__)
     setup_logging()
     install_excepthook()
+    from PySide6.QtGui import QIcon
+
+    from gui.resources import resources_dir
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app_256.png")))
     window = MainWindow()
     window.show()
     if argv:
