@@ -1,10 +1,13 @@
 """Engine overhead: seconds per training epoch of `core.training.train` next to a minimal
 hand-written PyTorch loop on the same windows, model and batch size, interleaved in one run.
 
-    python bench/bench_engine.py [--rows 20000] [--window 32] [--repeats 5] [--threads 1]
+    python bench/bench_engine.py [--rows 10000] [--window 32] [--repeats 3] [--threads 1 2]
+                                 [--busy 0 1]
 
 Prints a table; nothing is asserted. The hand-written loop is what the tutorials do:
-materialize X (N, T, F) once, shuffle, slice batches, step Adam.
+materialize X (N, T, F) once, shuffle, slice batches, step Adam. Each thread count is measured
+on the machine as it is and with `--busy` extra processes spinning a core each (as the GUI
+thread, or another program, would): that is what decides the default thread policy.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -60,14 +64,16 @@ def hand_written_epochs(model, x, y, batch_size, lr, epochs, seed) -> list[float
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--features", type=int, default=3)
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=3, help="epochs per block")
-    parser.add_argument("--repeats", type=int, default=4, help="interleaved blocks of each")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per block")
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved blocks of each")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--busy", type=int, nargs="+", default=[0, 1],
+                        help="extra processes spinning a core while measuring")
     args = parser.parse_args()
 
     series = make_series(args.rows, args.features, args.window)
@@ -78,24 +84,39 @@ def main() -> None:
                             batch_size=args.batch_size, epochs=args.epochs, patience=0, lr=0.001)
     print(f"# engine vs hand-written loop: {len(origins):,} windows of {args.window} x {args.features}, "
           f"LSTM hidden {args.hidden}, batch {args.batch_size}")
-    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}")
-    print(f"| threads | engine s/epoch | hand-written s/epoch | engine µs/window | ratio |")
-    print(f"|---|---|---|---|---|")
-    for threads in args.threads:
-        engine, hand = [], []
-        for repeat in range(args.repeats):
-            torch.manual_seed(repeat)
-            model = build_model(config.replace(threads=threads, seed=repeat), args.features)
-            history = train(model, series, origins, torch.empty(0, dtype=torch.long),
-                            config.replace(threads=threads, seed=repeat))
-            engine += history.epoch_seconds
-            torch.manual_seed(repeat)
-            torch.set_num_threads(threads)
-            model = build_model(config, args.features)
-            hand += hand_written_epochs(model, x, y, args.batch_size, 0.001, args.epochs, repeat)
-        e, h = statistics.median(engine), statistics.median(hand)
-        print(f"| {threads} | {e:.3f} | {h:.3f} | {1e6 * e / len(origins):.1f} | {e / h:.2f} |")
+    from core.experiment import default_threads
 
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+          f"load average before {os.getloadavg()[0]:.2f}; default policy: {default_threads()} thread(s)")
+    print("| busy processes | threads | engine s/epoch | hand-written s/epoch | engine µs/window | ratio |")
+    print("|---|---|---|---|---|---|")
+    for busy in args.busy:
+        spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
+        try:
+            for threads in args.threads:
+                e, h = measure(args, series, origins, x, y, config, threads)
+                print(f"| {busy} | {threads} | {e:.3f} | {h:.3f} | {1e6 * e / len(origins):.1f} | {e / h:.2f} |",
+                      flush=True)
+        finally:
+            for spinner in spinners:
+                spinner.kill()
+                spinner.wait()
+
+
+def measure(args, series, origins, x, y, config, threads) -> tuple[float, float]:
+    """Median seconds per epoch of the engine and of the hand-written loop, interleaved."""
+    engine, hand = [], []
+    for repeat in range(args.repeats):
+        torch.manual_seed(repeat)
+        model = build_model(config.replace(threads=threads, seed=repeat), args.features)
+        history = train(model, series, origins, torch.empty(0, dtype=torch.long),
+                        config.replace(threads=threads, seed=repeat))
+        engine += history.epoch_seconds
+        torch.manual_seed(repeat)
+        torch.set_num_threads(threads)
+        model = build_model(config, args.features)
+        hand += hand_written_epochs(model, x, y, args.batch_size, 0.001, args.epochs, repeat)
+    return statistics.median(engine), statistics.median(hand)
 
 if __name__ == "__main__":
     main()

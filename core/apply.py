@@ -53,7 +53,10 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
                    source: str = "the data", steps: int | None = None) -> pd.DataFrame:
     """The future after the last row of `frame`, or after the data the model was trained on."""
     if frame is None:
-        return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
+        try:
+            return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
+        except ValueError as exc:  # e.g. dates past what pandas can hold (year 2262)
+            raise DataError(f"Can't label the forecast after the model's last row: {exc}.") from None
     _checked(bundle, frame, source)
     index = TimeIndex.of(frame, date_column, date_is_year)
     try:

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.linear_model import Ridge
 
-from core.windows import WindowedSeries
+from core.windows import WindowedSeries, inference_batch
 
 # Ridge's design matrix is the only place windows are flattened into a real array; above
 # this many values its training windows are thinned evenly, so memory stays bounded.
@@ -55,8 +55,9 @@ def fit_ridge(series: WindowedSeries, train_origins: np.ndarray, alpha: float) -
 
 def ridge_outputs(ridge: Ridge, series: WindowedSeries, origins: np.ndarray) -> np.ndarray:
     """Ridge predictions in the network's output representation, batched: (N, H)."""
+    size = min(PREDICT_BATCH, inference_batch(series.window, series.n_features))
     parts = [
-        ridge.predict(_flat(series, origins[start:start + PREDICT_BATCH])).reshape(-1, series.horizon)
-        for start in range(0, len(origins), PREDICT_BATCH)
+        ridge.predict(_flat(series, origins[start:start + size])).reshape(-1, series.horizon)
+        for start in range(0, len(origins), size)
     ]
     return np.concatenate(parts) if parts else np.empty((0, series.horizon))

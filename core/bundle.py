@@ -8,10 +8,13 @@ atomic (temp file + rename), so an interrupted save leaves the previous bundle i
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import lzma
 import platform
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,7 @@ from core.config import ForecastConfig
 from core.errors import BundleError, ForecasterError
 from core.jsonio import atomic_write_bytes, dumps
 from core.scaling import scaler_from_dict, scaler_to_dict
-from core.timeindex import TimeIndex
+from core.timeindex import DATES, ROWS, YEARS, TimeIndex
 
 FORMAT = "lstm-forecaster-model"
 BUNDLE_SCHEMA = 1
@@ -34,6 +37,10 @@ META_FILE = "model.json"
 # a bundle holds two known members; anything bigger than this is not one of ours
 MAX_MEMBER_BYTES = {META_FILE: 64 << 20, WEIGHTS_FILE: 2 << 30}
 MAX_COMPRESSION_RATIO = 200  # zip bombs expand by thousands
+MAX_ZIP_ENTRIES = 16  # ours has two; a zip of thousands of entries is not a model
+# what a damaged or hostile archive can raise while its members are read
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
+               EOFError, ValueError, zlib.error, lzma.LZMAError)
 
 
 def library_versions() -> dict[str, str]:
@@ -90,7 +97,9 @@ def bundle_members(result, data_sha256: str | None = None) -> dict[str, bytes]:
         "seed": c.seed,
         "versions": library_versions(),
     }
-    return {META_FILE: (dumps(meta) + "\n").encode("utf-8"), WEIGHTS_FILE: save(state)}
+    weights = save(state)
+    meta["weights_sha256"] = hashlib.sha256(weights).hexdigest()
+    return {WEIGHTS_FILE: weights, META_FILE: (dumps(meta) + "\n").encode("utf-8")}
 
 
 def save_bundle(result, path: str | Path, data_sha256: str | None = None) -> Path:
@@ -104,9 +113,11 @@ def save_bundle(result, path: str | Path, data_sha256: str | None = None) -> Pat
                 archive.writestr(name, data)
         atomic_write_bytes(path, buffer.getvalue())
     else:
+        # Each file is replaced atomically, the weights first: a save interrupted between the
+        # two leaves a model.json whose weights_sha256 no longer matches, which load refuses.
         path.mkdir(parents=True, exist_ok=True)
-        for name, data in members.items():
-            atomic_write_bytes(path / name, data)
+        for name in (WEIGHTS_FILE, META_FILE):
+            atomic_write_bytes(path / name, members[name])
     return path
 
 
@@ -130,8 +141,16 @@ def _read_members(path: Path) -> dict[str, bytes]:
         return {name: (path / name).read_bytes() for name in MAX_MEMBER_BYTES}
     if not path.is_file():
         raise BundleError(f"There is no saved model at {path}.")
+    # Only the two known member names are ever read, into memory: nothing is extracted, so
+    # member names such as '../../x' or '/etc/x' are never used as paths.
     try:
+        if path.stat().st_size > sum(MAX_MEMBER_BYTES.values()) + (1 << 20):
+            raise BundleError(f"{path.name} is refused: at {path.stat().st_size:,} bytes it is far "
+                              "larger than a model file.")
         with zipfile.ZipFile(path) as archive:
+            if len(archive.infolist()) > MAX_ZIP_ENTRIES:
+                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it holds "
+                                  f"{len(archive.infolist()):,} files).")
             infos = {info.filename: info for info in archive.infolist()}
             missing = [n for n in MAX_MEMBER_BYTES if n not in infos]
             if missing:
@@ -150,7 +169,7 @@ def _read_members(path: Path) -> dict[str, bytes]:
                     raise BundleError(f"{path.name} is refused: its {name} is larger than it claims.")
                 members[name] = data
             return members
-    except zipfile.BadZipFile:
+    except _ZIP_ERRORS:
         raise BundleError(f"{path.name} is not an LSTM Forecaster model file, or it is damaged "
                           "(it is not a valid .lstmf archive).") from None
     except OSError as exc:
@@ -169,8 +188,8 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     members = _read_members(path)
     try:
         meta = json.loads(members[META_FILE].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BundleError(f"{path.name}: its {META_FILE} is damaged ({exc}).") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or numbers
+        raise BundleError(f"{path.name}: its {META_FILE} is damaged ({_short(exc)}).") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise BundleError(f"{path.name} is not an LSTM Forecaster model description.")
     version = meta.get("schema_version")
@@ -187,14 +206,19 @@ def load_bundle(path: str | Path) -> LoadedBundle:
         tail = pd.DataFrame(meta["tail"])
         if config.date_column and config.date_column in tail:
             tail[config.date_column] = pd.to_datetime(tail[config.date_column])
-        if len(half_widths) != config.horizon or len(tail) < config.window:
-            raise ValueError("intervals or stored rows do not match the settings")
-    except (KeyError, TypeError, ValueError, ForecasterError) as exc:
-        raise BundleError(f"{path.name} is incomplete or damaged ({exc}).") from None
+        _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
+            ForecasterError) as exc:
+        raise BundleError(f"{path.name} is incomplete or damaged ({_short(exc)}).") from None
+    digest = meta.get("weights_sha256")
+    if digest is not None and digest != hashlib.sha256(members[WEIGHTS_FILE]).hexdigest():
+        raise BundleError(f"{path.name}: its weights are not the ones its {META_FILE} was saved "
+                          "with (an interrupted save, or an edited file); save the model again.")
     try:
         state = load(members[WEIGHTS_FILE])
-    except (SafetensorError, ValueError, RuntimeError) as exc:
-        raise BundleError(f"{path.name}: the weights are damaged and can't be read ({exc}).") from None
+    except (SafetensorError, ValueError, RuntimeError, OverflowError) as exc:
+        raise BundleError(f"{path.name}: the weights are damaged and can't be read "
+                          f"({_short(exc)}).") from None
     model = build_model(config, len(config.input_columns))
     expected = {name: list(t.shape) for name, t in model.state_dict().items()}
     found = {name: list(t.shape) for name, t in state.items()}
@@ -203,8 +227,57 @@ def load_bundle(path: str | Path) -> LoadedBundle:
                  if expected.get(name) != found.get(name)][:3]
         raise BundleError(f"{path.name}: the weights do not match the settings (tensors "
                           f"{', '.join(wrong)} differ); the file is damaged or was edited.")
+    import torch
+
+    odd = [name for name, t in state.items()
+           if t.dtype != torch.float32 or not bool(torch.isfinite(t).all())]
+    if odd:
+        raise BundleError(f"{path.name}: the weights {', '.join(sorted(odd)[:3])} are not finite "
+                          "32-bit numbers; the file is damaged or was edited.")
     model.load_state_dict(state)
     model.eval()
     predictor = Predictor(config, model, target_scaler, feature_scaler, half_widths,
                           meta["intervals"].get("calibrated_on", "validation"))
     return LoadedBundle(predictor, time_index, tail, meta)
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _check_meta(config: ForecastConfig, target_scaler, feature_scaler, half_widths: np.ndarray,
+                time_index: TimeIndex, tail: pd.DataFrame) -> None:
+    """Everything model.json says must fit the settings before any of it is used.
+
+    Raises ValueError (the caller words it as a damaged file).
+    """
+    n_features = len(config.input_columns) - 1
+
+    def scaler_ok(scaler, width: int) -> bool:
+        stats = [getattr(scaler, name) for name in ("mean_", "scale_", "data_min_", "data_max_")
+                 if hasattr(scaler, name)]
+        return (getattr(scaler, "n_features_in_", None) == width and bool(stats)
+                and all(np.shape(v) == (width,) and np.isfinite(v).all() for v in stats))
+
+    if not scaler_ok(target_scaler, 1):
+        raise ValueError("the target's scaler does not fit one column")
+    if n_features and (feature_scaler is None or not scaler_ok(feature_scaler, n_features)):
+        raise ValueError(f"the feature scaler does not fit {n_features} feature column(s)")
+    if half_widths.shape != (config.horizon,) or (half_widths < 0).any():
+        raise ValueError("the interval widths do not match the horizon")
+    if time_index.kind not in (ROWS, DATES, YEARS) or time_index.rows < 0:
+        raise ValueError(f"unknown time index {time_index.kind!r}")
+    if time_index.kind == DATES:
+        if pd.isna(pd.Timestamp(time_index.last)):
+            raise ValueError("the last date is missing")
+        if time_index.freq is not None:
+            pd.tseries.frequencies.to_offset(time_index.freq)
+    elif not isinstance(time_index.last, int) or isinstance(time_index.last, bool):
+        raise ValueError(f"the last row's label {time_index.last!r} is not a whole number")
+    if len(tail) < config.window:
+        raise ValueError("fewer stored rows than the window")
+    for column in config.input_columns:
+        values = pd.to_numeric(tail[column], errors="raise").to_numpy(dtype=np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError(f"stored rows of {column!r} are not finite numbers")

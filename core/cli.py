@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="predict the change from the last value (delta, default) or the level")
     train.add_argument("--season", type=_int, help="seasonal period in rows (default: detected)")
     train.add_argument("--seed", type=_int, default=0)
-    train.add_argument("--threads", type=_int, help="torch threads (default: cores, at most 4)")
+    train.add_argument("--threads", type=_int, help="torch threads (default: cores - 1, at least 1, at most 4)")
     train.add_argument("--interval-level", type=_float, default=0.9,
                        help="prediction interval level (default 0.9 = 90%%)")
     train.add_argument("--forecast-steps", type=_int,
@@ -176,9 +176,9 @@ def command_inspect(args: argparse.Namespace) -> int:
 class TerminalProgress:
     """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
 
-    def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream=None) -> None:
+        self.stream = sys.stderr if stream is None else stream  # the current one, not import time's
+        self.enabled = self.stream.isatty()
         self.started = time.perf_counter()
 
     def __call__(self, p) -> None:

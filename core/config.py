@@ -8,6 +8,7 @@ what `metrics.json` and saved models record.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ SCALERS = ("standard", "minmax")
 # trend can continue past the training range; "level": it predicts the scaled value itself
 # (what the tutorials do).
 TARGET_MODES = ("delta", "level")
+MAX_SEED = 2**32 - 1  # numpy and torch both take it
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class ForecastConfig:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.features, (str, bytes)) or not isinstance(self.features, (list, tuple)):
+            raise ConfigError(f"Feature columns must be a list of column names (got {self.features!r}).")
         object.__setattr__(self, "features", tuple(self.features))
         validate(self)
 
@@ -87,6 +91,8 @@ class ForecastConfig:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ForecastConfig:
+        if not isinstance(data, dict):
+            raise ConfigError(f"The settings are not a set of named values (got {type(data).__name__}).")
         version = data.get("schema_version", SCHEMA_VERSION)
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise ConfigError(
@@ -95,7 +101,7 @@ class ForecastConfig:
             )
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         kwargs = {k: v for k, v in data.items() if k in known}
-        if "features" in kwargs:
+        if isinstance(kwargs.get("features"), list):
             kwargs["features"] = tuple(kwargs["features"])
         if "target" not in kwargs:
             raise ConfigError("The settings name no target column.")
@@ -107,20 +113,43 @@ def _check(condition: bool, message: str) -> None:
         raise ConfigError(message)
 
 
+def _int(value: Any, low: int, high: int | None = None) -> bool:
+    """A whole number (not a bool) within [low, high]."""
+    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
+            and (high is None or value <= high))
+
+
+def _number(value: Any) -> bool:
+    """A finite int or float (not a bool): comparisons on anything else raise or mislead."""
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _name(value: Any) -> bool:
+    return isinstance(value, str) and value != ""
+
+
 def validate(config: ForecastConfig) -> None:
-    """Checks each setting on its own; checks against the data live in `check_against_data`."""
+    """Checks each setting on its own; checks against the data live in `check_against_data`.
+
+    Any value of any type gets a ConfigError, never a TypeError: settings also come from
+    saved models and settings files that someone may have edited.
+    """
     c = config
-    _check(isinstance(c.target, str) and c.target != "", "Choose a target column.")
-    _check(c.window is None or (isinstance(c.window, int) and c.window >= 1),
+    _check(_name(c.target), "Choose a target column.")
+    _check(all(_name(f) for f in c.features),
+           f"Feature columns must be column names (got {list(c.features)!r}).")
+    _check(c.date_column is None or _name(c.date_column),
+           f"The date column must be a column name (got {c.date_column!r}).")
+    _check(c.window is None or _int(c.window, 1),
            f"Window must be a whole number of rows, at least 1 (got {c.window}).")
-    _check(isinstance(c.horizon, int) and c.horizon >= 1,
-           f"Horizon must be at least 1 step (got {c.horizon}).")
-    _check(0.0 <= c.val_fraction < 1.0,
+    _check(_int(c.horizon, 1), f"Horizon must be at least 1 step (got {c.horizon}).")
+    _check(_number(c.val_fraction) and 0.0 <= c.val_fraction < 1.0,
            f"Validation fraction must be between 0 and 1 (got {c.val_fraction}).")
-    _check(0.0 < c.test_fraction < 1.0 or c.test_size is not None,
-           f"Test fraction must be between 0 and 1 (got {c.test_fraction}).")
-    _check(c.test_size is None or (isinstance(c.test_size, int) and c.test_size >= 1),
+    _check(c.test_size is None or _int(c.test_size, 1),
            f"Test size must be at least 1 row (got {c.test_size}).")
+    _check((_number(c.test_fraction) and 0.0 < c.test_fraction < 1.0) or c.test_size is not None,
+           f"Test fraction must be between 0 and 1 (got {c.test_fraction}).")
     if c.test_size is None:
         _check(c.val_fraction + c.test_fraction < 0.9,
                "Validation and test fractions together must leave at least 10% of rows "
@@ -128,32 +157,35 @@ def validate(config: ForecastConfig) -> None:
     _check(c.scaler in SCALERS, f"Scaler must be one of {', '.join(SCALERS)} (got {c.scaler!r}).")
     _check(c.target_mode in TARGET_MODES,
            f"Target mode must be one of {', '.join(TARGET_MODES)} (got {c.target_mode!r}).")
-    _check(c.season is None or (isinstance(c.season, int) and c.season >= 1),
+    _check(c.season is None or _int(c.season, 1),
            f"Season must be at least 1 row (got {c.season}).")
     _check(c.cell in CELLS, f"Cell must be one of {', '.join(CELLS)} (got {c.cell!r}).")
-    _check(isinstance(c.hidden, int) and 1 <= c.hidden <= 4096,
-           f"Hidden size must be between 1 and 4096 (got {c.hidden}).")
-    _check(isinstance(c.layers, int) and 1 <= c.layers <= 16,
-           f"Layers must be between 1 and 16 (got {c.layers}).")
-    _check(0.0 <= c.dropout < 1.0, f"Dropout must be at least 0 and below 1 (got {c.dropout}).")
-    _check(isinstance(c.head_width, int) and c.head_width >= 0,
-           f"Head width must be 0 (one Linear layer) or more (got {c.head_width}).")
-    _check(isinstance(c.epochs, int) and c.epochs >= 1, f"Epochs must be at least 1 (got {c.epochs}).")
-    _check(isinstance(c.batch_size, int) and c.batch_size >= 0,
-           f"Batch size must be 0 (full batch) or more (got {c.batch_size}).")
-    _check(c.lr > 0 and c.lr < 10, f"Learning rate must be above 0 and below 10 (got {c.lr}).")
+    _check(_int(c.hidden, 1, 4096), f"Hidden size must be between 1 and 4096 (got {c.hidden}).")
+    _check(_int(c.layers, 1, 16), f"Layers must be between 1 and 16 (got {c.layers}).")
+    _check(_number(c.dropout) and 0.0 <= c.dropout < 1.0,
+           f"Dropout must be at least 0 and below 1 (got {c.dropout}).")
+    _check(isinstance(c.bidirectional, bool),
+           f"Bidirectional must be true or false (got {c.bidirectional!r}).")
+    _check(_int(c.head_width, 0, 4096),
+           f"Head width must be 0 (one Linear layer) up to 4096 (got {c.head_width}).")
+    _check(_int(c.epochs, 1), f"Epochs must be at least 1 (got {c.epochs}).")
+    _check(_int(c.batch_size, 0), f"Batch size must be 0 (full batch) or more (got {c.batch_size}).")
+    _check(_number(c.lr) and 0 < c.lr < 10,
+           f"Learning rate must be above 0 and below 10 (got {c.lr}).")
     _check(c.optimizer in OPTIMIZERS,
            f"Optimizer must be one of {', '.join(OPTIMIZERS)} (got {c.optimizer!r}).")
-    _check(c.weight_decay >= 0, f"Weight decay can't be negative (got {c.weight_decay}).")
+    _check(_number(c.weight_decay) and c.weight_decay >= 0,
+           f"Weight decay can't be negative (got {c.weight_decay}).")
     _check(c.loss in LOSSES, f"Loss must be one of {', '.join(LOSSES)} (got {c.loss!r}).")
-    _check(isinstance(c.patience, int) and c.patience >= 0,
-           f"Patience must be 0 (no early stopping) or more (got {c.patience}).")
-    _check(c.grad_clip >= 0, f"Gradient clipping can't be negative (got {c.grad_clip}).")
-    _check(isinstance(c.seed, int) and c.seed >= 0, f"Seed must be a whole number >= 0 (got {c.seed}).")
-    _check(c.threads is None or (isinstance(c.threads, int) and c.threads >= 1),
-           f"Threads must be at least 1 (got {c.threads}).")
-    _check(0.5 <= c.interval_level < 1.0,
+    _check(_int(c.patience, 0), f"Patience must be 0 (no early stopping) or more (got {c.patience}).")
+    _check(_number(c.grad_clip) and c.grad_clip >= 0,
+           f"Gradient clipping can't be negative (got {c.grad_clip}).")
+    _check(_int(c.seed, 0, MAX_SEED), f"Seed must be a whole number from 0 to {MAX_SEED} (got {c.seed}).")
+    _check(c.threads is None or _int(c.threads, 1, 1024),
+           f"Threads must be between 1 and 1024 (got {c.threads}).")
+    _check(_number(c.interval_level) and 0.5 <= c.interval_level < 1.0,
            f"Interval level must be at least 0.5 and below 1, e.g. 0.9 for 90% (got {c.interval_level}).")
-    _check(c.forecast_steps is None or (isinstance(c.forecast_steps, int) and 1 <= c.forecast_steps <= 100_000),
-           f"Forecast steps must be at least 1 (got {c.forecast_steps}).")
-    _check(c.ridge_alpha >= 0, f"Ridge alpha can't be negative (got {c.ridge_alpha}).")
+    _check(c.forecast_steps is None or _int(c.forecast_steps, 1, 100_000),
+           f"Forecast steps must be between 1 and 100000 (got {c.forecast_steps}).")
+    _check(_number(c.ridge_alpha) and c.ridge_alpha >= 0,
+           f"Ridge alpha can't be negative (got {c.ridge_alpha}).")

@@ -176,6 +176,15 @@ def _finite(x) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _mean(values: np.ndarray) -> float | None:
+    """The mean without overflowing on values near the float64 limit (1e308)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = values.mean()
+        if not np.isfinite(mean):
+            mean = (values / values.size).sum()
+    return _finite(mean)
+
+
 def _quote_list(names, limit: int = 8) -> str:
     names = list(names)
     shown = ", ".join(f"'{n}'" for n in names[:limit])
@@ -695,8 +704,15 @@ class _Reader:
                     frame[col] = s.astype(str)
                 continue
             if pd.api.types.is_numeric_dtype(s):
-                if s.dtype != np.float64:
-                    frame[col] = s.astype("float64")
+                values = s.to_numpy(dtype="float64")
+                infinite = np.isinf(values)   # 'inf', 'Infinity', or too large (1e309)
+                if infinite.any():
+                    values = np.where(infinite, np.nan, values)
+                    count = _plural(int(infinite.sum()), "infinite value")
+                    notes.append(f"Column '{col}': treated {count} ('inf', or a number past "
+                                 f"1.8e308) as missing.")
+                if infinite.any() or s.dtype != np.float64:
+                    frame[col] = values
                 kind_of[col] = "numeric"
                 continue
             # Numbers mixed with stray tokens came back as strings.
@@ -817,7 +833,7 @@ class _Reader:
                                           "no values"))
                 continue
             columns.append(ColumnInfo(col, "numeric", missing, _finite(finite.min()),
-                                      _finite(finite.max()), _finite(finite.mean()), True, None))
+                                      _finite(finite.max()), _mean(finite), True, None))
             if missing:
                 frame[col] = self._fill(col, s, index)
                 filled[col] = missing
@@ -825,13 +841,15 @@ class _Reader:
 
     def _fill(self, col: str, s: pd.Series, index) -> pd.Series:
         missing = int(s.isna().sum())
-        if index is not None:
-            inside = pd.Series(s.to_numpy(), index=index).interpolate(
-                method="time", limit_area="inside")
-            how = "time-weighted interpolation"
-        else:
-            inside = s.interpolate(method="linear", limit_area="inside")
-            how = "linear interpolation between neighbouring rows"
+        with np.errstate(over="ignore", invalid="ignore"):   # between -1e308 and 1e308
+            if index is not None:
+                inside = pd.Series(s.to_numpy(), index=index).interpolate(
+                    method="time", limit_area="inside")
+                how = "time-weighted interpolation"
+            else:
+                inside = s.interpolate(method="linear", limit_area="inside")
+                how = "linear interpolation between neighbouring rows"
+            inside = inside.where(np.isfinite(inside))
         inner = missing - int(inside.isna().sum())
         edge = missing - inner
         out = inside.ffill().bfill().to_numpy()

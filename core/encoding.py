@@ -38,6 +38,8 @@ _DESCRIPTIONS = {
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "cp949", "euc_kr", "johab", "iso2022_kr"}
 
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+# a GB18030 four-byte code: high, digit, high, digit
+_GB18030_FOUR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
 # Control bytes that never appear in a text CSV (tab, LF, VT, FF, CR and SUB are allowed).
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
 
@@ -108,8 +110,14 @@ def _utf16_or_32(data: bytes) -> str | None:
 
 
 def _high_byte_stats(data: bytes) -> tuple[int, int, int, int]:
-    """(high bytes, bytes in GB2312-zone pairs, pairs whose lead is a common hanzi, isolated)."""
-    high = zone = common = isolated = 0
+    """(high bytes, bytes in GB2312-zone pairs, pairs whose lead is a common hanzi, isolated).
+
+    GB18030's four-byte codes (rare hanzi such as '𠮷': high, digit, high, digit) count as
+    zone bytes; they are cut out first so the pairs around them still pair up.
+    """
+    data, fours = _GB18030_FOUR.subn(b" ", data)
+    high = zone = 4 * fours
+    common, isolated = 2 * fours, 0   # a four-byte code is as telling as two common pairs
     for match in _HIGH_RUN.finditer(data):
         run = match.group()
         n = len(run)

@@ -27,9 +27,25 @@ DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
 
 
-def default_threads() -> int:
-    """Torch threads for training: all cores, at most 4 (small recurrent nets gain nothing past that)."""
-    return max(1, min(4, os.cpu_count() or 1))
+def available_cores() -> int:
+    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_threads(cores: int | None = None) -> int:
+    """Torch threads for training: every core but one, at least 1, at most 4.
+
+    One core is left for the UI thread and whatever else runs: torch's OpenMP threads spin
+    waiting for each other, so when one of them shares its core with a busy process every
+    step waits for it. bench/bench_engine.py measured a small LSTM on 2 cores at 7.6x slower
+    with 2 threads than with 1 on a shared machine, and at most 1.6x faster on an idle one.
+    Small recurrent nets gain nothing past 4.
+    """
+    cores = available_cores() if cores is None else cores
+    return max(1, min(4, cores - 1))
 
 
 def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
@@ -92,9 +108,16 @@ def _check_columns(frame: pd.DataFrame, config: ForecastConfig) -> None:
             raise DataError(f"Column {name!r} is not numeric, so it can't be the {role}.")
         if frame[name].isna().all():
             raise DataError(f"Column {name!r} has no values, so it can't be the {role}.")
-        if not np.isfinite(frame[name].to_numpy(dtype=np.float64)).all():
+        values = frame[name].to_numpy(dtype=np.float64)
+        if not np.isfinite(values).all():
             raise DataError(f"Column {name!r} has missing or infinite values; the reader "
                             "fills gaps, so check the file for 'inf' or huge numbers.")
+        with np.errstate(over="ignore", invalid="ignore"):
+            computable = bool(np.isfinite(values.std()))
+        if not computable:  # squares overflow: no scaler or loss can work with these numbers
+            largest = float(np.abs(values).max())
+            raise DataError(f"Column {name!r} holds numbers too large to compute with (up to "
+                            f"{largest:.3g}); divide the column by a power of ten first.")
     if config.date_column is not None and config.date_column not in frame.columns:
         raise DataError(f"There is no date column named {config.date_column!r}.")
 
@@ -228,7 +251,7 @@ def run_experiment(
     target = frame[c.target].to_numpy(dtype=np.float64)
     target_scaler = fit_scaler(c.scaler, target[train_rows, None])
     feature_names = c.input_columns[1:]
-    feature_scaler = (fit_scaler(c.scaler, frame[feature_names].to_numpy(dtype=np.float64)[train_rows])
+    feature_scaler = (fit_scaler(c.scaler, frame.iloc[train_rows], feature_names)
                       if feature_names else None)
     torch.manual_seed(c.seed)
     model = build_model(c, len(c.input_columns))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -37,3 +38,13 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_file_stem(name: str, fallback: str = "model") -> str:
+    """A column name made safe to suggest as part of a file name: no folders, no '..', no
+    characters Windows forbids. A saved model's target can be any text, even '../../x'."""
+    stem = _UNSAFE_IN_NAMES.sub("_", str(name)).strip(" .")
+    return stem[:80] or fallback

@@ -121,3 +121,45 @@ def save_report_png(result, path: str | Path) -> None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     atomic_write_bytes(path, buffer.getvalue())
+
+
+def minmax_decimate(x: np.ndarray, y: np.ndarray, x_min: float, x_max: float, columns: int) -> np.ndarray:
+    """Indices of the points of a line worth drawing in [x_min, x_max] at `columns` pixels wide.
+
+    `x` is float and non-decreasing (NaN allowed where `y` is NaN: a break in the line). The
+    view is cut into `columns` equal spans of x (one per pixel column); each keeps the points
+    with its lowest and highest y, in x order, so every peak and trough on screen survives,
+    and its first NaN, so breaks in the line survive. One point either side of the view is
+    kept so the line runs to the edges. At most 3 x columns + 2 indices, sorted; when the
+    view holds few points anyway, all of them.
+    """
+    n = len(x)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    xs = np.asarray(x, dtype=np.float64)
+    if np.isnan(xs).any():  # gap markers: give them their neighbour's x so xs stays sorted
+        valid = ~np.isnan(xs)
+        last = np.maximum.accumulate(np.where(valid, np.arange(n), 0))
+        xs = xs[last]
+    lo = max(int(np.searchsorted(xs, x_min, side="left")) - 1, 0)
+    hi = min(int(np.searchsorted(xs, x_max, side="right")) + 1, n)
+    columns = max(int(columns), 1)
+    if hi - lo <= 3 * columns:
+        return np.arange(lo, hi, dtype=np.int64)
+    xv = xs[lo:hi]
+    yv = np.asarray(y[lo:hi], dtype=np.float64)
+    span = (x_max - x_min) or 1.0
+    edges = x_min + span * np.arange(1, columns) / columns
+    starts = np.concatenate([[0], np.searchsorted(xv, edges, side="left")])
+    starts = np.unique(starts[starts < len(xv)])  # drop empty columns
+    counts = np.diff(np.append(starts, len(xv)))
+    positions = np.arange(len(xv))
+    big = len(xv)
+    nan = np.isnan(yv)
+    mins = np.repeat(np.fmin.reduceat(yv, starts), counts)
+    maxs = np.repeat(np.fmax.reduceat(yv, starts), counts)
+    first_min = np.minimum.reduceat(np.where(yv == mins, positions, big), starts)
+    first_max = np.minimum.reduceat(np.where(yv == maxs, positions, big), starts)
+    first_nan = np.minimum.reduceat(np.where(nan, positions, big), starts)
+    keep = np.concatenate([[0, len(xv) - 1], first_min, first_max, first_nan])
+    return lo + np.unique(keep[keep < big])

@@ -69,6 +69,7 @@ class Predictor:
         """The table scaled with the *training* statistics, as windows."""
         import torch
 
+        from core.scaling import transform_into
         from core.windows import WindowedSeries
 
         c = self.config
@@ -77,7 +78,7 @@ class Predictor:
         scaled_target = self.target_scaler.transform(target[:, None])[:, 0].astype(np.float32)
         inputs[:, 0] = scaled_target
         if len(self.columns) > 1:
-            inputs[:, 1:] = self.feature_scaler.transform(frame[self.columns[1:]].to_numpy(dtype=np.float64))
+            transform_into(self.feature_scaler, frame, inputs[:, 1:], self.columns[1:])
         return WindowedSeries(torch.from_numpy(inputs), torch.from_numpy(scaled_target),
                               c.window, c.horizon, delta=c.target_mode == "delta")
 
@@ -85,10 +86,13 @@ class Predictor:
         """(N, H) forecasts in the target's units for windows ending at `origins`, batched."""
         import torch
 
+        from core.training import eval_batch
+
         parts = []
+        size = min(PREDICT_BATCH, eval_batch(self.model, series))
         with torch.no_grad():
-            for start in range(0, len(origins), PREDICT_BATCH):
-                batch = torch.from_numpy(np.ascontiguousarray(origins[start:start + PREDICT_BATCH]))
+            for start in range(0, len(origins), size):
+                batch = torch.from_numpy(np.ascontiguousarray(origins[start:start + size]))
                 parts.append(series.to_levels(batch, self.model(series.x(batch))).numpy())
         scaled = np.concatenate(parts).astype(np.float64) if parts else np.empty((0, self.config.horizon))
         return self.target_scaler.inverse_transform(scaled.reshape(-1, 1)).reshape(scaled.shape)
@@ -105,7 +109,7 @@ class Predictor:
         if len(frame) < c.window:
             raise DataError(f"Forecasting needs at least the last {c.window} rows (the window); "
                             f"the data has {len(frame)}.")
-        work = frame[self.columns].iloc[-c.window:].reset_index(drop=True)
+        work = frame.iloc[-c.window:][self.columns].reset_index(drop=True)  # not a full-table copy
         predicted: list[float] = []
         while len(predicted) < steps:
             levels = self.predict(self.series(work), np.array([len(work) - 1]))[0]

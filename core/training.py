@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from core.config import ForecastConfig
-from core.windows import WindowedSeries
+from core.windows import WindowedSeries, inference_batch
 
 COMPLETED = "completed"
 EARLY_STOPPED = "early_stopped"
@@ -27,7 +27,7 @@ DIVERGED = "diverged"
 _LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
 # validation and prediction batches: large enough to be fast, small enough to bound memory
-EVAL_BATCH = 4096
+EVAL_BATCH = 4096  # at most; fewer for long windows and wide networks (see eval_batch)
 
 
 @dataclass(frozen=True)
@@ -64,14 +64,24 @@ class TrainingHistory:
         }
 
 
+def eval_batch(model: nn.Module, series: WindowedSeries) -> int:
+    """Windows per no-grad batch for this model: inputs and recurrent outputs stay bounded."""
+    recurrent = getattr(model, "recurrent", None)
+    width = 0
+    if recurrent is not None:
+        width = recurrent.hidden_size * recurrent.num_layers * (2 if recurrent.bidirectional else 1)
+    return min(EVAL_BATCH, inference_batch(series.window, series.n_features + width))
+
+
 def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
               loss_fn: nn.Module) -> float:
     """Average loss over windows, in eval mode, batched so memory stays bounded."""
     model.eval()
     total = 0.0
+    size = eval_batch(model, series)
     with torch.no_grad():
-        for start in range(0, len(origins), EVAL_BATCH):
-            batch = origins[start:start + EVAL_BATCH]
+        for start in range(0, len(origins), size):
+            batch = origins[start:start + size]
             total += loss_fn(model(series.x(batch)), series.y(batch)).item() * len(batch)
     return total / max(len(origins), 1)
 

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 import torch
 
+MAX_BATCH = 4096
+# float32 values per inference batch, inputs plus recurrent activations (~16 MB): long windows
+# get fewer windows per batch, so predicting a million windows of 256 steps stays bounded
+BATCH_VALUES = 4_000_000
+
+
+def inference_batch(window: int, values_per_step: int) -> int:
+    """Windows per inference batch: at most MAX_BATCH and at most BATCH_VALUES values."""
+    return max(1, min(MAX_BATCH, BATCH_VALUES // max(1, window * values_per_step)))
+
 
 class WindowedSeries:
     def __init__(self, inputs: torch.Tensor, target: torch.Tensor, window: int, horizon: int,

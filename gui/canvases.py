@@ -1,18 +1,26 @@
 """Matplotlib canvases embedded in Qt (glue-qt's pattern): a Figure on a FigureCanvasQTAgg, no pyplot.
 
 Only the UI thread touches these. The loss canvas coalesces epoch updates and redraws at
-most ten times a second, however fast the epochs come.
+most ten times a second, however fast the epochs come, painting live curves natively. The result canvas draws long lines
+decimated to the axes' pixel width (min and max per pixel column, `core.plotting.minmax_decimate`)
+and decimates again on every zoom, pan and resize, so a million points redraw like a thousand.
 """
 
 from __future__ import annotations
 
+import math
+
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.plotting import configure_fonts, draw_losses, draw_results
+import numpy as np
+
+from core.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
 
 REDRAW_INTERVAL_MS = 100
 
@@ -42,7 +50,12 @@ class PlotCanvas(FigureCanvasQTAgg):
 
 
 class LossCanvas(PlotCanvas):
-    """Live training and validation loss, throttled."""
+    """Live training and validation loss, throttled.
+
+    While training, the curves are painted straight onto the widget with QPainter (about a
+    millisecond) instead of through matplotlib (50-250 ms of the UI thread per redraw on a busy
+    2-core machine: bench/bench_ui.py). `finish` draws the final matplotlib chart once.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(7.0, 3.0))
@@ -51,6 +64,7 @@ class LossCanvas(PlotCanvas):
         self.best_epoch = 0
         self.loss_name = "loss"
         self.redraws = 0
+        self.live = False  # painting live curves natively rather than showing the figure
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_INTERVAL_MS)
@@ -60,6 +74,7 @@ class LossCanvas(PlotCanvas):
     def reset(self, loss_name: str) -> None:
         self.train_loss, self.val_loss, self.best_epoch = [], [], 0
         self.loss_name = loss_name
+        self.live = True
         self._dirty = True
         self._timer.start()
 
@@ -75,23 +90,117 @@ class LossCanvas(PlotCanvas):
         self.train_loss, self.val_loss, self.best_epoch = list(train_loss), list(val_loss), best_epoch
         self._timer.stop()
         self._dirty = True
-        self._redraw_if_dirty()
+        self._redraw_if_dirty(final=True)
 
-    def _redraw_if_dirty(self) -> None:
+    def _redraw_if_dirty(self, final: bool = False) -> None:
         if not self._dirty:
             return
         self._dirty = False
+        self.redraws += 1
+        if not final:
+            self.update()  # paintEvent paints the live curves
+            return
+        self.live = False
         self.figure.clear()
         axes = self.figure.add_subplot()
         draw_losses(axes, self.train_loss, self.val_loss, self.best_epoch, self.loss_name)
-        self.redraws += 1
         self.draw_idle()
+
+    def paintEvent(self, event) -> None:
+        if not getattr(self, "live", False):
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        try:
+            self._paint_live(painter)
+        finally:
+            painter.end()
+
+    def _paint_live(self, painter: QPainter) -> None:
+        width, height = self.width(), self.height()
+        painter.fillRect(self.rect(), QColor("white"))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        plot = QRectF(70, 30, max(width - 90, 10), max(height - 66, 10))
+        epochs = max(len(self.train_loss), len(self.val_loss))
+        painter.setPen(QColor("#222222"))
+        painter.drawText(QRectF(0, 6, width, 20), Qt.AlignmentFlag.AlignHCenter,
+                         f"Loss curves (training: epoch {epochs})" if epochs else "Loss curves (training…)")
+        painter.setPen(QColor("#999999"))
+        painter.drawRect(plot)
+        values = [v for v in self.train_loss + self.val_loss if v is not None and math.isfinite(v)]
+        if not values:
+            return
+        low, high = min(values), max(values)
+        log = low > 0 and high / low > 30  # as draw_losses: log only when the losses span decades
+        scale = math.log10 if log else (lambda v: v)
+        bottom, top = scale(low), scale(high)
+        if top == bottom:
+            bottom, top = bottom - 0.5, top + 0.5
+
+        def point(epoch: int, value: float) -> QPointF:
+            x = plot.left() + (epoch - 1) / max(epochs - 1, 1) * plot.width()
+            y = plot.bottom() - (scale(value) - bottom) / (top - bottom) * plot.height()
+            return QPointF(x, y)
+
+        if self.best_epoch:
+            pen = QPen(QColor("#555555"), 1, Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            x = point(self.best_epoch, high).x()
+            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        for losses, color in ((self.train_loss, "#1c7ed6"), (self.val_loss, "#e8590c")):
+            shown = [point(i + 1, v) for i, v in enumerate(losses) if v is not None and math.isfinite(v)]
+            painter.setPen(QPen(QColor(color), 1.6))
+            if len(shown) == 1:
+                painter.drawEllipse(shown[0], 2, 2)
+            elif shown:
+                painter.drawPolyline(QPolygonF(shown))
+        painter.setPen(QColor("#333333"))
+        painter.drawText(QRectF(0, plot.top() - 8, 64, 16), Qt.AlignmentFlag.AlignRight, f"{high:.3g}")
+        painter.drawText(QRectF(0, plot.bottom() - 8, 64, 16), Qt.AlignmentFlag.AlignRight, f"{low:.3g}")
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignLeft, "1")
+        painter.drawText(QRectF(plot.right() - 60, plot.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignRight,
+                         str(max(epochs, 1)))
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
+                         Qt.AlignmentFlag.AlignHCenter,
+                         f"epoch · {self.loss_name} (scaled{', log' if log else ''}) · "
+                         "blue: train · orange: validation")
+
+
+# lines longer than this are decimated; shorter ones are drawn as they are
+DECIMATE_ABOVE = 5000
+
+
+class LineDecimator:
+    """Keeps a line's full data and shows only what the axes' pixel width can show."""
+
+    def __init__(self, line: Line2D) -> None:
+        self.line = line
+        self.x = np.asarray(line.get_xdata(orig=True))
+        self.y = np.asarray(line.get_ydata(orig=True), dtype=np.float64)
+        x = np.asarray(line.axes.convert_xunits(self.x), dtype=np.float64)
+        gaps = np.isnan(x)
+        if gaps.any():  # NaT/NaN break markers take their neighbour's x, so x stays sorted
+            x = x[np.maximum.accumulate(np.where(~gaps, np.arange(len(x)), 0))]
+        self.x_float = x
+        self.shown = len(self.x)
+
+    def update(self, axes: Axes) -> None:
+        x_min, x_max = sorted(axes.get_xlim())
+        columns = max(int(axes.bbox.width), 1)
+        keep = minmax_decimate(self.x_float, self.y, x_min, x_max, columns)
+        self.shown = len(keep)
+        self.line.set_data(self.x[keep], self.y[keep])
 
 
 class ResultCanvas(PlotCanvas):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(8.0, 4.5))
+        self.decimators: list[LineDecimator] = []
         self.show_message("Train a model to see real vs predicted values here.")
+
+    def show_message(self, text: str) -> None:
+        self.decimators = []
+        super().show_message(text)
 
     def show_result(self, result) -> None:
         self.show_predictions(result.predictions, result.forecast, result.config.target,
@@ -103,4 +212,18 @@ class ResultCanvas(PlotCanvas):
         draw_results(axes, predictions, target, forecast=forecast, level=level)
         if dates:
             self.figure.autofmt_xdate()
+        self.decimators = [LineDecimator(line) for line in axes.get_lines()
+                           if len(line.get_xdata(orig=True)) > DECIMATE_ABOVE]
+        if self.decimators:
+            axes.callbacks.connect("xlim_changed", self._decimate)
+            self._decimate(axes)
         self.draw_idle()
+
+    def _decimate(self, axes: Axes) -> None:
+        for decimator in self.decimators:
+            decimator.update(axes)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)  # resizes the figure: the axes' pixel width changes
+        if self.decimators:
+            self._decimate(self.decimators[0].line.axes)

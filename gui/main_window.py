@@ -41,9 +41,9 @@ from core.bundle import BUNDLE_SUFFIX, save_bundle
 from core.config import ForecastConfig
 from core.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
-from core.experiment import plan_run
+from core.experiment import default_threads, plan_run
 from core.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
-from core.paths import file_sha256, log_dir
+from core.paths import file_sha256, log_dir, safe_file_stem
 from gui.app_settings import AppSettings
 from gui.canvases import LossCanvas, ResultCanvas
 from gui.errors import show_error
@@ -513,9 +513,11 @@ class MainWindow(QMainWindow):
         """The settings on screen as a config; raises ConfigError with a readable message."""
         if self.loaded is None or not self.target_combo.currentText():
             raise ForecasterError("Open a CSV file with at least one numeric column.")
+        # torch threads: every core but one, so the UI thread keeps a core (bench/bench_engine.py)
         return ForecastConfig(target=self.target_combo.currentText(),
                               features=tuple(self.selected_features()),
                               date_column=self.loaded.report.date_column,
+                              threads=default_threads(),
                               **self.settings_form.values())
 
     @Slot()
@@ -688,7 +690,8 @@ class MainWindow(QMainWindow):
             return False
         if path is None:
             stem = Path(self._source_path).stem if self._source_path else "model"
-            path = self._save_path("Save model", f"{stem}-{self.result.config.target}{BUNDLE_SUFFIX}",
+            target = safe_file_stem(self.result.config.target)
+            path = self._save_path("Save model", f"{stem}-{target}{BUNDLE_SUFFIX}",
                                    f"LSTM Forecaster model (*{BUNDLE_SUFFIX})")
             if not path:
                 return False
@@ -824,21 +827,23 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_predictions(self, path: str | None = None) -> bool:
         s = self.shown
-        return self._export("Export predictions and forecast", f"{s.target}-predictions.csv" if s else "",
+        return self._export("Export predictions and forecast",
+                            f"{safe_file_stem(s.target)}-predictions.csv" if s else "",
                             "CSV (*.csv)", lambda p: write_bytes(p, csv_bytes(
                                 predictions_and_forecast(s.predictions, s.forecast))), path)
 
     @Slot()
     def export_chart(self, path: str | None = None) -> bool:
         s = self.shown
-        return self._export("Export chart", f"{s.target}-chart.png" if s else "",
+        return self._export("Export chart", f"{safe_file_stem(s.target)}-chart.png" if s else "",
                             "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
                             lambda p: save_figure(self.result_canvas.figure, p), path)
 
     @Slot()
     def export_metrics(self, path: str | None = None) -> bool:
         s = self.shown
-        return self._export("Export metrics", f"{s.target}-metrics.csv" if s else "", "CSV (*.csv)",
+        return self._export("Export metrics", f"{safe_file_stem(s.target)}-metrics.csv" if s else "",
+                            "CSV (*.csv)",
                             lambda p: write_bytes(p, csv_bytes(metrics_table(s.metrics, s.coverage, s.level))),
                             path)
 

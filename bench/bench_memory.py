@@ -1,0 +1,183 @@
+"""Memory and prediction throughput on a big table: peak RSS of a whole training run and of
+predicting every window, each in a fresh subprocess, against 2 x (the float32 data + the model).
+
+    python bench/bench_memory.py [--rows 1000000] [--features 10] [--window 256] [--hidden 16]
+                                 [--batches 20] [--quick]
+
+The run is `core.experiment.run_experiment` end to end (scalers, windows, training, prediction
+of every window, conformal intervals, the three baselines, the predictions table, the forecast)
+on a synthetic table of `rows` x `features` float64 columns, as the CSV reader returns it.
+Training is cut after `--batches` batches (an epoch of ~700k windows of 256 steps takes many
+minutes on 2 cores; memory per batch is the same in every batch). Peak RSS is VmHWM from
+/proc, reset with /proc/self/clear_refs before each phase, so each phase's peak is its own.
+Prints a table; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MB = 1024 * 1024
+
+
+def _status(field: str) -> int:
+    """VmRSS / VmHWM of this process in bytes."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(field)
+
+
+def _reset_peak() -> None:
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
+
+
+class StopAfter(threading.Event):
+    """A cancel event that trips after `checks` checks: the engine checks once per batch."""
+
+    def __init__(self, checks: int) -> None:
+        super().__init__()
+        self.checks = checks
+
+    def is_set(self) -> bool:
+        self.checks -= 1
+        return self.checks < 0
+
+
+def child(args) -> dict:
+    import numpy as np
+    import pandas as pd
+    import torch
+
+    import core.baselines  # noqa: F401 - everything the run imports, so "after imports" is fair
+    import core.metrics  # noqa: F401
+    import core.training  # noqa: F401
+    from core.config import ForecastConfig
+    from core.experiment import recurrent_parameter_count, run_experiment
+    from core.split import SPLITS
+
+    torch.set_num_threads(args.threads)
+    # warm the libraries up on a toy problem (torch and MKL load kernels on first use): that
+    # memory is the libraries', not the data's
+    from sklearn.linear_model import Ridge
+
+    from core.model import build_model
+
+    toy = ForecastConfig(target="y", window=8, hidden=args.hidden)
+    net = build_model(toy, args.features)
+    net(torch.zeros(4, 8, args.features)).sum().backward()
+    Ridge().fit(np.zeros((8, 3)), np.zeros(8))
+    del net
+    out: dict = {"after_imports": _status("VmRSS")}
+    rng = np.random.default_rng(0)
+    t = np.arange(args.rows)
+    columns = {"y": np.sin(t / 50) + rng.normal(0, 0.1, args.rows)}
+    for i in range(1, args.features):
+        columns[f"x{i}"] = rng.normal(size=args.rows)
+    frame = pd.DataFrame(columns)
+    del columns, t
+    out["after_frame"] = _status("VmRSS")
+    out["frame_bytes"] = int(frame.memory_usage(deep=True).sum())
+    config = ForecastConfig(target="y", features=tuple(frame.columns[1:]), window=args.window,
+                            hidden=args.hidden, epochs=1, batch_size=args.batch_size, season=24,
+                            threads=args.threads)
+    out["parameters"] = recurrent_parameter_count(config, args.features)
+
+    _reset_peak()
+    started = time.perf_counter()
+    result = run_experiment(frame, config, cancel=StopAfter(args.batches))
+    out["run_seconds"] = time.perf_counter() - started
+    out["run_peak"] = _status("VmHWM")
+    out["after_run"] = _status("VmRSS")
+    out["predictions_bytes"] = int(result.predictions.memory_usage(deep=True).sum())
+    out["windows"] = int(sum(len(result.plan.origins[s]) for s in SPLITS))
+
+    # prediction alone: every window of the table, batched, with the trained model
+    origins = np.concatenate([result.plan.origins[s] for s in SPLITS])
+    predictor = result.predictor
+    series = predictor.series(frame)
+    del result
+    import gc
+
+    gc.collect()
+    before = _status("VmRSS")
+    _reset_peak()
+    started = time.perf_counter()
+    predicted = predictor.predict(series, origins)
+    out["predict_seconds"] = time.perf_counter() - started
+    out["predict_growth"] = _status("VmHWM") - before
+    out["predict_windows"] = len(predicted)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--features", type=int, default=10)
+    parser.add_argument("--window", type=int, default=256)
+    parser.add_argument("--hidden", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batches", type=int, default=20, help="training batches before stopping")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (the default policy on 2 cores)")
+    parser.add_argument("--quick", action="store_true", help="100,000 rows")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.quick:
+        args.rows = 100_000
+    if args.child:
+        print(json.dumps(child(args)))
+        return
+
+    command = [sys.executable, __file__, "--child"] + [a for a in sys.argv[1:] if a != "--child"]
+    m = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    data = args.rows * args.features * 4  # float32: what the network reads
+    model = m["parameters"] * 4
+    budget = 2 * (data + model)
+    import torch
+
+    print(f"# memory: {args.rows:,} rows x {args.features} features, window {args.window}, "
+          f"LSTM hidden {args.hidden} ({m['parameters']:,} parameters), batch {args.batch_size}, "
+          f"{args.batches} training batches, then every window predicted")
+    print(f"# {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
+          f"{args.threads} torch threads; MB = 2^20 bytes")
+    print(f"# an N x T x F float32 copy of the windows would be "
+          f"{m['windows'] * args.window * args.features * 4 / MB:,.0f} MB")
+    print("| measure | MB | x (float32 data + model) |")
+    print("|---|---|---|")
+
+    def row(name: str, value: float) -> None:
+        print(f"| {name} | {value / MB:,.1f} | {value / (data + model):.2f} |")
+
+    row("float32 data + model (target: peak growth <= 2x)", data + model)
+    row("RSS after imports and a warm-up step (numpy, pandas, torch, sklearn)", m["after_imports"])
+    row("the loaded table (pandas, float64, as read)", m["frame_bytes"])
+    row("the predictions table (N x H rows, 9 columns)", m["predictions_bytes"])
+    row("peak RSS of the run - RSS after imports (whole process, table included)",
+        m["run_peak"] - m["after_imports"])
+    row("peak RSS of the run - RSS with the table loaded (the engine's own)",
+        m["run_peak"] - m["after_frame"])
+    row("peak growth while predicting every window", m["predict_growth"])
+    print()
+    print("| prediction | value |")
+    print("|---|---|")
+    print(f"| windows | {m['predict_windows']:,} |")
+    print(f"| seconds | {m['predict_seconds']:.1f} |")
+    print(f"| windows per second | {m['predict_windows'] / m['predict_seconds']:,.0f} |")
+    print(f"| whole run (training cut after {args.batches} batches), s | {m['run_seconds']:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""UI responsiveness: event-loop stalls while the real main window trains, result-chart redraws
+of a million points on zoom and pan, and how often live loss curves redraw.
+
+    python bench/bench_ui.py [--rows 20000] [--epochs 4] [--points 1000000] [--quick]
+
+Runs offscreen unless a display is set (`xvfb-run -a -s "-screen 0 1400x900x24" python ...`).
+Stalls are measured with a 10 ms QTimer: a stall is how much later than 10 ms a tick came.
+Training goes through MainWindow exactly as a click on Train does, once with the app's thread
+policy and once with 2 torch threads for comparison. Prints tables; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("LSTM_FORECASTER_DATA_DIR", tempfile.mkdtemp(prefix="lstmf-bench-"))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QSpinBox  # noqa: E402
+
+
+class StallMeter:
+    """A 10 ms timer; records how late each tick is."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.lates: list[float] = []
+        self.marks: dict[str, int] = {}
+
+    def start(self) -> None:
+        self.clock.start()
+        self._last = 0.0
+        self.timer.start()
+
+    def mark(self, name: str) -> None:
+        self.marks[name] = len(self.lates)
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        self.lates.append(max(0.0, now - self._last - 10.0))
+        self._last = now
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def wait(signal, timeout_ms: int = 600_000) -> None:
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+
+
+def training_stalls(app, csv: Path, epochs: int, threads: int | None) -> dict:
+    import gui.main_window as mw
+
+    policy = mw.default_threads
+    if threads is not None:
+        mw.default_threads = lambda: threads
+    try:
+        window = mw.MainWindow()
+        window.resize(1300, 850)
+        window.show()
+        window.open_csv(str(csv))
+        wait(window.dataLoaded)
+        window.findChild(QSpinBox, "epochsSpin").setValue(epochs)
+        meter = StallMeter()
+        shown: list = []
+        window.trainingFinished.connect(shown.append)
+        window.loss_canvas.redraws = 0
+        meter.start()
+        started = time.perf_counter()
+        window.start_training()
+        # "training" ends when the worker reports its result; the result display follows on the UI thread
+        window.train_task.succeeded.connect(lambda _: meter.mark("trained"))
+        wait(window.trainingFinished)
+        seconds = time.perf_counter() - started
+        meter.stop()
+        result = shown[0]
+        window.close()
+    finally:
+        mw.default_threads = policy
+    cut = meter.marks.get("trained", len(meter.lates))
+    during, after = meter.lates[:cut], meter.lates[cut:]
+    return {
+        "threads": result.history.threads, "seconds": seconds, "epochs": result.history.epochs_run,
+        "max": max(during, default=0.0), "p99": float(np.percentile(during, 99)) if during else 0.0,
+        "over50": sum(late > 50 for late in during), "ticks": len(during),
+        "display": max(after, default=0.0), "redraws": window.loss_canvas.redraws,
+    }
+
+
+def synthetic_predictions(points: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    actual = 100 + np.cumsum(rng.normal(size=points))
+    split = np.repeat(np.array(["train", "val", "test"]), [int(points * 0.7), int(points * 0.15),
+                                                           points - int(points * 0.7) - int(points * 0.15)])
+    return pd.DataFrame({
+        "time": pd.date_range("2000-01-01", periods=points, freq="min").to_numpy(),
+        "step": 1, "actual": actual, "predicted": actual + rng.normal(0, 0.5, points),
+        "split": split, "target_row": np.arange(points),
+    })
+
+
+def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
+    import gui.canvases as canvases
+
+    threshold = canvases.DECIMATE_ABOVE
+    if not decimate:
+        canvases.DECIMATE_ABOVE = 10**12
+    try:
+        canvas = canvases.ResultCanvas()
+        canvas.resize(1200, 500)
+        canvas.show()
+        QApplication.processEvents()
+        predictions = synthetic_predictions(points)
+        started = time.perf_counter()
+        canvas.show_predictions(predictions, None, "sales", 0.9, True)
+        canvas.draw()
+        first = time.perf_counter() - started
+        axes = canvas.figure.axes[0]
+        full = axes.get_xlim()
+        width = full[1] - full[0]
+        views = {"zoom to 1/10": (full[0] + 0.45 * width, full[0] + 0.55 * width),
+                 "pan by 1/20": (full[0] + 0.50 * width, full[0] + 0.60 * width),
+                 "back to the full view": full}
+        out = {"first": first}
+        for name, limits in views.items():
+            seconds = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                axes.set_xlim(*limits)
+                canvas.draw()  # synchronous: what a zoom or a pan step costs
+                seconds.append(time.perf_counter() - started)
+                axes.set_xlim(*full)
+                canvas.draw()
+                axes.set_xlim(*limits)
+            out[name] = statistics.median(seconds)
+        out["drawn"] = sum(d.shown for d in canvas.decimators) // max(len(canvas.decimators), 1) \
+            if canvas.decimators else points
+        canvas.close()
+    finally:
+        canvases.DECIMATE_ABOVE = threshold
+    return out
+
+
+def loss_redraw_rate(epochs_per_second: int, seconds: float) -> tuple[int, float]:
+    from core.training import EpochProgress
+    from gui.canvases import LossCanvas
+
+    canvas = LossCanvas()
+    canvas.show()
+    canvas.reset("MSE")
+    canvas.redraws = 0
+    count = [0]
+
+    def epoch() -> None:
+        count[0] += 1
+        canvas.add_epoch(EpochProgress(count[0], 10**6, 1 / count[0], 1.1 / count[0], 0.001, count[0]))
+
+    feeder = QTimer()
+    feeder.setInterval(int(1000 / epochs_per_second))
+    feeder.timeout.connect(epoch)
+    feeder.start()
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+    feeder.stop()
+    canvas.close()
+    return count[0], canvas.redraws / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20000, help="rows of the CSV trained on")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--points", type=int, default=1_000_000, help="points in the result chart")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.epochs, args.points, args.repeats = 5000, 2, 200_000, 3
+    app = QApplication.instance() or QApplication([])
+    print(f"# {platform.machine()}, {os.cpu_count()} cores, Qt platform {app.platformName()}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+
+    rng = np.random.default_rng(0)
+    with tempfile.TemporaryDirectory() as folder:
+        csv = Path(folder) / "train.csv"
+        t = np.arange(args.rows)
+        pd.DataFrame({"date": pd.date_range("2000-01-01", periods=args.rows, freq="h"),
+                      "sales": 100 + 10 * np.sin(t / 24 * 2 * np.pi) + np.cumsum(rng.normal(size=args.rows)),
+                      "temperature": rng.normal(size=args.rows)}).to_csv(csv, index=False)
+        print(f"\n## Event-loop stalls while training through MainWindow: {args.rows:,} rows, "
+              f"{args.epochs} epochs, default settings, 10 ms timer")
+        print("| torch threads | training s | ticks | longest stall ms | 99th percentile ms | stalls > 50 ms "
+              "| showing the result: longest stall ms | loss-chart redraws |")
+        print("|---|---|---|---|---|---|---|---|")
+        for threads, note in ((None, "policy, first run: loads torch"), (None, "policy, second run"),
+                              (2, "both cores")):
+            r = training_stalls(app, csv, args.epochs, threads)
+            label = f"{r['threads']} ({note})"
+            print(f"| {label} | {r['seconds']:.1f} | {r['ticks']} | {r['max']:.0f} | {r['p99']:.0f} | "
+                  f"{r['over50']} | {r['display']:.0f} | {r['redraws']} |", flush=True)
+
+    print(f"\n## Result chart, {args.points:,} points per line (real and predicted, dates on x), "
+          f"1200 x 500 px canvas, median of {args.repeats}")
+    print("| chart | points drawn per line | show + first draw s | zoom to 1/10 ms | pan by 1/20 ms "
+          "| full view ms |")
+    print("|---|---|---|---|---|---|")
+    for decimate in (False, True):
+        r = chart_redraws(args.points, decimate, args.repeats)
+        print(f"| {'decimated (min/max per pixel column)' if decimate else 'every point'} | {r['drawn']:,} "
+              f"| {r['first']:.2f} | {1000 * r['zoom to 1/10']:.0f} | {1000 * r['pan by 1/20']:.0f} | "
+              f"{1000 * r['back to the full view']:.0f} |", flush=True)
+
+    print("\n## Live loss curves: epochs arriving faster than the eye")
+    print("| epochs per second sent | epochs sent | redraws per second |")
+    print("|---|---|---|")
+    for rate in (20, 200):
+        sent, redraws = loss_redraw_rate(rate, 3.0)
+        print(f"| {rate} | {sent} | {redraws:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The corpus of odd and broken CSVs (tests/data/corpus) opened in the desktop app.
+
+A refused file shows one dialog with the reader's one-line message (no traceback) and the app
+stays usable; a file that reads right shows its rows, and its numeric columns as targets.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from gui import MainWindow
+from gui.resources import sample_path
+
+CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
+spec = importlib.util.spec_from_file_location("corpus", CORPUS_DIR / "corpus.py")
+CORPUS = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(CORPUS)
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.load_task.cancel_and_wait()
+    win.train_task.cancel_and_wait()
+
+
+def error_dialogs(win) -> list[QMessageBox]:
+    return [d for d in win.findChildren(QMessageBox) if d.objectName() == "errorDialog" and d.isVisible()]
+
+
+def test_every_refused_file_shows_one_clear_message_and_the_app_stays_usable(qtbot, window):
+    for name, words in sorted(CORPUS.REFUSED.items()):
+        with qtbot.waitSignal(window.loadFailed, timeout=30_000) as failed:
+            assert window.open_csv(CORPUS_DIR / name)
+        message = failed.args[0]
+        assert name in message and words in message, message
+        dialogs = error_dialogs(window)
+        assert len(dialogs) == 1, name
+        assert dialogs[0].text() == message  # the reader's own words, nothing more
+        assert "Traceback" not in dialogs[0].text() and "\n" not in message
+        dialogs[0].accept()
+        qtbot.waitUntil(lambda: not error_dialogs(window), timeout=5_000)
+        assert window.open_action.isEnabled()
+    # after all of that, a good file opens and can be trained
+    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
+        assert window.open_csv(sample_path("monthly_visitors.csv"))
+    assert window.validate_settings() and window.train_button.isEnabled()
+
+
+def test_every_readable_file_is_shown_with_its_values(qtbot, window):
+    for name in sorted(CORPUS.READ):
+        with qtbot.waitSignal(window.dataLoaded, timeout=30_000) as loaded:
+            assert window.open_csv(CORPUS_DIR / name)
+        table = loaded.args[0]
+        CORPUS.check_table(table, name)  # the same values as the engine reads
+        want = CORPUS.expected(name)
+        assert not error_dialogs(window), name
+        assert window.preview_model.rowCount() == want["rows"], name
+        assert f"{want['rows']:,} rows" in window.file_label.text()
+        targets = [window.target_combo.itemText(i) for i in range(window.target_combo.count())]
+        assert sorted(targets) == sorted(table.report.numeric_columns()), name
+        if not targets:  # text or dates only: explained, and training is not offered
+            assert window.problem_label.isVisible() and "numeric column" in window.problem_label.text()
+            assert not window.train_button.isEnabled()

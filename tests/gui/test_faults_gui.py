@@ -1,0 +1,153 @@
+"""Training faults in the desktop app: an exception inside the worker, divergence, two runs back
+to back, and a model whose target name tries path traversal. The app always stays usable."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox, QSpinBox
+from torch import nn
+
+from core import experiment, training
+from core.errors import DataError
+from gui import MainWindow
+from gui.errors import log_file
+from gui.resources import sample_path
+
+VISITORS = sample_path("monthly_visitors.csv")
+TRAIN_TIMEOUT = 120_000
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
+        win.open_csv(VISITORS)
+    win.target_combo.setCurrentText("visitors")
+    win.findChild(QSpinBox, "windowSpin").setValue(12)
+    win.findChild(QSpinBox, "epochsSpin").setValue(2)
+    assert win.validate_settings()
+    yield win
+    win.train_task.cancel_and_wait()
+    win.model_task.cancel_and_wait()
+
+
+def error_dialogs(win) -> list[QMessageBox]:
+    return [d for d in win.findChildren(QMessageBox) if d.objectName() == "errorDialog" and d.isVisible()]
+
+
+def close_dialogs(qtbot, win) -> None:
+    for dialog in error_dialogs(win):
+        dialog.accept()
+    qtbot.waitUntil(lambda: not error_dialogs(win), timeout=5_000)
+
+
+def train(qtbot, win):
+    with qtbot.waitSignal(win.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+        win.start_training()
+    return finished.args[0]
+
+
+def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwards(
+        qtbot, window, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("the worker exploded")
+
+    monkeypatch.setattr(experiment, "run_experiment", explode)
+    with qtbot.waitSignal(window.trainingFailed, timeout=TRAIN_TIMEOUT) as failed:
+        window.start_training()
+    assert "the worker exploded" in failed.args[0]
+    dialogs = error_dialogs(window)
+    assert len(dialogs) == 1
+    text = dialogs[0].text()
+    assert "the worker exploded" in text and log_file() in text and "still usable" in text
+    assert "Traceback" not in text and 'File "' not in text
+    logged = open(log_file(), encoding="utf-8").read()
+    assert "Traceback" in logged and "RuntimeError: the worker exploded" in logged
+    close_dialogs(qtbot, window)
+    assert window.train_button.isEnabled() and window.progress_label.text() == "Training failed."
+
+    # a user-fixable error from the worker shows its own words only
+    def refuse(*args, **kwargs):
+        raise DataError("Column 'visitors' has no values, so it can't be the target.")
+
+    monkeypatch.setattr(experiment, "run_experiment", refuse)
+    with qtbot.waitSignal(window.trainingFailed, timeout=TRAIN_TIMEOUT):
+        window.start_training()
+    assert [d.text() for d in error_dialogs(window)] == [
+        "Column 'visitors' has no values, so it can't be the target."]
+    close_dialogs(qtbot, window)
+
+    monkeypatch.undo()
+    result = train(qtbot, window)
+    assert result.history.epochs_run == 2 and not error_dialogs(window)
+
+
+def test_divergence_shows_the_advice_and_keeps_the_best_model(qtbot, window, monkeypatch):
+    class NaNLoss(nn.MSELoss):
+        calls = 0
+
+        def forward(self, predicted, target):
+            type(self).calls += 1
+            loss = super().forward(predicted, target)
+            return loss * float("nan") if type(self).calls > 6 else loss
+
+    monkeypatch.setitem(training._LOSSES, "mse", NaNLoss)
+    window.findChild(QSpinBox, "epochsSpin").setValue(50)
+    window.validate_settings()
+    result = train(qtbot, window)
+    assert result.history.status == training.DIVERGED
+    dialogs = error_dialogs(window)
+    assert len(dialogs) == 1 and "diverged" in dialogs[0].text() and "lower learning rate" in dialogs[0].text()
+    assert "Diverged" in window.progress_label.text()
+    close_dialogs(qtbot, window)
+    monkeypatch.undo()
+    window.findChild(QSpinBox, "epochsSpin").setValue(2)
+    window.validate_settings()
+    assert train(qtbot, window).history.status == training.COMPLETED
+
+
+def test_two_runs_back_to_back(qtbot, window):
+    """The second run starts the moment the first delivers; both finish, with the same numbers."""
+    results = []
+
+    def again(result):
+        results.append(result)
+        if len(results) == 1:
+            window.start_training()
+
+    window.trainingFinished.connect(again)
+    with qtbot.waitSignals([window.trainingFinished, window.trainingFinished], timeout=2 * TRAIN_TIMEOUT):
+        window.start_training()
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=TRAIN_TIMEOUT)
+    first, second = results
+    assert first is not second
+    assert first.test_metrics == second.test_metrics  # same seed, same settings, same data
+    assert window.train_button.isEnabled() and not error_dialogs(window)
+
+
+def test_a_model_named_with_path_traversal_suggests_only_safe_file_names(qtbot, window, tmp_path,
+                                                                        monkeypatch):
+    import json
+
+    from core.bundle import META_FILE, save_bundle
+
+    result = train(qtbot, window)
+    folder = save_bundle(result, tmp_path / "model")
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    evil = "../../../etc/evil"
+    meta["config"]["target"] = meta["columns"]["target"] = meta["columns"]["inputs"][0] = evil
+    meta["tail"][evil] = meta["tail"].pop("visitors")
+    (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with qtbot.waitSignal(window.modelOpened, timeout=60_000):
+        window.open_model(folder)
+    suggested = []
+    monkeypatch.setattr(window, "_save_path", lambda title, name, filters: suggested.append(name) or "")
+    window.export_predictions()
+    window.export_chart()
+    window.export_metrics()
+    assert len(suggested) == 3
+    for name in suggested:
+        assert "/" not in name and "\\" not in name and not name.startswith(".")
+    assert not error_dialogs(window)

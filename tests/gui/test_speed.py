@@ -1,0 +1,94 @@
+"""The GUI's speed behaviour, never timed: the thread policy reaches the engine, and long result
+lines are decimated to the chart's pixel width on draw, zoom and resize without losing peaks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.experiment import default_threads
+from gui import MainWindow
+from gui.canvases import DECIMATE_ABOVE, ResultCanvas
+from gui.resources import sample_path
+
+
+def test_the_window_trains_with_the_thread_policy(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
+        assert window.open_csv(sample_path("daily_sales.csv"))
+    window.validate_settings()
+    assert window.current_config().threads == default_threads()
+    assert window.plan.config.threads == default_threads()
+
+
+def predictions(points: int) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    actual = np.cumsum(rng.normal(size=points))
+    actual[points // 3] += 500  # one spike
+    return pd.DataFrame({
+        "time": pd.date_range("2020-01-01", periods=points, freq="h").to_numpy(), "step": 1,
+        "actual": actual, "predicted": actual + 0.1,
+        "split": np.where(np.arange(points) < points * 0.8, "train", "test"),
+        "target_row": np.arange(points),
+    })
+
+
+@pytest.fixture
+def canvas(qtbot):
+    widget = ResultCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    widget.show()
+    return widget
+
+
+def test_long_lines_are_decimated_to_the_pixel_width_and_keep_their_peaks(canvas):
+    table = predictions(60_000)
+    canvas.show_predictions(table, None, "sales", 0.9, True)
+    canvas.draw()
+    real = canvas.line("real")
+    width = int(canvas.figure.axes[0].bbox.width)
+    assert len(real.get_xdata()) <= 3 * width + 2 < len(table)
+    assert np.nanmax(real.get_ydata()) == table["actual"].max()
+    assert np.nanmin(real.get_ydata()) == table["actual"].min()
+
+    axes = canvas.figure.axes[0]
+    x = axes.convert_xunits(table["time"].to_numpy())
+    axes.set_xlim(x[1000], x[1400])  # zoom in: every point of the view is drawn
+    shown = axes.convert_xunits(real.get_xdata())
+    inside = (shown >= x[1000]) & (shown <= x[1400])
+    assert inside.sum() == 401
+
+    canvas.resize(400, 300)  # narrower: fewer columns
+    axes.set_xlim(x[0], x[-1])
+    canvas.resize(400, 300)
+    assert len(real.get_xdata()) <= 3 * int(axes.bbox.width) + 2
+
+
+def test_short_lines_are_drawn_whole(canvas):
+    table = predictions(DECIMATE_ABOVE - 10)
+    canvas.show_predictions(table, None, "sales", 0.9, True)
+    assert len(canvas.line("real").get_xdata()) == len(table)
+    assert canvas.decimators == []
+
+
+def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtbot):
+    from core.training import EpochProgress
+    from gui.canvases import LossCanvas
+
+    canvas = LossCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(600, 250)
+    canvas.show()
+    canvas.reset("MSE")
+    for epoch in range(1, 41):
+        canvas.add_epoch(EpochProgress(epoch, 40, 10 / epoch, 11 / epoch, 0.01, epoch))
+    qtbot.waitUntil(lambda: canvas.redraws >= 1, timeout=5_000)
+    assert canvas.live and canvas.figure.axes[0].get_lines() == []  # matplotlib untouched while live
+    image = canvas.grab().toImage()  # paints the live curves
+    assert not image.isNull()
+    colours = {image.pixelColor(x, y).name() for x in range(0, 600, 3) for y in range(0, 250, 3)}
+    assert "#ffffff" in colours and len(colours) > 5  # something was drawn on the white
+    canvas.finish([10 / e for e in range(1, 41)], [11 / e for e in range(1, 41)], 40)
+    assert not canvas.live
+    assert canvas.line("train") is not None and len(canvas.line("train").get_xdata()) == 40
