@@ -2,7 +2,7 @@
 hand-written PyTorch loop on the same windows, model and batch size, interleaved in one run.
 
     python bench/bench_engine.py [--rows 10000] [--window 32] [--repeats 3] [--threads 1 2]
-                                 [--busy 0 1]
+                                 [--busy 0 1] [--quick]
 
 Prints a table; nothing is asserted. The hand-written loop is what the tutorials do:
 materialize X (N, T, F) once, shuffle, slice batches, step Adam. Each thread count is measured
@@ -74,7 +74,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--busy", type=int, nargs="+", default=[0, 1],
                         help="extra processes spinning a core while measuring")
+    parser.add_argument("--quick", action="store_true", help="5,000 rows, 2 repeats of 1 epoch")
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.repeats, args.epochs = 5000, 2, 1
 
     series = make_series(args.rows, args.features, args.window)
     origins = torch.arange(args.window - 1, args.rows - 1)
