@@ -12,23 +12,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from gui import MainWindow
 from gui.resources import sample_path
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "corpus"
 spec = importlib.util.spec_from_file_location("corpus", CORPUS_DIR / "corpus.py")
 CORPUS = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(CORPUS)
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.load_task.cancel_and_wait()
-    win.train_task.cancel_and_wait()
 
 
 def error_dialogs(win) -> list[QMessageBox]:

@@ -9,7 +9,6 @@ from torch import nn
 
 from core import experiment, training
 from core.errors import DataError
-from gui import MainWindow
 from gui.errors import log_file
 from gui.resources import sample_path
 
@@ -18,19 +17,16 @@ TRAIN_TIMEOUT = 120_000
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
+def window(window, qtbot):
+    """The shared window (tests/gui/conftest.py) with the monthly sample loaded and quick settings."""
+    win = window
     with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
         win.open_csv(VISITORS)
     win.target_combo.setCurrentText("visitors")
     win.findChild(QSpinBox, "windowSpin").setValue(12)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     assert win.validate_settings()
-    yield win
-    win.train_task.cancel_and_wait()
-    win.model_task.cancel_and_wait()
+    return win
 
 
 def error_dialogs(win) -> list[QMessageBox]:

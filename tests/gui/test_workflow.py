@@ -13,16 +13,6 @@ SALES = sample_path("daily_sales.csv")
 TRAIN_TIMEOUT = 120_000
 
 
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.train_task.cancel_and_wait()
-    win.load_task.cancel_and_wait()
-
-
 def open_sales(qtbot, win):
     with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
         assert win.open_csv(SALES)
