@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import os
 import signal
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 from core import __version__
 from core.errors import ForecasterError
 from core.paths import file_sha256
+from core.timeindex import format_time
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -199,16 +199,6 @@ class TerminalProgress:
             self.stream.flush()
 
 
-def format_time(value: Any) -> str:
-    """A date without a midnight time, a year or row number as is."""
-    if isinstance(value, (int, float)) or hasattr(value, "is_integer"):
-        return str(value)
-    import pandas as pd
-
-    stamp = pd.Timestamp(value)
-    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
-
-
 def _config_from_args(args: argparse.Namespace, date_column: str | None):
     from core.config import ForecastConfig
 
@@ -231,14 +221,9 @@ FORECAST_COLUMNS = ["time", "step", "predicted", "lower", "upper"]
 
 def write_csv(frame, path: Path, columns: list[str]) -> None:
     """UTF-8 CSV, written atomically so a crash never leaves half a file."""
-    from core.jsonio import atomic_write_bytes
+    from core.export import write_bytes
 
-    buffer = io.StringIO()
-    frame[columns].to_csv(buffer, index=False)
-    try:
-        atomic_write_bytes(path, buffer.getvalue().encode("utf-8"))
-    except OSError as exc:
-        raise ForecasterError(f"Can't write {path}: {exc.strerror or exc}.") from None
+    write_bytes(path, frame[columns].to_csv(index=False).encode("utf-8"))
 
 
 def command_train(args: argparse.Namespace) -> int:

@@ -99,3 +99,11 @@ FREQUENCY_NAMES = {
     "ME": "month (end)", "QS": "quarter (start)", "QE": "quarter (end)", "YS": "year (start)",
     "YE": "year (end)", "s": "second",
 }
+
+
+def format_time(value: Any) -> str:
+    """A row's label for people: a date without a midnight time, or a year or row number as is."""
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
+    stamp = pd.Timestamp(value)
+    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")

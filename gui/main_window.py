@@ -60,6 +60,7 @@ ENCODINGS = ["auto", "utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin
 DELIMITERS = [("auto", None), ("comma ,", ","), ("semicolon ;", ";"), ("tab", "\t"), ("pipe |", "|")]
 DECIMALS = [("auto", None), ("point .", "."), ("comma ,", ",")]
 VALIDATE_DELAY_MS = 150
+CSV_FILTER = "CSV and text files (*.csv *.tsv *.txt);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -344,10 +345,13 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- opening files
     @Slot()
     def choose_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open CSV", self.settings.last_directory(),
-                                              "CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+        path = self._choose_csv("Open CSV")
         if path:
             self.open_csv(path)
+
+    def _choose_csv(self, title: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, title, self.settings.last_directory(), CSV_FILTER)
+        return path
 
     def open_csv(self, path, encoding: str | None = None, delimiter: str | None = None,
                  decimal: str | None = None, date_column: str | None = AUTO) -> bool:
@@ -652,7 +656,7 @@ class MainWindow(QMainWindow):
                          "actual values.")
         if shown.forecast is not None and len(shown.forecast):
             first = shown.forecast["time"].iloc[0]
-            lines.append(f"Forecast: {len(shown.forecast)} step(s) from {_format_time(first)}. "
+            lines.append(f"Forecast: {len(shown.forecast)} step(s) from {format_time(first)}. "
                          f"{shown.assumption}")
         self.coverage_label.setText(" ".join(lines))
         self.tabs.setCurrentIndex(2)
@@ -729,8 +733,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_apply_csv(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Apply the model to a CSV", self.settings.last_directory(),
-                                              "CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+        path = self._choose_csv("Apply the model to a CSV")
         if path:
             self.apply_model(path)
 
@@ -982,10 +985,3 @@ def applied_coverage(known: pd.DataFrame) -> float | None:
         return None
     inside = (known["actual"] >= known["lower"]) & (known["actual"] <= known["upper"])
     return float(inside.mean())
-
-
-def _format_time(value) -> str:
-    if isinstance(value, (int, np.integer, float, np.floating)):
-        return str(value)
-    stamp = pd.Timestamp(value)
-    return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else str(stamp)

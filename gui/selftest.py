@@ -45,6 +45,7 @@ def _check(folder: Path) -> None:
     from core.config import ForecastConfig
     from core.csv_reader import read_csv
     from core.experiment import run_experiment
+    from core.timeindex import format_time
     from gui.resources import sample_path
 
     print(f"LSTM Forecaster {__version__} self-test")
@@ -61,7 +62,7 @@ def _check(folder: Path) -> None:
     bundle = load_bundle(path)
     again = forecast_table(bundle)
     assert (again["predicted"].to_numpy() == result.forecast["predicted"].to_numpy()).all()
-    print(f"  saved, reloaded and forecast {len(again)} steps from {again['time'].iloc[0]}")
+    print(f"  saved, reloaded and forecast {len(again)} steps from {format_time(again['time'].iloc[0])}")
 
     from PySide6.QtWidgets import QApplication
 
