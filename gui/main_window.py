@@ -44,6 +44,7 @@ from core.errors import ForecasterError
 from core.experiment import default_threads, plan_run
 from core.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
 from core.paths import file_sha256, log_dir, safe_file_stem
+from core.timeindex import format_time
 from gui.app_settings import AppSettings
 from gui.canvases import LossCanvas, ResultCanvas
 from gui.errors import show_error
@@ -822,7 +823,7 @@ class MainWindow(QMainWindow):
         try:
             write(path)
         except (ForecasterError, OSError, ValueError) as exc:
-            show_error(self, f"Can't export", exc)
+            show_error(self, "Can't export", exc)
             return False
         self.statusBar().showMessage(f"Wrote {path}.", 5000)
         return True
