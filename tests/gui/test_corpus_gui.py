@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from gui.resources import sample_path

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QSpinBox
 
