@@ -2,7 +2,7 @@
 predicting every window, each in a fresh subprocess, against 2 x (the float32 data + the model).
 
     python bench/bench_memory.py [--rows 1000000] [--features 10] [--window 256] [--hidden 16]
-                                 [--batches 20] [--quick]
+                                 [--batch-sizes 32,256] [--batches 20] [--quick]
 
 The run is `core.experiment.run_experiment` end to end (scalers, windows, training, prediction
 of every window, conformal intervals, the three baselines, the predictions table, the forecast)
@@ -57,6 +57,69 @@ class StopAfter(threading.Event):
         return self.checks < 0
 
 
+class PhaseSampler:
+    """Samples RSS every 2 ms on a thread; `phase(name)` marks where each phase starts.
+
+    VmHWM gives the exact peak of the whole run; the sampler says which phase it came from.
+    """
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, int]] = []
+        self.marks: list[tuple[float, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.perf_counter(), _status("VmRSS")))
+            time.sleep(0.002)
+
+    def phase(self, name: str) -> None:
+        self.marks.append((time.perf_counter(), name))
+
+    def __enter__(self) -> "PhaseSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.marks.append((time.perf_counter(), "end"))
+
+    def peaks(self, baseline: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for (begin, name), (finish, _) in zip(self.marks, self.marks[1:]):
+            inside = [rss for t, rss in self.samples if begin <= t < finish]
+            out[name] = max(out.get(name, 0), max(inside, default=baseline) - baseline)
+        return out
+
+
+def instrument_phases(sampler: PhaseSampler) -> None:
+    """Marks the engine's phases by wrapping the functions run_experiment calls (first call)."""
+    import core.baselines
+    import core.training
+    from core.predictor import Predictor
+
+    def wrap(owner, name: str, before: str, after: str | None) -> None:
+        original = getattr(owner, name)
+        calls = {"n": 0}
+
+        def wrapped(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                sampler.phase(before)
+            result = original(*args, **kwargs)
+            if calls["n"] == 1 and after:
+                sampler.phase(after)
+            return result
+
+        setattr(owner, name, wrapped)
+
+    wrap(core.training, "train", "training (and validation each epoch)", "predicting every window")
+    wrap(core.baselines, "fit_ridge", "baselines", None)
+    wrap(Predictor, "forecast", "the predictions table and the forecast", None)
+
+
 def child(args) -> dict:
     import numpy as np
     import pandas as pd
@@ -70,17 +133,20 @@ def child(args) -> dict:
     from core.split import SPLITS
 
     torch.set_num_threads(args.threads)
-    # warm the libraries up on a toy problem (torch and MKL load kernels on first use): that
-    # memory is the libraries', not the data's
+    # warm the libraries up on a toy problem: torch and MKL load kernels on first use, and the
+    # first optimizer imports torch._dynamo (~800 modules, ~70 MB). That memory is the
+    # libraries', the same for any data, not the data's.
     from sklearn.linear_model import Ridge
 
     from core.model import build_model
 
     toy = ForecastConfig(target="y", window=8, hidden=args.hidden)
     net = build_model(toy, args.features)
+    optimizer = torch.optim.Adam(net.parameters())
     net(torch.zeros(4, 8, args.features)).sum().backward()
+    optimizer.step()
     Ridge().fit(np.zeros((8, 3)), np.zeros(8))
-    del net
+    del net, optimizer
     out: dict = {"after_imports": _status("VmRSS")}
     rng = np.random.default_rng(0)
     t = np.arange(args.rows)
@@ -96,11 +162,16 @@ def child(args) -> dict:
                             threads=args.threads)
     out["parameters"] = recurrent_parameter_count(config, args.features)
 
+    sampler = PhaseSampler()
+    instrument_phases(sampler)
     _reset_peak()
     started = time.perf_counter()
-    result = run_experiment(frame, config, cancel=StopAfter(args.batches))
+    with sampler:
+        sampler.phase("checks, scalers, windows")
+        result = run_experiment(frame, config, cancel=StopAfter(args.batches))
     out["run_seconds"] = time.perf_counter() - started
     out["run_peak"] = _status("VmHWM")
+    out["phase_peaks"] = sampler.peaks(out["after_frame"])
     out["after_run"] = _status("VmRSS")
     out["predictions_bytes"] = int(result.predictions.memory_usage(deep=True).sum())
     out["windows"] = int(sum(len(result.plan.origins[s]) for s in SPLITS))
@@ -129,7 +200,9 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=10)
     parser.add_argument("--window", type=int, default=256)
     parser.add_argument("--hidden", type=int, default=16)
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-sizes", default="32,256",
+                        help="training batch sizes, one run each (32 is the app's default)")
+    parser.add_argument("--batch-size", type=int, default=32, help=argparse.SUPPRESS)
     parser.add_argument("--batches", type=int, default=20, help="training batches before stopping")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (the default policy on 2 cores)")
     parser.add_argument("--quick", action="store_true", help="100,000 rows")
@@ -141,42 +214,61 @@ def main() -> None:
         print(json.dumps(child(args)))
         return
 
-    command = [sys.executable, __file__, "--child"] + [a for a in sys.argv[1:] if a != "--child"]
-    m = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    sizes = [int(b) for b in args.batch_sizes.split(",")]
+    runs = {}
+    for size in sizes:
+        command = [sys.executable, __file__, "--child", "--rows", str(args.rows), "--features",
+                   str(args.features), "--window", str(args.window), "--hidden", str(args.hidden),
+                   "--batch-size", str(size), "--batches", str(args.batches),
+                   "--threads", str(args.threads)]
+        runs[size] = json.loads(subprocess.run(command, check=True, capture_output=True,
+                                               text=True).stdout)
+    m = runs[sizes[0]]
     data = args.rows * args.features * 4  # float32: what the network reads
     model = m["parameters"] * 4
-    budget = 2 * (data + model)
+    unit = data + model
     import torch
 
     print(f"# memory: {args.rows:,} rows x {args.features} features, window {args.window}, "
-          f"LSTM hidden {args.hidden} ({m['parameters']:,} parameters), batch {args.batch_size}, "
-          f"{args.batches} training batches, then every window predicted")
+          f"LSTM hidden {args.hidden} ({m['parameters']:,} parameters), {args.batches} training "
+          "batches, then every window predicted; one fresh process per batch size")
     print(f"# {platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
-          f"{args.threads} torch threads; MB = 2^20 bytes")
+          f"{args.threads} torch threads; MB = 2^20 bytes; x = multiples of (float32 data + model) "
+          f"= {unit / MB:,.1f} MB, target <= 2x")
     print(f"# an N x T x F float32 copy of the windows would be "
           f"{m['windows'] * args.window * args.features * 4 / MB:,.0f} MB")
-    print("| measure | MB | x (float32 data + model) |")
-    print("|---|---|---|")
+    header = " | ".join(f"batch {size}: MB | x" for size in sizes)
+    print(f"| measure | {header} |")
+    print("|---|" + "---|---|" * len(sizes))
 
-    def row(name: str, value: float) -> None:
-        print(f"| {name} | {value / MB:,.1f} | {value / (data + model):.2f} |")
+    def row(name: str, key) -> None:
+        cells = []
+        for size in sizes:
+            value = key(runs[size])
+            cells.append(f"{value / MB:,.1f} | {value / unit:.2f}")
+        print(f"| {name} | {' | '.join(cells)} |")
 
-    row("float32 data + model (target: peak growth <= 2x)", data + model)
-    row("RSS after imports and a warm-up step (numpy, pandas, torch, sklearn)", m["after_imports"])
-    row("the loaded table (pandas, float64, as read)", m["frame_bytes"])
-    row("the predictions table (N x H rows, 9 columns)", m["predictions_bytes"])
+    row("RSS after imports and a warm-up step (numpy, pandas, torch, sklearn)",
+        lambda r: r["after_imports"])
+    row("the loaded table (pandas, float64, as read)", lambda r: r["frame_bytes"])
+    row("**peak RSS of the run - RSS with the table loaded (the engine's own)**",
+        lambda r: r["run_peak"] - r["after_frame"])
+    for phase in m["phase_peaks"]:
+        row(f"&nbsp;&nbsp;peak above the table while: {phase} (sampled)",
+            lambda r, phase=phase: r["phase_peaks"].get(phase, 0))
     row("peak RSS of the run - RSS after imports (whole process, table included)",
-        m["run_peak"] - m["after_imports"])
-    row("peak RSS of the run - RSS with the table loaded (the engine's own)",
-        m["run_peak"] - m["after_frame"])
-    row("peak growth while predicting every window", m["predict_growth"])
+        lambda r: r["run_peak"] - r["after_imports"])
+    row("the predictions table it returns (N x H rows, 9 columns)", lambda r: r["predictions_bytes"])
+    row("peak growth while predicting every window again, alone", lambda r: r["predict_growth"])
     print()
-    print("| prediction | value |")
+    print("| prediction (first run) | value |")
     print("|---|---|")
     print(f"| windows | {m['predict_windows']:,} |")
     print(f"| seconds | {m['predict_seconds']:.1f} |")
     print(f"| windows per second | {m['predict_windows'] / m['predict_seconds']:,.0f} |")
-    print(f"| whole run (training cut after {args.batches} batches), s | {m['run_seconds']:.1f} |")
+    for size in sizes:
+        print(f"| whole run at batch {size} (training cut after {args.batches} batches), s | "
+              f"{runs[size]['run_seconds']:.1f} |")
 
 
 if __name__ == "__main__":

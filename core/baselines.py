@@ -48,8 +48,9 @@ def fit_ridge(series: WindowedSeries, train_origins: np.ndarray, alpha: float) -
     chosen = train_origins
     if len(train_origins) > limit:
         chosen = train_origins[np.linspace(0, len(train_origins) - 1, limit).astype(np.int64)]
-    ridge = Ridge(alpha=alpha).fit(_flat(series, chosen),
-                                   series.y(torch.as_tensor(chosen)).numpy())
+    # copy_X=False: the design matrix is ours and fresh, so Ridge may center it in place
+    ridge = Ridge(alpha=alpha, copy_X=False).fit(_flat(series, chosen),
+                                                 series.y(torch.as_tensor(chosen)).numpy())
     return ridge, len(chosen)
 
 

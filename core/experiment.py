@@ -261,14 +261,16 @@ def run_experiment(
     history = train(model, series, origins["train"], origins["val"], c, progress, cancel)
 
     all_origins = np.concatenate([plan.origins[s] for s in SPLITS])
-    split_labels = np.concatenate([[s] * len(plan.origins[s]) for s in SPLITS])
+    # one byte per window naming its split (strings would cost ~60 bytes per row at 10^6 rows)
+    split_codes = np.repeat(np.arange(len(SPLITS), dtype=np.int8),
+                            [len(plan.origins[s]) for s in SPLITS])
     predicted = predictor.predict(series, all_origins)
     target_rows = all_origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
     actual = target[target_rows]
 
     # intervals: split-conformal on the validation windows (training windows when there are none)
     calibration = "val" if len(plan.origins["val"]) else "train"
-    held_out = split_labels == calibration
+    held_out = split_codes == SPLITS.index(calibration)
     predictor.half_widths = conformal_half_widths(actual[held_out] - predicted[held_out], c.interval_level)
     predictor.interval_source = "validation" if calibration == "val" else "training (no validation split)"
     if calibration == "train":
@@ -276,7 +278,7 @@ def run_experiment(
                           "validation split; expect them to be too narrow.")
 
     # baselines on exactly the test targets the model is scored on
-    test_mask = split_labels == "test"
+    test_mask = split_codes == SPLITS.index("test")
     test_origins = plan.origins["test"]
     ridge, ridge_windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
     ridge_out = ridge_outputs(ridge, series, test_origins)
@@ -293,21 +295,21 @@ def run_experiment(
         "linear": forecast_metrics(test_actual, ridge_units, scale),
     }
     coverage = interval_coverage(test_actual, predicted[test_mask], predictor.half_widths)
+    del series, ridge, test_actual  # the scaled inputs (rows x F float32) are not needed any more
 
     date_is_year = bool((source_info or {}).get("date_is_year", False))
     time_index = TimeIndex.of(frame, c.date_column, date_is_year)
-    widths = np.tile(predictor.half_widths, len(all_origins))
     predictions = pd.DataFrame({
         "time": time_labels(frame, c.date_column, target_rows.ravel(), date_is_year),
-        "step": np.tile(np.arange(1, c.horizon + 1), len(all_origins)),
+        "step": np.tile(np.arange(1, c.horizon + 1, dtype=np.int32), len(all_origins)),
         "actual": actual.ravel(),
         "predicted": predicted.ravel(),
-        "lower": predicted.ravel() - widths,
-        "upper": predicted.ravel() + widths,
-        "split": np.repeat(split_labels, c.horizon),
-        "origin": np.repeat(all_origins, c.horizon),
-        "target_row": target_rows.ravel(),
-    })
+        "lower": (predicted - predictor.half_widths).ravel(),
+        "upper": (predicted + predictor.half_widths).ravel(),
+        "split": pd.Categorical.from_codes(np.repeat(split_codes, c.horizon), categories=SPLITS),
+        "origin": np.repeat(all_origins.astype(np.int32), c.horizon),
+        "target_row": target_rows.ravel().astype(np.int32),
+    }, copy=False)  # the arrays above are fresh: no second copy of a million-row table
     try:
         forecast = predictor.forecast(frame, time_index)
     except ValueError as exc:  # irregular dates: no future timestamps to give
