@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from gui import pyside_imports  # noqa: F401, I001 - first: Qt's import hook made cheap before pandas
 
 import numpy as np
 import pandas as pd
 
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -62,6 +73,7 @@ DELIMITERS = [("auto", None), ("comma ,", ","), ("semicolon ;", ";"), ("tab", "\
 DECIMALS = [("auto", None), ("point .", "."), ("comma ,", ",")]
 VALIDATE_DELAY_MS = 150
 CSV_FILTER = "CSV and text files (*.csv *.tsv *.txt);;All files (*)"
+WARM_UP_DELAY_MS = 500  # after the window is shown: let it paint and settle first
 
 
 class MainWindow(QMainWindow):
@@ -72,8 +84,10 @@ class MainWindow(QMainWindow):
     modelOpened = Signal(object)  # LoadedBundle, after it is shown
     modelApplied = Signal(object)  # the predictions table of the applied model
     modelFailed = Signal(str)  # opening, applying or saving a model failed: the message
+    engineReady = Signal()  # torch and scikit-learn are loaded (see core.warmup)
 
-    def __init__(self) -> None:
+    def __init__(self, warm_up_engine: bool = True) -> None:
+        """`warm_up_engine`: load torch and scikit-learn in the background once shown."""
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
@@ -89,6 +103,8 @@ class MainWindow(QMainWindow):
         self.load_task = BackgroundTask(self)
         self.train_task = BackgroundTask(self)
         self.model_task = BackgroundTask(self)  # opening and applying saved models
+        self.warm_up_task = BackgroundTask(self)  # loads torch before the first Train
+        self._warm_up_pending = warm_up_engine
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.validate_settings)
 
@@ -342,6 +358,8 @@ class MainWindow(QMainWindow):
         self.model_task.succeeded.connect(self._on_model_task_done)
         self.model_task.failed.connect(self._on_model_task_failed)
         self.model_task.finished.connect(self._update_actions)
+        self.warm_up_task.succeeded.connect(lambda _: self.engineReady.emit())
+        self.warm_up_task.failed.connect(self._on_warm_up_failed)
 
     # ---------------------------------------------------------------- opening files
     @Slot()
@@ -916,14 +934,40 @@ class MainWindow(QMainWindow):
         self.settings.set_form_values(self.settings_form.values())
         self.settings.sync()
 
+    # ---------------------------------------------------------------- warming up
+    def _warm_up_engine(self) -> None:
+        """Imports torch and scikit-learn on a worker thread while the user picks a file."""
+        if self._closing or self.train_task.is_running():
+            return
+
+        def work(report, cancel):
+            from core.warmup import warm_up
+
+            warm_up(default_threads())
+
+        self.warm_up_task.start(work)
+
+    @Slot(object, str)
+    def _on_warm_up_failed(self, exc: BaseException, details: str) -> None:
+        # not the user's problem yet: training will load the same libraries and say what fails
+        logging.getLogger(__name__).warning("Loading the engine in the background failed:\n%s", details)
+
     # ---------------------------------------------------------------- Qt events
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._warm_up_pending:
+            self._warm_up_pending = False
+            QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up_engine)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
         self.save_settings()
-        # stop background work before Qt destroys the threads' owners
+        # stop background work before Qt destroys the threads' owners (an import in progress
+        # can't be interrupted: closing during the warm-up waits for it, a second or two)
         self.train_task.cancel_and_wait()
         self.load_task.cancel_and_wait()
         self.model_task.cancel_and_wait()
+        self.warm_up_task.cancel_and_wait()
         super().closeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

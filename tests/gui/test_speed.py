@@ -92,3 +92,47 @@ def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtb
     canvas.finish([10 / e for e in range(1, 41)], [11 / e for e in range(1, 41)], 40)
     assert not canvas.live
     assert canvas.line("train") is not None and len(canvas.line("train").get_xdata()) == 40
+
+
+def test_the_engine_is_loaded_in_the_background_once_the_window_is_shown(qtbot):
+    import sys
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert not window.warm_up_task.is_running()  # nothing before the window is shown
+    with qtbot.waitSignal(window.engineReady, timeout=120_000):
+        window.show()
+    assert {"torch", "torch._dynamo", "sklearn.linear_model"} <= set(sys.modules)
+    assert sys.modules["torch"].get_num_threads() == default_threads()
+    assert window.isVisible() and not window.warm_up_task.is_running()
+
+
+def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot):
+    window = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.wait(800)  # longer than the warm-up delay
+    assert not window.warm_up_task.is_running()
+
+
+def test_pyside_import_hook_reads_bytes_with_the_same_answers(tmp_path, monkeypatch):
+    import linecache
+    import sys
+
+    from gui import pyside_imports
+
+    feature = next(sys.modules[name] for name in pyside_imports.FEATURE_MODULES if name in sys.modules)
+    check = feature._mod_uses_pyside
+    assert hasattr(check, "upstream")  # ours, installed by importing the window
+    (tmp_path / "uses_qt_mod.py").write_text("import PySide6.QtCore\nX = 1\n")
+    (tmp_path / "plain_mod.py").write_text("# Qt is not named here\nY = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name, uses in [("uses_qt_mod", True), ("plain_mod", False)]:
+        module = __import__(name)
+        assert check(module) is uses
+        assert check.upstream(module) is uses  # PySide6's own answer agrees
+    (tmp_path / "third_mod.py").write_text("Z = 3\n")
+    assert check(__import__("third_mod")) is False
+    assert not any(key.endswith("third_mod.py") for key in linecache.cache)
+    assert pyside_imports.install() is True  # installing twice keeps one wrapper
+    assert feature._mod_uses_pyside is check
