@@ -106,6 +106,13 @@ class LossCanvas(PlotCanvas):
         draw_losses(axes, self.train_loss, self.val_loss, self.best_epoch, self.loss_name)
         self.draw_idle()
 
+    def draw(self) -> None:
+        # while live, paintEvent paints natively: a matplotlib render (triggered by a resize,
+        # e.g. when the Training tab first shows) would cost 100+ ms of the UI thread for nothing
+        if getattr(self, "live", False):
+            return
+        super().draw()
+
     def paintEvent(self, event) -> None:
         if not getattr(self, "live", False):
             super().paintEvent(event)
