@@ -67,18 +67,19 @@ def wait(signal, timeout_ms: int = 600_000) -> None:
     loop.exec()
 
 
-def training_stalls(app, csv: Path, epochs: int, threads: int | None) -> dict:
+def stall_summary(lates: list[float]) -> dict:
+    return {"max": max(lates, default=0.0), "p99": float(np.percentile(lates, 99)) if lates else 0.0,
+            "over50": sum(late > 50 for late in lates), "ticks": len(lates)}
+
+
+def train_once(window, epochs: int, threads: int | None) -> dict:
+    """Clicks Train on an open window and measures stalls until the result is shown."""
     import gui.main_window as mw
 
     policy = mw.default_threads
     if threads is not None:
         mw.default_threads = lambda: threads
     try:
-        window = mw.MainWindow()
-        window.resize(1300, 850)
-        window.show()
-        window.open_csv(str(csv))
-        wait(window.dataLoaded)
         window.findChild(QSpinBox, "epochsSpin").setValue(epochs)
         meter = StallMeter()
         shown: list = []
@@ -92,18 +93,60 @@ def training_stalls(app, csv: Path, epochs: int, threads: int | None) -> dict:
         wait(window.trainingFinished)
         seconds = time.perf_counter() - started
         meter.stop()
-        result = shown[0]
-        window.close()
+        window.trainingFinished.disconnect(shown.append)
     finally:
         mw.default_threads = policy
     cut = meter.marks.get("trained", len(meter.lates))
-    during, after = meter.lates[:cut], meter.lates[cut:]
-    return {
-        "threads": result.history.threads, "seconds": seconds, "epochs": result.history.epochs_run,
-        "max": max(during, default=0.0), "p99": float(np.percentile(during, 99)) if during else 0.0,
-        "over50": sum(late > 50 for late in during), "ticks": len(during),
-        "display": max(after, default=0.0), "redraws": window.loss_canvas.redraws,
-    }
+    return {"threads": shown[0].history.threads, "seconds": seconds, **stall_summary(meter.lates[:cut]),
+            "display": max(meter.lates[cut:], default=0.0), "redraws": window.loss_canvas.redraws}
+
+
+def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
+    """One fresh process per scenario, so "cold" really starts without torch loaded.
+
+    cold: the window does not warm the engine up; the first Train imports torch on its worker.
+    warm: the app as shipped: torch and scikit-learn load in the background once the window shows;
+          the idle window is measured meanwhile, then Train is clicked twice, then with 2 threads.
+    """
+    import gui.main_window as mw
+
+    app = QApplication.instance() or QApplication([])
+    window = mw.MainWindow(warm_up_engine=scenario == "warm")
+    window.resize(1300, 850)
+    rows = []
+    if scenario == "warm":
+        meter = StallMeter()
+        meter.start()
+        started = time.perf_counter()
+        window.show()
+        wait(window.engineReady)
+        seconds = time.perf_counter() - started
+        meter.stop()
+        rows.append({"run": "idle window while the engine loads in the background (from show)",
+                     "threads": "", "seconds": seconds, **stall_summary(meter.lates), "display": None,
+                     "redraws": None})
+    else:
+        window.show()
+    app.processEvents()
+    window.open_csv(str(csv))
+    wait(window.dataLoaded)
+    runs = {"cold": [(None, "no warm-up: the first run loads torch")],
+            "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
+    for threads, note in runs:
+        result = train_once(window, epochs, threads)
+        rows.append({"run": f"{result['threads']} thread{'s' if result['threads'] > 1 else ''}, {note}",
+                     **result})
+    window.close()
+    return rows
+
+
+def run_scenario_in_child(scenario: str, csv: Path, epochs: int) -> list[dict]:
+    import json
+    import subprocess
+
+    output = subprocess.run([sys.executable, __file__, "--child", scenario, "--csv", str(csv),
+                             "--epochs", str(epochs)], capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def synthetic_predictions(points: int) -> pd.DataFrame:
@@ -193,7 +236,14 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000, help="points in the result chart")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", choices=("cold", "warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        import json
+
+        print(json.dumps(training_scenario(args.child, args.csv, args.epochs)))
+        return
     if args.quick:
         args.rows, args.epochs, args.points, args.repeats = 5000, 2, 200_000, 3
     app = QApplication.instance() or QApplication([])
@@ -208,16 +258,16 @@ def main() -> None:
                       "sales": 100 + 10 * np.sin(t / 24 * 2 * np.pi) + np.cumsum(rng.normal(size=args.rows)),
                       "temperature": rng.normal(size=args.rows)}).to_csv(csv, index=False)
         print(f"\n## Event-loop stalls while training through MainWindow: {args.rows:,} rows, "
-              f"{args.epochs} epochs, default settings, 10 ms timer")
-        print("| torch threads | training s | ticks | longest stall ms | 99th percentile ms | stalls > 50 ms "
+              f"{args.epochs} epochs, default settings, 10 ms timer; one process per block")
+        print("| run | seconds | ticks | longest stall ms | 99th percentile ms | stalls > 50 ms "
               "| showing the result: longest stall ms | loss-chart redraws |")
         print("|---|---|---|---|---|---|---|---|")
-        for threads, note in ((None, "policy, first run: loads torch"), (None, "policy, second run"),
-                              (2, "both cores")):
-            r = training_stalls(app, csv, args.epochs, threads)
-            label = f"{r['threads']} ({note})"
-            print(f"| {label} | {r['seconds']:.1f} | {r['ticks']} | {r['max']:.0f} | {r['p99']:.0f} | "
-                  f"{r['over50']} | {r['display']:.0f} | {r['redraws']} |", flush=True)
+        for scenario in ("warm", "cold"):
+            for r in run_scenario_in_child(scenario, csv, args.epochs):
+                display = "" if r["display"] is None else f"{r['display']:.0f}"
+                redraws = "" if r["redraws"] is None else r["redraws"]
+                print(f"| {r['run']} | {r['seconds']:.1f} | {r['ticks']} | {r['max']:.0f} | {r['p99']:.0f} | "
+                      f"{r['over50']} | {display} | {redraws} |", flush=True)
 
     print(f"\n## Result chart, {args.points:,} points per line (real and predicted, dates on x), "
           f"1200 x 500 px canvas, median of {args.repeats}")

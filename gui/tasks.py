@@ -26,7 +26,7 @@ class _Runner(QObject):
     progress = Signal(int, object)  # token, whatever the function reports (e.g. EpochProgress)
     succeeded = Signal(int, object)  # token, the function's return value
     failed = Signal(int, object, str)  # token, the exception, its formatted traceback
-    done = Signal()  # always emitted last, success or not
+    done = Signal(int)  # token; always emitted last, success or not
 
     def __init__(self, function: TaskFunction, cancel: threading.Event, token: int) -> None:
         super().__init__()
@@ -46,7 +46,7 @@ class _Runner(QObject):
         else:
             self.succeeded.emit(self._token, result)
         finally:
-            self.done.emit()
+            self.done.emit(self._token)
 
 
 class BackgroundTask(QObject):
@@ -74,7 +74,7 @@ class BackgroundTask(QObject):
         if self.is_running():
             return False
         if self._thread is not None:  # the previous thread delivered and is ending
-            self._on_thread_finished()
+            self._end_thread()
         self._cancel = threading.Event()
         self._delivered = False
         self._token += 1
@@ -88,7 +88,7 @@ class BackgroundTask(QObject):
         # direct: quit() is thread-safe, and a queued call would wait for the UI thread, which
         # may itself be blocked waiting for this thread (closing the window)
         runner.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-        thread.finished.connect(self._on_thread_finished)
+        runner.done.connect(self._on_runner_done)  # queued onto the UI thread
         self._thread, self._runner = thread, runner
         thread.start()
         return True
@@ -105,7 +105,7 @@ class BackgroundTask(QObject):
         ended = self._thread.wait(timeout_ms)
         if ended:
             self._token += 1  # whatever it still has queued for us is stale now
-            self._on_thread_finished()
+            self._end_thread()
         return ended
 
     @Slot(int, object)
@@ -125,14 +125,20 @@ class BackgroundTask(QObject):
             self._delivered = True
             self.failed.emit(exc, text)
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
+    @Slot(int)
+    def _on_runner_done(self, token: int) -> None:
+        # only the current task's: a late "done" of a thread that start() already ended must not
+        # make the UI thread wait for the next task's thread (it would block for a whole run)
+        if token == self._token:
+            self._end_thread()
+
+    def _end_thread(self) -> None:
         if self._thread is None:
             return
         thread, runner = self._thread, self._runner
-        # QThread.finished is emitted from the ending thread itself: wait until it has really
-        # ended before the last Python reference goes, or Qt aborts with "Destroyed while
-        # thread is still running"
+        # the function has returned and quit() is called: the thread ends in a moment. Wait for
+        # that before the last Python reference goes, or Qt aborts with "Destroyed while thread
+        # is still running"
         thread.wait()
         self._thread = self._runner = None
         del thread, runner
