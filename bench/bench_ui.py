@@ -92,6 +92,9 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         window.train_task.succeeded.connect(lambda _: meter.mark("trained"))
         wait(window.trainingFinished)
         seconds = time.perf_counter() - started
+        settle = QEventLoop()  # the result charts paint after trainingFinished: keep measuring
+        QTimer.singleShot(1000, settle.quit)
+        settle.exec()
         meter.stop()
         window.trainingFinished.disconnect(shown.append)
     finally:

@@ -29,6 +29,8 @@ class PlotCanvas(FigureCanvasQTAgg):
     def __init__(self, parent: QWidget | None = None, figsize=(7.0, 4.0)) -> None:
         configure_fonts()
         super().__init__(Figure(figsize=figsize, layout="constrained"))
+        self._layout = self.figure.get_layout_engine()
+        self._layout_stale = True
         self.setParent(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(300, 200)
@@ -41,9 +43,32 @@ class PlotCanvas(FigureCanvasQTAgg):
                     return line
         return None
 
-    def show_message(self, text: str) -> None:
+    def new_axes(self) -> Axes:
+        """Clears the figure for new content; the next draw lays it out again."""
         self.figure.clear()
-        axes = self.figure.add_subplot()
+        self._layout_stale = True
+        return self.figure.add_subplot()
+
+    def draw(self) -> None:
+        # constrained layout measures every text of the figure: half of a redraw's cost. Zoom and
+        # pan change neither the texts' sizes nor the figure's, so only new content and resizes
+        # pay for it (bench/bench_ui.py)
+        if not getattr(self, "_layout_stale", False):  # (False too while __init__ runs)
+            super().draw()
+            return
+        self.figure.set_layout_engine(self._layout)
+        try:
+            super().draw()
+        finally:
+            self.figure.set_layout_engine("none")  # keeps the positions just computed
+        self._layout_stale = False
+
+    def resizeEvent(self, event) -> None:
+        self._layout_stale = True
+        super().resizeEvent(event)
+
+    def show_message(self, text: str) -> None:
+        axes = self.new_axes()
         axes.set_axis_off()
         axes.text(0.5, 0.5, text, ha="center", va="center", color="#666666", fontsize=11, wrap=True)
         self.draw_idle()
@@ -101,8 +126,7 @@ class LossCanvas(PlotCanvas):
             self.update()  # paintEvent paints the live curves
             return
         self.live = False
-        self.figure.clear()
-        axes = self.figure.add_subplot()
+        axes = self.new_axes()
         draw_losses(axes, self.train_loss, self.val_loss, self.best_epoch, self.loss_name)
         self.draw_idle()
 
@@ -175,6 +199,7 @@ class LossCanvas(PlotCanvas):
 
 # lines longer than this are decimated; shorter ones are drawn as they are
 DECIMATE_ABOVE = 5000
+RECENT_VIEWS = 8  # decimations kept per line: a few thousand indices each
 
 
 class LineDecimator:
@@ -190,11 +215,19 @@ class LineDecimator:
             x = x[np.maximum.accumulate(np.where(~gaps, np.arange(len(x)), 0))]
         self.x_float = x
         self.shown = len(self.x)
+        self._recent: dict[tuple[float, float, int], np.ndarray] = {}  # view -> indices shown
 
     def update(self, axes: Axes) -> None:
         x_min, x_max = sorted(axes.get_xlim())
-        columns = max(int(axes.bbox.width), 1)
-        keep = minmax_decimate(self.x_float, self.y, x_min, x_max, columns)
+        # the figure's width, not the axes': decimation may run before the layout widens the axes
+        columns = max(int(axes.figure.bbox.width), 1)
+        view = (x_min, x_max, columns)
+        keep = self._recent.pop(view, None)  # the full view (Home, Back) comes back often
+        if keep is None:
+            keep = minmax_decimate(self.x_float, self.y, x_min, x_max, columns)
+        self._recent[view] = keep
+        while len(self._recent) > RECENT_VIEWS:
+            del self._recent[next(iter(self._recent))]  # the least recently shown
         self.shown = len(keep)
         self.line.set_data(self.x[keep], self.y[keep])
 
@@ -214,8 +247,7 @@ class ResultCanvas(PlotCanvas):
                               result.config.interval_level, bool(result.config.date_column))
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool) -> None:
-        self.figure.clear()
-        axes = self.figure.add_subplot()
+        axes = self.new_axes()
         draw_results(axes, predictions, target, forecast=forecast, level=level)
         if dates:
             self.figure.autofmt_xdate()
