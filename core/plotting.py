@@ -83,7 +83,9 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
                 marker="o" if len(fx) <= 40 else None, markersize=3, label="forecast")
     ax.set_title(f"{target}: real vs predicted")
     ax.set_ylabel(target)
-    ax.legend(loc="best", fontsize="small", ncol=2)
+    # beside the plot, not on it: never over the data, and no search for the emptiest corner
+    # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", borderaxespad=0)
     ax.grid(True, alpha=0.3)
 
 

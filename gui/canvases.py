@@ -50,6 +50,11 @@ class PlotCanvas(FigureCanvasQTAgg):
         return self.figure.add_subplot()
 
     def draw(self) -> None:
+        if not self.isVisible():
+            # on a hidden tab: render when shown. Every render is 100-300 ms of the UI thread
+            # (the Training tab's final loss chart, drawn just as the Results tab opens)
+            self._hidden_draw_pending = True
+            return
         # constrained layout measures every text of the figure: half of a redraw's cost. Zoom and
         # pan change neither the texts' sizes nor the figure's, so only new content and resizes
         # pay for it (bench/bench_ui.py)
@@ -66,6 +71,12 @@ class PlotCanvas(FigureCanvasQTAgg):
     def resizeEvent(self, event) -> None:
         self._layout_stale = True
         super().resizeEvent(event)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_hidden_draw_pending", False):
+            self._hidden_draw_pending = False
+            self.draw_idle()  # pending before the first paint, which renders it
 
     def show_message(self, text: str) -> None:
         axes = self.new_axes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -583,6 +584,7 @@ class MainWindow(QMainWindow):
     def start_training(self) -> None:
         if self.train_task.is_running() or self.load_task.is_running():
             return
+        self._validate_timer.stop()  # validated now; a pending one would reset the progress bar later
         if not self.validate_settings():
             return
         config = self.plan.config
@@ -600,7 +602,8 @@ class MainWindow(QMainWindow):
         self.settings.set_form_values(self.settings_form.values())
         self.progress_bar.setRange(0, config.epochs)
         self.progress_bar.setValue(0)
-        self.progress_label.setText("Starting… (the first run loads PyTorch)")
+        engine_loaded = "torch" in sys.modules and not self.warm_up_task.is_running()
+        self.progress_label.setText("Starting…" if engine_loaded else "Starting… (loading PyTorch)")
         self.loss_canvas.reset(config.loss.upper())
         self.training_summary.setText(f"Training {config.cell.upper()} on '{config.target}' "
                                       f"for up to {config.epochs} epochs…")
