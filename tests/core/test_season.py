@@ -42,3 +42,14 @@ def test_the_period_wins_over_its_multiples_on_long_series():
     t = np.arange(20_000)
     x = np.sin(2 * np.pi * t / 7) + np.random.default_rng(4).normal(size=len(t))
     assert detect_season(x) == 7
+
+
+def test_the_answer_follows_the_values_even_when_changed_in_place():
+    # detect_season remembers recent answers (settings are re-checked on every edit): by content
+    t = np.arange(600)
+    values = np.sin(2 * np.pi * t / 7) + 0.01 * t
+    assert detect_season(values) == 7
+    assert detect_season(values.copy()) == 7  # remembered, same answer
+    values[:] = np.sin(2 * np.pi * t / 12) + 0.01 * t  # the same array, new content
+    assert detect_season(values) == 12
+    assert detect_season(values[:300]) == 12  # another length is another key
