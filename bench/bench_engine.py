@@ -1,7 +1,7 @@
 """Engine overhead: seconds per training epoch of `core.training.train` next to a minimal
 hand-written PyTorch loop on the same windows, model and batch size, interleaved in one run.
 
-    python bench/bench_engine.py [--rows 10000] [--window 32] [--repeats 3] [--threads 1 2]
+    python bench/bench_engine.py [--rows 10000] [--window 32] [--repeats 12] [--threads 1 2]
                                  [--busy 0 1] [--quick]
 
 Prints a table; nothing is asserted. The hand-written loop is what the tutorials do:
@@ -69,8 +69,9 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=2, help="epochs per block")
-    parser.add_argument("--repeats", type=int, default=3, help="interleaved blocks of each")
+    parser.add_argument("--epochs", type=int, default=1, help="epochs per block")
+    parser.add_argument("--repeats", type=int, default=12,
+                        help="interleaved blocks of each, the order alternating (keep it even)")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--busy", type=int, nargs="+", default=[0, 1],
                         help="extra processes spinning a core while measuring")
@@ -107,19 +108,33 @@ def main() -> None:
 
 
 def measure(args, series, origins, x, y, config, threads) -> tuple[float, float]:
-    """Median seconds per epoch of the engine and of the hand-written loop, interleaved."""
+    """Median seconds per epoch of the engine and of the hand-written loop, interleaved.
+
+    Which one goes first alternates between repeats (ABBA...), one epoch per block: on this
+    machine epoch times wander by 10-30% within a minute even when it is idle, and a fixed order
+    with longer blocks turned that into ratios anywhere from 0.93 to 1.22 for the same code.
+    """
     engine, hand = [], []
-    for repeat in range(args.repeats):
+
+    def run_engine(repeat: int) -> None:
         torch.manual_seed(repeat)
         model = build_model(config.replace(threads=threads, seed=repeat), args.features)
         history = train(model, series, origins, torch.empty(0, dtype=torch.long),
                         config.replace(threads=threads, seed=repeat))
-        engine += history.epoch_seconds
+        engine.extend(history.epoch_seconds)
+
+    def run_hand_written(repeat: int) -> None:
         torch.manual_seed(repeat)
         torch.set_num_threads(threads)
         model = build_model(config, args.features)
-        hand += hand_written_epochs(model, x, y, args.batch_size, 0.001, args.epochs, repeat)
+        hand.extend(hand_written_epochs(model, x, y, args.batch_size, 0.001, args.epochs, repeat))
+
+    for repeat in range(args.repeats):
+        pair = (run_engine, run_hand_written) if repeat % 2 == 0 else (run_hand_written, run_engine)
+        for run in pair:
+            run(repeat)
     return statistics.median(engine), statistics.median(hand)
+
 
 if __name__ == "__main__":
     main()
