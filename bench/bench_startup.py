@@ -66,9 +66,15 @@ def launch_frozen(executable: str, env: dict) -> float:
     started = time.perf_counter()
     process = subprocess.Popen([executable], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", "LSTM Forecaster"],
-                       check=True, capture_output=True, timeout=60)
-        return time.perf_counter() - started
+        # polled every 20 ms: `xdotool search --sync` retries only every 0.5 s, which rounded
+        # every launch up to the next half second
+        while time.perf_counter() - started < 60:
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "LSTM Forecaster"],
+                                   capture_output=True)
+            if found.returncode == 0:
+                return time.perf_counter() - started
+            time.sleep(0.02)
+        raise TimeoutError(f"{executable}: no window within 60 s")
     finally:
         process.terminate()
         process.wait(timeout=30)
