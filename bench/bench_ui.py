@@ -85,11 +85,14 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         shown: list = []
         window.trainingFinished.connect(shown.append)
         window.loss_canvas.redraws = 0
+        # "training" ends when the worker reports its result; the result display follows on the UI thread
+        def mark_trained(_result) -> None:
+            meter.mark("trained")
+
+        window.train_task.succeeded.connect(mark_trained)
         meter.start()
         started = time.perf_counter()
         window.start_training()
-        # "training" ends when the worker reports its result; the result display follows on the UI thread
-        window.train_task.succeeded.connect(lambda _: meter.mark("trained"))
         wait(window.trainingFinished)
         seconds = time.perf_counter() - started
         settle = QEventLoop()  # the result charts paint after trainingFinished: keep measuring
@@ -97,6 +100,7 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         settle.exec()
         meter.stop()
         window.trainingFinished.disconnect(shown.append)
+        window.train_task.succeeded.disconnect(mark_trained)
     finally:
         mw.default_threads = policy
     cut = meter.marks.get("trained", len(meter.lates))

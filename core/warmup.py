@@ -47,7 +47,7 @@ def preload_native_libraries() -> int:
     return loaded
 
 
-def warm_up(threads: int | None = None) -> None:
+def warm_up(threads: int) -> None:
     """Imports what `run_experiment` needs and runs one tiny training step and Ridge fit."""
     preload_native_libraries()
     # importing torch creates millions of objects, and each full collection the imports trigger
@@ -63,7 +63,7 @@ def warm_up(threads: int | None = None) -> None:
             gc.enable()
 
 
-def _load_and_exercise(threads: int | None) -> None:
+def _load_and_exercise(threads: int) -> None:
     import numpy as np
     import torch
 
@@ -72,12 +72,11 @@ def _load_and_exercise(threads: int | None) -> None:
     import core.scaling  # noqa: F401
     import core.training  # noqa: F401
     from core.config import ForecastConfig
-    from core.experiment import default_threads
     from core.model import build_model
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import MinMaxScaler
 
-    torch.set_num_threads(threads or default_threads())
+    torch.set_num_threads(threads)
     net = build_model(ForecastConfig(target="y", window=4, hidden=4), 2)
     optimizer = torch.optim.Adam(net.parameters())  # imports torch._dynamo
     net(torch.zeros(2, 4, 2)).sum().backward()
