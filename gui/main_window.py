@@ -123,7 +123,9 @@ class MainWindow(QMainWindow):
             if shortcut is not None:
                 act.setShortcut(QKeySequence(shortcut))
             if slot is not None:
-                act.triggered.connect(slot)
+                # triggered(bool) would pass `checked` into the slot's first parameter
+                # (Save model took it for a path): call every handler with no arguments
+                act.triggered.connect(lambda _checked=False, handler=slot: handler())
             act.setStatusTip(tip)
             return act
 

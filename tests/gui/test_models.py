@@ -95,3 +95,47 @@ def test_a_broken_model_file_is_refused_with_a_message(qtbot, tmp_path):
     assert "emailed.lstmf" in failed.args[0]
     assert any(d.objectName() == "errorDialog" and d.isVisible() for d in win.findChildren(QMessageBox))
     assert win.bundle is None and win.open_model_action.isEnabled()
+
+
+def _answer_save_dialog(monkeypatch, path) -> list[str]:
+    """Stands in for the file dialog a user would answer; records that it was asked."""
+    from PySide6.QtWidgets import QFileDialog
+    asked: list[str] = []
+
+    def answer(*_args, **_kwargs):
+        asked.append("save")
+        return str(path), ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    return asked
+
+
+def test_save_model_from_the_menu(qtbot, trained_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMenu
+    win, _ = trained_window
+    asked = _answer_save_dialog(monkeypatch, tmp_path / "from-menu")
+    file_menu = next(m for m in win.menuBar().findChildren(QMenu) if m.title() == "&File")
+    action = next(a for a in file_menu.actions() if a.text() == "&Save model…")
+    action.trigger()
+    assert asked == ["save"]
+    assert (tmp_path / "from-menu.lstmf").stat().st_size > 0
+
+
+def test_save_model_from_the_toolbar(qtbot, trained_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QToolBar, QToolButton
+    win, _ = trained_window
+    _answer_save_dialog(monkeypatch, tmp_path / "from-toolbar")
+    toolbar = win.findChild(QToolBar)
+    button = next(b for b in toolbar.findChildren(QToolButton)
+                  if b.defaultAction() is not None and "Save model" in b.defaultAction().text())
+    qtbot.mouseClick(button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    assert (tmp_path / "from-toolbar.lstmf").stat().st_size > 0
+
+
+def test_save_model_with_ctrl_s(qtbot, trained_window, tmp_path, monkeypatch):
+    from PySide6.QtCore import Qt
+    win, _ = trained_window
+    _answer_save_dialog(monkeypatch, tmp_path / "from-shortcut")
+    win.activateWindow()
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: (tmp_path / "from-shortcut.lstmf").exists(), timeout=5000)
+    assert (tmp_path / "from-shortcut.lstmf").stat().st_size > 0
