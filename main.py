@@ -33,7 +33,7 @@ def keep_matplotlib_cache() -> None:
     """
     if not getattr(sys, "frozen", False):
         return
-    from core.paths import user_data_dir
+    from core.files import user_data_dir
 
     folder = user_data_dir() / "matplotlib"
     try:
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return self_test()  # keeps everything, matplotlib's cache too, in a temporary folder
     keep_matplotlib_cache()
     if not wants_gui(argv):
-        from core.cli import main as cli_main
+        from cli import main as cli_main
 
         return cli_main(argv)
     from gui.app import run

@@ -1,4 +1,4 @@
-"""CSV reading: `core.csv_reader.read_csv` (everything detected) next to plain `pandas.read_csv`
+"""CSV reading: `core.data.csv_reader.read_csv` (everything detected) next to plain `pandas.read_csv`
 given the right options, on the same file, interleaved in one run.
 
     python bench/bench_csv.py [--rows 1000000] [--repeats 3] [--quick]
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from core.csv_reader import read_csv  # noqa: E402
+from core.data.csv_reader import read_csv  # noqa: E402
 
 FILES = {
     "UTF-8 , . ISO dates": dict(encoding="utf-8", sep=",", decimal=".", date_format="%Y-%m-%d %H:%M:%S"),

@@ -1,4 +1,4 @@
-"""Engine overhead: seconds per training epoch of `core.training.train` next to a minimal
+"""Engine overhead: seconds per training epoch of `core.model.training.train` next to a minimal
 hand-written PyTorch loop on the same windows, model and batch size, interleaved in one run.
 
     python bench/bench_engine.py [--rows 10000] [--window 32] [--repeats 12] [--threads 1 2]
@@ -27,10 +27,10 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from core.config import ForecastConfig  # noqa: E402
-from core.model import build_model  # noqa: E402
-from core.training import train  # noqa: E402
-from core.windows import WindowedSeries  # noqa: E402
+from core.settings.config import ForecastConfig  # noqa: E402
+from core.model.network import build_model  # noqa: E402
+from core.model.training import train  # noqa: E402
+from core.prep.windows import WindowedSeries  # noqa: E402
 
 
 def make_series(rows: int, features: int, window: int, seed: int = 0) -> WindowedSeries:
@@ -88,7 +88,7 @@ def main() -> None:
                             batch_size=args.batch_size, epochs=args.epochs, patience=0, lr=0.001)
     print(f"# engine vs hand-written loop: {len(origins):,} windows of {args.window} x {args.features}, "
           f"LSTM hidden {args.hidden}, batch {args.batch_size}")
-    from core.experiment import default_threads
+    from core.pipeline import default_threads
 
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch {torch.__version__}, "
           f"load average before {os.getloadavg()[0]:.2f}; default policy: {default_threads()} thread(s)")

@@ -4,7 +4,7 @@ predicting every window, each in a fresh subprocess, against 2 x (the float32 da
     python bench/bench_memory.py [--rows 1000000] [--features 10] [--window 256] [--hidden 16]
                                  [--batch-sizes 32,256] [--batches 20] [--quick]
 
-The run is `core.experiment.run_experiment` end to end (scalers, windows, training, prediction
+The run is `core.pipeline.run_experiment` end to end (scalers, windows, training, prediction
 of every window, conformal intervals, the three baselines, the predictions table, the forecast)
 on a synthetic table of `rows` x `features` float64 columns, as the CSV reader returns it.
 Training is cut after `--batches` batches (an epoch of ~700k windows of 256 steps takes many
@@ -96,9 +96,9 @@ class PhaseSampler:
 
 def instrument_phases(sampler: PhaseSampler) -> None:
     """Marks the engine's phases by wrapping the functions run_experiment calls (first call)."""
-    import core.baselines
-    import core.training
-    from core.predictor import Predictor
+    import core.evaluation.baselines
+    import core.model.training
+    from core.model.predictor import Predictor
 
     def wrap(owner, name: str, before: str, after: str | None) -> None:
         original = getattr(owner, name)
@@ -115,8 +115,8 @@ def instrument_phases(sampler: PhaseSampler) -> None:
 
         setattr(owner, name, wrapped)
 
-    wrap(core.training, "train", "training (and validation each epoch)", "predicting every window")
-    wrap(core.baselines, "fit_ridge", "baselines", None)
+    wrap(core.model.training, "train", "training (and validation each epoch)", "predicting every window")
+    wrap(core.evaluation.baselines, "fit_ridge", "baselines", None)
     wrap(Predictor, "forecast", "the predictions table and the forecast", None)
 
 
@@ -125,12 +125,12 @@ def child(args) -> dict:
     import pandas as pd
     import torch
 
-    import core.baselines  # noqa: F401 - everything the run imports, so "after imports" is fair
-    import core.metrics  # noqa: F401
-    import core.training  # noqa: F401
-    from core.config import ForecastConfig
-    from core.experiment import recurrent_parameter_count, run_experiment
-    from core.split import SPLITS
+    import core.evaluation.baselines  # noqa: F401 - everything the run imports, so "after imports" is fair
+    import core.evaluation.metrics  # noqa: F401
+    import core.model.training  # noqa: F401
+    from core.settings.config import ForecastConfig
+    from core.pipeline import recurrent_parameter_count, run_experiment
+    from core.prep.split import SPLITS
 
     torch.set_num_threads(args.threads)
     # warm the libraries up on a toy problem: torch and MKL load kernels on first use, and the
@@ -138,7 +138,7 @@ def child(args) -> dict:
     # libraries', the same for any data, not the data's.
     from sklearn.linear_model import Ridge
 
-    from core.model import build_model
+    from core.model.network import build_model
 
     toy = ForecastConfig(target="y", window=8, hidden=args.hidden)
     net = build_model(toy, args.features)

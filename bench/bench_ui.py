@@ -211,7 +211,7 @@ def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
 
 
 def loss_redraw_rate(epochs_per_second: int, seconds: float) -> tuple[int, float]:
-    from core.training import EpochProgress
+    from core.model.training import EpochProgress
     from gui.canvases import LossCanvas
 
     canvas = LossCanvas()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.bundle import LoadedBundle
+from core.model.bundle import LoadedBundle
 from core.errors import DataError
-from core.experiment import time_labels
-from core.timeindex import TimeIndex
+from core.pipeline import time_labels
+from core.prep.timeindex import TimeIndex
 
 OUTPUT_COLUMNS = ["time", "step", "actual", "predicted", "lower", "upper"]
 

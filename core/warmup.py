@@ -67,12 +67,12 @@ def _load_and_exercise(threads: int) -> None:
     import numpy as np
     import torch
 
-    import core.baselines  # noqa: F401 - scikit-learn's Ridge
-    import core.metrics  # noqa: F401
-    import core.scaling  # noqa: F401
-    import core.training  # noqa: F401
-    from core.config import ForecastConfig
-    from core.model import build_model
+    import core.evaluation.baselines  # noqa: F401 - scikit-learn's Ridge
+    import core.evaluation.metrics  # noqa: F401
+    import core.prep.scaling  # noqa: F401
+    import core.model.training  # noqa: F401
+    from core.settings.config import ForecastConfig
+    from core.model.network import build_model
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import MinMaxScaler
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.paths import user_data_dir
+from core.files import user_data_dir
 
 MAX_RECENT = 8
 

@@ -2,7 +2,7 @@
 
 Only the UI thread touches these. The loss canvas coalesces epoch updates and redraws at
 most ten times a second, however fast the epochs come, painting live curves natively. The result canvas draws long lines
-decimated to the axes' pixel width (min and max per pixel column, `core.plotting.minmax_decimate`)
+decimated to the axes' pixel width (min and max per pixel column, `core.outputs.plotting.minmax_decimate`)
 and decimates again on every zoom, pan and resize, so a million points redraw like a thousand.
 """
 
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 import numpy as np
 
-from core.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
+from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
 
 REDRAW_INTERVAL_MS = 100
 

@@ -15,7 +15,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.errors import ForecasterError
-from core.paths import log_dir
+from core.files import log_dir
 
 log = logging.getLogger("lstm_forecaster")
 _open_dialogs: set[QMessageBox] = set()

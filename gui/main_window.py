@@ -49,14 +49,14 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.bundle import BUNDLE_SUFFIX, save_bundle
-from core.config import ForecastConfig
-from core.csv_reader import AUTO, LoadedTable, read_csv
+from core.model.bundle import BUNDLE_SUFFIX, save_bundle
+from core.settings.config import ForecastConfig
+from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
-from core.experiment import default_threads, plan_run
-from core.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
-from core.paths import file_sha256, log_dir, safe_file_stem
-from core.timeindex import format_time
+from core.pipeline import default_threads, plan_run
+from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
+from core.files import file_sha256, log_dir, safe_file_stem
+from core.prep.timeindex import format_time
 from gui.app_settings import AppSettings
 from gui.canvases import LossCanvas, ResultCanvas
 from gui.errors import show_error
@@ -597,7 +597,7 @@ class MainWindow(QMainWindow):
                        "date_is_year": report.date_is_year, "source": self._source_path}
 
         def work(progress, cancel):
-            from core.experiment import run_experiment  # torch loads here, on the worker thread
+            from core.pipeline import run_experiment  # torch loads here, on the worker thread
 
             return run_experiment(frame, config, progress, cancel, source_info)
 
@@ -748,7 +748,7 @@ class MainWindow(QMainWindow):
 
         def work(report, cancel):
             from core.apply import forecast_table
-            from core.bundle import load_bundle
+            from core.model.bundle import load_bundle
 
             bundle = load_bundle(path)
             return ("opened", path, bundle, forecast_table(bundle))
@@ -779,7 +779,7 @@ class MainWindow(QMainWindow):
         return self._start_model_task(work, f"Applying the model to {Path(csv_path).name}…")
 
     def _bundle_of_result(self):
-        from core.bundle import LoadedBundle
+        from core.model.bundle import LoadedBundle
 
         r = self.result
         return LoadedBundle(r.predictor, r.time_index, r.tail, {"test_metrics": r.test_metrics})
@@ -1018,7 +1018,7 @@ class ShownOutput:
 
 def applied_metrics(known: pd.DataFrame, target: pd.Series) -> dict:
     """The model and the naive forecast on a new file's windows (no Ridge: it isn't saved)."""
-    from core.metrics import forecast_metrics, naive_scale
+    from core.evaluation.metrics import forecast_metrics, naive_scale
 
     if known.empty:
         return {}

@@ -41,11 +41,11 @@ def run() -> int:
 def _check(folder: Path) -> None:
     from core import __version__
     from core.apply import forecast_table
-    from core.bundle import load_bundle, save_bundle
-    from core.config import ForecastConfig
-    from core.csv_reader import read_csv
-    from core.experiment import run_experiment
-    from core.timeindex import format_time
+    from core.model.bundle import load_bundle, save_bundle
+    from core.settings.config import ForecastConfig
+    from core.data.csv_reader import read_csv
+    from core.pipeline import run_experiment
+    from core.prep.timeindex import format_time
     from gui.resources import sample_path
 
     print(f"LSTM Forecaster {__version__} self-test")

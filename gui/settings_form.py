@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.config import ForecastConfig
+from core.settings.config import ForecastConfig
 
 DEFAULTS = ForecastConfig(target="_")
 

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from core.apply import forecast_table, predict_table
-from core.bundle import load_bundle, save_bundle
-from core.config import ForecastConfig
+from core.model.bundle import load_bundle, save_bundle
+from core.settings.config import ForecastConfig
 from core.errors import BundleError, DataError
-from core.experiment import run_experiment
+from core.pipeline import run_experiment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_an_interrupted_save_leaves_the_previous_bundle_intact(tmp_path, trained
     before = path.read_bytes()
     # a child process starts saving over it and is killed mid-write
     script = (
-        "import os, sys, core.jsonio as j\n"
+        "import os, sys, core.files as j\n"
         "real = os.fsync\n"
         "def die(fd):\n"
         "    os.kill(os.getpid(), 9)\n"
@@ -132,7 +132,7 @@ def test_an_interrupted_save_leaves_the_previous_bundle_intact(tmp_path, trained
 
 def test_missing_columns_are_named(trained):
     frame, result = trained
-    from core.bundle import LoadedBundle
+    from core.model.bundle import LoadedBundle
 
     bundle = LoadedBundle(result.predictor, result.time_index, result.tail, {})
     with pytest.raises(DataError, match="'x'"):

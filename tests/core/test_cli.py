@@ -171,7 +171,7 @@ def test_bad_input_exits_2_with_one_clear_line(tmp_path, data_dir, args, words):
 
 
 def test_unexpected_error_exits_1_and_logs_the_traceback(monkeypatch, tmp_path, capsys, data_dir):
-    from core import cli
+    import cli
 
     monkeypatch.setenv("LSTM_FORECASTER_DATA_DIR", str(tmp_path))
 

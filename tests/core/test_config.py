@@ -1,6 +1,6 @@
 import pytest
 
-from core.config import SCHEMA_VERSION, ForecastConfig
+from core.settings.config import SCHEMA_VERSION, ForecastConfig
 from core.errors import ConfigError
 
 

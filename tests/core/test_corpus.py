@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.csv_reader import read_csv
+from core.data.csv_reader import read_csv
 from core.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -101,8 +101,8 @@ def test_a_million_rows(tmp_path):
 _DRIVER = textwrap.dedent("""
     import json, os, sys, tempfile, traceback
     sys.path.insert(0, os.getcwd())
-    import main, core.cli, core.csv_reader, core.experiment, core.bundle, core.plotting  # noqa
-    import core.baselines, core.training, core.model  # noqa: E401 - torch, before any thread starts
+    import main, cli, core.data.csv_reader, core.pipeline, core.model.bundle, core.outputs.plotting  # noqa
+    import core.evaluation.baselines, core.model.training, core.model.network  # noqa: E401 - torch, before any thread starts
     results = []
     for argv in json.loads(sys.stdin.read()):
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()

@@ -1,4 +1,4 @@
-"""core.csv_reader: CSVs as they come from Excel and other tools.
+"""core.data.csv_reader: CSVs as they come from Excel and other tools.
 
 Most files are written inside the tests (so encodings are exact); the real series are
 small copies in tests/data.
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.csv_reader import AUTO, MIN_ROWS, detect_decimal, detect_delimiter, read_csv
+from core.data.csv_reader import AUTO, MIN_ROWS, detect_decimal, detect_delimiter, read_csv
 from core.errors import DataError, ForecasterError
 
 CSV_DIR = Path(__file__).resolve().parents[1] / "data"

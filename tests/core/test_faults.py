@@ -19,12 +19,12 @@ import pytest
 import torch
 from torch import nn
 
-from core import training
-from core.config import ForecastConfig
-from core.experiment import run_experiment
-from core.model import build_model
-from core.training import CANCELLED, DIVERGED, train
-from core.windows import WindowedSeries
+from core.model import training
+from core.settings.config import ForecastConfig
+from core.pipeline import run_experiment
+from core.model.network import build_model
+from core.model.training import CANCELLED, DIVERGED, train
+from core.prep.windows import WindowedSeries
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +74,7 @@ def test_divergence_stops_cleanly_with_the_best_weights_and_advice(nan_loss):
 
 
 def test_divergence_in_the_cli_is_exit_2_with_one_line(nan_loss, tmp_path, capsys):
-    from core import cli
+    import cli
 
     source = tmp_path / "series.csv"
     sine_frame().to_csv(source, index=False)
@@ -116,8 +116,8 @@ def test_cancel_takes_effect_within_one_batch():
 MEMORY_SCRIPT = """
 import gc, json, os, sys
 import numpy as np, pandas as pd
-from core.config import ForecastConfig
-from core.experiment import run_experiment
+from core.settings.config import ForecastConfig
+from core.pipeline import run_experiment
 
 def rss():
     with open("/proc/self/statm") as handle:

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from core.baselines import naive_forecast, seasonal_naive_forecast
-from core.metrics import forecast_metrics, naive_scale
+from core.evaluation.baselines import naive_forecast, seasonal_naive_forecast
+from core.evaluation.metrics import forecast_metrics, naive_scale
 
 
 def test_metrics_equal_hand_computed_values():

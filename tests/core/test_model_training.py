@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 import torch
 
-from core.config import ForecastConfig
-from core.experiment import plan_run, recurrent_parameter_count, run_experiment
-from core.model import build_model, parameter_count
-from core.training import CANCELLED, COMPLETED, DIVERGED, EARLY_STOPPED
+from core.settings.config import ForecastConfig
+from core.pipeline import plan_run, recurrent_parameter_count, run_experiment
+from core.model.network import build_model, parameter_count
+from core.model.training import CANCELLED, COMPLETED, DIVERGED, EARLY_STOPPED
 
 
 def sine_frame(rows=160, seed=0):
@@ -131,8 +131,8 @@ def test_cancel_before_start_still_returns_a_usable_result():
 
 
 def test_divergence_stops_with_advice_and_finite_weights():
-    from core.training import train
-    from core.windows import WindowedSeries
+    from core.model.training import train
+    from core.prep.windows import WindowedSeries
 
     values = torch.sin(torch.arange(100, dtype=torch.float32) / 4)
     values[60] = float("inf")  # a value no scaler can tame: the loss becomes inf/NaN

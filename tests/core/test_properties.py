@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from core.config import ForecastConfig
-from core.csv_reader import read_csv
+from core.settings.config import ForecastConfig
+from core.data.csv_reader import read_csv
 from core.errors import BundleError, ConfigError, DataError, ForecasterError
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
@@ -184,8 +184,8 @@ json_value = st.recursive(
 def saved_model(tmp_path_factory):
     import pandas as pd
 
-    from core.bundle import save_bundle
-    from core.experiment import run_experiment
+    from core.model.bundle import save_bundle
+    from core.pipeline import run_experiment
 
     t = np.arange(80)
     frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=80, freq="D"),
@@ -212,7 +212,7 @@ def _paths(meta, prefix=()):
 def test_edited_model_descriptions_load_or_give_a_bundle_error(saved_model, workdir, choice, value):
     """Any one value of model.json replaced by any JSON: a BundleError, or a model that works."""
     from core.apply import forecast_table
-    from core.bundle import META_FILE, load_bundle
+    from core.model.bundle import META_FILE, load_bundle
 
     meta = json.loads((saved_model / META_FILE).read_text(encoding="utf-8"))
     paths = [p for p, _ in _paths(meta) if p and p[0] not in ("training", "versions")]

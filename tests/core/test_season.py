@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from core.season import calendar_period, detect_season
+from core.prep.season import calendar_period, detect_season
 
 
 def test_detects_a_synthetic_period():
@@ -29,7 +29,7 @@ def test_a_persistent_series_is_not_seasonal_even_with_quarterly_dates():
 
 
 def test_autocorrelation_matches_the_direct_sum():
-    from core.season import autocorrelation
+    from core.prep.season import autocorrelation
 
     x = np.random.default_rng(3).normal(size=50) + np.arange(50) * 0.1
     t = np.arange(50)

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 import torch
 
-from core.experiment import default_threads
-from core.plotting import minmax_decimate
-from core.scaling import CHUNK_ROWS, fit_scaler, transform_into
-from core.training import eval_batch
-from core.windows import BATCH_VALUES, MAX_BATCH, WindowedSeries, inference_batch
+from core.pipeline import default_threads
+from core.outputs.plotting import minmax_decimate
+from core.prep.scaling import CHUNK_ROWS, fit_scaler, transform_into
+from core.model.training import eval_batch
+from core.prep.windows import BATCH_VALUES, MAX_BATCH, WindowedSeries, inference_batch
 
 
 def columns_of(x, x_min, x_max, columns):
@@ -68,8 +68,8 @@ def test_inference_batches_are_bounded_for_long_windows():
     assert long * 256 * 26 <= BATCH_VALUES and long >= 100
     assert inference_batch(10**7, 10) == 1
 
-    from core.config import ForecastConfig
-    from core.model import build_model
+    from core.settings.config import ForecastConfig
+    from core.model.network import build_model
 
     data = torch.zeros(400, 10)
     series = WindowedSeries(data, data[:, 0].clone(), 256, 1, delta=True)

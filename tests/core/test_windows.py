@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from core.errors import ConfigError
-from core.split import chronological_split, window_origins
-from core.windows import WindowedSeries
+from core.prep.split import chronological_split, window_origins
+from core.prep.windows import WindowedSeries
 
 
 def test_split_sizes_follow_the_fractions_and_test_size():

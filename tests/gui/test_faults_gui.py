@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QSpinBox
 from torch import nn
 
-from core import experiment, training
+from core import pipeline as experiment
+from core.model import training
 from core.errors import DataError
 from gui.errors import log_file
 from gui.resources import sample_path
@@ -127,7 +128,7 @@ def test_a_model_named_with_path_traversal_suggests_only_safe_file_names(qtbot, 
                                                                         monkeypatch):
     import json
 
-    from core.bundle import META_FILE, save_bundle
+    from core.model.bundle import META_FILE, save_bundle
 
     result = train(qtbot, window)
     folder = save_bundle(result, tmp_path / "model")

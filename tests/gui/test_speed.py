@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.experiment import default_threads
+from core.pipeline import default_threads
 from gui import MainWindow
 from gui.canvases import DECIMATE_ABOVE, ResultCanvas
 from gui.resources import sample_path
@@ -73,7 +73,7 @@ def test_short_lines_are_drawn_whole(canvas):
 
 
 def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtbot):
-    from core.training import EpochProgress
+    from core.model.training import EpochProgress
     from gui.canvases import LossCanvas
 
     canvas = LossCanvas()

@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from core import __version__
-from core.config import ForecastConfig
+from core.settings.config import ForecastConfig
 from core.errors import BundleError, ForecasterError
-from core.jsonio import atomic_write_bytes, dumps
-from core.scaling import scaler_from_dict, scaler_to_dict
-from core.timeindex import DATES, ROWS, YEARS, TimeIndex
+from core.files import atomic_write_bytes, dumps
+from core.prep.scaling import scaler_from_dict, scaler_to_dict
+from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
 
 FORMAT = "lstm-forecaster-model"
 BUNDLE_SCHEMA = 1
@@ -123,7 +123,7 @@ def save_bundle(result, path: str | Path, data_sha256: str | None = None) -> Pat
 
 @dataclass
 class LoadedBundle:
-    predictor: Any  # core.predictor.Predictor
+    predictor: Any  # core.model.predictor.Predictor
     time_index: TimeIndex
     tail: pd.DataFrame  # the last `window` rows it was trained on
     meta: dict[str, Any]
@@ -181,8 +181,8 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     from safetensors import SafetensorError
     from safetensors.torch import load
 
-    from core.model import build_model
-    from core.predictor import Predictor
+    from core.model.network import build_model
+    from core.model.predictor import Predictor
 
     path = Path(path)
     members = _read_members(path)

@@ -20,8 +20,8 @@ from typing import Any
 
 from core import __version__
 from core.errors import ForecasterError
-from core.paths import file_sha256
-from core.timeindex import format_time
+from core.files import file_sha256
+from core.prep.timeindex import format_time
 
 EXIT_OK = 0
 EXIT_UNEXPECTED = 1
@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read(args: argparse.Namespace):
-    from core.csv_reader import AUTO, read_csv
+    from core.data.csv_reader import AUTO, read_csv
 
     date_column: str | None = AUTO
     if args.date_column is not None:
@@ -152,7 +152,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def command_inspect(args: argparse.Namespace) -> int:
-    from core.jsonio import dumps
+    from core.files import dumps
 
     loaded = _read(args)
     report = loaded.report.to_dict()
@@ -200,7 +200,7 @@ class TerminalProgress:
 
 
 def _config_from_args(args: argparse.Namespace, date_column: str | None):
-    from core.config import ForecastConfig
+    from core.settings.config import ForecastConfig
 
     features = tuple(f.strip() for f in args.features.split(",") if f.strip())
     return ForecastConfig(
@@ -221,17 +221,17 @@ FORECAST_COLUMNS = ["time", "step", "predicted", "lower", "upper"]
 
 def write_csv(frame, path: Path, columns: list[str]) -> None:
     """UTF-8 CSV, written atomically so a crash never leaves half a file."""
-    from core.export import write_bytes
+    from core.outputs.export import write_bytes
 
     write_bytes(path, frame[columns].to_csv(index=False).encode("utf-8"))
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from core.bundle import BUNDLE_SUFFIX, save_bundle
-    from core.experiment import run_experiment
-    from core.jsonio import write_json
-    from core.plotting import save_report_png
-    from core.training import CANCELLED, DIVERGED
+    from core.model.bundle import BUNDLE_SUFFIX, save_bundle
+    from core.pipeline import run_experiment
+    from core.files import write_json
+    from core.outputs.plotting import save_report_png
+    from core.model.training import CANCELLED, DIVERGED
 
     loaded = _read(args)
     report = loaded.report
@@ -285,7 +285,7 @@ def command_train(args: argparse.Namespace) -> int:
 
 def command_predict(args: argparse.Namespace) -> int:
     from core.apply import OUTPUT_COLUMNS, predict_table
-    from core.bundle import load_bundle
+    from core.model.bundle import load_bundle
 
     bundle = load_bundle(args.model)
     loaded = _read(args)
@@ -300,7 +300,7 @@ def command_predict(args: argparse.Namespace) -> int:
 
 def command_forecast(args: argparse.Namespace) -> int:
     from core.apply import forecast_table
-    from core.bundle import load_bundle
+    from core.model.bundle import load_bundle
 
     bundle = load_bundle(args.model)
     if args.csv:
@@ -336,7 +336,7 @@ def _print_summary(result, out: Path) -> None:
 
 
 def _log_unexpected(exc: BaseException) -> Path | None:
-    from core.paths import log_dir
+    from core.files import log_dir
 
     try:
         path = log_dir() / "cli.log"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import ForecasterError
-from core.jsonio import atomic_write_bytes
+from core.files import atomic_write_bytes
 
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 

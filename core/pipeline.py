@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.config import ForecastConfig
+from core.settings.config import ForecastConfig
 from core.errors import ConfigError, DataError
-from core.predictor import Predictor, conformal_half_widths, interval_coverage
-from core.season import detect_season
-from core.split import SPLITS, SplitBounds, chronological_split, window_origins
-from core.timeindex import TimeIndex
+from core.model.predictor import Predictor, conformal_half_widths, interval_coverage
+from core.prep.season import detect_season
+from core.prep.split import SPLITS, SplitBounds, chronological_split, window_origins
+from core.prep.timeindex import TimeIndex
 
 DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
@@ -49,7 +49,7 @@ def default_threads(cores: int | None = None) -> int:
 
 
 def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
-    """Parameters of the network `core.model.build_model` makes, computed without torch."""
+    """Parameters of the network `core.model.network.build_model` makes, computed without torch."""
     gates = {"lstm": 4, "gru": 3, "rnn": 1}[config.cell]
     directions = 2 if config.bidirectional else 1
     hidden = config.hidden
@@ -174,7 +174,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
 @dataclass
 class ExperimentResult:
     plan: RunPlan
-    history: Any  # core.training.TrainingHistory
+    history: Any  # core.model.training.TrainingHistory
     predictor: Predictor
     predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
     test_metrics: dict[str, dict[str, float | None]]
@@ -237,11 +237,11 @@ def run_experiment(
     """Trains and evaluates one model; `source_info` (encoding, delimiter...) goes into data_info."""
     import torch  # imported here so planning and the GUI's start-up never pay for it
 
-    from core.baselines import fit_ridge, naive_forecast, ridge_outputs, seasonal_naive_forecast
-    from core.metrics import forecast_metrics, naive_scale
-    from core.model import build_model
-    from core.scaling import fit_scaler
-    from core.training import train
+    from core.evaluation.baselines import fit_ridge, naive_forecast, ridge_outputs, seasonal_naive_forecast
+    from core.evaluation.metrics import forecast_metrics, naive_scale
+    from core.model.network import build_model
+    from core.prep.scaling import fit_scaler
+    from core.model.training import train
 
     plan = plan_run(frame, config)
     c = plan.config

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from core.jsonio import atomic_write_bytes
+from core.files import atomic_write_bytes
 
 SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
 SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}

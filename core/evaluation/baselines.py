@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from sklearn.linear_model import Ridge
 
-from core.windows import WindowedSeries, inference_batch
+from core.prep.windows import WindowedSeries, inference_batch
 
 # Ridge's design matrix is the only place windows are flattened into a real array; above
 # this many values its training windows are thinned evenly, so memory stays bounded.

@@ -1,7 +1,7 @@
 """One frozen configuration for a forecasting run, with validation a user can read.
 
 `None` in `window`, `season` and `threads` means "choose from the data / machine";
-`resolve_config` (in `core.experiment`) fills them in and the effective values are
+`resolve_config` (in `core.pipeline`) fills them in and the effective values are
 what `metrics.json` and saved models record.
 """
 

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.config import ForecastConfig
+from core.settings.config import ForecastConfig
 from core.errors import DataError
-from core.timeindex import TimeIndex
+from core.prep.timeindex import TimeIndex
 
 PREDICT_BATCH = 4096
 DIRECT, RECURSIVE = "direct", "recursive"
@@ -46,7 +46,7 @@ def interval_coverage(actual: np.ndarray, predicted: np.ndarray, half_widths: np
 @dataclass
 class Predictor:
     config: ForecastConfig
-    model: Any  # core.model.RecurrentForecaster, in eval mode
+    model: Any  # core.model.network.RecurrentForecaster, in eval mode
     target_scaler: Any
     feature_scaler: Any | None
     half_widths: np.ndarray  # (H,) interval half-widths in the target's units
@@ -69,8 +69,8 @@ class Predictor:
         """The table scaled with the *training* statistics, as windows."""
         import torch
 
-        from core.scaling import transform_into
-        from core.windows import WindowedSeries
+        from core.prep.scaling import transform_into
+        from core.prep.windows import WindowedSeries
 
         c = self.config
         inputs = np.empty((len(frame), len(self.columns)), dtype=np.float32)
@@ -85,7 +85,7 @@ class Predictor:
         """(N, H) forecasts in the target's units for windows ending at `origins`, batched."""
         import torch
 
-        from core.training import eval_batch
+        from core.model.training import eval_batch
 
         # one preallocated output: per-batch results kept in a list pin small blocks between
         # the large transient batch buffers, and the heap grew by ~3x as much (bench_memory.py)
