@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
 
-from core.data.csv_reader import read_csv  # noqa: E402
+from core.data.csv_reader import read_csv
 
 FILES = {
     "UTF-8 , . ISO dates": dict(encoding="utf-8", sep=",", decimal=".", date_format="%Y-%m-%d %H:%M:%S"),

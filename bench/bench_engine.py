@@ -23,14 +23,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
+import numpy as np
+import torch
+from torch import nn
 
-from core.settings.config import ForecastConfig  # noqa: E402
-from core.model.network import build_model  # noqa: E402
-from core.model.training import train  # noqa: E402
-from core.prep.windows import WindowedSeries  # noqa: E402
+from core.model.network import build_model
+from core.model.training import train
+from core.prep.windows import WindowedSeries
+from core.settings.config import ForecastConfig
 
 
 def make_series(rows: int, features: int, window: int, seed: int = 0) -> WindowedSeries:

@@ -77,7 +77,7 @@ class PhaseSampler:
     def phase(self, name: str) -> None:
         self.marks.append((time.perf_counter(), name))
 
-    def __enter__(self) -> "PhaseSampler":
+    def __enter__(self) -> PhaseSampler:
         self._thread.start()
         return self
 
@@ -125,12 +125,12 @@ def child(args) -> dict:
     import pandas as pd
     import torch
 
-    import core.evaluation.baselines  # noqa: F401 - everything the run imports, so "after imports" is fair
-    import core.evaluation.metrics  # noqa: F401
+    import core.evaluation.baselines
+    import core.evaluation.metrics
     import core.model.training  # noqa: F401
-    from core.settings.config import ForecastConfig
     from core.pipeline import recurrent_parameter_count, run_experiment
     from core.prep.split import SPLITS
+    from core.settings.config import ForecastConfig
 
     torch.set_num_threads(args.threads)
     # warm the libraries up on a toy problem: torch and MKL load kernels on first use, and the

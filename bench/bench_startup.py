@@ -123,7 +123,7 @@ def main() -> None:
             rows.append((int(m.group(2)), m.group(4)))
     rows.sort(reverse=True)
     print()
-    print(f"| top-level import (python -X importtime, one launch) | cumulative ms |")
+    print("| top-level import (python -X importtime, one launch) | cumulative ms |")
     print("|---|---|")
     for cumulative, name in rows[: args.top]:
         print(f"| {name} | {cumulative / 1000:.0f} |")

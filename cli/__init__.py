@@ -227,11 +227,11 @@ def write_csv(frame, path: Path, columns: list[str]) -> None:
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from core.model.bundle import BUNDLE_SUFFIX, save_bundle
-    from core.pipeline import run_experiment
     from core.files import write_json
-    from core.outputs.plotting import save_report_png
+    from core.model.bundle import BUNDLE_SUFFIX, save_bundle
     from core.model.training import CANCELLED, DIVERGED
+    from core.outputs.plotting import save_report_png
+    from core.pipeline import run_experiment
 
     loaded = _read(args)
     report = loaded.report

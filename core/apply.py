@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.model.bundle import LoadedBundle
 from core.errors import DataError
+from core.model.bundle import LoadedBundle
 from core.pipeline import time_labels
 from core.prep.timeindex import TimeIndex
 

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.settings.config import ForecastConfig
 from core.errors import ConfigError, DataError
 from core.model.predictor import Predictor, conformal_half_widths, interval_coverage
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, chronological_split, window_origins
 from core.prep.timeindex import TimeIndex
+from core.settings.config import ForecastConfig
 
 DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
@@ -240,8 +240,8 @@ def run_experiment(
     from core.evaluation.baselines import fit_ridge, naive_forecast, ridge_outputs, seasonal_naive_forecast
     from core.evaluation.metrics import forecast_metrics, naive_scale
     from core.model.network import build_model
-    from core.prep.scaling import fit_scaler
     from core.model.training import train
+    from core.prep.scaling import fit_scaler
 
     plan = plan_run(frame, config)
     c = plan.config

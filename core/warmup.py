@@ -66,15 +66,15 @@ def warm_up(threads: int) -> None:
 def _load_and_exercise(threads: int) -> None:
     import numpy as np
     import torch
-
-    import core.evaluation.baselines  # noqa: F401 - scikit-learn's Ridge
-    import core.evaluation.metrics  # noqa: F401
-    import core.prep.scaling  # noqa: F401
-    import core.model.training  # noqa: F401
-    from core.settings.config import ForecastConfig
-    from core.model.network import build_model
     from sklearn.linear_model import Ridge
     from sklearn.preprocessing import MinMaxScaler
+
+    import core.evaluation.baselines
+    import core.evaluation.metrics
+    import core.model.training
+    import core.prep.scaling  # noqa: F401
+    from core.model.network import build_model
+    from core.settings.config import ForecastConfig
 
     torch.set_num_threads(threads)
     net = build_model(ForecastConfig(target="y", window=4, hidden=4), 2)

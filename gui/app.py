@@ -8,9 +8,9 @@ from core import __version__
 
 
 def run(argv: list[str]) -> int:
-    from gui import pyside_imports  # noqa: F401 - first: makes Qt's import hook cheap
     from PySide6.QtWidgets import QApplication
 
+    from gui import pyside_imports  # noqa: F401 - first: makes Qt's import hook cheap
     from gui.errors import install_excepthook, setup_logging
     from gui.main_window import MainWindow
 

@@ -76,7 +76,7 @@ def install_excepthook() -> None:
         details = "".join(traceback.format_exception(kind, exc, tb))
         try:
             show_error(QApplication.activeWindow(), "Unexpected error", exc, details)
-        except Exception:  # noqa: BLE001 - last resort: at least print it
+        except Exception:
             sys.__excepthook__(kind, exc, tb)
 
     sys.excepthook = hook

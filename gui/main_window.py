@@ -8,11 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gui import pyside_imports  # noqa: F401, I001 - first: Qt's import hook made cheap before pandas
-
 import numpy as np
 import pandas as pd
-
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -49,14 +46,15 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.model.bundle import BUNDLE_SUFFIX, save_bundle
-from core.settings.config import ForecastConfig
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
-from core.pipeline import default_threads, plan_run
-from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
 from core.files import file_sha256, log_dir, safe_file_stem
+from core.model.bundle import BUNDLE_SUFFIX, save_bundle
+from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
+from core.pipeline import default_threads, plan_run
 from core.prep.timeindex import format_time
+from core.settings.config import ForecastConfig
+from gui import pyside_imports  # noqa: F401 - first: Qt's import hook made cheap before pandas
 from gui.app_settings import AppSettings
 from gui.canvases import LossCanvas, ResultCanvas
 from gui.errors import show_error

@@ -28,7 +28,7 @@ def run() -> int:
         os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "config")
         try:
             _check(Path(folder))
-        except Exception as exc:  # noqa: BLE001 - report any failure as a failed self-test
+        except Exception as exc:
             import traceback
 
             traceback.print_exc()
@@ -41,11 +41,11 @@ def run() -> int:
 def _check(folder: Path) -> None:
     from core import __version__
     from core.apply import forecast_table
-    from core.model.bundle import load_bundle, save_bundle
-    from core.settings.config import ForecastConfig
     from core.data.csv_reader import read_csv
+    from core.model.bundle import load_bundle, save_bundle
     from core.pipeline import run_experiment
     from core.prep.timeindex import format_time
+    from core.settings.config import ForecastConfig
     from gui.resources import sample_path
 
     print(f"LSTM Forecaster {__version__} self-test")

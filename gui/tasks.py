@@ -41,7 +41,7 @@ class _Runner(QObject):
     def run(self) -> None:
         try:
             result = self._function(self._report, self._cancel)
-        except BaseException as exc:  # noqa: BLE001 - everything must reach the UI as a message
+        except BaseException as exc:
             self.failed.emit(self._token, exc, "".join(traceback.format_exception(exc)))
         else:
             self.succeeded.emit(self._token, result)

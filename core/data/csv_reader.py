@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.data import dates, encoding as enc
+from core.data import dates
+from core.data import encoding as enc
 from core.errors import DataError
 
 AUTO = "auto"   # sentinel for "detect"

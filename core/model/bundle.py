@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from core import __version__
-from core.settings.config import ForecastConfig
 from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
+from core.settings.config import ForecastConfig
 
 FORMAT = "lstm-forecaster-model"
 BUNDLE_SCHEMA = 1

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.settings.config import ForecastConfig
 from core.errors import DataError
 from core.prep.timeindex import TimeIndex
+from core.settings.config import ForecastConfig
 
 PREDICT_BATCH = 4096
 DIRECT, RECURSIVE = "direct", "recursive"

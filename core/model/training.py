@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from core.settings.config import ForecastConfig
 from core.prep.windows import WindowedSeries, inference_batch
+from core.settings.config import ForecastConfig
 
 COMPLETED = "completed"
 EARLY_STOPPED = "early_stopped"

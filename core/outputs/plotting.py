@@ -37,7 +37,7 @@ def configure_fonts() -> None:
     if not cjk:
         return
     base = matplotlib.rcParams["font.sans-serif"][0]
-    matplotlib.rcParams["font.family"] = [base] + cjk + ["sans-serif"]
+    matplotlib.rcParams["font.family"] = [base, *cjk, "sans-serif"]
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 

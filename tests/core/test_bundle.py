@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from core.apply import forecast_table, predict_table
-from core.model.bundle import load_bundle, save_bundle
-from core.settings.config import ForecastConfig
 from core.errors import BundleError, DataError
+from core.model.bundle import load_bundle, save_bundle
 from core.pipeline import run_experiment
+from core.settings.config import ForecastConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 import pytest
 
-from core.settings.config import SCHEMA_VERSION, ForecastConfig
 from core.errors import ConfigError
+from core.settings.config import SCHEMA_VERSION, ForecastConfig
 
 
 def test_round_trip_keeps_every_setting():

@@ -102,7 +102,8 @@ _DRIVER = textwrap.dedent("""
     import json, os, sys, tempfile, traceback
     sys.path.insert(0, os.getcwd())
     import main, cli, core.data.csv_reader, core.pipeline, core.model.bundle, core.outputs.plotting  # noqa
-    import core.evaluation.baselines, core.model.training, core.model.network  # noqa: E401 - torch, before any thread starts
+    # torch, before any thread starts
+    import core.evaluation.baselines, core.model.training, core.model.network  # noqa: E401
     results = []
     for argv in json.loads(sys.stdin.read()):
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()

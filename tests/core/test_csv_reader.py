@@ -498,7 +498,7 @@ def test_rows_with_unreadable_dates_are_dropped_with_a_note(tmp_path):
     assert loaded.report.rows == 20 and loaded.report.rows_read == 22
     assert loaded.report.column("date").missing == 2
     assert any("could not be read (e.g. 'soon')" in n for n in loaded.report.notes)
-    assert any("Dropped 1 row with no date." == n for n in loaded.report.notes)
+    assert any(n == "Dropped 1 row with no date." for n in loaded.report.notes)
 
 
 # --------------------------------------------------------------------------- columns

@@ -20,11 +20,11 @@ import torch
 from torch import nn
 
 from core.model import training
-from core.settings.config import ForecastConfig
-from core.pipeline import run_experiment
 from core.model.network import build_model
 from core.model.training import CANCELLED, DIVERGED, train
+from core.pipeline import run_experiment
 from core.prep.windows import WindowedSeries
+from core.settings.config import ForecastConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 

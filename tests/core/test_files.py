@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.model.bundle import META_FILE, WEIGHTS_FILE, load_bundle, save_bundle
-from core.settings.config import ForecastConfig
 from core.errors import BundleError
-from core.pipeline import run_experiment
 from core.files import safe_file_stem
+from core.model.bundle import META_FILE, WEIGHTS_FILE, load_bundle, save_bundle
+from core.pipeline import run_experiment
+from core.settings.config import ForecastConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SOURCES = sorted([*(ROOT / "core").rglob("*.py"), *(ROOT / "gui").rglob("*.py"),

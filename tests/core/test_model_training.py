@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 import torch
 
-from core.settings.config import ForecastConfig
-from core.pipeline import plan_run, recurrent_parameter_count, run_experiment
 from core.model.network import build_model, parameter_count
 from core.model.training import CANCELLED, COMPLETED, DIVERGED, EARLY_STOPPED
+from core.pipeline import plan_run, recurrent_parameter_count, run_experiment
+from core.settings.config import ForecastConfig
 
 
 def sine_frame(rows=160, seed=0):

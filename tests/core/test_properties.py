@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from core.settings.config import ForecastConfig
 from core.data.csv_reader import read_csv
 from core.errors import BundleError, ConfigError, DataError, ForecasterError
+from core.settings.config import ForecastConfig
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -161,7 +161,7 @@ def test_generated_settings_are_valid_or_a_config_error(target, changes):
 
 
 @SETTINGS
-@given(data=st.one_of(any_value, st.dictionaries(st.sampled_from(FIELDS + ["target", "schema_version"]),
+@given(data=st.one_of(any_value, st.dictionaries(st.sampled_from([*FIELDS, "target", "schema_version"]),
                                                  any_value, max_size=8)))
 def test_generated_settings_files_are_valid_or_a_config_error(data):
     try:
@@ -200,10 +200,10 @@ def _paths(meta, prefix=()):
     yield prefix, meta
     if isinstance(meta, dict):
         for key, value in meta.items():
-            yield from _paths(value, prefix + (key,))
+            yield from _paths(value, (*prefix, key))
     elif isinstance(meta, list):
         for i, value in enumerate(meta[:3]):
-            yield from _paths(value, prefix + (i,))
+            yield from _paths(value, (*prefix, i))
 
 
 @settings(max_examples=120, deadline=None, derandomize=True,

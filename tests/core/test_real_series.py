@@ -2,9 +2,9 @@
 
 import pytest
 
-from core.settings.config import ForecastConfig
 from core.data.csv_reader import read_csv
 from core.pipeline import run_experiment
+from core.settings.config import ForecastConfig
 
 # file, target, what kind of series it is
 REAL_SERIES = [

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 import torch
 
-from core.pipeline import default_threads
-from core.outputs.plotting import minmax_decimate
-from core.prep.scaling import CHUNK_ROWS, fit_scaler, transform_into
 from core.model.training import eval_batch
+from core.outputs.plotting import minmax_decimate
+from core.pipeline import default_threads
+from core.prep.scaling import CHUNK_ROWS, fit_scaler, transform_into
 from core.prep.windows import BATCH_VALUES, MAX_BATCH, WindowedSeries, inference_batch
 
 
@@ -68,8 +68,8 @@ def test_inference_batches_are_bounded_for_long_windows():
     assert long * 256 * 26 <= BATCH_VALUES and long >= 100
     assert inference_batch(10**7, 10) == 1
 
-    from core.settings.config import ForecastConfig
     from core.model.network import build_model
+    from core.settings.config import ForecastConfig
 
     data = torch.zeros(400, 10)
     series = WindowedSeries(data, data[:, 0].clone(), 256, 1, delta=True)

@@ -3,13 +3,15 @@ to back, and a model whose target name tries path traversal. The app always stay
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QMessageBox, QSpinBox
 from torch import nn
 
 from core import pipeline as experiment
-from core.model import training
 from core.errors import DataError
+from core.model import training
 from gui.errors import log_file
 from gui.resources import sample_path
 
@@ -60,7 +62,7 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
     text = dialogs[0].text()
     assert "the worker exploded" in text and log_file() in text and "still usable" in text
     assert "Traceback" not in text and 'File "' not in text
-    logged = open(log_file(), encoding="utf-8").read()
+    logged = Path(log_file()).read_text(encoding="utf-8")
     assert "Traceback" in logged and "RuntimeError: the worker exploded" in logged
     close_dialogs(qtbot, window)
     assert window.train_button.isEnabled() and window.progress_label.text() == "Training failed."

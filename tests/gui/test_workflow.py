@@ -145,5 +145,5 @@ def test_settings_and_recent_files_survive_a_restart(qtbot):
     assert second.settings_form.hidden.value() == 48
     assert second.settings_form.cell.currentData() == "gru"
     assert second.settings.recent_files()[0] == str(SALES.resolve())
-    assert [a.text() for a in second.recent_menu.actions()][0] == str(SALES.resolve())
+    assert next(a.text() for a in second.recent_menu.actions()) == str(SALES.resolve())
     assert second.size().height() == 555  # the width is held at the layout minimum offscreen

@@ -88,8 +88,8 @@ def corpus() -> dict[str, bytes]:
     files["spaces_in_header.csv"] = text(
         "  date , sales  ,\ttemperature ",
         *(f"{d},{v},{i}" for i, (d, v) in enumerate(zip(days(4), sales)))).encode()
-    files["blank_lines.csv"] = ("date,sales\n\n2024-01-01,1\n\n\n2024-01-02,2\n ,\n"
-                                "2024-01-03,3\n\n").encode()
+    files["blank_lines.csv"] = (b"date,sales\n\n2024-01-01,1\n\n\n2024-01-02,2\n ,\n"
+                                b"2024-01-03,3\n\n")
     files["wide_500_columns.csv"] = text(
         ",".join(["date"] + [f"c{j}" for j in range(500)]),
         *(",".join([d] + [str(i * 1000 + j) for j in range(500)])
@@ -97,11 +97,11 @@ def corpus() -> dict[str, bytes]:
 
     # --- quoting
     files["quoted_delimiters_newlines.csv"] = (
-        'date,comment,sales\n'
-        '2024-01-01,"plain",1\n'
-        '2024-01-02,"with, commas, inside",2\n'
-        '2024-01-03,"two\nlines",3\n'
-        '2024-01-04,"say ""hi""; then\r\nleave",4\n').encode()
+        b'date,comment,sales\n'
+        b'2024-01-01,"plain",1\n'
+        b'2024-01-02,"with, commas, inside",2\n'
+        b'2024-01-03,"two\nlines",3\n'
+        b'2024-01-04,"say ""hi""; then\r\nleave",4\n')
     files["thousands_quoted.csv"] = text(
         "date,revenue", '2024-01-01,"1,234.50"', '2024-01-02,"12,345.25"',
         '2024-01-03,"1,234,567.00"', '2024-01-04,"-2,000.75"').encode()
