@@ -39,7 +39,7 @@ def make_series(rows: int, features: int, window: int, seed: int = 0) -> Windowe
     data = np.column_stack([np.sin(t / 10) + rng.normal(0, 0.1, rows)]
                            + [rng.normal(size=rows) for _ in range(features - 1)]).astype(np.float32)
     tensor = torch.from_numpy(data)
-    return WindowedSeries(tensor, tensor[:, 0].clone(), window, 1, delta=True)
+    return WindowedSeries(tensor, tensor[:, 0].clone(), window, 1, mode="delta")
 
 
 def hand_written_epochs(model, x, y, batch_size, lr, epochs, seed) -> list[float]:

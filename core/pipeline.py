@@ -19,9 +19,9 @@ import pandas as pd
 from core.errors import ConfigError, DataError
 from core.model.predictor import Predictor, conformal_half_widths, interval_coverage
 from core.prep.season import detect_season
-from core.prep.split import SPLITS, SplitBounds, chronological_split, window_origins
+from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.prep.timeindex import TimeIndex
-from core.settings.config import ForecastConfig
+from core.settings.config import MAX_SEED, ForecastConfig
 
 DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
@@ -65,7 +65,9 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
         total += config.head_width * config.horizon + config.horizon
     else:
         total += summary * config.horizon + config.horizon
-    return total
+    if config.highway:
+        total += (config.window or 0) * config.horizon + config.horizon
+    return total * config.ensemble
 
 
 @dataclass
@@ -122,6 +124,29 @@ def _check_columns(frame: pd.DataFrame, config: ForecastConfig) -> None:
         raise DataError(f"There is no date column named {config.date_column!r}.")
 
 
+def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | None,
+                   window: int) -> tuple[str, str, list[str]]:
+    """The effective target mode and transform for "auto", with notes saying what was chosen."""
+    notes: list[str] = []
+    mode = config.target_mode
+    if mode == "auto":
+        mode = "seasonal" if season and season > 1 and season <= window else "delta"
+    elif mode == "seasonal" and not (season and season > 1 and season <= window):
+        raise ConfigError("Predicting the change from the seasonal naive forecast needs a season of at "
+                          f"least 2 rows, no longer than the window ({window}); choose another target mode.")
+    transform = config.transform
+    if transform == "auto":
+        values = frame[config.target].to_numpy(dtype=np.float64)
+        transform = "log" if len(values) and (values > 0).all() else "none"
+        if transform == "log":
+            notes.append("The network models the logarithm of the target (every value is above zero), "
+                         "so growth and seasons in proportion to the level are learned as constant.")
+    elif transform == "log" and not (frame[config.target].to_numpy(dtype=np.float64) > 0).all():
+        raise ConfigError(f"The log transform needs every value of {config.target!r} above zero; "
+                          "choose the transform 'none'.")
+    return mode, transform, notes
+
+
 def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     """Resolves automatic settings and checks the settings against the data.
 
@@ -130,52 +155,65 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     _check_columns(frame, config)
     rows = len(frame)
     notes: list[str] = []
-    bounds = chronological_split(rows, config.val_fraction, config.test_fraction, config.test_size)
-    train_target = frame[config.target].to_numpy(dtype=np.float64)[: bounds.train_end]
-    dates = frame[config.date_column].iloc[: bounds.train_end] if config.date_column else None
-
+    # multi-step is asked for by the number of forecast steps: one network output per step
+    horizon = config.horizon or config.forecast_steps or 1
     season = config.season
     if season is None:
-        season = detect_season(train_target, dates)
+        rough = max(2, rows - 2 * max(1, round(rows * config.test_fraction)))  # before the split is known
+        dates = frame[config.date_column].iloc[:rough] if config.date_column else None
+        season = detect_season(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
         notes.append(f"Season detected: {season} rows." if season
                      else "No seasonal pattern detected; seasonal naive equals naive.")
+    smallest_window = config.window or MIN_AUTO_WINDOW  # a season-long window only where it fits
+    bounds, split_notes = multi_step_split(rows, config.val_fraction, config.test_fraction, config.test_size,
+                                           horizon, smallest_window + horizon + 1)
+    notes += split_notes
     window = config.window
     if window is None:
-        cap = max(2, (bounds.train_end - config.horizon) // 3)
+        available = bounds.train_end - horizon  # window + windows - 1
+        cap = max(2, available // 3)
         window = min(max(2 * season if season else DEFAULT_WINDOW, MIN_AUTO_WINDOW), cap)
+        if season and window < season <= available - 1:
+            window = season  # one whole season, so the seasonal anchor fits in the window
         notes.append(f"Window set to {window} rows" + (f" (two seasons of {season})."
                                                        if season and window == 2 * season else "."))
+    mode, transform, mode_notes = _resolve_modes(frame, config, season, window)
+    notes += mode_notes
     threads = config.threads or default_threads()
-    effective = config.replace(window=window, season=season, threads=threads)
-    origins = window_origins(bounds, window, config.horizon)
+    effective = config.replace(window=window, horizon=horizon, season=season, threads=threads,
+                               target_mode=mode, transform=transform)
+    origins = window_origins(bounds, window, horizon)
     sizes = bounds.sizes
-    span = window + config.horizon
+    span = window + horizon
     if len(origins["train"]) < 2:
         raise ConfigError(
-            f"Window ({window}) + horizon ({config.horizon}) = {span} rows is too long for the "
+            f"Window ({window}) + horizon ({horizon}) = {span} rows is too long for the "
             f"{sizes['train']} training rows: fewer than 2 training windows. Use a smaller "
             "window or horizon, or less validation/test data."
         )
     if len(origins["test"]) < 1:
         raise ConfigError(
             f"The test split has {sizes['test']} rows, fewer than the horizon "
-            f"({config.horizon}): no test window fits. Use a larger test split or a shorter horizon."
+            f"({horizon}): no test window fits. Use a larger test split or a shorter horizon."
         )
     if sizes["val"] > 0 and len(origins["val"]) < 1:
         raise ConfigError(
             f"The validation split has {sizes['val']} rows, fewer than the horizon "
-            f"({config.horizon}): no validation window fits. Use a larger validation fraction, "
+            f"({horizon}): no validation window fits. Use a larger validation fraction, "
             "a shorter horizon, or 0 for no validation."
         )
     n_features = len(effective.input_columns)
     return RunPlan(effective, bounds, origins, recurrent_parameter_count(effective, n_features), notes)
 
 
+BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear": "linear regression (Ridge)"}
+
+
 @dataclass
 class ExperimentResult:
     plan: RunPlan
-    history: Any  # core.model.training.TrainingHistory
-    predictor: Predictor
+    history: Any  # core.model.training.TrainingHistory of the first network of the scoring model
+    predictor: Predictor  # the forecast model: refit on every row (or the scoring model when not refit)
     predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
     test_metrics: dict[str, dict[str, float | None]]
     ridge_windows: int
@@ -184,6 +222,9 @@ class ExperimentResult:
     forecast: pd.DataFrame | None  # past the end: time, step, predicted, lower, upper, method
     time_index: TimeIndex
     tail: pd.DataFrame  # the last `window` rows (date and input columns): enough to forecast again
+    scoring_predictor: Predictor | None = None  # trained on the training rows only: made every score
+    models: dict[str, Any] = field(default_factory=dict)  # which model made which numbers, in words
+    val_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     @property
     def config(self) -> ForecastConfig:
@@ -205,26 +246,121 @@ class ExperimentResult:
         model, naive = self.test_metrics["model"]["rmse"], self.test_metrics["naive"]["rmse"]
         return model is not None and naive is not None and model < naive
 
+    def best_baseline(self, metrics: dict[str, dict[str, float | None]] | None = None) -> tuple[str, float] | None:
+        """The baseline with the lowest RMSE (on the test split unless `metrics` say otherwise)."""
+        metrics = self.test_metrics if metrics is None else metrics
+        scored = [(name, m["rmse"]) for name, m in metrics.items()
+                  if name != "model" and m.get("rmse") is not None
+                  and not (name == "seasonal_naive" and not self.config.season)]
+        return min(scored, key=lambda item: item[1]) if scored else None
+
+    def verdict(self) -> dict[str, Any]:
+        """How the model compares with the best baseline on the test split, for both faces."""
+        best = self.best_baseline()
+        model = self.test_metrics["model"]["rmse"]
+        if best is None or model is None:
+            return {"beats_best_baseline": None, "best_baseline": None}
+        name, rmse = best
+        return {"beats_best_baseline": model < rmse, "best_baseline": name,
+                "best_baseline_label": BASELINE_NAMES[name], "model_rmse": model, "baseline_rmse": rmse,
+                "ratio": (rmse / model) if model > 0 else None}
+
     def metrics_dict(self) -> dict[str, Any]:
+        scoring = self.scoring_predictor or self.predictor
         return {
             "config": self.config.to_dict(),
             "data": self.data_info,
             "training": self.history.to_dict(),
             "test": self.test_metrics,
+            "validation": self.val_metrics,
+            "verdict": self.verdict(),
+            "models": self.models,
             "coverage": self.coverage["overall"],
             "intervals": {
                 "level": self.config.interval_level,
                 "test_coverage": self.coverage["overall"],
                 "test_coverage_per_step": self.coverage["per_step"],
-                "half_widths": self.predictor.half_widths.tolist(),
-                "calibrated_on": self.predictor.interval_source,
+                "half_widths": scoring.half_widths.tolist(),
+                "calibrated_on": scoring.interval_source,
+                "forecast_half_widths": self.predictor.half_widths.tolist(),
+                "forecast_calibrated_on": self.predictor.interval_source,
                 "method": "split-conformal, per step",
             },
             "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),
                          "assumes": self.predictor.assumption(),
+                         "model": self.models.get("forecast"),
                          "time": self.time_index.describe()},
             "notes": self.plan.notes,
         }
+
+
+def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_origins: np.ndarray,
+                   val_origins: np.ndarray, progress: Callable | None, cancel: threading.Event | None,
+                   epochs: list[int] | None = None, progress_offset: int = 0, progress_total: int = 0):
+    """Scalers fit on rows [0, fit_rows), then `c.ensemble` networks trained from seeds seed, seed+1...
+
+    `epochs` (one per network) trains each for exactly that many epochs with no early stopping:
+    the refit on every row repeats what early stopping chose on the scoring run. Returns the
+    predictor, the histories of the networks that were trained, and the series.
+    """
+    import torch
+
+    from core.model.network import EnsembleForecaster, build_member
+    from core.model.training import CANCELLED, DIVERGED, EpochProgress, train
+    from core.prep.scaling import fit_scaler
+
+    rows = slice(0, fit_rows)
+    shell = Predictor(c, None, None, None, np.full(c.horizon, np.nan))
+    target_scaler = fit_scaler(c.scaler, shell.transformed_target(frame.iloc[rows])[:, None])
+    feature_names = c.input_columns[1:]
+    feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
+    predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
+    series = predictor.series(frame)
+    members, histories = [], []
+    done = progress_offset
+    for index in range(c.ensemble):
+        member_config = c.replace(seed=(c.seed + index) % (MAX_SEED + 1))
+        if epochs is not None:
+            member_config = member_config.replace(epochs=max(1, epochs[index]), patience=0)
+        torch.manual_seed(member_config.seed)
+        member = build_member(member_config, len(c.input_columns))
+
+        def report(p: EpochProgress, base: int = done) -> None:
+            if progress is not None:  # one count over every network and the refit
+                progress(EpochProgress(base + p.epoch, max(progress_total, base + p.epochs), p.train_loss,
+                                       p.val_loss, p.seconds, p.best_epoch))
+
+        history = train(member, series, torch.from_numpy(train_origins), torch.from_numpy(val_origins),
+                        member_config, report, cancel)
+        done += history.epochs_run
+        if history.status == DIVERGED and index > 0:
+            break  # keep the networks that trained; the first one's failure is the run's
+        members.append(member)
+        histories.append(history)
+        if history.status in (CANCELLED, DIVERGED):
+            break
+    model = EnsembleForecaster(members)
+    model.eval()
+    predictor.model = model
+    predictor.config = c.replace(ensemble=len(members))
+    return predictor, histories, series, done
+
+
+def _interval_widths(residuals: np.ndarray, level: float) -> tuple[np.ndarray, str]:
+    """Per-step half-widths from out-of-sample residuals (n, H): split-conformal when there are
+    enough, else a normal approximation from their root mean square, so every forecast gets an
+    interval. Returns the widths and how they were made."""
+    from statistics import NormalDist
+
+    widths = conformal_half_widths(residuals, level)
+    if np.isfinite(widths).all():
+        return widths, "conformal"
+    n = len(residuals)
+    if n == 0:
+        return widths, "none"
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    rms = np.sqrt(np.mean(np.square(residuals), axis=0))
+    return z * rms * np.sqrt(1 + 1 / n), "normal"
 
 
 def run_experiment(
@@ -234,31 +370,32 @@ def run_experiment(
     cancel: threading.Event | None = None,
     source_info: dict[str, Any] | None = None,
 ) -> ExperimentResult:
-    """Trains and evaluates one model; `source_info` (encoding, delimiter...) goes into data_info."""
-    import torch  # imported here so planning and the GUI's start-up never pay for it
+    """Trains and evaluates a model, then refits it on every row for the forecast.
 
+    Every score comes from the model trained on the training rows only; the forecast past the
+    end comes from the same settings retrained on all rows for the epochs early stopping chose.
+    `source_info` (encoding, delimiter...) goes into data_info.
+    """
     from core.evaluation.baselines import fit_ridge, naive_forecast, ridge_outputs, seasonal_naive_forecast
     from core.evaluation.metrics import forecast_metrics, naive_scale
-    from core.model.network import build_model
-    from core.model.training import train
-    from core.prep.scaling import fit_scaler
+    from core.model.training import CANCELLED, DIVERGED
 
     plan = plan_run(frame, config)
     c = plan.config
     bounds = plan.bounds
     train_rows = slice(0, bounds.train_end)
+    refit = c.refit and bounds.train_end < len(frame)
+    total_epochs = c.epochs * c.ensemble * (2 if refit else 1)
 
+    predictor, histories, series, done = _fit_predictor(
+        frame, c, bounds.train_end, plan.origins["train"], plan.origins["val"], progress, cancel,
+        progress_total=total_epochs)
+    history = histories[0]
+    if predictor.config.ensemble != c.ensemble:
+        plan.notes.append(f"Only {predictor.config.ensemble} of {c.ensemble} networks were trained "
+                          f"({history.status if history.status in (CANCELLED, DIVERGED) else 'stopped'}).")
+        plan.config = c = c.replace(ensemble=predictor.config.ensemble)
     target = frame[c.target].to_numpy(dtype=np.float64)
-    target_scaler = fit_scaler(c.scaler, target[train_rows, None])
-    feature_names = c.input_columns[1:]
-    feature_scaler = (fit_scaler(c.scaler, frame.iloc[train_rows], feature_names)
-                      if feature_names else None)
-    torch.manual_seed(c.seed)
-    model = build_model(c, len(c.input_columns))
-    predictor = Predictor(c, model, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
-    series = predictor.series(frame)
-    origins = {split: torch.from_numpy(plan.origins[split]) for split in SPLITS}
-    history = train(model, series, origins["train"], origins["val"], c, progress, cancel)
 
     all_origins = np.concatenate([plan.origins[s] for s in SPLITS])
     # one byte per window naming its split (strings would cost ~60 bytes per row at 10^6 rows)
@@ -267,35 +404,44 @@ def run_experiment(
     predicted = predictor.predict(series, all_origins)
     target_rows = all_origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
     actual = target[target_rows]
+    residuals = actual - predicted
 
     # intervals: split-conformal on the validation windows (training windows when there are none)
     calibration = "val" if len(plan.origins["val"]) else "train"
     held_out = split_codes == SPLITS.index(calibration)
-    predictor.half_widths = conformal_half_widths(actual[held_out] - predicted[held_out], c.interval_level)
-    predictor.interval_source = "validation" if calibration == "val" else "training (no validation split)"
+    predictor.half_widths, how = _interval_widths(residuals[held_out], c.interval_level)
+    predictor.interval_source = ("validation" if calibration == "val" else "training (no validation split)")
+    if how == "normal":
+        predictor.interval_source += ", normal approximation (too few windows for conformal)"
     if calibration == "train":
-        plan.notes.append("Intervals were calibrated on training windows because there is no "
-                          "validation split; expect them to be too narrow.")
+        plan.notes.append("Intervals on the scored windows were calibrated on training windows because "
+                          "there is no validation split; expect them to be too narrow.")
 
-    # baselines on exactly the test targets the model is scored on
-    test_mask = split_codes == SPLITS.index("test")
-    test_origins = plan.origins["test"]
-    ridge, ridge_windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
-    ridge_out = ridge_outputs(ridge, series, test_origins)
-    ridge_levels = series.to_levels(torch.from_numpy(test_origins),
-                                    torch.from_numpy(ridge_out.astype(np.float32))).numpy().astype(np.float64)
-    ridge_units = target_scaler.inverse_transform(ridge_levels.reshape(-1, 1)).reshape(ridge_levels.shape)
+    # baselines on exactly the targets the model is scored on (test), and on validation
     scale = naive_scale(target[train_rows])
-    test_actual = actual[test_mask]
-    test_metrics = {
-        "model": forecast_metrics(test_actual, predicted[test_mask], scale),
-        "naive": forecast_metrics(test_actual, naive_forecast(target, test_origins, c.horizon), scale),
-        "seasonal_naive": forecast_metrics(
-            test_actual, seasonal_naive_forecast(target, test_origins, c.horizon, c.season), scale),
-        "linear": forecast_metrics(test_actual, ridge_units, scale),
-    }
-    coverage = interval_coverage(test_actual, predicted[test_mask], predictor.half_widths)
-    del series, ridge, test_actual  # the scaled inputs (rows x F float32) are not needed any more
+    ridge, ridge_windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
+
+    def scores(split: str) -> dict[str, dict[str, float | None]]:
+        mask = split_codes == SPLITS.index(split)
+        origins = plan.origins[split]
+        if not len(origins):
+            return {}
+        ridge_out = ridge_outputs(ridge, series, origins)
+        ridge_levels = series.to_levels(torch_from(origins), torch_from(ridge_out.astype(np.float32)))
+        split_actual = actual[mask]
+        return {
+            "model": forecast_metrics(split_actual, predicted[mask], scale),
+            "naive": forecast_metrics(split_actual, naive_forecast(target, origins, c.horizon), scale),
+            "seasonal_naive": forecast_metrics(
+                split_actual, seasonal_naive_forecast(target, origins, c.horizon, c.season), scale),
+            "linear": forecast_metrics(split_actual, predictor.to_units(ridge_levels.numpy()), scale),
+        }
+
+    test_metrics = scores("test")
+    val_metrics = scores("val")
+    test_mask = split_codes == SPLITS.index("test")
+    coverage = interval_coverage(actual[test_mask], predicted[test_mask], predictor.half_widths)
+    series = ridge = None  # the scaled inputs (rows x F float32) are not needed any more
 
     date_is_year = bool((source_info or {}).get("date_is_year", False))
     time_index = TimeIndex.of(frame, c.date_column, date_is_year)
@@ -310,6 +456,34 @@ def run_experiment(
         "origin": np.repeat(all_origins.astype(np.int32), c.horizon),
         "target_row": target_rows.ravel().astype(np.int32),
     }, copy=False)  # the arrays above are fresh: no second copy of a million-row table
+
+    # the forecast model: the same settings retrained on every row, for the epochs chosen above;
+    # its intervals come from every window the scoring model had not seen (validation and test)
+    scoring = predictor
+    models = {"scores": f"trained on rows 1-{bounds.train_end} (the training split); validation and "
+                        "test rows never trained it"}
+    stopped = history.status in (CANCELLED, DIVERGED)
+    if refit and not stopped:
+        everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
+        forecaster, _, _, _ = _fit_predictor(
+            frame, c, len(frame), everything, np.empty(0, dtype=np.int64), progress, cancel,
+            epochs=[h.best_epoch or h.epochs_run for h in histories], progress_offset=done,
+            progress_total=done + sum(h.best_epoch or h.epochs_run for h in histories))
+        if forecaster.config.ensemble == c.ensemble:
+            unseen = split_codes != SPLITS.index("train")
+            forecaster.half_widths, how = _interval_widths(residuals[unseen], c.interval_level)
+            forecaster.interval_source = ("validation and test windows of the scoring model"
+                                          + (", normal approximation" if how == "normal" else ""))
+            forecaster.config = c
+            predictor = forecaster
+            models["forecast"] = (f"refit on all {len(frame)} rows for "
+                                  f"{', '.join(str(h.best_epoch or h.epochs_run) for h in histories)} epochs "
+                                  f"({c.ensemble} network{'s' if c.ensemble > 1 else ''})")
+        else:
+            plan.notes.append("The refit on every row was stopped; the forecast comes from the scoring model.")
+    if "forecast" not in models:
+        models["forecast"] = "the scoring model (trained on the training split only)"
+
     try:
         forecast = predictor.forecast(frame, time_index)
     except ValueError as exc:  # irregular dates: no future timestamps to give
@@ -329,10 +503,22 @@ def run_experiment(
     if ridge_windows < len(plan.origins["train"]):
         plan.notes.append(f"The linear baseline was fit on {ridge_windows:,} evenly spaced "
                           f"training windows of {len(plan.origins['train']):,} to bound memory.")
-    return ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,
-                            data_info, coverage, forecast, time_index,
-                            tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
-                            .iloc[-c.window:].reset_index(drop=True))
+    result = ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,
+                              data_info, coverage, forecast, time_index,
+                              tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
+                              .iloc[-c.window:].reset_index(drop=True),
+                              scoring_predictor=scoring, models=models, val_metrics=val_metrics)
+    best = result.best_baseline(val_metrics) if val_metrics else None
+    if best is not None and val_metrics["model"]["rmse"] is not None and best[1] < val_metrics["model"]["rmse"]:
+        plan.notes.append(f"On the validation split {BASELINE_NAMES[best[0]]} beat the model (RMSE "
+                          f"{best[1]:.4g} vs {val_metrics['model']['rmse']:.4g}); consider it for this series.")
+    return result
+
+
+def torch_from(values: np.ndarray):
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(values))
 
 
 def time_labels(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray,

@@ -1,4 +1,5 @@
-"""The network: a recurrent encoder (LSTM / GRU / RNN, batch_first) and a Dense head."""
+"""The network: a recurrent encoder (LSTM / GRU / RNN, batch_first), a Dense head, an optional
+linear "highway" on the window's target values, and an ensemble of such networks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ class RecurrentForecaster(nn.Module):
 
     def __init__(self, n_features: int, horizon: int, cell: str = "lstm", hidden: int = 32,
                  layers: int = 1, dropout: float = 0.0, bidirectional: bool = False,
-                 head_width: int = 0) -> None:
+                 head_width: int = 0, window: int | None = None) -> None:
         super().__init__()
         self.directions = 2 if bidirectional else 1
         self.recurrent = _CELLS[cell](
@@ -33,6 +34,14 @@ class RecurrentForecaster(nn.Module):
             )
         else:
             self.head = nn.Linear(summary, horizon)
+        # LSTNet's highway: a linear autoregression on the target channel of the window, added
+        # to the output. Zero at the start, so training begins from the anchor (last value or
+        # seasonal naive) and the network only has to learn what the linear part misses.
+        self.highway: nn.Linear | None = None
+        if window:
+            self.highway = nn.Linear(window, horizon)
+            nn.init.zeros_(self.highway.weight)
+            nn.init.zeros_(self.highway.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         _, state = self.recurrent(x)
@@ -41,10 +50,35 @@ class RecurrentForecaster(nn.Module):
         # the backward direction's summary is at its *first* step, which h_n holds
         last_layer = hidden[-self.directions:]  # (directions, B, hidden)
         summary = last_layer.transpose(0, 1).reshape(x.shape[0], -1)
-        return self.head(self.dropout(summary))
+        out = self.head(self.dropout(summary))
+        if self.highway is not None:
+            out = out + self.highway(x[:, :, 0])
+        return out
 
 
-def build_model(config, n_features: int) -> RecurrentForecaster:
+class EnsembleForecaster(nn.Module):
+    """Several networks trained from different seeds; outputs their median (B, H).
+
+    The median of a few seeds is steadier than any one of them on small series (Hewamalage,
+    Bergmeir & Bandara 2021), and a single bad initialisation can't drag it far.
+    """
+
+    def __init__(self, members: list[RecurrentForecaster]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    @property
+    def recurrent(self) -> nn.Module:  # what core.model.training.eval_batch sizes batches by
+        return self.members[0].recurrent
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if len(self.members) == 1:
+            return self.members[0](x)
+        return torch.stack([member(x) for member in self.members]).median(dim=0).values
+
+
+def build_member(config, n_features: int) -> RecurrentForecaster:
+    """One network as the (resolved) settings describe it."""
     return RecurrentForecaster(
         n_features=n_features,
         horizon=config.horizon,
@@ -54,7 +88,13 @@ def build_model(config, n_features: int) -> RecurrentForecaster:
         dropout=config.dropout,
         bidirectional=config.bidirectional,
         head_width=config.head_width,
+        window=config.window if config.highway else None,
     )
+
+
+def build_model(config, n_features: int) -> EnsembleForecaster:
+    """The whole model: `config.ensemble` networks (their weights are set by training or loading)."""
+    return EnsembleForecaster([build_member(config, n_features) for _ in range(config.ensemble)])
 
 
 def parameter_count(model: nn.Module) -> int:

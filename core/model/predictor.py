@@ -65,6 +65,24 @@ class Predictor:
             if not pd.api.types.is_numeric_dtype(frame[column]):
                 raise DataError(f"Column {column!r} in {source} is not numeric.")
 
+    def transformed_target(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
+        """The target column as the model sees it before scaling: its log when the settings say so."""
+        values = frame[self.config.target].to_numpy(dtype=np.float64)
+        if self.config.transform != "log":
+            return values
+        if len(values) and not (values > 0).all():
+            raise DataError(f"The model works on the logarithm of {self.config.target!r}, so every value "
+                            f"must be above zero, and {source} holds {int((values <= 0).sum())} that are "
+                            "not. Train a model with the transform set to 'none' for such data.")
+        return np.log(values)
+
+    def to_units(self, scaled_levels: np.ndarray) -> np.ndarray:
+        """Scaled target levels (any shape) -> the target's own units."""
+        shape = scaled_levels.shape
+        units = self.target_scaler.inverse_transform(np.asarray(scaled_levels, dtype=np.float64)
+                                                     .reshape(-1, 1)).reshape(shape)
+        return np.exp(units) if self.config.transform == "log" else units
+
     def series(self, frame: pd.DataFrame):
         """The table scaled with the *training* statistics, as windows."""
         import torch
@@ -74,12 +92,12 @@ class Predictor:
 
         c = self.config
         inputs = np.empty((len(frame), len(self.columns)), dtype=np.float32)
-        transform_into(self.target_scaler, frame, inputs[:, :1], [c.target])
+        transform_into(self.target_scaler, self.transformed_target(frame)[:, None], inputs[:, :1])
         scaled_target = inputs[:, 0].copy()
         if len(self.columns) > 1:
             transform_into(self.feature_scaler, frame, inputs[:, 1:], self.columns[1:])
         return WindowedSeries(torch.from_numpy(inputs), torch.from_numpy(scaled_target),
-                              c.window, c.horizon, delta=c.target_mode == "delta")
+                              c.window, c.horizon, mode=c.target_mode, season=c.season)
 
     def predict(self, series, origins: np.ndarray) -> np.ndarray:
         """(N, H) forecasts in the target's units for windows ending at `origins`, batched."""
@@ -98,7 +116,7 @@ class Predictor:
                 out[start:start + size] = series.to_levels(batch, self.model(series.x(batch)))
         if not len(scaled):
             return scaled
-        return self.target_scaler.inverse_transform(scaled.reshape(-1, 1)).reshape(scaled.shape)
+        return self.to_units(scaled)
 
     def forecast(self, frame: pd.DataFrame, time_index: TimeIndex, steps: int | None = None) -> pd.DataFrame:
         """The next `steps` rows after the last one: time, step, predicted, lower, upper, method.

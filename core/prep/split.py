@@ -71,3 +71,42 @@ def window_origins(bounds: SplitBounds, window: int, horizon: int) -> dict[str, 
         hi = end - horizon  # t + horizon <= end - 1
         out[split] = np.arange(lo, hi, dtype=np.int64) if hi > lo else np.empty(0, dtype=np.int64)
     return out
+
+
+def multi_step_split(rows: int, val_fraction: float, test_fraction: float, test_size: int | None,
+                     horizon: int, min_train_rows: int) -> tuple[SplitBounds, list[str]]:
+    """A chronological split whose test (and validation) splits each hold at least one horizon.
+
+    The fractions decide as usual; a split too short for one window of `horizon` steps grows to
+    `horizon` rows. When that leaves fewer than `min_train_rows` training rows, validation is
+    dropped (with a note) before anything is refused. A `test_size` the user set is kept as is.
+    Returns the bounds and notes that say what was changed.
+    """
+    notes: list[str] = []
+    test_rows = test_size if test_size is not None else max(1, round(rows * test_fraction))
+    if test_size is None and test_rows < horizon:
+        notes.append(f"The test split was enlarged from {test_rows} to {horizon} rows to hold one "
+                     f"forecast of {horizon} steps.")
+        test_rows = horizon
+    val_rows = max(1, round(rows * val_fraction)) if val_fraction > 0 else 0
+    if 0 < val_rows < horizon:
+        val_rows = horizon
+    if val_rows and rows - test_rows - val_rows < min_train_rows:
+        notes.append(f"No validation split: {rows} rows are too few to hold out {horizon} more rows; "
+                     "training stops at the epoch with the lowest training loss.")
+        val_rows = 0
+    train_rows = rows - test_rows - val_rows
+    if test_rows >= rows:
+        raise ConfigError(f"The test size ({test_rows} rows) must be smaller than the data ({rows} rows).")
+    if train_rows < max(2, min_train_rows):
+        most = max(0, (rows - min_train_rows + horizon) // 2) if test_size is None else 0
+        advice = (f" {rows} rows support forecasts of at most {most} steps with a test split of that "
+                  "many rows." if most >= 1 and most < horizon else
+                  " Use a smaller test split, window or horizon.")
+        raise ConfigError(
+            f"Only {max(train_rows, 0)} training rows are left after the validation ({val_rows}) and "
+            f"test ({test_rows}) rows of {rows}, and two training windows need "
+            f"{min_train_rows} rows (a window of {min_train_rows - horizon - 1}, the horizon and one "
+            f"more).{advice}"
+        )
+    return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows), notes

@@ -23,12 +23,17 @@ def inference_batch(window: int, values_per_step: int) -> int:
 
 class WindowedSeries:
     def __init__(self, inputs: torch.Tensor, target: torch.Tensor, window: int, horizon: int,
-                 delta: bool) -> None:
+                 mode: str = "delta", season: int | None = None) -> None:
         """inputs: (rows, F) scaled inputs, target channel first; target: (rows,) scaled target.
 
-        With `delta`, y is the change from the last observed target value and the target
-        channel of x is relative to that value, so the network sees the same numbers
-        wherever the level of the series has drifted to.
+        `mode` is what the network learns (see core.settings.config.TARGET_MODES):
+        - "delta": y is the change from the last observed target value;
+        - "seasonal": y is the change from the seasonal naive forecast (the latest value a
+          whole number of seasons before each target row), so the network starts from a forecast
+          that already repeats the season;
+        - "level": y is the scaled value itself.
+        In "delta" and "seasonal" the target channel of x is relative to the last observed value,
+        so the network sees the same numbers wherever the level of the series has drifted to.
         """
         if inputs.ndim != 2 or target.ndim != 1 or inputs.shape[0] != target.shape[0]:
             raise ValueError("inputs must be (rows, F) and target (rows,)")
@@ -36,11 +41,22 @@ class WindowedSeries:
         self.target = target
         self.window = window
         self.horizon = horizon
-        self.delta = delta
+        if mode not in ("delta", "seasonal", "level"):
+            raise ValueError(f"unknown target mode {mode!r}")
+        if mode == "seasonal" and (not season or season > window):
+            raise ValueError("the seasonal mode needs a season no longer than the window")
+        self.mode = mode
+        self.delta = mode != "level"  # inputs relative to the last value
+        # seasonal anchors: step k (1-based) repeats row t + k - season * ceil(k / season)
+        steps = torch.arange(1, horizon + 1)
+        self._anchor_offsets = (steps - season * torch.ceil(steps / season).long()
+                                if mode == "seasonal" else torch.zeros(horizon, dtype=torch.long))
         # (rows - window + 1, window, F) view: windows[i] covers rows i..i+window-1
         self._input_view = inputs.unfold(0, window, 1).transpose(1, 2)
-        # (rows - horizon + 1, horizon) view: targets[i] covers rows i..i+horizon-1
-        self._target_view = target.unfold(0, horizon, 1)
+        # (rows - horizon + 1, horizon) view: targets[i] covers rows i..i+horizon-1; empty when a
+        # forecast reads fewer rows than the horizon (it needs inputs only)
+        self._target_view = (target.unfold(0, horizon, 1) if target.shape[0] >= horizon
+                             else target.new_empty((0, horizon)))
 
     @property
     def n_features(self) -> int:
@@ -57,14 +73,18 @@ class WindowedSeries:
     def y(self, origins: torch.Tensor) -> torch.Tensor:
         """(B, H) what the network learns to output for windows ending at `origins`."""
         future = self._target_view[origins + 1]
-        if self.delta:
-            future = future - self.target[origins].unsqueeze(1)
+        if self.mode != "level":
+            future = future - self.anchors(origins)
         return future
+
+    def anchors(self, origins: torch.Tensor) -> torch.Tensor:
+        """(B, H) what outputs are relative to: the last value, or the seasonal naive forecast."""
+        return self.target[origins.unsqueeze(1) + self._anchor_offsets.unsqueeze(0)]
 
     def to_levels(self, origins: torch.Tensor, outputs: torch.Tensor) -> torch.Tensor:
         """Network outputs -> scaled target levels (B, H)."""
-        if self.delta:
-            return outputs + self.target[origins].unsqueeze(1)
+        if self.mode != "level":
+            return outputs + self.anchors(origins)
         return outputs
 
     def last_values(self, origins: torch.Tensor) -> torch.Tensor:

@@ -1,6 +1,7 @@
 """One frozen configuration for a forecasting run, with validation a user can read.
 
-`None` in `window`, `season` and `threads` means "choose from the data / machine";
+`None` in `window`, `horizon`, `season` and `threads` (and "auto" in `target_mode` and `transform`)
+means "choose from the data / machine";
 `resolve_config` (in `core.pipeline`) fills them in and the effective values are
 what `metrics.json` and saved models record.
 """
@@ -21,9 +22,15 @@ LOSSES = ("mse", "mae", "huber")
 OPTIMIZERS = ("adam", "adamw")
 SCALERS = ("standard", "minmax")
 # "delta": the network predicts the change from the last observed target value, so a
-# trend can continue past the training range; "level": it predicts the scaled value itself
-# (what the tutorials do).
-TARGET_MODES = ("delta", "level")
+# trend can continue past the training range; "seasonal": the change from the seasonal naive
+# forecast (the value one season before each target), so a seasonal pattern carries over with no
+# learning at all; "level": it predicts the scaled value itself (what the tutorials do).
+# "auto": seasonal when a season is known, else delta.
+TARGET_MODES = ("auto", "delta", "seasonal", "level")
+# "log": model log(target) (auto: when every training value is positive), so multiplicative
+# seasons and growth become additive; "none": the values as they are.
+TRANSFORMS = ("auto", "log", "none")
+MAX_ENSEMBLE = 20
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
 
 
@@ -35,14 +42,15 @@ class ForecastConfig:
     date_column: str | None = None
     # windows
     window: int | None = None
-    horizon: int = 1
+    horizon: int | None = None  # None: the forecast steps asked for (direct multi-output), else 1
     # split
     val_fraction: float = 0.15
     test_fraction: float = 0.15
     test_size: int | None = None
     # scaling and what is predicted
     scaler: str = "standard"
-    target_mode: str = "delta"
+    target_mode: str = "auto"
+    transform: str = "auto"
     season: int | None = None
     # model
     cell: str = "lstm"
@@ -51,6 +59,10 @@ class ForecastConfig:
     dropout: float = 0.0
     bidirectional: bool = False
     head_width: int = 0
+    # a linear autoregression on the window added to the network's output (LSTNet's highway):
+    # the network only has to learn what a linear model misses
+    highway: bool = True
+    ensemble: int = 5  # networks trained from different seeds; their median is the forecast
     # training
     epochs: int = 200
     batch_size: int = 32
@@ -66,6 +78,8 @@ class ForecastConfig:
     # forecasting past the end
     interval_level: float = 0.9
     forecast_steps: int | None = None  # None: the horizon; more: forecasts fed back (recursive)
+    # the forecast past the end comes from models retrained on every row (scores never do)
+    refit: bool = True
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -143,7 +157,7 @@ def validate(config: ForecastConfig) -> None:
            f"The date column must be a column name (got {c.date_column!r}).")
     _check(c.window is None or _int(c.window, 1),
            f"Window must be a whole number of rows, at least 1 (got {c.window}).")
-    _check(_int(c.horizon, 1), f"Horizon must be at least 1 step (got {c.horizon}).")
+    _check(c.horizon is None or _int(c.horizon, 1), f"Horizon must be at least 1 step (got {c.horizon}).")
     _check(_number(c.val_fraction) and 0.0 <= c.val_fraction < 1.0,
            f"Validation fraction must be between 0 and 1 (got {c.val_fraction}).")
     _check(c.test_size is None or _int(c.test_size, 1),
@@ -157,6 +171,8 @@ def validate(config: ForecastConfig) -> None:
     _check(c.scaler in SCALERS, f"Scaler must be one of {', '.join(SCALERS)} (got {c.scaler!r}).")
     _check(c.target_mode in TARGET_MODES,
            f"Target mode must be one of {', '.join(TARGET_MODES)} (got {c.target_mode!r}).")
+    _check(c.transform in TRANSFORMS,
+           f"Transform must be one of {', '.join(TRANSFORMS)} (got {c.transform!r}).")
     _check(c.season is None or _int(c.season, 1),
            f"Season must be at least 1 row (got {c.season}).")
     _check(c.cell in CELLS, f"Cell must be one of {', '.join(CELLS)} (got {c.cell!r}).")
@@ -168,6 +184,10 @@ def validate(config: ForecastConfig) -> None:
            f"Bidirectional must be true or false (got {c.bidirectional!r}).")
     _check(_int(c.head_width, 0, 4096),
            f"Head width must be 0 (one Linear layer) up to 4096 (got {c.head_width}).")
+    _check(isinstance(c.highway, bool), f"Linear highway must be true or false (got {c.highway!r}).")
+    _check(_int(c.ensemble, 1, MAX_ENSEMBLE),
+           f"Ensemble must be between 1 and {MAX_ENSEMBLE} networks (got {c.ensemble}).")
+    _check(isinstance(c.refit, bool), f"Refit must be true or false (got {c.refit!r}).")
     _check(_int(c.epochs, 1), f"Epochs must be at least 1 (got {c.epochs}).")
     _check(_int(c.batch_size, 0), f"Batch size must be 0 (full batch) or more (got {c.batch_size}).")
     _check(_number(c.lr) and 0 < c.lr < 10,

@@ -91,7 +91,7 @@ def test_divergence_in_the_cli_is_exit_2_with_one_line(nan_loss, tmp_path, capsy
 def test_cancel_takes_effect_within_one_batch():
     """Cancel set DURING batch k: batch k finishes, batch k+1 never starts."""
     values = torch.sin(torch.arange(200, dtype=torch.float32) / 4)
-    series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, delta=False)
+    series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, mode="level")
     config = ForecastConfig(target="y", window=8, epochs=100, batch_size=10, patience=0)
     torch.manual_seed(0)
     model = build_model(config, 1)

@@ -136,7 +136,7 @@ def test_divergence_stops_with_advice_and_finite_weights():
 
     values = torch.sin(torch.arange(100, dtype=torch.float32) / 4)
     values[60] = float("inf")  # a value no scaler can tame: the loss becomes inf/NaN
-    series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, delta=False)
+    series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, mode="level")
     config = ForecastConfig(target="y", window=8, epochs=20, batch_size=16)
     torch.manual_seed(0)
     model = build_model(config, 1)

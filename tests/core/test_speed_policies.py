@@ -72,7 +72,7 @@ def test_inference_batches_are_bounded_for_long_windows():
     from core.settings.config import ForecastConfig
 
     data = torch.zeros(400, 10)
-    series = WindowedSeries(data, data[:, 0].clone(), 256, 1, delta=True)
+    series = WindowedSeries(data, data[:, 0].clone(), 256, 1, mode="delta")
     model = build_model(ForecastConfig(target="y", window=256, hidden=16), 10)
     assert eval_batch(model, series) == inference_batch(256, 10 + 16)
 

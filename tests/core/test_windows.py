@@ -33,7 +33,7 @@ def test_windows_are_views_and_batches_hold_the_right_rows():
     rows, features = 10, 2
     inputs = torch.arange(rows * features, dtype=torch.float32).reshape(rows, features)
     target = inputs[:, 0].clone()
-    series = WindowedSeries(inputs, target, window=3, horizon=2, delta=False)
+    series = WindowedSeries(inputs, target, window=3, horizon=2, mode="level")
     # the strided view shares the inputs' storage: no N x T x F copy exists
     assert series._input_view.untyped_storage().data_ptr() == inputs.untyped_storage().data_ptr()
     x = series.x(torch.tensor([2, 5]))
@@ -45,7 +45,7 @@ def test_windows_are_views_and_batches_hold_the_right_rows():
 
 def test_delta_mode_is_relative_to_the_last_value_and_inverts():
     target = torch.tensor([1.0, 2.0, 4.0, 7.0, 11.0])
-    series = WindowedSeries(target[:, None].clone(), target, window=2, horizon=2, delta=True)
+    series = WindowedSeries(target[:, None].clone(), target, window=2, horizon=2, mode="delta")
     origin = torch.tensor([2])
     assert series.x(origin)[0, :, 0].tolist() == [-2.0, 0.0]
     assert series.y(origin).tolist() == [[3.0, 7.0]]
