@@ -146,7 +146,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
         notes.append(f"Window set to {window} rows" + (f" (two seasons of {season})."
                                                        if season and window == 2 * season else "."))
     threads = config.threads or default_threads()
-    effective = config.replace(window=window, season=season, threads=threads)
+    effective = config.resolved(window=window, season=season, threads=threads)
     origins = window_origins(bounds, window, config.horizon)
     sizes = bounds.sizes
     span = window + config.horizon
