@@ -129,6 +129,9 @@ class ForecastConfig:
     seed: int = setting(
         0, "training", "Seed", "Random seed: the same seed, settings and data give the same results.",
         low=0, high=MAX_SEED, cli="--seed", widget_range=(0, 2_147_483_647))  # QSpinBox holds int32
+    ensemble: int = setting(
+        1, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
+        "their median.", low=1, high=10, cli="--ensemble")
     threads: int | None = setting(
         None, "training", "Threads", "torch threads", low=1, high=1024,
         auto="cores - 1, at least 1, at most 4", cli="--threads", in_form=False)

@@ -151,3 +151,17 @@ def test_command_line_values_arrive_typed():
     assert (config.features, config.hidden, config.bidirectional, config.lr, config.cell) == \
         (("a", "b"), 8, True, 0.01, "gru")
     assert config.test_size == 31 and config.window is None and config.date_column == "date"
+
+
+def test_a_setting_declared_once_reaches_validation_serialization_and_the_command_line(capsys):
+    """`ensemble` is one declaration in ForecastConfig (its use in the engine comes separately)."""
+    config = ForecastConfig(target="y")
+    assert config.to_dict()["ensemble"] == 1
+    assert ForecastConfig.from_dict({"target": "y"}).ensemble == 1  # files from before it existed
+    with pytest.raises(ConfigError, match=re.escape("Ensemble of seeds must be between 1 and 10 (got 11).")):
+        config.replace(ensemble=11)
+    args = build_parser().parse_args(["train", "d.csv", "--target", "y", "--out", "o", "--ensemble", "3"])
+    assert config_from_args(args, date_column=None).ensemble == 3
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["train", "--help"])
+    assert "--ensemble ENSEMBLE" in capsys.readouterr().out

@@ -141,3 +141,14 @@ def test_unreadable_stored_values_are_left_out(qtbot):
     store._settings.setValue("last_used/hidden", "lots")
     store._settings.setValue("last_used/epochs", "50")
     assert AppSettings().form_values() == {"epochs": 50}
+
+
+def test_a_setting_declared_once_appears_in_the_form(form):
+    ensemble = form.findChild(QSpinBox, "ensembleSpin")
+    assert ensemble is form.ensemble and ensemble.value() == 1
+    assert (ensemble.minimum(), ensemble.maximum()) == (1, 10)
+    assert "different seeds" in ensemble.toolTip()
+    box = ensemble.parentWidget()
+    assert box.title() == "Training" and box.layout().labelForField(ensemble).text() == "Ensemble of seeds"
+    ensemble.setValue(4)
+    assert ForecastConfig(target="y", **form.values()).ensemble == 4
