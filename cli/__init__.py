@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from cli.settings_args import add_setting_arguments, config_from_args
 from core import __version__
 from core.errors import ForecasterError
 from core.files import file_sha256
@@ -75,38 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model and evaluate it against baselines")
     add_reading_options(train)
-    train.add_argument("--target", required=True, help="the column to forecast")
-    train.add_argument("--features", default="", help="extra input columns, comma-separated")
-    train.add_argument("--window", type=_int, help="rows of history per window (default: from the season)")
-    train.add_argument("--horizon", type=_int, default=1, help="steps to forecast (default 1)")
-    train.add_argument("--cell", choices=["lstm", "gru", "rnn"], default="lstm")
-    train.add_argument("--hidden", type=_int, default=32, help="hidden size (default 32)")
-    train.add_argument("--layers", type=_int, default=1, help="stacked recurrent layers (default 1)")
-    train.add_argument("--dropout", type=_float, default=0.0, help="dropout between layers (default 0)")
-    train.add_argument("--bidirectional", action="store_true")
-    train.add_argument("--head-width", type=_int, default=0,
-                       help="width of the dense head's hidden layer (0 = one Linear layer)")
-    train.add_argument("--epochs", type=_int, default=200)
-    train.add_argument("--batch-size", type=_int, default=32, help="0 = full batch")
-    train.add_argument("--lr", type=_float, default=0.005, help="learning rate (default 0.005)")
-    train.add_argument("--optimizer", choices=["adam", "adamw"], default="adam")
-    train.add_argument("--loss", choices=["mse", "mae", "huber"], default="mse")
-    train.add_argument("--patience", type=_int, default=25,
-                       help="epochs without validation improvement before stopping (0 = never)")
-    train.add_argument("--val-fraction", type=_float, default=0.15)
-    test = train.add_mutually_exclusive_group()
-    test.add_argument("--test-fraction", type=_float, default=0.15)
-    test.add_argument("--test-size", type=_int, help="test split as a number of last rows")
-    train.add_argument("--scaler", choices=["standard", "minmax"], default="standard")
-    train.add_argument("--target-mode", choices=["delta", "level"], default="delta",
-                       help="predict the change from the last value (delta, default) or the level")
-    train.add_argument("--season", type=_int, help="seasonal period in rows (default: detected)")
-    train.add_argument("--seed", type=_int, default=0)
-    train.add_argument("--threads", type=_int, help="torch threads (default: cores - 1, at least 1, at most 4)")
-    train.add_argument("--interval-level", type=_float, default=0.9,
-                       help="prediction interval level (default 0.9 = 90%%)")
-    train.add_argument("--forecast-steps", type=_int,
-                       help="steps to forecast past the end (default: the horizon; more are recursive)")
+    add_setting_arguments(train)
     train.add_argument("--out", required=True, help="output folder (created if missing)")
 
     predict = commands.add_parser("predict", help="apply a saved model to a CSV with the same columns")
@@ -200,19 +170,7 @@ class TerminalProgress:
 
 
 def _config_from_args(args: argparse.Namespace, date_column: str | None):
-    from core.settings.config import ForecastConfig
-
-    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
-    return ForecastConfig(
-        target=args.target, features=features, date_column=date_column, window=args.window,
-        horizon=args.horizon, val_fraction=args.val_fraction, test_fraction=args.test_fraction,
-        test_size=args.test_size, scaler=args.scaler, target_mode=args.target_mode,
-        season=args.season, cell=args.cell, hidden=args.hidden, layers=args.layers,
-        dropout=args.dropout, bidirectional=args.bidirectional, head_width=args.head_width,
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, optimizer=args.optimizer,
-        loss=args.loss, patience=args.patience, seed=args.seed, threads=args.threads,
-        interval_level=args.interval_level, forecast_steps=args.forecast_steps,
-    )
+    return config_from_args(args, date_column=date_column)
 
 
 PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]

@@ -21,7 +21,7 @@ from core.model.predictor import Predictor, conformal_half_widths, interval_cove
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.prep.timeindex import TimeIndex
-from core.settings.config import MAX_SEED, ForecastConfig
+from core.settings.config import MAX_SEED, ForecastConfig, ResolvedConfig
 
 DEFAULT_WINDOW = 12
 MIN_AUTO_WINDOW = 4
@@ -72,7 +72,7 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
 
 @dataclass
 class RunPlan:
-    config: ForecastConfig  # effective: window, season and threads filled in
+    config: ResolvedConfig  # effective: window, horizon, season and threads filled in
     bounds: SplitBounds
     origins: dict[str, np.ndarray]
     parameters: int
@@ -180,8 +180,8 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     mode, transform, mode_notes = _resolve_modes(frame, config, season, window)
     notes += mode_notes
     threads = config.threads or default_threads()
-    effective = config.replace(window=window, horizon=horizon, season=season, threads=threads,
-                               target_mode=mode, transform=transform)
+    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
+                                target_mode=mode, transform=transform)
     origins = window_origins(bounds, window, horizon)
     sizes = bounds.sizes
     span = window + horizon

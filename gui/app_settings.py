@@ -3,6 +3,9 @@
 An explicit INI file (not the platform registry) keeps every platform alike and lets tests
 isolate it by pointing LSTM_FORECASTER_DATA_DIR at a temp folder. QSettings' INI quirks: a
 one-item list reads back as str and a bool as 'true', so reads name their type.
+
+The last-used settings are one key per setting of the settings table, under [last_used],
+written as text and read back with the setting's declared type.
 """
 
 from __future__ import annotations
@@ -14,8 +17,32 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.files import user_data_dir
+from core.settings.config import SETTINGS
+from core.settings.table import Setting
 
 MAX_RECENT = 8
+LAST_USED = "last_used"
+LEGACY_LAST_SETTINGS = "last_settings"  # one JSON string, written by versions before the table
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _from_stored(s: Setting, stored: Any) -> Any:
+    """The stored value with the declared type; ValueError when it isn't a valid value."""
+    if isinstance(stored, list):  # QSettings splits an unquoted "a, b" into a list
+        stored = ",".join(str(v) for v in stored)
+    value = s.from_text(str(stored))
+    if s.problem(value) is not None:
+        raise ValueError(s.problem(value))
+    return value
 
 
 class AppSettings:
@@ -53,14 +80,36 @@ class AppSettings:
         self._settings.setValue(key, value)
 
     def form_values(self) -> dict[str, Any]:
+        """The last-used settings by name; missing or unreadable ones are left out."""
+        values = self._legacy_form_values()
+        self._settings.beginGroup(LAST_USED)
         try:
-            data = json.loads(str(self._settings.value("last_settings", "{}", type=str)))
+            for s in SETTINGS:
+                if self._settings.contains(s.name):
+                    try:
+                        values[s.name] = _from_stored(s, self._settings.value(s.name))
+                    except ValueError:
+                        values.pop(s.name, None)
+        finally:
+            self._settings.endGroup()
+        return values
+
+    def set_form_values(self, values: dict[str, Any]) -> None:
+        self._settings.beginGroup(LAST_USED)
+        try:
+            for s in SETTINGS:
+                if s.name in values:
+                    self._settings.setValue(s.name, _as_text(values[s.name]))
+        finally:
+            self._settings.endGroup()
+        self._settings.remove(LEGACY_LAST_SETTINGS)
+
+    def _legacy_form_values(self) -> dict[str, Any]:
+        try:
+            data = json.loads(str(self._settings.value(LEGACY_LAST_SETTINGS, "{}", type=str)))
         except json.JSONDecodeError:
             return {}
         return data if isinstance(data, dict) else {}
-
-    def set_form_values(self, values: dict[str, Any]) -> None:
-        self._settings.setValue("last_settings", json.dumps(values))
 
     def sync(self) -> None:
         self._settings.sync()

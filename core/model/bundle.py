@@ -27,7 +27,7 @@ from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
-from core.settings.config import ForecastConfig
+from core.settings.config import ForecastConfig, ResolvedConfig
 
 FORMAT = "lstm-forecaster-model"
 BUNDLE_SCHEMA = 1
@@ -197,7 +197,7 @@ def load_bundle(path: str | Path) -> LoadedBundle:
         raise BundleError(f"{path.name} was saved by a newer version of LSTM Forecaster "
                           f"(model schema {version}); please update the app to open it.")
     try:
-        config = ForecastConfig.from_dict(meta["config"])
+        config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
         target_scaler = scaler_from_dict(meta["scalers"]["target"])
         features = meta["scalers"].get("features")
         feature_scaler = scaler_from_dict(features) if features else None

@@ -1,85 +1,177 @@
-"""One frozen configuration for a forecasting run, with validation a user can read.
+"""One frozen configuration for a forecasting run, declared as the table of settings.
+
+Each field is declared once with `setting(...)` (core/settings/table.py): default, range or
+choices, what "auto" (None) means, group, label, help, CLI flag, whether a search may tune it.
+Validation, the CLI's `train` flags, the settings form and the persisted last-used settings
+are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
+plus its use in the engine.
 
 `None` in `window`, `horizon`, `season` and `threads` (and "auto" in `target_mode` and `transform`)
 means "choose from the data / machine";
-`resolve_config` (in `core.pipeline`) fills them in and the effective values are
-what `metrics.json` and saved models record.
+`core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
+`metrics.json` and saved models record.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from core.errors import ConfigError
+from core.settings.table import Setting, required_setting, setting, settings_of
 
 SCHEMA_VERSION = 1
-
-CELLS = ("lstm", "gru", "rnn")
-LOSSES = ("mse", "mae", "huber")
-OPTIMIZERS = ("adam", "adamw")
-SCALERS = ("standard", "minmax")
-# "delta": the network predicts the change from the last observed target value, so a
-# trend can continue past the training range; "seasonal": the change from the seasonal naive
-# forecast (the value one season before each target), so a seasonal pattern carries over with no
-# learning at all; "level": it predicts the scaled value itself (what the tutorials do).
-# "auto": seasonal when a season is known, else delta.
-TARGET_MODES = ("auto", "delta", "seasonal", "level")
-# "log": model log(target) (auto: when every training value is positive), so multiplicative
-# seasons and growth become additive; "none": the values as they are.
-TRANSFORMS = ("auto", "log", "none")
-MAX_ENSEMBLE = 20
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
 
 
 @dataclass(frozen=True)
 class ForecastConfig:
-    # data
-    target: str
-    features: tuple[str, ...] = ()
-    date_column: str | None = None
-    # windows
-    window: int | None = None
-    horizon: int | None = None  # None: the forecast steps asked for (direct multi-output), else 1
-    # split
-    val_fraction: float = 0.15
-    test_fraction: float = 0.15
-    test_size: int | None = None
-    # scaling and what is predicted
-    scaler: str = "standard"
-    target_mode: str = "auto"
-    transform: str = "auto"
-    season: int | None = None
-    # model
-    cell: str = "lstm"
-    hidden: int = 32
-    layers: int = 1
-    dropout: float = 0.0
-    bidirectional: bool = False
-    head_width: int = 0
-    # a linear autoregression on the window added to the network's output (LSTNet's highway):
-    # the network only has to learn what a linear model misses
-    highway: bool = True
-    ensemble: int = 5  # networks trained from different seeds; their median is the forecast
-    # training
-    epochs: int = 200
-    batch_size: int = 32
-    lr: float = 0.005
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    loss: str = "mse"
-    patience: int = 25
-    grad_clip: float = 1.0
-    seed: int = 0
-    threads: int | None = None
-    ridge_alpha: float = 1.0
-    # forecasting past the end
-    interval_level: float = 0.9
-    forecast_steps: int | None = None  # None: the horizon; more: forecasts fed back (recursive)
-    # the forecast past the end comes from models retrained on every row (scores never do)
-    refit: bool = True
+    # ---------------------------------------------------------------- data (chosen beside the form)
+    target: str = required_setting(
+        "data", "Target", "the column to forecast", cli="--target", in_form=False,
+        message="Choose a target column.")
+    features: tuple[str, ...] = setting(
+        (), "data", "Features", "extra input columns, comma-separated", cli="--features",
+        in_form=False, message="Feature columns must be column names (got {value!r}).")
+    date_column: str | None = setting(
+        None, "data", "Date column", "the date/time column", auto="rows are numbered", in_form=False,
+        message="The date column must be a column name (got {value!r}).")
+    # ---------------------------------------------------------------- windows
+    window: int | None = setting(
+        None, "windows", "Window (T)", "How many past rows the model reads to make one forecast "
+        "(T in the input shape).",
+        title="Window", low=1, auto="two seasons, or 12 rows", cli="--window", searchable=True,
+        widget_range=(1, 100_000))
+    horizon: int | None = setting(
+        None, "windows", "Horizon (H)", "How many steps ahead each window forecasts (H): the model "
+        "outputs H values at once (direct multi-step).", title="Horizon", low=1,
+        auto="the forecast steps asked for, else 1", auto_text="= steps ahead", cli="--horizon",
+        widget_range=(1, 10_000))
+    season: int | None = setting(
+        None, "windows", "Season", "Seasonal period in rows for the seasonal naive baseline and the "
+        "automatic window.", low=1, auto="detected from the training rows",
+        cli="--season", widget_range=(1, 100_000))
+    # ---------------------------------------------------------------- split
+    test_fraction: float = setting(
+        0.15, "split", "Test fraction", "Share of the last rows kept for the final, honest test.",
+        low=0.0, high=1.0, low_open=True, high_open=True, cli="--test-fraction",
+        widget_range=(0.01, 0.8), step=0.05)
+    test_size: int | None = setting(
+        None, "split", "Test rows", "Number of last rows kept for the final test.", title="Test size",
+        low=1, auto="the test fraction decides", cli="--test-size", widget_range=(1, 10_000_000))
+    val_fraction: float = setting(
+        0.15, "split", "Validation fraction", "Share of rows before the test split used to pick the "
+        "best epoch (early stopping). 0 = no validation split.", low=0.0, high=1.0, high_open=True,
+        cli="--val-fraction", widget_range=(0.0, 0.8), step=0.05)
+    # ---------------------------------------------------------------- scaling and what is predicted
+    scaler: str = setting(
+        "standard", "scaling", "Scaling", "How values are scaled before training; statistics come "
+        "from the training rows only.", title="Scaler",
+        choices=(("standard", "standardize (mean 0, std 1)"), ("minmax", "min-max (0 to 1)")),
+        cli="--scaler", searchable=True)
+    # "delta": the network predicts the change from the last observed target value, so a trend
+    # can continue past the training range; "seasonal": the change from the seasonal naive forecast
+    # (the value one season before each target), so the season carries over with nothing learned;
+    # "level": the scaled value itself (as tutorials do); "auto": seasonal when a season fits in
+    # the window, else delta.
+    target_mode: str = setting(
+        "auto", "scaling", "Predict", "'Change from last value' lets a trend continue past the "
+        "training range; 'change from a season ago' also carries the seasonal pattern over; 'level' "
+        "predicts the scaled value directly, as many tutorials do.", title="Target mode",
+        choices=(("auto", "automatic"), ("delta", "change from last value"),
+                 ("seasonal", "change from a season ago"), ("level", "level")),
+        cli="--target-mode", searchable=True)
+    transform: str = setting(
+        "auto", "scaling", "Transform", "'log' models the logarithm of the target, so growth and "
+        "seasons in proportion to the level become constant; automatic uses it when every value is "
+        "above zero.", choices=(("auto", "automatic"), ("log", "log"), ("none", "none")),
+        cli="--transform", searchable=True)
+    # ---------------------------------------------------------------- model
+    cell: str = setting(
+        "lstm", "model", "Cell", "The recurrent cell: LSTM (long short-term memory), GRU (lighter, "
+        "often as good), or a plain RNN (simplest, forgets quickly).",
+        choices=(("lstm", "LSTM"), ("gru", "GRU"), ("rnn", "RNN (plain)")), cli="--cell", searchable=True)
+    hidden: int = setting(
+        32, "model", "Hidden size", "Size of the memory (hidden state) of each layer. Larger learns "
+        "more but needs more data.", low=1, high=4096, cli="--hidden", searchable=True)
+    layers: int = setting(
+        1, "model", "Layers", "Recurrent layers stacked on top of each other.", low=1, high=16,
+        cli="--layers", searchable=True)
+    dropout: float = setting(
+        0.0, "model", "Dropout", "Share of values randomly zeroed between layers while training, "
+        "to reduce overfitting. 0 = off.", low=0.0, high=1.0, high_open=True, cli="--dropout",
+        searchable=True, widget_range=(0.0, 0.95), step=0.05)
+    bidirectional: bool = setting(
+        False, "model", "Bidirectional", "Also read each window backwards. Doubles the recurrent "
+        "parameters.", cli="--bidirectional", searchable=True)
+    # LSTNet's highway: the network only has to learn what a linear autoregression misses
+    highway: bool = setting(
+        True, "model", "Linear highway", "Add a linear autoregression on the window to the network's "
+        "output, so the model starts from the linear fit and is rarely worse than it.",
+        cli="--highway", searchable=True)
+    head_width: int = setting(
+        0, "model", "Head width", "Width of a hidden Dense layer (with ReLU) between the recurrent "
+        "layers and the output. 0 = a single Linear layer.", low=0, high=4096,
+        special="one Linear layer", cli="--head-width", searchable=True)
+    # ---------------------------------------------------------------- training
+    epochs: int = setting(
+        200, "training", "Epochs", "Maximum passes over the training windows.", low=1,
+        cli="--epochs", widget_range=(1, 100_000))
+    batch_size: int = setting(
+        32, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
+        "(full batch).", low=0, special="full batch", cli="--batch-size", searchable=True,
+        widget_range=(0, 1_000_000))
+    lr: float = setting(
+        0.005, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
+        "Lower it if the loss jumps around or diverges.", low=0.0, high=10.0, low_open=True,
+        high_open=True, cli="--lr", searchable=True, widget_range=(0.00001, 1.0), decimals=5, step=0.001)
+    optimizer: str = setting(
+        "adam", "training", "Optimizer", "The optimizer: Adam, or AdamW (decoupled weight decay).",
+        choices=(("adam", "Adam"), ("adamw", "AdamW")), cli="--optimizer", searchable=True,
+        in_form=False)
+    weight_decay: float = setting(
+        0.0, "training", "Weight decay", "L2 penalty on the weights.", low=0.0, searchable=True,
+        in_form=False)
+    loss: str = setting(
+        "mse", "training", "Loss", "What training minimizes. MAE and Huber care less about outliers.",
+        choices=(("mse", "MSE (squared error)"), ("mae", "MAE (absolute error)"), ("huber", "Huber (robust)")),
+        cli="--loss", searchable=True)
+    patience: int = setting(
+        25, "training", "Patience", "Stop after this many epochs without a better validation loss and "
+        "keep the best weights. 0 = never stop early.", low=0, special="no early stopping",
+        cli="--patience", widget_range=(0, 100_000))
+    grad_clip: float = setting(
+        1.0, "training", "Gradient clipping", "Largest gradient norm per update. 0 = no clipping.",
+        low=0.0, in_form=False)
+    seed: int = setting(
+        0, "training", "Seed", "Random seed: the same seed, settings and data give the same results.",
+        low=0, high=MAX_SEED, cli="--seed", widget_range=(0, 2_147_483_647))  # QSpinBox holds int32
+    ensemble: int = setting(
+        5, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
+        "their median: steadier than any one of them on small series.", low=1, high=10,
+        cli="--ensemble", searchable=True)
+    threads: int | None = setting(
+        None, "training", "Threads", "torch threads", low=1, high=1024,
+        auto="cores - 1, at least 1, at most 4", cli="--threads", in_form=False)
+    ridge_alpha: float = setting(
+        1.0, "training", "Ridge alpha", "Strength of the ridge baseline's penalty.", low=0.0,
+        in_form=False)
+    # ---------------------------------------------------------------- forecasting past the end
+    interval_level: float = setting(
+        0.9, "forecast", "Interval", "How sure the prediction intervals should be: 90 % means about "
+        "9 in 10 actual values should fall inside. Calibrated on the validation split.",
+        title="Interval level", low=0.5, high=1.0, high_open=True, cli="--interval-level",
+        percent=True, widget_range=(0.5, 0.99), object_name="intervalSpin")
+    forecast_steps: int | None = setting(
+        None, "forecast", "Steps ahead", "How many steps past the last row to forecast. Up to the "
+        "horizon the network answers directly; further steps feed its forecasts back (recursive) "
+        "and grow less certain.", title="Forecast steps", low=1, high=100_000,
+        auto="the horizon (no recursion)", auto_text="= horizon", cli="--forecast-steps")
+    refit: bool = setting(
+        True, "forecast", "Refit on all rows", "Retrain on every row (for the epochs early stopping "
+        "chose) before forecasting past the end. Scores always come from the model that never saw the "
+        "test rows.", cli="--refit")
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -88,8 +180,13 @@ class ForecastConfig:
         object.__setattr__(self, "features", tuple(self.features))
         validate(self)
 
-    def replace(self, **changes: Any) -> ForecastConfig:
+    def replace(self, **changes: Any) -> Self:
         return dataclasses.replace(self, **changes)
+
+    def resolved(self, **changes: Any) -> ResolvedConfig:
+        """This configuration with `changes` applied, as a ResolvedConfig (window and threads filled)."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return ResolvedConfig(**(values | changes))
 
     @property
     def input_columns(self) -> list[str]:
@@ -104,7 +201,9 @@ class ForecastConfig:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ForecastConfig:
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Unknown keys are ignored and missing ones take their defaults, so files written before
+        a setting existed still load."""
         if not isinstance(data, dict):
             raise ConfigError(f"The settings are not a set of named values (got {type(data).__name__}).")
         version = data.get("schema_version", SCHEMA_VERSION)
@@ -113,7 +212,7 @@ class ForecastConfig:
                 f"These settings were written by a newer version (schema {version}); "
                 f"this version reads schema {SCHEMA_VERSION} or older. Please update the app."
             )
-        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        known = {s.name for s in SETTINGS}
         kwargs = {k: v for k, v in data.items() if k in known}
         if isinstance(kwargs.get("features"), list):
             kwargs["features"] = tuple(kwargs["features"])
@@ -122,90 +221,43 @@ class ForecastConfig:
         return cls(**kwargs)
 
 
-def _check(condition: bool, message: str) -> None:
-    if not condition:
-        raise ConfigError(message)
+@dataclass(frozen=True)
+class ResolvedConfig(ForecastConfig):
+    """The configuration a run uses: window and threads are numbers, season is detected.
+
+    `season` stays `int | None` here: None in a resolved config means "no season was detected"
+    (the seasonal naive baseline then equals the naive one), not "auto".
+    """
+
+    # Narrowed types for type checkers; the placeholder 0 fails validation, so a value is required.
+    window: int = 0
+    horizon: int = 0
+    threads: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for name in ("window", "horizon", "threads"):
+            if getattr(self, name) is None:
+                raise ConfigError(f"A resolved configuration needs a {name} (got None).")
 
 
-def _int(value: Any, low: int, high: int | None = None) -> bool:
-    """A whole number (not a bool) within [low, high]."""
-    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
-            and (high is None or value <= high))
-
-
-def _number(value: Any) -> bool:
-    """A finite int or float (not a bool): comparisons on anything else raise or mislead."""
-    return (isinstance(value, (int, float)) and not isinstance(value, bool)
-            and math.isfinite(value))
-
-
-def _name(value: Any) -> bool:
-    return isinstance(value, str) and value != ""
+SETTINGS: tuple[Setting, ...] = settings_of(ForecastConfig)
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
 def validate(config: ForecastConfig) -> None:
-    """Checks each setting on its own; checks against the data live in `check_against_data`.
+    """Checks each setting against its declaration, then the rules that join settings.
 
-    Any value of any type gets a ConfigError, never a TypeError: settings also come from
-    saved models and settings files that someone may have edited.
+    Checks against the data live in `core.pipeline`. Any value of any type gets a ConfigError,
+    never a TypeError: settings also come from saved models and settings files someone may edit.
     """
-    c = config
-    _check(_name(c.target), "Choose a target column.")
-    _check(all(_name(f) for f in c.features),
-           f"Feature columns must be column names (got {list(c.features)!r}).")
-    _check(c.date_column is None or _name(c.date_column),
-           f"The date column must be a column name (got {c.date_column!r}).")
-    _check(c.window is None or _int(c.window, 1),
-           f"Window must be a whole number of rows, at least 1 (got {c.window}).")
-    _check(c.horizon is None or _int(c.horizon, 1), f"Horizon must be at least 1 step (got {c.horizon}).")
-    _check(_number(c.val_fraction) and 0.0 <= c.val_fraction < 1.0,
-           f"Validation fraction must be between 0 and 1 (got {c.val_fraction}).")
-    _check(c.test_size is None or _int(c.test_size, 1),
-           f"Test size must be at least 1 row (got {c.test_size}).")
-    _check((_number(c.test_fraction) and 0.0 < c.test_fraction < 1.0) or c.test_size is not None,
-           f"Test fraction must be between 0 and 1 (got {c.test_fraction}).")
-    if c.test_size is None:
-        _check(c.val_fraction + c.test_fraction < 0.9,
-               "Validation and test fractions together must leave at least 10% of rows "
-               f"for training (got {c.val_fraction} + {c.test_fraction}).")
-    _check(c.scaler in SCALERS, f"Scaler must be one of {', '.join(SCALERS)} (got {c.scaler!r}).")
-    _check(c.target_mode in TARGET_MODES,
-           f"Target mode must be one of {', '.join(TARGET_MODES)} (got {c.target_mode!r}).")
-    _check(c.transform in TRANSFORMS,
-           f"Transform must be one of {', '.join(TRANSFORMS)} (got {c.transform!r}).")
-    _check(c.season is None or _int(c.season, 1),
-           f"Season must be at least 1 row (got {c.season}).")
-    _check(c.cell in CELLS, f"Cell must be one of {', '.join(CELLS)} (got {c.cell!r}).")
-    _check(_int(c.hidden, 1, 4096), f"Hidden size must be between 1 and 4096 (got {c.hidden}).")
-    _check(_int(c.layers, 1, 16), f"Layers must be between 1 and 16 (got {c.layers}).")
-    _check(_number(c.dropout) and 0.0 <= c.dropout < 1.0,
-           f"Dropout must be at least 0 and below 1 (got {c.dropout}).")
-    _check(isinstance(c.bidirectional, bool),
-           f"Bidirectional must be true or false (got {c.bidirectional!r}).")
-    _check(_int(c.head_width, 0, 4096),
-           f"Head width must be 0 (one Linear layer) up to 4096 (got {c.head_width}).")
-    _check(isinstance(c.highway, bool), f"Linear highway must be true or false (got {c.highway!r}).")
-    _check(_int(c.ensemble, 1, MAX_ENSEMBLE),
-           f"Ensemble must be between 1 and {MAX_ENSEMBLE} networks (got {c.ensemble}).")
-    _check(isinstance(c.refit, bool), f"Refit must be true or false (got {c.refit!r}).")
-    _check(_int(c.epochs, 1), f"Epochs must be at least 1 (got {c.epochs}).")
-    _check(_int(c.batch_size, 0), f"Batch size must be 0 (full batch) or more (got {c.batch_size}).")
-    _check(_number(c.lr) and 0 < c.lr < 10,
-           f"Learning rate must be above 0 and below 10 (got {c.lr}).")
-    _check(c.optimizer in OPTIMIZERS,
-           f"Optimizer must be one of {', '.join(OPTIMIZERS)} (got {c.optimizer!r}).")
-    _check(_number(c.weight_decay) and c.weight_decay >= 0,
-           f"Weight decay can't be negative (got {c.weight_decay}).")
-    _check(c.loss in LOSSES, f"Loss must be one of {', '.join(LOSSES)} (got {c.loss!r}).")
-    _check(_int(c.patience, 0), f"Patience must be 0 (no early stopping) or more (got {c.patience}).")
-    _check(_number(c.grad_clip) and c.grad_clip >= 0,
-           f"Gradient clipping can't be negative (got {c.grad_clip}).")
-    _check(_int(c.seed, 0, MAX_SEED), f"Seed must be a whole number from 0 to {MAX_SEED} (got {c.seed}).")
-    _check(c.threads is None or _int(c.threads, 1, 1024),
-           f"Threads must be between 1 and 1024 (got {c.threads}).")
-    _check(_number(c.interval_level) and 0.5 <= c.interval_level < 1.0,
-           f"Interval level must be at least 0.5 and below 1, e.g. 0.9 for 90% (got {c.interval_level}).")
-    _check(c.forecast_steps is None or _int(c.forecast_steps, 1, 100_000),
-           f"Forecast steps must be between 1 and 100000 (got {c.forecast_steps}).")
-    _check(_number(c.ridge_alpha) and c.ridge_alpha >= 0,
-           f"Ridge alpha can't be negative (got {c.ridge_alpha}).")
+    for s in SETTINGS:
+        value = getattr(config, s.name)
+        if s.name == "test_fraction" and config.test_size is not None:
+            continue  # a test size in rows overrides the fraction
+        problem = s.problem(value)
+        if problem is not None:
+            raise ConfigError(problem)
+    if config.test_size is None and config.val_fraction + config.test_fraction >= 0.9:
+        raise ConfigError("Validation and test fractions together must leave at least 10% of rows "
+                          f"for training (got {config.val_fraction} + {config.test_fraction}).")

@@ -137,3 +137,16 @@ def test_missing_columns_are_named(trained):
     bundle = LoadedBundle(result.predictor, result.time_index, result.tail, {})
     with pytest.raises(DataError, match="'x'"):
         predict_table(bundle, frame.drop(columns=["x"]), "day", source="march.csv")
+
+
+def test_a_bundle_saved_before_a_setting_existed_loads_with_its_default(tmp_path, trained):
+    _, result = trained
+    folder = save_bundle(result, tmp_path / "model")
+    meta_path = folder / "model.json"
+    meta = json.loads(meta_path.read_text())
+    for newer in ("ensemble", "patience"):  # settings an older version did not write
+        meta["config"].pop(newer, None)
+    meta_path.write_text(json.dumps(meta))
+    bundle = load_bundle(folder)
+    assert bundle.config.patience == 25
+    assert bundle.config.replace(patience=result.config.patience) == result.config

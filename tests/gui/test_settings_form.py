@@ -1,0 +1,154 @@
+"""The settings form and the last-used settings, both built from the settings table."""
+
+import json
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QScrollArea, QSpinBox
+
+from core.settings.config import SETTINGS, ForecastConfig
+from gui.app_settings import AppSettings
+from gui.settings_form import FORM_SETTINGS, SettingsForm
+
+WIDGET_NAMES = ["windowSpin", "horizonSpin", "epochsSpin", "forecastStepsSpin", "intervalSpin"]
+
+
+@pytest.fixture
+def form(qtbot):
+    widget = SettingsForm()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_a_widget_per_form_setting_with_its_name_default_and_tooltip(form):
+    defaults = ForecastConfig(target="y")
+    for s in FORM_SETTINGS:
+        kind = QCheckBox if s.kind is bool else QComboBox if s.choices else \
+            QDoubleSpinBox if s.kind is float and not s.percent else QSpinBox
+        widget = form.findChild(kind, form.widgets[s.name].objectName())
+        assert widget is form.widgets[s.name] is getattr(form, s.name), s.name
+        assert s.help in widget.toolTip(), s.name
+        assert form.values()[s.name] == getattr(defaults, s.name), s.name
+    for name in WIDGET_NAMES:  # names tests, benchmarks and screenshots find widgets by
+        assert form.findChild(QSpinBox, name) is not None, name
+    assert form.findChild(QSpinBox, "windowSpin").text() == "auto"
+    assert form.findChild(QSpinBox, "forecastStepsSpin").text() == "= horizon"
+    assert form.findChild(QSpinBox, "batchSizeSpin").specialValueText() == "full batch"
+    assert form.findChild(QComboBox, "cellCombo").currentText() == "LSTM"
+
+
+def test_what_the_user_types_is_what_the_config_gets(qtbot, form):
+    form.show()
+    hidden = form.findChild(QSpinBox, "hiddenSpin")
+    hidden.selectAll()
+    qtbot.keyClicks(hidden, "48")
+    window = form.findChild(QSpinBox, "windowSpin")
+    window.setValue(14)
+    form.findChild(QSpinBox, "intervalSpin").setValue(80)
+    config = ForecastConfig(target="y", **form.values())
+    assert (config.hidden, config.window, config.interval_level) == (48, 14, 0.8)
+    window.setValue(window.minimum())
+    assert form.values()["window"] is None  # back to "auto"
+
+
+def test_test_rows_replace_the_fraction_when_chosen(form):
+    mode = form.findChild(QComboBox, "testModeCombo")
+    assert form.values()["test_size"] is None
+    mode.setCurrentIndex(mode.findData("rows"))
+    assert form.values()["test_size"] == 31
+    form.set_values({"test_size": None})
+    assert mode.currentData() == "fraction" and form.values()["test_size"] is None
+
+
+def test_bad_saved_values_are_ignored(form):
+    form.set_values({"hidden": "lots", "cell": "transformer", "epochs": 7, "no_such_setting": 1,
+                     "layers": True})
+    values = form.values()
+    assert (values["hidden"], values["cell"], values["epochs"], values["layers"]) == (32, "lstm", 7, 1)
+
+
+def _wheel_up(widget):
+    center = QPointF(widget.rect().center())
+    event = QWheelEvent(center, QPointF(widget.mapToGlobal(center.toPoint())), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_scrolls_the_panel_not_an_unfocused_value(qtbot):
+    scroll = QScrollArea()
+    form = SettingsForm()
+    scroll.setWidget(form)
+    qtbot.addWidget(scroll)
+    scroll.show()
+    qtbot.waitExposed(scroll)
+    epochs = form.findChild(QSpinBox, "epochsSpin")
+    cell = form.findChild(QComboBox, "cellCombo")
+    assert epochs.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    _wheel_up(epochs)
+    _wheel_up(cell)
+    assert epochs.value() == 200 and cell.currentData() == "lstm"
+    scroll.activateWindow()
+    epochs.setFocus()
+    qtbot.waitUntil(epochs.hasFocus)
+    _wheel_up(epochs)  # once the user clicked into it, the wheel changes it
+    assert epochs.value() == 201
+
+
+def _non_default(s):
+    if s.kind is bool:
+        return not s.default
+    if s.choices:
+        return next(v for v in s.values if v != s.default)
+    if s.kind is tuple:
+        return ("温度", "price")
+    if s.kind is str:
+        return "日期"
+    if s.optional and s.default is None and s.name != "date_column":
+        return int(s.low) + 2
+    if s.kind is int:
+        return (s.default or 0) + 3
+    return round(float(s.default) * 0.5 + 0.0625, 4) if s.default else 0.125
+
+
+def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
+    values = {s.name: _non_default(s) for s in SETTINGS}
+    values["test_fraction"] = 0.2  # the fractions must leave rows for training
+    values["val_fraction"] = 0.1
+    ForecastConfig(**values)  # a valid configuration
+    AppSettings().set_form_values(values)
+    AppSettings().sync()
+    restored = AppSettings().form_values()  # a new QSettings reads the INI file's text
+    assert restored == values
+    assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
+    autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None}
+    AppSettings().set_form_values(autos)
+    assert {k: AppSettings().form_values()[k] for k in autos} == autos
+
+
+def test_last_used_settings_from_before_the_table_still_load(qtbot):
+    store = AppSettings()
+    store._settings.setValue("last_settings", json.dumps({"hidden": 48, "cell": "gru"}))
+    store.sync()
+    assert AppSettings().form_values() == {"hidden": 48, "cell": "gru"}
+    store.set_form_values({"hidden": 64})
+    assert AppSettings().form_values() == {"hidden": 64}  # the old key is gone once written anew
+
+
+def test_unreadable_stored_values_are_left_out(qtbot):
+    store = AppSettings()
+    store._settings.setValue("last_used/hidden", "lots")
+    store._settings.setValue("last_used/epochs", "50")
+    assert AppSettings().form_values() == {"epochs": 50}
+
+
+def test_a_setting_declared_once_appears_in_the_form(form):
+    ensemble = form.findChild(QSpinBox, "ensembleSpin")
+    assert ensemble is form.ensemble and ensemble.value() == 1
+    assert (ensemble.minimum(), ensemble.maximum()) == (1, 10)
+    assert "different seeds" in ensemble.toolTip()
+    box = ensemble.parentWidget()
+    assert box.title() == "Training" and box.layout().labelForField(ensemble).text() == "Ensemble of seeds"
+    ensemble.setValue(4)
+    assert ForecastConfig(target="y", **form.values()).ensemble == 4
