@@ -65,8 +65,8 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
         total += config.head_width * config.horizon + config.horizon
     else:
         total += summary * config.horizon + config.horizon
-    if config.highway:
-        total += (config.window or 0) * config.horizon + config.horizon
+    if config.highway and config.window:  # without a window (not planned yet) there is no highway
+        total += config.window * config.horizon + config.horizon
     return total * config.ensemble
 
 

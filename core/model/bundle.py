@@ -219,6 +219,9 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as exc:
         raise BundleError(f"{path.name}: the weights are damaged and can't be read "
                           f"({_short(exc)}).") from None
+    if not any(name.startswith("members.") for name in state):
+        # saved before ensembles (one network, no highway): its tensors are the first member's
+        state = {f"members.0.{name}": tensor for name, tensor in state.items()}
     model = build_model(config, len(config.input_columns))
     expected = {name: list(t.shape) for name, t in model.state_dict().items()}
     found = {name: list(t.shape) for name, t in state.items()}

@@ -81,7 +81,7 @@ def build_member(config, n_features: int) -> RecurrentForecaster:
     """One network as the (resolved) settings describe it."""
     return RecurrentForecaster(
         n_features=n_features,
-        horizon=config.horizon,
+        horizon=config.horizon or config.forecast_steps or 1,  # as core.pipeline.plan_run resolves it
         cell=config.cell,
         hidden=config.hidden,
         layers=config.layers,

@@ -103,10 +103,10 @@ def multi_step_split(rows: int, val_fraction: float, test_fraction: float, test_
         advice = (f" {rows} rows support forecasts of at most {most} steps with a test split of that "
                   "many rows." if most >= 1 and most < horizon else
                   " Use a smaller test split, window or horizon.")
+        window = min_train_rows - horizon - 1
         raise ConfigError(
-            f"Only {max(train_rows, 0)} training rows are left after the validation ({val_rows}) and "
-            f"test ({test_rows}) rows of {rows}, and two training windows need "
-            f"{min_train_rows} rows (a window of {min_train_rows - horizon - 1}, the horizon and one "
-            f"more).{advice}"
+            f"Window ({window}) + horizon ({horizon}) = {window + horizon} rows is too long for the "
+            f"{max(train_rows, 0)} training rows left after the validation ({val_rows}) and test "
+            f"({test_rows}) rows of {rows}: fewer than 2 training windows.{advice}"
         )
     return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows), notes

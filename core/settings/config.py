@@ -22,6 +22,9 @@ from core.errors import ConfigError
 from core.settings.table import Setting, required_setting, setting, settings_of
 
 SCHEMA_VERSION = 1
+# what `from_dict` fills in for a setting a file lacks, where that differs from today's default
+LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
+                                 "target_mode": "delta", "horizon": 1}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
 
 
@@ -213,7 +216,10 @@ class ForecastConfig:
                 f"this version reads schema {SCHEMA_VERSION} or older. Please update the app."
             )
         known = {s.name for s in SETTINGS}
-        kwargs = {k: v for k, v in data.items() if k in known}
+        # settings missing from a file take the value that matches how runs worked before the
+        # setting existed (a model saved then has one network, no highway, no log transform)
+        kwargs = {k: v for k, v in LEGACY_VALUES.items() if k not in data}
+        kwargs |= {k: v for k, v in data.items() if k in known}
         if isinstance(kwargs.get("features"), list):
             kwargs["features"] = tuple(kwargs["features"])
         if "target" not in kwargs:

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import pickle
 import subprocess
@@ -12,7 +13,7 @@ import torch
 
 from core.apply import forecast_table, predict_table
 from core.errors import BundleError, DataError
-from core.model.bundle import load_bundle, save_bundle
+from core.model.bundle import LoadedBundle, load_bundle, save_bundle
 from core.pipeline import run_experiment
 from core.settings.config import ForecastConfig
 
@@ -49,9 +50,13 @@ def test_save_load_gives_identical_predictions_and_forecast(tmp_path, trained, n
     known = table[table["actual"].notna()]
     # every window of the table: the run's own windows plus the two that straddle its splits
     assert len(known) == (150 - 6 - 2 + 1) * 2 == len(result.predictions) + 2 * 2
+    # the bundle holds the forecast model (refit on every row): it predicts as that model does
+    in_memory = predict_table(LoadedBundle(result.predictor, result.time_index, result.tail, {}), frame, "day")
+    assert np.array_equal(in_memory["predicted"].to_numpy(), table["predicted"].to_numpy())
+    assert result.predictor is not result.scoring_predictor
     both = result.predictions.merge(known, on=["time", "step"], suffixes=("_run", "_bundle"))
     assert len(both) == len(result.predictions)
-    assert np.array_equal(both["predicted_run"].to_numpy(), both["predicted_bundle"].to_numpy())
+    assert not np.array_equal(both["predicted_run"].to_numpy(), both["predicted_bundle"].to_numpy())
     assert np.allclose(known["upper"] - known["predicted"], np.tile(result.predictor.half_widths, len(known) // 2))
     future = table[table["actual"].isna()]
     assert np.array_equal(future["predicted"].to_numpy(), result.forecast["predicted"].to_numpy())
@@ -139,14 +144,28 @@ def test_missing_columns_are_named(trained):
         predict_table(bundle, frame.drop(columns=["x"]), "day", source="march.csv")
 
 
-def test_a_bundle_saved_before_a_setting_existed_loads_with_its_default(tmp_path, trained):
-    _, result = trained
+def test_a_bundle_saved_before_a_setting_existed_loads_with_its_default(tmp_path):
+    """A model saved by the previous version: one network without highway, weights named without
+    'members.0.', and no ensemble/highway/transform/refit/patience in model.json."""
+    from safetensors.torch import load_file, save_file
+
+    frame = frame_of()
+    legacy = ForecastConfig(target="y", features=("x",), date_column="day", window=6, epochs=2, horizon=2,
+                            ensemble=1, highway=False, transform="none", target_mode="delta", refit=False)
+    result = run_experiment(frame, legacy)
     folder = save_bundle(result, tmp_path / "model")
     meta_path = folder / "model.json"
     meta = json.loads(meta_path.read_text())
-    for newer in ("ensemble", "patience"):  # settings an older version did not write
+    for newer in ("ensemble", "highway", "transform", "refit", "patience"):  # an older version did not write these
         meta["config"].pop(newer, None)
+    weights = folder / "model.safetensors"
+    state = {name.removeprefix("members.0."): t for name, t in load_file(weights).items()}
+    save_file(state, weights)
+    meta["weights_sha256"] = hashlib.sha256(weights.read_bytes()).hexdigest()
     meta_path.write_text(json.dumps(meta))
     bundle = load_bundle(folder)
-    assert bundle.config.patience == 25
+    assert bundle.config.patience == 25 and bundle.config.ensemble == 1 and not bundle.config.highway
     assert bundle.config.replace(patience=result.config.patience) == result.config
+    x = torch.randn(3, 6, 2)
+    assert torch.equal(bundle.predictor.model(x), result.model(x))
+

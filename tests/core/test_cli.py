@@ -119,10 +119,12 @@ def test_predict_and_forecast_with_the_saved_model(trained_dir, tmp_path):
     assert list(table.columns) == ["time", "step", "actual", "predicted", "lower", "upper"]
     known = table[table["actual"].notna()]
     assert len(known) == (730 - 14 - 2 + 1) * 2 and table["actual"].isna().sum() == 2
-    # the same model on the same rows gives the train run's predictions
+    # the saved model is the forecast model, refit on every row: not the one that made the scores
     run_predictions = pd.read_csv(out / "predictions.csv")
     both = run_predictions.merge(known, on=["time", "step"])
-    assert np.allclose(both["predicted_x"], both["predicted_y"]) and len(both) == len(run_predictions)
+    assert len(both) == len(run_predictions) and not np.allclose(both["predicted_x"], both["predicted_y"])
+    models = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["models"]
+    assert models["forecast"].startswith("refit on all 730 rows") and "rows 1-" in models["scores"]
     forecast = run("forecast", "--model", out / "model", "--out", tmp_path / "f.csv", "--steps", "4")
     assert forecast.returncode == 0, forecast.stderr
     future = pd.read_csv(tmp_path / "f.csv")

@@ -20,13 +20,16 @@ import torch
 from torch import nn
 
 from core.model import training
-from core.model.network import build_model
+from core.model.network import build_member
 from core.model.training import CANCELLED, DIVERGED, train
 from core.pipeline import run_experiment
 from core.prep.windows import WindowedSeries
 from core.settings.config import ForecastConfig
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# the training mechanics of one network, scored and forecast by the same model
+ONE_NETWORK = {"ensemble": 1, "refit": False}
 
 
 def sine_frame(rows=160, seed=0):
@@ -92,9 +95,9 @@ def test_cancel_takes_effect_within_one_batch():
     """Cancel set DURING batch k: batch k finishes, batch k+1 never starts."""
     values = torch.sin(torch.arange(200, dtype=torch.float32) / 4)
     series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, mode="level")
-    config = ForecastConfig(target="y", window=8, epochs=100, batch_size=10, patience=0)
+    config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=100, batch_size=10, patience=0)
     torch.manual_seed(0)
-    model = build_model(config, 1)
+    model = build_member(config, 1)
     cancel = threading.Event()
     forwards = []
 

@@ -5,10 +5,13 @@ import pandas as pd
 import pytest
 import torch
 
-from core.model.network import build_model, parameter_count
+from core.model.network import build_member, build_model, parameter_count
 from core.model.training import CANCELLED, COMPLETED, DIVERGED, EARLY_STOPPED
 from core.pipeline import plan_run, recurrent_parameter_count, run_experiment
 from core.settings.config import ForecastConfig
+
+# the training mechanics of one network, scored and forecast by the same model
+ONE_NETWORK = {"ensemble": 1, "refit": False}
 
 
 def sine_frame(rows=160, seed=0):
@@ -41,31 +44,40 @@ def test_plan_reports_shapes_per_split():
 
 def test_plan_explains_a_window_too_long_for_the_data():
     with pytest.raises(Exception, match="too long for the"):
-        plan_run(sine_frame(40), ForecastConfig(target="y", window=30))
+        plan_run(sine_frame(40), ForecastConfig(target="y", window=36))
 
 
 def test_scalers_are_fit_on_training_rows_only():
+    """Scores come from a model whose scalers saw the training rows only; the forecast model is
+    refit on every row, so its scalers (and so its view of the latest level) include the test rows."""
     frame = sine_frame()
-    result = run_experiment(frame, ForecastConfig(target="y", features=("x1", "x2"), window=8, epochs=2))
+    result = run_experiment(frame, ForecastConfig(target="y", features=("x1", "x2"), window=8, epochs=2,
+                                                  transform="none"))
     train_end = result.plan.bounds.train_end
     assert train_end == 112
-    assert result.target_scaler.mean_[0] == pytest.approx(frame["y"][:train_end].mean())
-    assert result.target_scaler.scale_[0] == pytest.approx(frame["y"][:train_end].std(ddof=0))
-    assert result.feature_scaler.mean_ == pytest.approx(frame[["x1", "x2"]][:train_end].mean().to_numpy())
+    scoring = result.scoring_predictor
+    assert scoring.target_scaler.mean_[0] == pytest.approx(frame["y"][:train_end].mean())
+    assert scoring.target_scaler.scale_[0] == pytest.approx(frame["y"][:train_end].std(ddof=0))
+    assert scoring.feature_scaler.mean_ == pytest.approx(frame[["x1", "x2"]][:train_end].mean().to_numpy())
     # and not the statistics of all rows
-    assert result.target_scaler.mean_[0] != pytest.approx(frame["y"].mean())
+    assert scoring.target_scaler.mean_[0] != pytest.approx(frame["y"].mean())
+    # the forecast model: every row
+    assert result.predictor is not scoring
+    assert result.target_scaler.mean_[0] == pytest.approx(frame["y"].mean())
+    assert result.feature_scaler.mean_ == pytest.approx(frame[["x1", "x2"]].mean().to_numpy())
 
 
 def test_minmax_scaler_uses_training_range():
     frame = sine_frame()
-    result = run_experiment(frame, ForecastConfig(target="y", window=8, epochs=1, scaler="minmax"))
+    result = run_experiment(frame, ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=1, scaler="minmax",
+                                                  transform="none"))
     assert result.target_scaler.data_max_[0] == frame["y"][:112].max()
     assert result.target_scaler.data_max_[0] < frame["y"].max()  # the trend goes higher in the test rows
 
 
 def test_same_seed_same_metrics_and_other_seed_differs():
     frame = sine_frame()
-    config = ForecastConfig(target="y", window=8, epochs=5, seed=3)
+    config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=5, seed=3)
     first, second = run_experiment(frame, config), run_experiment(frame, config)
     assert first.test_metrics == second.test_metrics
     assert first.history.train_loss == second.history.train_loss
@@ -91,8 +103,8 @@ def test_predictions_are_in_original_units_and_cover_every_split():
 
 def test_progress_once_per_epoch_and_early_stopping_restores_best():
     seen = []
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, epochs=300, patience=3, lr=0.05),
-                            progress=seen.append)
+    config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=300, patience=3, lr=0.05)
+    result = run_experiment(sine_frame(), config, progress=seen.append)
     h = result.history
     assert [p.epoch for p in seen] == list(range(1, h.epochs_run + 1))
     assert h.status == EARLY_STOPPED
@@ -115,7 +127,7 @@ class CancelAfter:
 def test_cancel_is_checked_between_batches():
     # 112 train rows - 8 window = 104 windows in batches of 8: 13 per epoch; cancel inside epoch 2
     cancel = CancelAfter(13 + 5)
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, batch_size=8, epochs=50),
+    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, batch_size=8, epochs=50),
                             cancel=cancel)
     assert result.history.status == CANCELLED
     assert result.history.epochs_run == 2  # the partial second epoch is recorded
@@ -125,7 +137,7 @@ def test_cancel_is_checked_between_batches():
 def test_cancel_before_start_still_returns_a_usable_result():
     event = threading.Event()
     event.set()
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, epochs=50), cancel=event)
+    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=50), cancel=event)
     assert result.history.status == CANCELLED and result.history.epochs_run == 0
     assert np.isfinite(result.predictions["predicted"]).all()
 
@@ -137,9 +149,9 @@ def test_divergence_stops_with_advice_and_finite_weights():
     values = torch.sin(torch.arange(100, dtype=torch.float32) / 4)
     values[60] = float("inf")  # a value no scaler can tame: the loss becomes inf/NaN
     series = WindowedSeries(values[:, None].clone(), values, window=8, horizon=1, mode="level")
-    config = ForecastConfig(target="y", window=8, epochs=20, batch_size=16)
+    config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=20, batch_size=16)
     torch.manual_seed(0)
-    model = build_model(config, 1)
+    model = build_member(config, 1)
     history = train(model, series, torch.arange(7, 80), torch.arange(80, 99), config)
     assert history.status == DIVERGED
     assert "lower learning rate" in history.message and "0.0005" in history.message
@@ -148,7 +160,7 @@ def test_divergence_stops_with_advice_and_finite_weights():
 
 def test_full_batch_runs_one_step_per_epoch():
     steps = []
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, epochs=2, batch_size=0),
+    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=2, batch_size=0),
                             cancel=type("Count", (), {"is_set": lambda self: steps.append(1) or False})())
     assert result.history.status == COMPLETED
     assert len(steps) == 2
