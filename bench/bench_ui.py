@@ -169,7 +169,7 @@ def synthetic_predictions(points: int) -> pd.DataFrame:
 
 
 def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
-    import gui.canvases as canvases
+    import gui.widgets.canvases as canvases
 
     threshold = canvases.DECIMATE_ABOVE
     if not decimate:
@@ -212,7 +212,7 @@ def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
 
 def loss_redraw_rate(epochs_per_second: int, seconds: float) -> tuple[int, float]:
     from core.model.training import EpochProgress
-    from gui.canvases import LossCanvas
+    from gui.widgets.canvases import LossCanvas
 
     canvas = LossCanvas()
     canvas.show()
