@@ -139,3 +139,38 @@ def test_save_model_with_ctrl_s(qtbot, trained_window, tmp_path, monkeypatch):
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: (tmp_path / "from-shortcut.lstmf").exists(), timeout=5000)
     assert (tmp_path / "from-shortcut.lstmf").stat().st_size > 0
+
+
+def test_export_shortcut_works_while_a_spin_box_has_the_focus(qtbot, trained_window, tmp_path, monkeypatch):
+    """A focused spin box claims Ctrl+E for itself (end of line, on Linux): the action still fires."""
+    from PySide6.QtCore import Qt
+    win, result = trained_window
+    asked = _answer_save_dialog(monkeypatch, tmp_path / "by-key.csv")
+    win.activateWindow()
+    spin = win.findChild(QSpinBox, "epochsSpin")
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=5000)
+    qtbot.keyClick(spin, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert asked == ["save"]
+    exported = pd.read_csv(tmp_path / "by-key.csv", encoding="utf-8-sig")
+    assert len(exported) == len(result.predictions) + 3
+    assert spin.value() == 2  # the key went to the action, not into the spin box
+
+
+def test_export_shortcut_beats_the_spin_box_on_a_real_x_server():
+    """Only Qt's X11 key bindings make a line edit claim Ctrl+E (the offscreen platform has none):
+    the test above again, under xcb on a virtual X server."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("needs xvfb-run (apt-get install xvfb) for a real X server")
+    root = Path(__file__).resolve().parents[2]
+    test = "tests/gui/test_models.py::test_export_shortcut_works_while_a_spin_box_has_the_focus"
+    out = subprocess.run(["xvfb-run", "-a", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+                         cwd=root, env={**os.environ, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout[-3000:] + out.stderr[-2000:]
