@@ -74,38 +74,39 @@ def stall_summary(lates: list[float]) -> dict:
 
 def train_once(window, epochs: int, threads: int | None) -> dict:
     """Clicks Train on an open window and measures stalls until the result is shown."""
-    import gui.main_window as mw
+    import gui.session as session_module
+    from gui.jobs import Job
 
-    policy = mw.default_threads
+    policy = session_module.default_threads
     if threads is not None:
-        mw.default_threads = lambda: threads
+        session_module.default_threads = lambda: threads
     try:
         window.findChild(QSpinBox, "epochsSpin").setValue(epochs)
         meter = StallMeter()
         shown: list = []
-        window.trainingFinished.connect(shown.append)
-        window.loss_canvas.redraws = 0
+        window.session.trainingFinished.connect(shown.append)
+        window.training_panel.loss_canvas.redraws = 0
         # "training" ends when the worker reports its result; the result display follows on the UI thread
         def mark_trained(_result) -> None:
             meter.mark("trained")
 
-        window.train_task.succeeded.connect(mark_trained)
+        window.session.jobs.task(Job.TRAIN).succeeded.connect(mark_trained)
         meter.start()
         started = time.perf_counter()
-        window.start_training()
-        wait(window.trainingFinished)
+        window.session.start_training()
+        wait(window.session.trainingFinished)
         seconds = time.perf_counter() - started
         settle = QEventLoop()  # the result charts paint after trainingFinished: keep measuring
         QTimer.singleShot(1000, settle.quit)
         settle.exec()
         meter.stop()
-        window.trainingFinished.disconnect(shown.append)
-        window.train_task.succeeded.disconnect(mark_trained)
+        window.session.trainingFinished.disconnect(shown.append)
+        window.session.jobs.task(Job.TRAIN).succeeded.disconnect(mark_trained)
     finally:
-        mw.default_threads = policy
+        session_module.default_threads = policy
     cut = meter.marks.get("trained", len(meter.lates))
     return {"threads": shown[0].history.threads, "seconds": seconds, **stall_summary(meter.lates[:cut]),
-            "display": max(meter.lates[cut:], default=0.0), "redraws": window.loss_canvas.redraws}
+            "display": max(meter.lates[cut:], default=0.0), "redraws": window.training_panel.loss_canvas.redraws}
 
 
 def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
@@ -126,7 +127,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
         meter.start()
         started = time.perf_counter()
         window.show()
-        wait(window.engineReady)
+        wait(window.session.engineReady)
         seconds = time.perf_counter() - started
         meter.stop()
         rows.append({"run": "idle window while the engine loads in the background (from show)",
@@ -135,8 +136,8 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
     else:
         window.show()
     app.processEvents()
-    window.open_csv(str(csv))
-    wait(window.dataLoaded)
+    window.session.open_csv(str(csv))
+    wait(window.session.dataLoaded)
     runs = {"cold": [(None, "no warm-up: the first run loads torch")],
             "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
     for threads, note in runs:
@@ -169,7 +170,7 @@ def synthetic_predictions(points: int) -> pd.DataFrame:
 
 
 def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
-    import gui.canvases as canvases
+    import gui.widgets.canvases as canvases
 
     threshold = canvases.DECIMATE_ABOVE
     if not decimate:
@@ -212,7 +213,7 @@ def chart_redraws(points: int, decimate: bool, repeats: int) -> dict:
 
 def loss_redraw_rate(epochs_per_second: int, seconds: float) -> tuple[int, float]:
     from core.model.training import EpochProgress
-    from gui.canvases import LossCanvas
+    from gui.widgets.canvases import LossCanvas
 
     canvas = LossCanvas()
     canvas.show()

@@ -211,11 +211,8 @@ def command_train(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, on_interrupt)
     progress = TerminalProgress()
-    source_info = {"encoding": report.encoding, "delimiter": report.delimiter,
-                   "decimal": report.decimal, "date_column": report.date_column,
-                   "date_is_year": report.date_is_year, "source": str(Path(args.csv).resolve())}
     try:
-        result = run_experiment(loaded.frame, config, progress, cancel, source_info)
+        result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv))
     finally:
         progress.close()
         signal.signal(signal.SIGINT, previous)

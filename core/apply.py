@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.model.bundle import LoadedBundle
 from core.pipeline import time_labels
 from core.prep.timeindex import TimeIndex
@@ -63,3 +64,36 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
         return bundle.predictor.forecast(frame, index, steps)
     except ValueError as exc:
         raise DataError(f"Can't label the forecast after the last row of {source}: {exc}.") from None
+
+
+def applied_metrics(known: pd.DataFrame, target: pd.Series) -> dict[str, dict[str, float | None]]:
+    """The model and the naive forecast scored on a new file's windows (no Ridge: it isn't saved).
+
+    `known`: predict_table's rows with a known actual value; `target`: the file's target column.
+    """
+    if known.empty:
+        return {}
+    values = target.to_numpy(dtype=float)
+    naive = values[known["origin"].to_numpy(dtype=np.int64)]  # the last value each window saw
+    actual = known["actual"].to_numpy()
+    scale = naive_scale(values)
+    return {"model": forecast_metrics(actual, known["predicted"].to_numpy(), scale),
+            "naive": forecast_metrics(actual, naive, scale)}
+
+
+def applied_coverage(known: pd.DataFrame) -> float | None:
+    """Share of known actual values inside their prediction intervals; None without intervals."""
+    if known.empty or not np.isfinite(known["lower"]).all():
+        return None
+    inside = (known["actual"] >= known["lower"]) & (known["actual"] <= known["upper"])
+    return float(inside.mean())
+
+
+def recent_rows(bundle: LoadedBundle) -> pd.DataFrame:
+    """The saved model's last training rows as a predictions table (time, step, actual, predicted
+    left empty), so a chart can show where its forecast starts."""
+    c = bundle.config
+    tail = bundle.tail
+    times = (tail[c.date_column].to_numpy() if c.date_column and c.date_column in tail
+             else np.arange(bundle.time_index.rows - len(tail) + 1, bundle.time_index.rows + 1))
+    return pd.DataFrame({"time": times, "step": 1, "actual": tail[c.target].to_numpy(), "predicted": np.nan})

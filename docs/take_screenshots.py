@@ -49,6 +49,7 @@ def shot(window: MainWindow, name: str) -> None:
 
 
 def main() -> None:
+    global OUT
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", default="daily_sales.csv")
     parser.add_argument("--target", default="sales")
@@ -59,32 +60,35 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=60)
     parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
     parser.add_argument("--only-results", action="store_true")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
     args = parser.parse_args()
+    OUT = args.out
     app = QApplication(sys.argv[:1])
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
     if not args.prefix:
         shot(window, "start_page")
-    window.open_csv(sample_path(args.sample))
-    wait_for(window.dataLoaded)
-    window.target_combo.setCurrentText(args.target)
-    window.set_features([f for f in args.features.split(",") if f])
-    form = window.settings_form
+    session = window.session
+    session.open_csv(sample_path(args.sample))
+    wait_for(session.dataLoaded)
+    window.columns_panel.target_combo.setCurrentText(args.target)
+    window.columns_panel.set_features([f for f in args.features.split(",") if f])
+    form = window.settings_panel.form
     form.window.setValue(args.window)
     form.horizon.setValue(args.horizon)
     form.forecast_steps.setValue(args.forecast_steps)
     form.epochs.setValue(args.epochs)
     form.patience.setValue(0)
-    window.validate_settings()
+    session.replan()
     if not args.only_results:
         shot(window, args.prefix + "data_loaded")
-    window.start_training()
+    session.start_training()
     if not args.only_results:
-        while window.progress_bar.value() < min(20, args.epochs // 2) and window.train_task.is_running():
+        while window.run_panel.progress_bar.value() < min(20, args.epochs // 2) and session.is_training():
             wait(100)
         shot(window, args.prefix + "training")
-    wait_for(window.trainingFinished)
+    wait_for(session.trainingFinished)
     shot(window, args.prefix + "results")
     window.close()
     app.quit()

@@ -28,5 +28,5 @@ def run(argv: list[str]) -> int:
     window = MainWindow()
     window.show()
     if argv:
-        window.open_csv(argv[0])
+        window.session.open_csv(argv[0])
     return app.exec()

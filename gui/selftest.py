@@ -70,9 +70,9 @@ def _check(folder: Path) -> None:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     window = MainWindow()
-    window.result_canvas.show_result(result)
-    window.result_canvas.draw()
-    assert window.result_canvas.line("forecast") is not None
+    window.results_panel.canvas.show_result(result)
+    window.results_panel.canvas.draw()
+    assert window.results_panel.canvas.line("forecast") is not None
     window.close()
     app.processEvents()
     print("  built the main window and drew the result chart offscreen")

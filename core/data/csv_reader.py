@@ -20,6 +20,7 @@ import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -117,6 +118,13 @@ class LoadedTable:
 
     frame: pd.DataFrame
     report: ImportReport
+
+    def source_info(self, path: str | Path | None) -> dict[str, Any]:
+        """How the table was read, for a run's data_info (core.pipeline.run_experiment's source_info)."""
+        r = self.report
+        return {"encoding": r.encoding, "delimiter": r.delimiter, "decimal": r.decimal,
+                "date_column": r.date_column, "date_is_year": r.date_is_year,
+                "source": str(Path(path).resolve()) if path else None}
 
 
 def read_csv(path, *, encoding: str | None = None, delimiter: str | None = None,

@@ -48,3 +48,12 @@ def forecast_metrics(actual: np.ndarray, predicted: np.ndarray, scale: float) ->
         "r2": r2,
         "mase": mae / scale if scale and math.isfinite(scale) and scale > 0 else None,
     }
+
+
+def model_beats_naive(metrics: dict[str, dict[str, float | None]]) -> bool | None:
+    """Whether the model's RMSE is below the naive forecast's in a table of scores (as
+    ExperimentResult.beats_naive for a run); None when either score is missing."""
+    model, naive = metrics.get("model", {}).get("rmse"), metrics.get("naive", {}).get("rmse")
+    if model is None or naive is None:
+        return None
+    return model < naive

@@ -133,6 +133,13 @@ class LoadedBundle:
         return self.predictor.config
 
 
+def bundle_of_result(result) -> LoadedBundle:
+    """A just-trained run (core.pipeline.ExperimentResult) as the bundle saving it would give,
+    without the round trip through a file: to apply it to new data at once."""
+    return LoadedBundle(result.predictor, result.time_index, result.tail,
+                        {"test_metrics": result.test_metrics})
+
+
 def _read_members(path: Path) -> dict[str, bytes]:
     if path.is_dir():
         missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]

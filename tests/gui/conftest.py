@@ -10,5 +10,4 @@ def window(qtbot):
     qtbot.addWidget(win)
     win.show()
     yield win
-    for task in (win.train_task, win.load_task, win.model_task, win.warm_up_task):
-        task.cancel_and_wait()
+    win.session.jobs.stop_all()

@@ -25,8 +25,8 @@ def error_dialogs(win) -> list[QMessageBox]:
 
 def test_every_refused_file_shows_one_clear_message_and_the_app_stays_usable(qtbot, window):
     for name, words in sorted(CORPUS.REFUSED.items()):
-        with qtbot.waitSignal(window.loadFailed, timeout=30_000) as failed:
-            assert window.open_csv(CORPUS_DIR / name)
+        with qtbot.waitSignal(window.session.loadFailed, timeout=30_000) as failed:
+            assert window.session.open_csv(CORPUS_DIR / name)
         message = failed.args[0]
         assert name in message and words in message, message
         dialogs = error_dialogs(window)
@@ -35,25 +35,27 @@ def test_every_refused_file_shows_one_clear_message_and_the_app_stays_usable(qtb
         assert "Traceback" not in dialogs[0].text() and "\n" not in message
         dialogs[0].accept()
         qtbot.waitUntil(lambda: not error_dialogs(window), timeout=5_000)
-        assert window.open_action.isEnabled()
+        assert window.commands["open"].isEnabled()
     # after all of that, a good file opens and can be trained
-    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
-        assert window.open_csv(sample_path("monthly_visitors.csv"))
-    assert window.validate_settings() and window.train_button.isEnabled()
+    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+        assert window.session.open_csv(sample_path("monthly_visitors.csv"))
+    assert window.session.replan() and window.run_panel.train_button.isEnabled()
 
 
 def test_every_readable_file_is_shown_with_its_values(qtbot, window):
     for name in sorted(CORPUS.READ):
-        with qtbot.waitSignal(window.dataLoaded, timeout=30_000) as loaded:
-            assert window.open_csv(CORPUS_DIR / name)
+        with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000) as loaded:
+            assert window.session.open_csv(CORPUS_DIR / name)
         table = loaded.args[0]
         CORPUS.check_table(table, name)  # the same values as the engine reads
         want = CORPUS.expected(name)
         assert not error_dialogs(window), name
-        assert window.preview_model.rowCount() == want["rows"], name
+        assert window.data_panel.preview_model.rowCount() == want["rows"], name
         assert f"{want['rows']:,} rows" in window.file_label.text()
-        targets = [window.target_combo.itemText(i) for i in range(window.target_combo.count())]
+        combo = window.columns_panel.target_combo
+        targets = [combo.itemText(i) for i in range(combo.count())]
         assert sorted(targets) == sorted(table.report.numeric_columns()), name
         if not targets:  # text or dates only: explained, and training is not offered
-            assert window.problem_label.isVisible() and "numeric column" in window.problem_label.text()
-            assert not window.train_button.isEnabled()
+            problem = window.run_panel.problem_label
+            assert problem.isVisible() and "numeric column" in problem.text()
+            assert not window.run_panel.train_button.isEnabled()

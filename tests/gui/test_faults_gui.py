@@ -23,12 +23,12 @@ TRAIN_TIMEOUT = 120_000
 def window(window, qtbot):
     """The shared window (tests/gui/conftest.py) with the monthly sample loaded and quick settings."""
     win = window
-    with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
-        win.open_csv(VISITORS)
-    win.target_combo.setCurrentText("visitors")
+    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
+        win.session.open_csv(VISITORS)
+    win.columns_panel.target_combo.setCurrentText("visitors")
     win.findChild(QSpinBox, "windowSpin").setValue(12)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
-    assert win.validate_settings()
+    assert win.session.replan()
     return win
 
 
@@ -43,8 +43,8 @@ def close_dialogs(qtbot, win) -> None:
 
 
 def train(qtbot, win):
-    with qtbot.waitSignal(win.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
-        win.start_training()
+    with qtbot.waitSignal(win.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+        win.session.start_training()
     return finished.args[0]
 
 
@@ -54,8 +54,8 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
         raise RuntimeError("the worker exploded")
 
     monkeypatch.setattr(experiment, "run_experiment", explode)
-    with qtbot.waitSignal(window.trainingFailed, timeout=TRAIN_TIMEOUT) as failed:
-        window.start_training()
+    with qtbot.waitSignal(window.session.trainingFailed, timeout=TRAIN_TIMEOUT) as failed:
+        window.session.start_training()
     assert "the worker exploded" in failed.args[0]
     dialogs = error_dialogs(window)
     assert len(dialogs) == 1
@@ -65,15 +65,15 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
     logged = Path(log_file()).read_text(encoding="utf-8")
     assert "Traceback" in logged and "RuntimeError: the worker exploded" in logged
     close_dialogs(qtbot, window)
-    assert window.train_button.isEnabled() and window.progress_label.text() == "Training failed."
+    assert window.run_panel.train_button.isEnabled() and window.run_panel.progress_label.text() == "Training failed."
 
     # a user-fixable error from the worker shows its own words only
     def refuse(*args, **kwargs):
         raise DataError("Column 'visitors' has no values, so it can't be the target.")
 
     monkeypatch.setattr(experiment, "run_experiment", refuse)
-    with qtbot.waitSignal(window.trainingFailed, timeout=TRAIN_TIMEOUT):
-        window.start_training()
+    with qtbot.waitSignal(window.session.trainingFailed, timeout=TRAIN_TIMEOUT):
+        window.session.start_training()
     assert [d.text() for d in error_dialogs(window)] == [
         "Column 'visitors' has no values, so it can't be the target."]
     close_dialogs(qtbot, window)
@@ -94,16 +94,16 @@ def test_divergence_shows_the_advice_and_keeps_the_best_model(qtbot, window, mon
 
     monkeypatch.setitem(training._LOSSES, "mse", NaNLoss)
     window.findChild(QSpinBox, "epochsSpin").setValue(50)
-    window.validate_settings()
+    window.session.replan()
     result = train(qtbot, window)
     assert result.history.status == training.DIVERGED
     dialogs = error_dialogs(window)
     assert len(dialogs) == 1 and "diverged" in dialogs[0].text() and "lower learning rate" in dialogs[0].text()
-    assert "Diverged" in window.progress_label.text()
+    assert "Diverged" in window.run_panel.progress_label.text()
     close_dialogs(qtbot, window)
     monkeypatch.undo()
     window.findChild(QSpinBox, "epochsSpin").setValue(2)
-    window.validate_settings()
+    window.session.replan()
     assert train(qtbot, window).history.status == training.COMPLETED
 
 
@@ -114,16 +114,17 @@ def test_two_runs_back_to_back(qtbot, window):
     def again(result):
         results.append(result)
         if len(results) == 1:
-            window.start_training()
+            window.session.start_training()
 
-    window.trainingFinished.connect(again)
-    with qtbot.waitSignals([window.trainingFinished, window.trainingFinished], timeout=2 * TRAIN_TIMEOUT):
-        window.start_training()
+    finished = window.session.trainingFinished
+    finished.connect(again)
+    with qtbot.waitSignals([finished, finished], timeout=2 * TRAIN_TIMEOUT):
+        window.session.start_training()
     qtbot.waitUntil(lambda: len(results) == 2, timeout=TRAIN_TIMEOUT)
     first, second = results
     assert first is not second
     assert first.test_metrics == second.test_metrics  # same seed, same settings, same data
-    assert window.train_button.isEnabled() and not error_dialogs(window)
+    assert window.run_panel.train_button.isEnabled() and not error_dialogs(window)
 
 
 def test_a_model_named_with_path_traversal_suggests_only_safe_file_names(qtbot, window, tmp_path,
@@ -139,13 +140,13 @@ def test_a_model_named_with_path_traversal_suggests_only_safe_file_names(qtbot, 
     meta["config"]["target"] = meta["columns"]["target"] = meta["columns"]["inputs"][0] = evil
     meta["tail"][evil] = meta["tail"].pop("visitors")
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    with qtbot.waitSignal(window.modelOpened, timeout=60_000):
-        window.open_model(folder)
+    with qtbot.waitSignal(window.session.modelOpened, timeout=60_000):
+        window.session.open_model(folder)
     suggested = []
-    monkeypatch.setattr(window, "_save_path", lambda title, name, filters: suggested.append(name) or "")
-    window.export_predictions()
-    window.export_chart()
-    window.export_metrics()
+    monkeypatch.setattr(window.dialogs, "_save_path", lambda title, name, filters: suggested.append(name) or "")
+    window.dialogs.export_predictions()
+    window.dialogs.export_chart()
+    window.dialogs.export_metrics()
     assert len(suggested) == 3
     for name in suggested:
         assert "/" not in name and "\\" not in name and not name.startswith(".")

@@ -16,72 +16,72 @@ def trained_window(qtbot):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
-        win.open_csv(SALES)
-    win.target_combo.setCurrentText("sales")
-    win.set_features(["temperature"])
+    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
+        win.session.open_csv(SALES)
+    win.columns_panel.target_combo.setCurrentText("sales")
+    win.columns_panel.set_features(["temperature"])
     win.findChild(QSpinBox, "windowSpin").setValue(14)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     win.findChild(QSpinBox, "forecastStepsSpin").setValue(3)
-    win.validate_settings()
-    with qtbot.waitSignal(win.trainingFinished, timeout=120_000) as finished:
-        win.start_training()
+    win.session.replan()
+    with qtbot.waitSignal(win.session.trainingFinished, timeout=120_000) as finished:
+        win.session.start_training()
     yield win, finished.args[0]
-    win.model_task.cancel_and_wait()
+    win.session.jobs.stop_all()
 
 
 def test_results_show_the_forecast_band_and_coverage(trained_window):
     win, result = trained_window
-    forecast = win.result_canvas.line("forecast")
+    forecast = win.results_panel.canvas.line("forecast")
     assert len(forecast.get_xdata()) == 3
     assert [pd.Timestamp(t) for t in forecast.get_xdata()] == list(pd.date_range("2024-12-31", periods=3))
     assert np.allclose(forecast.get_ydata(), result.forecast["predicted"])
-    assert f"covered {result.coverage['overall']:.0%}" in win.coverage_label.text()
-    assert "last observed values" in win.coverage_label.text()  # steps 2-3 hold temperature
+    assert f"covered {result.coverage['overall']:.0%}" in win.results_panel.coverage_label.text()
+    assert "last observed values" in win.results_panel.coverage_label.text()  # steps 2-3 hold temperature
 
 
 def test_save_open_and_apply(qtbot, trained_window, tmp_path):
     win, result = trained_window
     path = tmp_path / "sales"
-    assert win.save_model(str(path))
+    assert win.session.save_model(str(path))
     saved = tmp_path / "sales.lstmf"
     assert saved.read_bytes()[:2] == b"PK"
 
     other = MainWindow()
     qtbot.addWidget(other)
-    with qtbot.waitSignal(other.modelOpened, timeout=60_000):
-        other.open_model(saved)
-    assert "sales.lstmf" in other.results_title.text()
-    assert np.allclose(other.result_canvas.line("forecast").get_ydata(), result.forecast["predicted"])
-    assert other.metrics_table.cell_text("model", "rmse") == f"{result.test_metrics['model']['rmse']:.4g}"
-    assert other.apply_model_action.isEnabled()
+    with qtbot.waitSignal(other.session.modelOpened, timeout=60_000):
+        other.session.open_model(saved)
+    assert "sales.lstmf" in other.results_panel.title.text()
+    assert np.allclose(other.results_panel.canvas.line("forecast").get_ydata(), result.forecast["predicted"])
+    assert other.results_panel.metrics_table.cell_text("model", "rmse") == f"{result.test_metrics['model']['rmse']:.4g}"
+    assert other.commands["apply_model"].isEnabled()
 
-    with qtbot.waitSignal(other.modelApplied, timeout=60_000) as applied:
-        other.apply_model(SALES)
+    with qtbot.waitSignal(other.session.modelApplied, timeout=60_000) as applied:
+        other.session.apply_model(SALES)
     table = applied.args[0]
     known = table[table["actual"].notna()]
     both = result.predictions.merge(known, on=["time", "step"])
     assert len(both) == len(result.predictions)
     assert np.allclose(both["predicted_x"], both["predicted_y"])  # same model, same rows, same numbers
-    assert "daily_sales.csv" in other.results_title.text()
+    assert "daily_sales.csv" in other.results_panel.title.text()
     # scored on the new file: the model and the naive forecast
     sales = pd.read_csv(SALES)["sales"].to_numpy()
     naive_rmse = np.sqrt(np.mean((sales[14:] - sales[13:-1]) ** 2))  # windows of 14, horizon 1
-    assert other.metrics_table.cell_text("naive", "rmse") == f"{naive_rmse:.4g}"
-    assert other.metrics_table.cell_text("linear", "rmse") == "–"  # Ridge is not part of a saved model
+    assert other.results_panel.metrics_table.cell_text("naive", "rmse") == f"{naive_rmse:.4g}"
+    assert other.results_panel.metrics_table.cell_text("linear", "rmse") == "–"  # Ridge is not part of a saved model
 
 
 def test_exports_write_what_is_shown(trained_window, tmp_path):
     win, result = trained_window
-    assert win.export_predictions(str(tmp_path / "p.csv"))
+    assert win.dialogs.export_predictions(str(tmp_path / "p.csv"))
     exported = pd.read_csv(tmp_path / "p.csv", encoding="utf-8-sig")
     assert list(exported.columns) == ["time", "step", "actual", "predicted", "lower", "upper", "split"]
     assert (exported["split"] == "forecast").sum() == 3 and len(exported) == len(result.predictions) + 3
-    assert win.export_metrics(str(tmp_path / "m.csv"))
+    assert win.dialogs.export_metrics(str(tmp_path / "m.csv"))
     metrics = pd.read_csv(tmp_path / "m.csv", encoding="utf-8-sig").set_index("forecaster")
     assert metrics.loc["naive", "rmse"] == pytest.approx(result.test_metrics["naive"]["rmse"])
     for suffix, magic in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
-        assert win.export_chart(str(tmp_path / f"chart{suffix}"))
+        assert win.dialogs.export_chart(str(tmp_path / f"chart{suffix}"))
         assert (tmp_path / f"chart{suffix}").read_bytes()[:len(magic)] == magic
 
 
@@ -90,11 +90,11 @@ def test_a_broken_model_file_is_refused_with_a_message(qtbot, tmp_path):
     qtbot.addWidget(win)
     fake = tmp_path / "emailed.lstmf"
     fake.write_bytes(b"\x80\x04\x95not a model")
-    with qtbot.waitSignal(win.modelFailed, timeout=60_000) as failed:
-        win.open_model(fake)
+    with qtbot.waitSignal(win.session.modelFailed, timeout=60_000) as failed:
+        win.session.open_model(fake)
     assert "emailed.lstmf" in failed.args[0]
     assert any(d.objectName() == "errorDialog" and d.isVisible() for d in win.findChildren(QMessageBox))
-    assert win.bundle is None and win.open_model_action.isEnabled()
+    assert win.session.bundle is None and win.commands["open_model"].isEnabled()
 
 
 def _answer_save_dialog(monkeypatch, path) -> list[str]:
@@ -139,3 +139,38 @@ def test_save_model_with_ctrl_s(qtbot, trained_window, tmp_path, monkeypatch):
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: (tmp_path / "from-shortcut.lstmf").exists(), timeout=5000)
     assert (tmp_path / "from-shortcut.lstmf").stat().st_size > 0
+
+
+def test_export_shortcut_works_while_a_spin_box_has_the_focus(qtbot, trained_window, tmp_path, monkeypatch):
+    """A focused spin box claims Ctrl+E for itself (end of line, on Linux): the action still fires."""
+    from PySide6.QtCore import Qt
+    win, result = trained_window
+    asked = _answer_save_dialog(monkeypatch, tmp_path / "by-key.csv")
+    win.activateWindow()
+    spin = win.findChild(QSpinBox, "epochsSpin")
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus, timeout=5000)
+    qtbot.keyClick(spin, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert asked == ["save"]
+    exported = pd.read_csv(tmp_path / "by-key.csv", encoding="utf-8-sig")
+    assert len(exported) == len(result.predictions) + 3
+    assert spin.value() == 2  # the key went to the action, not into the spin box
+
+
+def test_export_shortcut_beats_the_spin_box_on_a_real_x_server():
+    """Only Qt's X11 key bindings make a line edit claim Ctrl+E (the offscreen platform has none):
+    the test above again, under xcb on a virtual X server."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("needs xvfb-run (apt-get install xvfb) for a real X server")
+    root = Path(__file__).resolve().parents[2]
+    test = "tests/gui/test_models.py::test_export_shortcut_works_while_a_spin_box_has_the_focus"
+    out = subprocess.run(["xvfb-run", "-a", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
+                         cwd=root, env={**os.environ, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout[-3000:] + out.stderr[-2000:]

@@ -7,18 +7,19 @@ import pytest
 
 from core.pipeline import default_threads
 from gui import MainWindow
-from gui.canvases import DECIMATE_ABOVE, ResultCanvas
+from gui.jobs import Job
 from gui.resources import sample_path
+from gui.widgets.canvases import DECIMATE_ABOVE, ResultCanvas
 
 
 def test_the_window_trains_with_the_thread_policy(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
-        assert window.open_csv(sample_path("daily_sales.csv"))
-    window.validate_settings()
-    assert window.current_config().threads == default_threads()
-    assert window.plan.config.threads == default_threads()
+    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+        assert window.session.open_csv(sample_path("daily_sales.csv"))
+    window.session.replan()
+    assert window.session.asked_config().threads == default_threads()
+    assert window.session.plan.config.threads == default_threads()
 
 
 def predictions(points: int) -> pd.DataFrame:
@@ -74,7 +75,7 @@ def test_short_lines_are_drawn_whole(canvas):
 
 def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtbot):
     from core.model.training import EpochProgress
-    from gui.canvases import LossCanvas
+    from gui.widgets.canvases import LossCanvas
 
     canvas = LossCanvas()
     qtbot.addWidget(canvas)
@@ -99,12 +100,12 @@ def test_the_engine_is_loaded_in_the_background_once_the_window_is_shown(qtbot):
 
     window = MainWindow()
     qtbot.addWidget(window)
-    assert not window.warm_up_task.is_running()  # nothing before the window is shown
-    with qtbot.waitSignal(window.engineReady, timeout=120_000):
+    assert not window.session.jobs.is_running(Job.WARM_UP)  # nothing before the window is shown
+    with qtbot.waitSignal(window.session.engineReady, timeout=120_000):
         window.show()
     assert {"torch", "torch._dynamo", "sklearn.linear_model"} <= set(sys.modules)
     assert sys.modules["torch"].get_num_threads() == default_threads()
-    assert window.isVisible() and not window.warm_up_task.is_running()
+    assert window.isVisible() and not window.session.jobs.is_running(Job.WARM_UP)
 
 
 def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot):
@@ -112,7 +113,7 @@ def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot):
     qtbot.addWidget(window)
     window.show()
     qtbot.wait(800)  # longer than the warm-up delay
-    assert not window.warm_up_task.is_running()
+    assert not window.session.jobs.is_running(Job.WARM_UP)
 
 
 def test_pyside_import_hook_reads_bytes_with_the_same_answers(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QSpinBox, QWidget
 
 from gui import MainWindow
 from gui.resources import sample_path
@@ -13,12 +13,12 @@ TRAIN_TIMEOUT = 120_000
 
 
 def open_sales(qtbot, win):
-    with qtbot.waitSignal(win.dataLoaded, timeout=30_000):
-        assert win.open_csv(SALES)
-    win.findChild(type(win.target_combo), "targetCombo").setCurrentText("sales")
-    win.set_features(["temperature"])
+    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
+        assert win.session.open_csv(SALES)
+    win.findChild(QComboBox, "targetCombo").setCurrentText("sales")
+    win.columns_panel.set_features(["temperature"])
     win.findChild(QSpinBox, "windowSpin").setValue(14)
-    win.validate_settings()
+    win.session.replan()
 
 
 def test_widgets_are_reachable_by_object_name(window):
@@ -30,101 +30,101 @@ def test_widgets_are_reachable_by_object_name(window):
 def test_open_pick_train_and_see_results(qtbot, window):
     open_sales(qtbot, window)
     # the import panel and columns reflect the file
-    assert window.preview_model.rowCount() == 730
-    assert window.preview_model.index(0, 1).data() == "207.1"
+    assert window.data_panel.preview_model.rowCount() == 730
+    assert window.data_panel.preview_model.index(0, 1).data() == "207.1"
     assert window.findChild(object, "dateColumnCombo").currentText() == "date"
-    assert "X (496, 14, 2)" in window.shapes_label.text().replace("&nbsp;", " ")
+    assert "X (496, 14, 2)" in window.run_panel.shapes_label.text().replace("&nbsp;", " ")
     window.findChild(QSpinBox, "epochsSpin").setValue(2)
-    window.validate_settings()
+    window.session.replan()
     train = window.findChild(QPushButton, "trainButton")
     assert train.isEnabled()
-    with qtbot.waitSignal(window.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.history.epochs_run == 2
     # the chart holds one real and one predicted point per window, over all splits
     windows = sum(result.data_info["windows"].values())
-    real, predicted = window.result_canvas.line("real"), window.result_canvas.line("predicted")
+    real, predicted = window.results_panel.canvas.line("real"), window.results_panel.canvas.line("predicted")
     assert len(real.get_xdata()) == len(predicted.get_xdata()) == windows == 496 + 110 + 110
     # with a horizon of 1 no window straddles a split: the real line is rows 15..730 of the file
     source = pd.read_csv(SALES)
     assert np.allclose(real.get_ydata(), source["sales"].to_numpy()[14:])
     assert pd.Timestamp(real.get_xdata()[0]) == pd.Timestamp("2023-01-15")
     # the metrics table shows the model and the three baselines with the engine's numbers
-    table = window.metrics_table
+    table = window.results_panel.metrics_table
     labels = [table.verticalHeaderItem(i).text() for i in range(table.rowCount())]
     assert labels == ["Model", "Naive (last value)", "Seasonal naive", "Linear (Ridge)"]
     for row in ("model", "naive", "seasonal_naive", "linear"):
         assert table.cell_text(row, "rmse") == f"{result.test_metrics[row]['rmse']:.4g}"
-    assert window.warning_label.isVisible() == (not result.beats_naive())
-    assert window.tabs.currentIndex() == 2
+    assert window.results_panel.warning_label.isVisible() == (not result.beats_naive())
+    assert window.tabs.currentWidget() is window.findChild(QWidget, "resultsPanel")
     assert train.isEnabled()
 
 
 def test_cancel_keeps_the_best_model_so_far(qtbot, window):
     open_sales(qtbot, window)
-    window.settings_form.epochs.setValue(5000)
-    window.settings_form.patience.setValue(0)
-    window.validate_settings()
-    window.start_training()
-    assert not window.train_button.isEnabled() and window.cancel_button.isEnabled()
-    assert window.start_training() is None and window.train_task.is_running()  # a second run can't start
-    qtbot.waitUntil(lambda: window.progress_bar.value() >= 2, timeout=TRAIN_TIMEOUT)
-    with qtbot.waitSignal(window.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
-        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    window.settings_panel.form.epochs.setValue(5000)
+    window.settings_panel.form.patience.setValue(0)
+    window.session.replan()
+    window.session.start_training()
+    assert not window.run_panel.train_button.isEnabled() and window.run_panel.cancel_button.isEnabled()
+    assert not window.session.start_training() and window.session.is_training()  # a second run can't start
+    qtbot.waitUntil(lambda: window.run_panel.progress_bar.value() >= 2, timeout=TRAIN_TIMEOUT)
+    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+        qtbot.mouseClick(window.run_panel.cancel_button, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.history.status == "cancelled"
     assert 2 <= result.history.epochs_run < 5000
-    assert window.result_canvas.line("predicted") is not None
-    qtbot.waitUntil(lambda: window.train_button.isEnabled(), timeout=10_000)
+    assert window.results_panel.canvas.line("predicted") is not None
+    qtbot.waitUntil(lambda: window.run_panel.train_button.isEnabled(), timeout=10_000)
 
 
 def test_closing_during_training_stops_the_worker(qtbot):
     win = MainWindow()
     win.show()
     open_sales(qtbot, win)
-    win.settings_form.epochs.setValue(5000)
-    win.settings_form.patience.setValue(0)
-    win.validate_settings()
-    win.start_training()
-    qtbot.waitUntil(lambda: win.progress_bar.value() >= 1, timeout=TRAIN_TIMEOUT)
+    win.settings_panel.form.epochs.setValue(5000)
+    win.settings_panel.form.patience.setValue(0)
+    win.session.replan()
+    win.session.start_training()
+    qtbot.waitUntil(lambda: win.run_panel.progress_bar.value() >= 1, timeout=TRAIN_TIMEOUT)
     assert win.close()
-    assert not win.train_task.is_running()
+    assert not win.session.is_training()
     win.deleteLater()
 
 
 def test_a_bad_csv_shows_a_message_and_the_app_stays_usable(qtbot, window, tmp_path):
     junk = tmp_path / "junk.csv"
     junk.write_bytes(bytes(range(256)) * 20)
-    with qtbot.waitSignal(window.loadFailed, timeout=30_000) as failed:
-        window.open_csv(junk)
+    with qtbot.waitSignal(window.session.loadFailed, timeout=30_000) as failed:
+        window.session.open_csv(junk)
     assert "junk.csv" in failed.args[0]
     dialogs = [w for w in window.findChildren(QMessageBox) if w.objectName() == "errorDialog"]
     assert dialogs and dialogs[-1].isVisible() and "junk.csv" in dialogs[-1].text()
     dialogs[-1].accept()
     open_sales(qtbot, window)  # still works
-    assert window.train_button.isEnabled()
+    assert window.run_panel.train_button.isEnabled()
 
 
 def test_invalid_settings_are_explained_and_block_training(qtbot, window):
     open_sales(qtbot, window)
     window.findChild(QSpinBox, "windowSpin").setValue(5000)
-    window.validate_settings()
-    assert window.problem_label.isVisible() and "too long" in window.problem_label.text()
-    assert not window.train_button.isEnabled()
+    window.session.replan()
+    assert window.run_panel.problem_label.isVisible() and "too long" in window.run_panel.problem_label.text()
+    assert not window.run_panel.train_button.isEnabled()
     window.findChild(QSpinBox, "windowSpin").setValue(7)
-    window.validate_settings()
-    assert not window.problem_label.isVisible() and window.train_button.isEnabled()
+    window.session.replan()
+    assert not window.run_panel.problem_label.isVisible() and window.run_panel.train_button.isEnabled()
 
 
 def test_text_columns_cannot_be_features(qtbot, window, tmp_path):
     path = tmp_path / "shops.csv"
     path.write_text("date,sales,region\n" + "".join(
         f"2024-01-{d:02d},{100 + d},{'north' if d % 2 else 'south'}\n" for d in range(1, 29)))
-    with qtbot.waitSignal(window.dataLoaded, timeout=30_000):
-        window.open_csv(path)
-    items = {window.feature_list.item(i).text(): window.feature_list.item(i)
-             for i in range(window.feature_list.count())}
+    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+        window.session.open_csv(path)
+    items = {window.columns_panel.feature_list.item(i).text(): window.columns_panel.feature_list.item(i)
+             for i in range(window.columns_panel.feature_list.count())}
     assert not items["region"].flags() & Qt.ItemFlag.ItemIsEnabled
     assert "text" in items["region"].toolTip()
 
@@ -133,17 +133,17 @@ def test_settings_and_recent_files_survive_a_restart(qtbot):
     first = MainWindow()
     qtbot.addWidget(first)
     open_sales(qtbot, first)
-    first.settings_form.epochs.setValue(77)
-    first.settings_form.hidden.setValue(48)
-    first.settings_form.cell.setCurrentIndex(first.settings_form.cell.findData("gru"))
+    first.settings_panel.form.epochs.setValue(77)
+    first.settings_panel.form.hidden.setValue(48)
+    first.settings_panel.form.cell.setCurrentIndex(first.settings_panel.form.cell.findData("gru"))
     first.show()
     first.resize(701, 555)  # within the offscreen screen, which restoreGeometry clamps to
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
     assert second.findChild(QSpinBox, "epochsSpin").value() == 77
-    assert second.settings_form.hidden.value() == 48
-    assert second.settings_form.cell.currentData() == "gru"
+    assert second.settings_panel.form.hidden.value() == 48
+    assert second.settings_panel.form.cell.currentData() == "gru"
     assert second.settings.recent_files()[0] == str(SALES.resolve())
     assert next(a.text() for a in second.recent_menu.actions()) == str(SALES.resolve())
     assert second.size().height() == 555  # the width is held at the layout minimum offscreen

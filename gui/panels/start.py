@@ -17,14 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from gui.resources import SAMPLES, sample_path
+from gui.session import Session
 
 
-class StartPage(QWidget):
+class StartPanel(QWidget):
     openRequested = Signal()  # the user wants the file dialog
-    fileRequested = Signal(str)  # a path to open: a sample or a recent file
+    fileRequested = Signal(str)  # a path to open: a sample or a recent file (the session opens it)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.fileRequested.connect(session.open_csv)
         self.setObjectName("startPage")
         title = QLabel("<h1>LSTM Forecaster</h1>")
         subtitle = QLabel("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see "

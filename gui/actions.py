@@ -1,0 +1,159 @@
+"""Every command of the window declared once: text, shortcut, handler, status tip and when it is
+enabled. The table builds the QActions, the menus and the toolbar (napari's action tables).
+
+Handlers are attribute paths on the window ("dialogs.save_model") looked up when triggered and
+called with no arguments: QAction.triggered(bool) would pass `checked` as the first parameter
+(Save model once took it for a path). A focused spin box or line edit claims some of our keys
+for itself (Ctrl+E is "end of line" on Linux); the ShortcutGuard gives them back to the actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QMenu, QMenuBar, QToolBar, QWidget
+
+from gui.jobs import Job
+from gui.session import Session
+
+Key = QKeySequence.StandardKey
+
+
+def always(_session: Session) -> bool:
+    return True
+
+
+def has_output(session: Session) -> bool:
+    return session.shown is not None
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    handler: str  # attribute path on the window, called with no arguments
+    shortcut: Key | str | None = None
+    tip: str = ""
+    enabled_when: Callable[[Session], bool] = always
+
+
+ACTIONS = (
+    ActionSpec("open", "&Open CSV…", "dialogs.choose_csv", Key.Open, "Open a CSV file",
+               lambda s: s.may(Job.LOAD)),
+    ActionSpec("reload", "&Re-read with these options", "data_panel.reread", "Ctrl+Shift+R",
+               "Read the file again with the encoding/delimiter/decimal chosen on the Data tab",
+               lambda s: s.source_path is not None and s.may(Job.LOAD)),
+    ActionSpec("quit", "&Quit", "close", Key.Quit),
+    ActionSpec("train", "&Train", "session.start_training", "Ctrl+R", "Train a model with these settings",
+               Session.can_train),
+    ActionSpec("cancel", "&Cancel training", "run_panel.cancel", "Esc",
+               "Stop after the current batch and keep the best model so far", Session.is_training),
+    ActionSpec("save_model", "&Save model…", "dialogs.save_model", Key.Save,
+               "Save the trained model, its scalers and settings in one .lstmf file",
+               lambda s: s.result is not None and not s.is_training()),
+    ActionSpec("open_model", "Open &model…", "dialogs.choose_model", "Ctrl+Shift+O",
+               "Open a saved .lstmf model and show its forecast", lambda s: s.may(Job.MODEL)),
+    ActionSpec("apply_model", "&Apply model to new data…", "dialogs.choose_apply_csv", "Ctrl+Shift+A",
+               "Predict a CSV with the same columns using the open or trained model", Session.can_apply),
+    ActionSpec("export_predictions", "&Predictions and forecast (CSV)…", "dialogs.export_predictions", "Ctrl+E",
+               "Write the predictions and the forecast shown on the Results tab to a CSV file", has_output),
+    ActionSpec("export_chart", "&Chart (PNG, SVG, PDF)…", "dialogs.export_chart", None,
+               "Save the chart of the Results tab as an image or a PDF", has_output),
+    ActionSpec("export_metrics", "&Metrics (CSV)…", "dialogs.export_metrics", None,
+               "Write the scores of the Results tab to a CSV file", has_output),
+    ActionSpec("show_data", "&Data", "data_panel.reveal", "Ctrl+1", "Show the Data tab"),
+    ActionSpec("show_training", "T&raining", "training_panel.reveal", "Ctrl+2", "Show the Training tab"),
+    ActionSpec("show_results", "R&esults", "results_panel.reveal", "Ctrl+3", "Show the Results tab"),
+    ActionSpec("logs", "Open &log folder", "dialogs.open_log_folder", None, "Open the folder of the app's log"),
+    ActionSpec("about", "&About", "dialogs.show_about"),
+)
+
+# the menu bar: action ids; None is a separator; (title, entries) a submenu; "@title" an empty
+# submenu the window fills itself (recent files, samples)
+MENUS = (
+    ("&File", ("open", "@Open &Recent", "@Open &Sample", "reload", None, "save_model", "open_model",
+               "apply_model", ("&Export", ("export_predictions", "export_chart", "export_metrics")), None,
+               "quit")),
+    ("&Run", ("train", "cancel")),
+    ("&View", ("show_data", "show_training", "show_results")),
+    ("&Help", ("logs", "about")),
+)
+TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")
+
+
+class Actions(QObject):
+    """The window's QActions, built from ACTIONS and enabled as the Session's state allows."""
+
+    def __init__(self, window: QWidget, session: Session, specs: tuple[ActionSpec, ...] = ACTIONS) -> None:
+        super().__init__(window)
+        self._session = session
+        self._specs = specs
+        self._actions: dict[str, QAction] = {}
+        self.submenus: dict[str, QMenu] = {}  # the "@title" menus, by title
+        for spec in specs:
+            action = QAction(spec.text, window, objectName=f"{spec.id}Action")
+            if spec.shortcut is not None:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            action.setStatusTip(spec.tip)
+            action.triggered.connect(lambda _checked=False, path=spec.handler: attrgetter(path)(window)())
+            window.addAction(action)  # its shortcut works wherever the focus is in the window
+            self._actions[spec.id] = action
+        for signal in (session.busyChanged, session.planChanged, session.dataLoaded, session.resultShown):
+            signal.connect(self.update)
+        self.update()
+
+    def __getitem__(self, action_id: str) -> QAction:
+        return self._actions[action_id]
+
+    def update(self, *_args) -> None:
+        """Enables each action as its predicate over the Session says."""
+        for spec in self._specs:
+            self._actions[spec.id].setEnabled(spec.enabled_when(self._session))
+
+    def fill_menu_bar(self, bar: QMenuBar, menus=MENUS) -> None:
+        for title, entries in menus:
+            self._fill(bar.addMenu(title), entries)
+
+    def _fill(self, menu: QMenu, entries) -> None:
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+            elif isinstance(entry, tuple):
+                self._fill(menu.addMenu(entry[0]), entry[1])
+            elif entry.startswith("@"):
+                self.submenus[entry[1:]] = menu.addMenu(entry[1:])
+            else:
+                menu.addAction(self._actions[entry])
+
+    def fill_toolbar(self, toolbar: QToolBar, entries=TOOLBAR) -> None:
+        for entry in entries:
+            if entry is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self._actions[entry])
+
+    def guard_shortcuts(self, window: QWidget) -> None:
+        """Lets our shortcuts through the window's editors (spin boxes, line edits)."""
+        guard = ShortcutGuard(self._actions.values(), self)
+        for editor in window.findChildren(QAbstractSpinBox) + window.findChildren(QLineEdit):
+            editor.installEventFilter(guard)
+
+
+class ShortcutGuard(QObject):
+    """An editor with the focus accepts ShortcutOverride for keys it has a use for, and Qt then
+    sends the key to the editor instead of the shortcut. For an enabled action's key, this filter
+    swallows the override unaccepted, so the action's shortcut fires."""
+
+    def __init__(self, actions, parent: QObject) -> None:
+        super().__init__(parent)
+        self._actions = list(actions)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination())
+            return any(action.isEnabled() and action.shortcut() == pressed for action in self._actions)
+        return False

@@ -1,0 +1,88 @@
+"""The window's questions to the user: which file to open, where to save, and the About box.
+Each asks, remembers the folder, then hands the answer to the Session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from core import __version__
+from core.files import log_dir, safe_file_stem
+from core.model.bundle import BUNDLE_SUFFIX
+from gui.app_settings import AppSettings
+from gui.panels import escape
+from gui.session import Session
+
+APP_NAME = "LSTM Forecaster"
+CSV_FILTER = "CSV and text files (*.csv *.tsv *.txt);;All files (*)"
+MODEL_FILTER = f"LSTM Forecaster model (*{BUNDLE_SUFFIX})"
+
+
+class FileDialogs(QObject):
+    def __init__(self, window: QWidget, session: Session, settings: AppSettings, chart_figure) -> None:
+        super().__init__(window)
+        self._window, self._session, self._settings = window, session, settings
+        self._chart_figure = chart_figure  # () -> the Results panel's matplotlib Figure
+
+    def _open_path(self, title: str, filters: str = CSV_FILTER) -> str:
+        path, _ = QFileDialog.getOpenFileName(self._window, title, self._settings.last_directory(), filters)
+        return path
+
+    def _save_path(self, title: str, suggested: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self._window, title,
+                                              str(Path(self._settings.last_directory()) / suggested), filters)
+        if path:
+            self._settings.set_last_directory(str(Path(path).parent))
+        return path
+
+    def choose_csv(self) -> bool:
+        path = self._open_path("Open CSV")
+        return bool(path) and self._session.open_csv(path)
+
+    def choose_model(self) -> bool:
+        path = self._open_path("Open model", f"{MODEL_FILTER};;All files (*)")
+        return bool(path) and self._session.open_model(path)
+
+    def choose_apply_csv(self) -> bool:
+        path = self._open_path("Apply the model to a CSV")
+        return bool(path) and self._session.apply_model(path)
+
+    def save_model(self) -> bool:
+        """Asks where, then saves the trained model as one .lstmf file."""
+        s = self._session
+        if s.result is None:
+            return False
+        stem = Path(s.source_path).stem if s.source_path else "model"
+        suggested = f"{stem}-{safe_file_stem(s.result.config.target)}{BUNDLE_SUFFIX}"
+        path = self._save_path("Save model", suggested, MODEL_FILTER)
+        return bool(path) and s.save_model(path)
+
+    def _export(self, title: str, kind: str, filters: str, write, path: str | None) -> bool:
+        shown = self._session.shown
+        if shown is None:
+            return False
+        path = path or self._save_path(title, f"{safe_file_stem(shown.target)}-{kind}", filters)
+        return bool(path) and write(path)
+
+    def export_predictions(self, path: str | None = None) -> bool:
+        return self._export("Export predictions and forecast", "predictions.csv", "CSV (*.csv)",
+                            self._session.export_predictions, path)
+
+    def export_chart(self, path: str | None = None) -> bool:
+        return self._export("Export chart", "chart.png", "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+                            lambda p: self._session.export_chart(p, self._chart_figure()), path)
+
+    def export_metrics(self, path: str | None = None) -> bool:
+        return self._export("Export metrics", "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    def show_about(self) -> None:
+        QMessageBox.about(self._window, f"About {APP_NAME}",
+                          f"<h3>{APP_NAME} {__version__}</h3><p>Time-series forecasting with LSTM, GRU "
+                          "and RNN networks, with honest baselines.</p>"
+                          f"<p>Settings: {escape(self._settings.path())}<br>Logs: {escape(str(log_dir()))}</p>")

@@ -1,0 +1,79 @@
+"""The session's background jobs: one BackgroundTask per kind of job, one failure path, and the
+rules of which jobs may not run together (no two trainings; no reading a file or opening a model
+while a model trains), each refusal with a sentence a user can read."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import QObject, Signal
+
+from gui.tasks import BackgroundTask, TaskFunction
+
+
+class Job(Enum):
+    LOAD = "reading a file"
+    TRAIN = "training"
+    MODEL = "opening or applying a model"
+    WARM_UP = "loading the engine"
+
+
+# the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
+RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
+    Job.TRAIN: ((Job.TRAIN, "A model is already training."),
+                (Job.LOAD, "Still reading the file: train once it is shown.")),
+    Job.LOAD: ((Job.TRAIN, "A model is training: cancel it (Esc) before opening another file."),
+               (Job.LOAD, "Still reading the previous file…")),
+    Job.MODEL: ((Job.TRAIN, "A model is training: cancel it (Esc) before opening or applying a model."),
+                (Job.MODEL, "Still opening or applying a model…")),
+    Job.WARM_UP: ((Job.TRAIN, "Training loads the engine itself."),
+                  (Job.WARM_UP, "The engine is already loading.")),
+}
+
+
+class JobRunner(QObject):
+    progress = Signal(object, object)  # Job, what its work reported (e.g. EpochProgress)
+    succeeded = Signal(object, object)  # Job, the work's return value
+    failed = Signal(object, object, str)  # Job, the exception, its formatted traceback
+    busyChanged = Signal()  # a job started, delivered or its thread ended: what may start changed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks = {job: BackgroundTask(self) for job in Job}
+        for job, task in self._tasks.items():
+            task.progress.connect(lambda value, j=job: self.progress.emit(j, value))
+            task.succeeded.connect(lambda value, j=job: self._deliver(self.succeeded, j, value))
+            task.failed.connect(lambda exc, text, j=job: self._deliver(self.failed, j, exc, text))
+            task.finished.connect(self.busyChanged)
+
+    def _deliver(self, signal, *args) -> None:
+        signal.emit(*args)
+        self.busyChanged.emit()
+
+    def refusal(self, job: Job) -> str | None:
+        """Why `job` can't start now, or None if it can."""
+        return next((reason for other, reason in RULES[job] if self.is_running(other)), None)
+
+    def start(self, job: Job, work: TaskFunction) -> bool:
+        """Runs `work(report, cancel)` on a worker thread; False (nothing started) if refused."""
+        if self.refusal(job) is not None or not self._tasks[job].start(work):
+            return False
+        self.busyChanged.emit()
+        return True
+
+    def is_running(self, job: Job) -> bool:
+        return self._tasks[job].is_running()
+
+    def cancel(self, job: Job) -> None:
+        """Asks the job's work to stop at its next check; it keeps what it has."""
+        self._tasks[job].cancel()
+
+    def task(self, job: Job) -> BackgroundTask:
+        """The task behind a kind of job (benchmarks listen to it directly)."""
+        return self._tasks[job]
+
+    def stop_all(self) -> None:
+        """Cancels every job and waits for its thread (closing the window). An import in progress
+        can't be interrupted: closing during the warm-up waits for it, a second or two."""
+        for job in (Job.TRAIN, Job.LOAD, Job.MODEL, Job.WARM_UP):
+            self._tasks[job].cancel_and_wait()

@@ -1,0 +1,105 @@
+"""The columns box: which column to forecast, which orders the rows, which help explain it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+
+from gui.panels import Panel
+from gui.session import Session
+
+NO_DATE = "(none)"
+
+
+class ColumnsPanel(Panel):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.setObjectName("columnsPanel")
+        self.session = session
+        self.target_combo = QComboBox(objectName="targetCombo")
+        self.target_combo.setToolTip("The column to forecast. Its own past is always an input.")
+        self.date_combo = QComboBox(objectName="dateColumnCombo")
+        self.date_combo.setToolTip("The date/time column: it orders the rows and labels the chart. "
+                                   "Changing it reads the file again.")
+        self.feature_list = QListWidget(objectName="featureList")
+        self.feature_list.setToolTip("Extra input columns (drivers). Tick the ones that help explain "
+                                     "the target; the target's own past is always used.")
+        self.feature_list.setMaximumHeight(140)
+        box = QGroupBox("Columns")
+        form = QFormLayout(box)
+        form.addRow("Target", self.target_combo)
+        form.addRow("Date column", self.date_combo)
+        form.addRow("Features", self.feature_list)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(box)
+        self.target_combo.currentIndexChanged.connect(self._on_target_changed)
+        self.feature_list.itemChanged.connect(lambda _item: self._push())
+        self.date_combo.activated.connect(self._on_date_column_chosen)
+        session.dataLoaded.connect(self._fill)
+
+    def selected_features(self) -> list[str]:
+        items = [self.feature_list.item(i) for i in range(self.feature_list.count())]
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked
+                and item.flags() & Qt.ItemFlag.ItemIsEnabled]
+
+    def set_features(self, names: list[str]) -> None:
+        for i in range(self.feature_list.count()):
+            item = self.feature_list.item(i)
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+
+    def _push(self) -> None:
+        self.session.set_columns(self.target_combo.currentText(), self.selected_features())
+
+    def _fill(self, _loaded=None) -> None:
+        report = self.session.loaded.report
+        blocked = [self.target_combo.blockSignals(True), self.feature_list.blockSignals(True)]
+        self.target_combo.clear()
+        self.target_combo.addItems(report.numeric_columns())
+        self.target_combo.setCurrentText(self.session.target)
+        self.date_combo.clear()
+        self.date_combo.addItem(NO_DATE)
+        for column in report.columns:
+            if column.kind in ("datetime", "text") or column.name == report.date_column:
+                self.date_combo.addItem(column.name)
+        self.date_combo.setCurrentText(report.date_column or NO_DATE)
+        self._fill_features(set(self.session.features))
+        self.target_combo.blockSignals(blocked[0])
+        self.feature_list.blockSignals(blocked[1])
+
+    def _fill_features(self, keep_checked: set[str]) -> None:
+        report = self.session.loaded.report
+        target = self.target_combo.currentText()
+        self.feature_list.blockSignals(True)
+        self.feature_list.clear()
+        for column in report.columns:
+            if column.name == report.date_column:
+                continue
+            item = QListWidgetItem(column.name)
+            flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+            if not column.usable:
+                flags = Qt.ItemFlag.ItemIsUserCheckable
+                item.setToolTip(f"Can't be a feature: {column.reason}.")
+            elif column.name == target:
+                flags = Qt.ItemFlag.ItemIsUserCheckable
+                item.setToolTip("This is the target: its own past is always an input.")
+            else:
+                item.setToolTip(f"Numeric column: tick to use it as an input "
+                                f"(range {column.min:.4g} to {column.max:.4g}).")
+            item.setFlags(flags)
+            checked = column.name in keep_checked and column.name != target
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.feature_list.addItem(item)
+        self.feature_list.blockSignals(False)
+
+    def _on_target_changed(self, _index: int) -> None:
+        if self.session.loaded is not None:
+            self._fill_features(set(self.selected_features()))
+        self._push()
+
+    def _on_date_column_chosen(self, _index: int) -> None:
+        text = self.date_combo.currentText()
+        chosen = None if text == NO_DATE else text
+        if self.session.loaded is not None and chosen != self.session.loaded.report.date_column:
+            self.session.reread(date_column=chosen)

@@ -1,0 +1,38 @@
+"""The Training tab: the loss curves, live while a model trains, and how the run ended."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+from gui.panels import Panel
+from gui.panels.run import finished_text
+from gui.session import Session
+from gui.widgets.canvases import LossCanvas
+
+
+class TrainingPanel(Panel):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.setObjectName("trainingPanel")
+        self.session = session
+        self.loss_canvas = LossCanvas()
+        self.loss_canvas.setObjectName("lossCanvas")
+        self.summary = QLabel("", wordWrap=True, objectName="trainingSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # quotes the target column's name
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.loss_canvas, 1)
+        session.trainingStarted.connect(self._on_started)
+        session.trainingProgress.connect(self.loss_canvas.add_epoch)
+        session.trainingFinished.connect(self._on_finished)
+
+    def _on_started(self, config) -> None:
+        self.loss_canvas.reset(config.loss.upper())
+        self.summary.setText(f"Training {config.cell.upper()} on '{config.target}' for up to {config.epochs} epochs…")
+
+    def _on_finished(self, result) -> None:
+        h = result.history
+        self.loss_canvas.finish(h.train_loss, h.val_loss, h.best_epoch)
+        text = finished_text(h, self.session.training_seconds)
+        self.summary.setText(text + (f"\n{h.message}" if h.message else ""))

@@ -1,0 +1,429 @@
+"""What the window shows, without the window: the loaded table and how it was read, the settings
+as the user asked them, the plan, the running jobs and the shown result. Panels listen to its
+signals and call its methods; nothing here touches a widget (napari's ViewerModel, Mu's Editor).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from core.data.csv_reader import AUTO, LoadedTable, read_csv
+from core.errors import ForecasterError
+from core.evaluation.metrics import model_beats_naive
+from core.files import file_sha256
+from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
+from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
+from core.pipeline import ExperimentResult, RunPlan, default_threads, plan_run
+from core.settings.config import ForecastConfig
+from gui.jobs import Job, JobRunner
+
+STATUS_WORDS = {"completed": "Finished", "early_stopped": "Stopped early (no better validation loss)",
+                "cancelled": "Cancelled: the best model so far is shown", "diverged": "Diverged"}
+PLAN_DELAY_MS = 150  # settings change in bursts (a spin box held down): plan once they settle
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read a CSV: None detects; `date_column` AUTO detects, None means no date column."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    date_column: str | None = AUTO
+
+
+@dataclass(frozen=True)
+class ShownOutput:
+    """What the Results panel shows, kept so it can be exported as it is."""
+
+    target: str
+    description: str  # plain text after the target's name: where these numbers come from
+    predictions: pd.DataFrame
+    forecast: pd.DataFrame | None
+    level: float
+    dates: bool
+    metrics: dict
+    coverage: float | None
+    assumption: str
+    beats_naive: bool | None  # None: no naive score to compare with
+    source: str | None
+
+
+@dataclass(frozen=True)
+class OpenedModel:
+    """A saved model read from disk with its forecast from its own last rows."""
+
+    path: str
+    bundle: LoadedBundle
+    forecast: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class AppliedModel:
+    """A model applied to a CSV: its predictions for every window, then the forecast."""
+
+    path: str
+    bundle: LoadedBundle
+    loaded: LoadedTable
+    table: pd.DataFrame
+
+
+class Session(QObject):
+    dataLoaded = Signal(object)  # LoadedTable, read from `source_path` with `read_options`
+    loadFailed = Signal(str)  # reading a file failed: the message the user sees
+    planChanged = Signal(object)  # RunPlan, or None when there is none (`problem` says why, if it can)
+    trainingStarted = Signal(object)  # ForecastConfig of the run that starts (resolved by the plan)
+    trainingProgress = Signal(object)  # EpochProgress, once per epoch
+    trainingFinished = Signal(object)  # ExperimentResult: completed, stopped early, cancelled or diverged
+    trainingFailed = Signal(str)  # training raised: the message the user sees
+    resultShown = Signal(object)  # ShownOutput: the output to show (trained, opened or applied)
+    modelSaved = Signal(str)  # the path of the saved model file
+    modelOpened = Signal(object)  # LoadedBundle, after its output is shown
+    modelApplied = Signal(object)  # DataFrame: the applied model's predictions, then its forecast
+    modelFailed = Signal(str)  # opening, applying or saving a model failed: the message
+    busyChanged = Signal()  # a job started or ended: what may be done now changed
+    refused = Signal(str)  # a request refused while a job runs: the reason, for the user
+    problem = Signal(str, object, str)  # for the one error path: dialog title, exception, traceback or ""
+    status = Signal(str, int)  # a passing note for the status bar; ms to show it (0: until replaced)
+    engineReady = Signal()  # torch and scikit-learn are loaded (see core.warmup)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loaded: LoadedTable | None = None
+        self.source_path: str | None = None
+        self.read_options = ReadOptions()
+        self.target = ""
+        self.features: tuple[str, ...] = ()
+        self.settings: dict[str, Any] = {}  # ForecastConfig keywords besides the columns (the form's)
+        self.plan: RunPlan | None = None
+        self.problem_text = ""  # why there is no plan
+        self.result: ExperimentResult | None = None
+        self.bundle: LoadedBundle | None = None  # a saved model opened from disk
+        self.shown: ShownOutput | None = None
+        self.training_seconds = 0.0  # of the current or last run
+        self.engine_loading = False  # the current run loads torch first (no warm-up finished)
+        self._train_started = 0.0
+        self._pending: tuple[str, ReadOptions] | None = None
+        self._closing = False
+        self.jobs = JobRunner(self)
+        self.jobs.progress.connect(self._on_progress)
+        self.jobs.succeeded.connect(self._on_succeeded)
+        self.jobs.failed.connect(self._on_failed)
+        self.jobs.busyChanged.connect(self.busyChanged)
+        self._plan_timer = QTimer(self, singleShot=True, interval=PLAN_DELAY_MS)
+        self._plan_timer.timeout.connect(self.replan)
+
+    # ---------------------------------------------------------------- what may be done now
+    def may(self, job: Job) -> bool:
+        return self.jobs.refusal(job) is None
+
+    def is_training(self) -> bool:
+        return self.jobs.is_running(Job.TRAIN)
+
+    def can_train(self) -> bool:
+        return self.plan is not None and self.may(Job.TRAIN)
+
+    def can_apply(self) -> bool:
+        return (self.bundle is not None or self.result is not None) and self.may(Job.MODEL)
+
+    def engine_loaded(self) -> bool:
+        return "torch" in sys.modules and not self.jobs.is_running(Job.WARM_UP)
+
+    def _start(self, job: Job, work, note: str = "") -> bool:
+        reason = self.jobs.refusal(job)
+        if reason is not None:
+            if job is not Job.WARM_UP:
+                self.refused.emit(reason)
+            return False
+        if note:
+            self.status.emit(note, 0)
+        return self.jobs.start(job, work)
+
+    # ---------------------------------------------------------------- data
+    def open_csv(self, path: str | Path, options: ReadOptions | None = None) -> bool:
+        """Reads `path` in the background; `dataLoaded` or `loadFailed` follows. False if refused."""
+        path, options = str(path), options or ReadOptions()
+
+        def work(report, cancel):
+            return read_csv(path, encoding=options.encoding, delimiter=options.delimiter,
+                            decimal=options.decimal, date_column=options.date_column)
+
+        if not self._start(Job.LOAD, work, f"Reading {path}…"):
+            return False
+        self._pending = (path, options)
+        return True
+
+    def reread(self, **changes: Any) -> bool:
+        """Reads the open file again with some read options changed (encoding, delimiter, decimal,
+        date_column); the others stay as the file was read."""
+        if self.source_path is None or self.loaded is None:
+            return False
+        r = self.loaded.report
+        read_as = ReadOptions(r.encoding, r.delimiter, r.decimal, r.date_column)
+        return self.open_csv(self.source_path, replace(read_as, **changes))
+
+    def _on_loaded(self, loaded: LoadedTable) -> None:
+        self.source_path, self.read_options = self._pending or (None, ReadOptions())
+        self.loaded, self.result, self.shown = loaded, None, None
+        usable = loaded.report.numeric_columns()
+        self.target = self.target if self.target in usable else (usable[0] if usable else "")
+        self.features = ()
+        self.status.emit(f"Read {Path(self.source_path or '').name}: {loaded.report.rows:,} rows.", 5000)
+        self.dataLoaded.emit(loaded)
+        self.replan()
+
+    # ---------------------------------------------------------------- settings and plan
+    def set_columns(self, target: str, features: list[str] | tuple[str, ...]) -> None:
+        """The target and the extra input columns (the target itself is never a feature)."""
+        self.target = target
+        self.features = tuple(f for f in features if f != target)
+        self.schedule_replan()
+
+    def set_settings(self, values: dict[str, Any]) -> None:
+        """All ForecastConfig keywords besides the columns, as the settings form gives them."""
+        self.settings = dict(values)
+        self.schedule_replan()
+
+    def update_settings(self, **values: Any) -> None:
+        self.set_settings({**self.settings, **values})
+
+    def asked_config(self) -> ForecastConfig:
+        """The settings as asked (window None = auto); raises ForecasterError with a readable message."""
+        if self.loaded is None or not self.target:
+            raise ForecasterError("Open a CSV file with at least one numeric column.")
+        # torch threads: every core but one, so the UI thread keeps a core (bench/bench_engine.py)
+        return ForecastConfig(target=self.target, features=self.features,
+                              date_column=self.loaded.report.date_column, threads=default_threads(),
+                              **self.settings)
+
+    def schedule_replan(self) -> None:
+        self._plan_timer.start()
+
+    @Slot()
+    def replan(self) -> bool:
+        """Checks the settings against the data now; `planChanged` says what came of it."""
+        self._plan_timer.stop()
+        self.plan, self.problem_text = None, ""
+        if self.loaded is not None:
+            try:
+                self.plan = plan_run(self.loaded.frame, self.asked_config())
+            except ForecasterError as exc:
+                self.problem_text = str(exc)
+        self.planChanged.emit(self.plan)
+        return self.plan is not None
+
+    # ---------------------------------------------------------------- training
+    def start_training(self) -> bool:
+        """Trains with the current plan in the background; `trainingFinished` or `trainingFailed`
+        follows. False if there is no plan or a job refuses it."""
+        reason = self.jobs.refusal(Job.TRAIN)
+        if reason is not None:
+            self.refused.emit(reason)
+            return False
+        if not self.replan():
+            return False
+        config, frame = self.plan.config, self.loaded.frame
+        source_info = self.loaded.source_info(self.source_path)
+
+        def work(progress, cancel):
+            from core.pipeline import run_experiment  # torch loads here, on the worker thread
+
+            return run_experiment(frame, config, progress, cancel, source_info)
+
+        self.engine_loading = not self.engine_loaded()
+        if not self._start(Job.TRAIN, work, "Training…"):
+            return False
+        self._train_started = time.perf_counter()
+        self.training_seconds = 0.0
+        self.trainingStarted.emit(config)
+        return True
+
+    def cancel_training(self) -> None:
+        if self.is_training():
+            self.jobs.cancel(Job.TRAIN)
+
+    def _on_progress(self, job: Job, value: object) -> None:
+        if job is Job.TRAIN:
+            self.training_seconds = time.perf_counter() - self._train_started
+            self.trainingProgress.emit(value)
+
+    def _on_trained(self, result: ExperimentResult) -> None:
+        self.training_seconds = time.perf_counter() - self._train_started
+        self.result = result
+        c = result.config
+        name = Path(self.source_path).name if self.source_path else "the data"
+        self._show(ShownOutput(
+            target=c.target, description=f"{c.cell.upper()} trained on {name}", predictions=result.predictions,
+            forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
+            metrics=result.test_metrics, coverage=result.coverage["overall"],
+            assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
+            source=self.source_path))
+        self.status.emit(STATUS_WORDS.get(result.history.status, result.history.status), 5000)
+        if result.history.status == "diverged":
+            self.problem.emit("Training diverged", ForecasterError(result.history.message), "")
+        self.trainingFinished.emit(result)
+
+    def _show(self, shown: ShownOutput) -> None:
+        self.shown = shown
+        self.resultShown.emit(shown)
+
+    # ---------------------------------------------------------------- models
+    def save_model(self, path: str | Path) -> bool:
+        """Saves the trained model as one .lstmf file (the suffix is added if missing)."""
+        if self.result is None:
+            return False
+        path = str(path)
+        if not path.lower().endswith(BUNDLE_SUFFIX):
+            path += BUNDLE_SUFFIX
+        try:
+            checksum = file_sha256(self.source_path) if self.source_path else None
+            save_bundle(self.result, path, data_sha256=checksum)
+        except (ForecasterError, OSError) as exc:
+            self.problem.emit("Can't save the model", exc, "")
+            self.modelFailed.emit(str(exc))
+            return False
+        self.status.emit(f"Saved the model to {path}.", 5000)
+        self.modelSaved.emit(path)
+        return True
+
+    def open_model(self, path: str | Path) -> bool:
+        """Loads a saved model in the background and shows its forecast; `modelOpened` follows."""
+        path = str(path)
+
+        def work(report, cancel):
+            from core.apply import forecast_table
+            from core.model.bundle import load_bundle
+
+            bundle = load_bundle(path)
+            return OpenedModel(path, bundle, forecast_table(bundle))
+
+        return self._start(Job.MODEL, work, f"Opening {Path(path).name}…")
+
+    def apply_model(self, csv_path: str | Path) -> bool:
+        """Predicts every window of a CSV with the open (or just trained) model; `modelApplied` follows."""
+        csv_path = str(csv_path)
+        bundle = self.bundle or (bundle_of_result(self.result) if self.result is not None else None)
+        if bundle is None:
+            return False
+
+        def work(report, cancel):
+            from core.apply import predict_table
+
+            loaded = read_csv(csv_path)
+            table = predict_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
+                                  source=Path(csv_path).name)
+            return AppliedModel(csv_path, bundle, loaded, table)
+
+        return self._start(Job.MODEL, work, f"Applying the model to {Path(csv_path).name}…")
+
+    def _on_opened(self, opened: OpenedModel) -> None:
+        from core.apply import recent_rows
+
+        bundle, c, name = opened.bundle, opened.bundle.config, Path(opened.path).name
+        self.bundle = bundle
+        metrics = bundle.meta.get("test_metrics") or {}
+        self._show(ShownOutput(
+            target=c.target, description=f"saved model {name} (window {c.window}, horizon {c.horizon}); its last "
+            f"{len(bundle.tail)} training rows and its forecast. Scores are from its own test split.",
+            predictions=recent_rows(bundle), forecast=opened.forecast, level=c.interval_level,
+            dates=bool(c.date_column), metrics=metrics, coverage=(bundle.meta.get("coverage") or {}).get("overall"),
+            assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path))
+        self.status.emit(f"Opened {name}. Use File > Apply model to new data to predict a CSV.", 8000)
+        self.modelOpened.emit(bundle)
+
+    def _on_applied(self, applied: AppliedModel) -> None:
+        from core.apply import applied_coverage, applied_metrics
+
+        c, name, table = applied.bundle.config, Path(applied.path).name, applied.table
+        known = table[table["actual"].notna()]
+        metrics = applied_metrics(known, applied.loaded.frame[c.target])
+        self._show(ShownOutput(
+            target=c.target, description=f"the model applied to {name} ({len(known):,} predictions with known "
+            "values, then the forecast)", predictions=known,
+            forecast=table[table["actual"].isna()].drop(columns=["actual"]), level=c.interval_level,
+            dates=bool(applied.loaded.report.date_column), metrics=metrics, coverage=applied_coverage(known),
+            assumption=applied.bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics),
+            source=applied.path))
+        self.status.emit(f"Applied the model to {name}.", 5000)
+        self.modelApplied.emit(table)
+
+    # ---------------------------------------------------------------- exports of what is shown
+    def _export(self, path: str | Path, write) -> bool:
+        if self.shown is None:
+            return False
+        try:
+            write(str(path))
+        except (ForecasterError, OSError, ValueError) as exc:
+            self.problem.emit("Can't export", exc, "")
+            return False
+        self.status.emit(f"Wrote {path}.", 5000)
+        return True
+
+    def export_predictions(self, path: str | Path) -> bool:
+        s = self.shown
+        return self._export(path, lambda p: write_bytes(p, csv_bytes(predictions_and_forecast(s.predictions,
+                                                                                               s.forecast))))
+
+    def export_metrics(self, path: str | Path) -> bool:
+        s = self.shown
+        return self._export(path, lambda p: write_bytes(p, csv_bytes(metrics_table(s.metrics, s.coverage,
+                                                                                   s.level))))
+
+    def export_chart(self, path: str | Path, figure) -> bool:
+        """Saves `figure` (the Results panel's matplotlib Figure) as PNG, SVG or PDF by suffix."""
+        return self._export(path, lambda p: save_figure(figure, p))
+
+    # ---------------------------------------------------------------- jobs' outcomes
+    @Slot(object, object)
+    def _on_succeeded(self, job: Job, value: object) -> None:
+        if job is Job.LOAD:
+            self._on_loaded(value)
+        elif job is Job.TRAIN:
+            self._on_trained(value)
+        elif isinstance(value, OpenedModel):
+            self._on_opened(value)
+        elif isinstance(value, AppliedModel):
+            self._on_applied(value)
+        elif job is Job.WARM_UP:
+            self.engineReady.emit()
+
+    @Slot(object, object, str)
+    def _on_failed(self, job: Job, exc: BaseException, details: str) -> None:
+        """The one failure path of background work: a dialog (unless closing) and the job's signal."""
+        if job is Job.WARM_UP:  # not the user's problem yet: training loads the same libraries and says
+            log.warning("Loading the engine in the background failed:\n%s", details)
+            return
+        title, signal, note = {Job.LOAD: ("Can't open the file", self.loadFailed, "The file could not be read."),
+                               Job.TRAIN: ("Training failed", self.trainingFailed, "Training failed."),
+                               Job.MODEL: ("Model", self.modelFailed, "That did not work.")}[job]
+        self.status.emit(note, 5000)
+        if not self._closing:
+            self.problem.emit(title, exc, details)
+        signal.emit(str(exc))
+
+    # ---------------------------------------------------------------- the engine and closing
+    def warm_up(self) -> bool:
+        """Imports torch and scikit-learn on a worker thread while the user picks a file."""
+        if self._closing:
+            return False
+
+        def work(report, cancel):
+            from core.warmup import warm_up
+
+            warm_up(default_threads())
+
+        return self._start(Job.WARM_UP, work)
+
+    def shutdown(self) -> None:
+        """Stops every job and waits for its thread; failures after this show no dialog."""
+        self._closing = True
+        self.jobs.stop_all()
