@@ -23,6 +23,7 @@ def trained_window(qtbot):
     win.findChild(QSpinBox, "windowSpin").setValue(14)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     win.findChild(QSpinBox, "forecastStepsSpin").setValue(3)
+    win.findChild(QSpinBox, "horizonSpin").setValue(1)  # one direct step, then recursive ones
     win.session.replan()
     with qtbot.waitSignal(win.session.trainingFinished, timeout=120_000) as finished:
         win.session.start_training()
@@ -62,7 +63,10 @@ def test_save_open_and_apply(qtbot, trained_window, tmp_path):
     known = table[table["actual"].notna()]
     both = result.predictions.merge(known, on=["time", "step"])
     assert len(both) == len(result.predictions)
-    assert np.allclose(both["predicted_x"], both["predicted_y"])  # same model, same rows, same numbers
+    # the saved model is the forecast model (refit on every row): same model, same rows, same numbers
+    refit = result.predictor
+    expected = refit.predict(refit.series(win.session.loaded.frame), known["origin"].to_numpy(dtype=np.int64))
+    assert np.allclose(known["predicted"], expected.ravel())
     assert "daily_sales.csv" in other.results_panel.title.text()
     # scored on the new file: the model and the naive forecast
     sales = pd.read_csv(SALES)["sales"].to_numpy()

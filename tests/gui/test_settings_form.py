@@ -145,7 +145,7 @@ def test_unreadable_stored_values_are_left_out(qtbot):
 
 def test_a_setting_declared_once_appears_in_the_form(form):
     ensemble = form.findChild(QSpinBox, "ensembleSpin")
-    assert ensemble is form.ensemble and ensemble.value() == 1
+    assert ensemble is form.ensemble and ensemble.value() == 5
     assert (ensemble.minimum(), ensemble.maximum()) == (1, 10)
     assert "different seeds" in ensemble.toolTip()
     box = ensemble.parentWidget()
