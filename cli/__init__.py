@@ -278,8 +278,9 @@ def _print_summary(result, out: Path) -> None:
     for name, m in result.test_metrics.items():
         print(f"{name:<16}{_fmt(m['rmse']):>12}{_fmt(m['mae']):>12}{_fmt(m['mape']):>10}"
               f"{_fmt(m['r2']):>9}{_fmt(m['mase']):>8}")
-    if not result.beats_naive():
-        print("Warning: the model does not beat the naive forecast (last value) on the test split.")
+    verdict = result.verdict()
+    print(("" if verdict["beats_best_baseline"] is not False else "Warning: ") + verdict["sentence"])
+    print(f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}.")
     coverage = result.coverage["overall"]
     if coverage is not None:
         print(f"{c.interval_level:.0%} intervals covered {coverage:.0%} of the test values.")

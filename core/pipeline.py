@@ -206,9 +206,6 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     return RunPlan(effective, bounds, origins, recurrent_parameter_count(effective, n_features), notes)
 
 
-BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear": "linear regression (Ridge)"}
-
-
 @dataclass
 class ExperimentResult:
     plan: RunPlan
@@ -246,24 +243,12 @@ class ExperimentResult:
         model, naive = self.test_metrics["model"]["rmse"], self.test_metrics["naive"]["rmse"]
         return model is not None and naive is not None and model < naive
 
-    def best_baseline(self, metrics: dict[str, dict[str, float | None]] | None = None) -> tuple[str, float] | None:
-        """The baseline with the lowest RMSE (on the test split unless `metrics` say otherwise)."""
-        metrics = self.test_metrics if metrics is None else metrics
-        scored = [(name, m["rmse"]) for name, m in metrics.items()
-                  if name != "model" and m.get("rmse") is not None
-                  and not (name == "seasonal_naive" and not self.config.season)]
-        return min(scored, key=lambda item: item[1]) if scored else None
-
     def verdict(self) -> dict[str, Any]:
         """How the model compares with the best baseline on the test split, for both faces."""
-        best = self.best_baseline()
-        model = self.test_metrics["model"]["rmse"]
-        if best is None or model is None:
-            return {"beats_best_baseline": None, "best_baseline": None}
-        name, rmse = best
-        return {"beats_best_baseline": model < rmse, "best_baseline": name,
-                "best_baseline_label": BASELINE_NAMES[name], "model_rmse": model, "baseline_rmse": rmse,
-                "ratio": (rmse / model) if model > 0 else None}
+        from core.evaluation.metrics import verdict, verdict_sentence
+
+        result = verdict(self.test_metrics, seasonal=bool(self.config.season))
+        return result | {"sentence": verdict_sentence(result)}
 
     def metrics_dict(self) -> dict[str, Any]:
         scoring = self.scoring_predictor or self.predictor
@@ -508,10 +493,13 @@ def run_experiment(
                               tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
                               .iloc[-c.window:].reset_index(drop=True),
                               scoring_predictor=scoring, models=models, val_metrics=val_metrics)
-    best = result.best_baseline(val_metrics) if val_metrics else None
-    if best is not None and val_metrics["model"]["rmse"] is not None and best[1] < val_metrics["model"]["rmse"]:
-        plan.notes.append(f"On the validation split {BASELINE_NAMES[best[0]]} beat the model (RMSE "
-                          f"{best[1]:.4g} vs {val_metrics['model']['rmse']:.4g}); consider it for this series.")
+    if val_metrics:
+        from core.evaluation.metrics import BASELINE_NAMES, verdict
+
+        on_val = verdict(val_metrics, seasonal=bool(c.season))
+        if on_val["beats_best_baseline"] is False:
+            plan.notes.append(f"On the validation split {BASELINE_NAMES[on_val['best_baseline']]} beat the "
+                              f"model (RMSE {on_val['baseline_rmse']:.4g} vs {on_val['model_rmse']:.4g}).")
     return result
 
 

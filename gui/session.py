@@ -56,6 +56,9 @@ class ShownOutput:
     assumption: str
     beats_naive: bool | None  # None: no naive score to compare with
     source: str | None
+    verdict: str = ""  # one sentence: the model against the best baseline (core's verdict_sentence)
+    beats_best_baseline: bool | None = None
+    models: str = ""  # which model made the scores and which the forecast
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,9 @@ class Session(QObject):
             forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
             metrics=result.test_metrics, coverage=result.coverage["overall"],
             assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
-            source=self.source_path))
+            source=self.source_path, verdict=(v := result.verdict())["sentence"],
+            beats_best_baseline=v["beats_best_baseline"],
+            models=f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}."))
         self.status.emit(STATUS_WORDS.get(result.history.status, result.history.status), 5000)
         if result.history.status == "diverged":
             self.problem.emit("Training diverged", ForecasterError(result.history.message), "")

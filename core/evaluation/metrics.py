@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import (
@@ -57,3 +58,38 @@ def model_beats_naive(metrics: dict[str, dict[str, float | None]]) -> bool | Non
     if model is None or naive is None:
         return None
     return model < naive
+
+
+BASELINE_NAMES = {"naive": "the naive forecast", "seasonal_naive": "seasonal naive",
+                  "linear": "linear regression (Ridge) on the same window"}
+
+
+def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) -> dict[str, Any]:
+    """The model against the best baseline (lowest RMSE) in a table of scores.
+
+    Seasonal naive counts only when there is a season (without one it is the naive forecast).
+    """
+    model = metrics.get("model", {}).get("rmse")
+    scored = [(name, m["rmse"]) for name, m in metrics.items()
+              if name in BASELINE_NAMES and m.get("rmse") is not None
+              and (seasonal or name != "seasonal_naive")]
+    if model is None or not scored:
+        return {"beats_best_baseline": None, "best_baseline": None}
+    name, rmse = min(scored, key=lambda item: item[1])
+    return {"beats_best_baseline": bool(model < rmse), "best_baseline": name, "model_rmse": model,
+            "baseline_rmse": rmse}
+
+
+def verdict_sentence(result: dict[str, Any]) -> str:
+    """One plain sentence for both faces: how the model did against the best baseline."""
+    if result.get("best_baseline") is None:
+        return "No baseline could be scored on these rows."
+    label = BASELINE_NAMES[result["best_baseline"]]
+    model, baseline = result["model_rmse"], result["baseline_rmse"]
+    if result["beats_best_baseline"]:
+        return (f"The model's test RMSE ({model:.4g}) is {1 - model / baseline:.0%} lower than that of "
+                f"{label}, the best baseline ({baseline:.4g}).")
+    times = f" ({model / baseline:.2g}×)" if baseline > 0 else ""
+    return (f"{label[0].upper()}{label[1:]} beats the model on the test split: RMSE {baseline:.4g} vs "
+            f"{model:.4g}{times}. Use it for this series, or try other settings (a longer window, "
+            "'change from last value' instead of 'level', more data).")

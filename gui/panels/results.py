@@ -16,15 +16,22 @@ from gui.widgets.metrics_table import MetricsTable
 EMPTY_CHART = "Train a model to see real vs predicted values here."
 
 
+WARNING_STYLE = ("background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; "
+                 "border-radius: 4px;")
+
+
 class ResultsPanel(Panel):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.setObjectName("resultsPanel")
         self.title = QLabel("", wordWrap=True, objectName="resultsTitle")
         self.warning_label = QLabel("", wordWrap=True, objectName="naiveWarning")
-        self.warning_label.setStyleSheet(
-            "background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; border-radius: 4px;")
+        self.warning_label.setStyleSheet(WARNING_STYLE)
         self.warning_label.hide()
+        # the model against the best baseline, in one plain sentence (column names are plain text)
+        self.verdict_label = QLabel("", wordWrap=True, objectName="verdictLabel")
+        self.verdict_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict_label.hide()
         self.canvas = ResultCanvas()
         self.canvas.setObjectName("resultCanvas")
         self.nav_toolbar = NavigationToolbar2QT(self.canvas, self)
@@ -36,6 +43,7 @@ class ResultsPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.warning_label)
+        layout.addWidget(self.verdict_label)
         layout.addWidget(self.nav_toolbar)
         layout.addWidget(self.canvas, 3)
         layout.addWidget(self.metrics_table, 1)
@@ -47,19 +55,24 @@ class ResultsPanel(Panel):
         self.canvas.show_message(EMPTY_CHART)
         self.metrics_table.clear_metrics()
         self.warning_label.hide()
+        self.verdict_label.hide()
 
     def show_output(self, shown: ShownOutput) -> None:
         self.title.setText(f"<b>{escape(shown.target)}</b>: {escape(shown.description)}")
         self.canvas.show_predictions(shown.predictions, shown.forecast, shown.target, shown.level, shown.dates)
         self.metrics_table.show_metrics(shown.metrics)
-        if shown.beats_naive is False:
+        if shown.verdict:  # a trained run: the verdict against the best baseline
+            self.verdict_label.setText(("⚠ " if shown.beats_best_baseline is False else "") + shown.verdict)
+            self.verdict_label.setStyleSheet(WARNING_STYLE if shown.beats_best_baseline is False else "")
+        self.verdict_label.setVisible(bool(shown.verdict))
+        if shown.beats_naive is False and not shown.verdict:
             model, naive = (_number(shown.metrics.get(k, {}).get("rmse")) for k in ("model", "naive"))
             self.warning_label.setText(
                 f"⚠ The model does not beat the naive forecast (each value = the previous one): "
                 f"RMSE {model} vs {naive}. Try a longer window, more epochs, different "
                 "features, or use the baseline.")
-        self.warning_label.setVisible(shown.beats_naive is False)
-        lines = []
+        self.warning_label.setVisible(shown.beats_naive is False and not shown.verdict)
+        lines = [shown.models] if shown.models else []
         if shown.coverage is not None:
             lines.append(f"{shown.level:.0%} prediction intervals covered {shown.coverage:.0%} of the "
                          "actual values.")

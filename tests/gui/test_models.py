@@ -178,3 +178,17 @@ def test_export_shortcut_beats_the_spin_box_on_a_real_x_server():
                          cwd=root, env={**os.environ, "QT_QPA_PLATFORM": "xcb"}, capture_output=True, text=True,
                          timeout=300)
     assert out.returncode == 0 and "1 passed" in out.stdout, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_results_say_plainly_how_the_model_did_against_the_best_baseline(trained_window):
+    from PySide6.QtWidgets import QLabel
+    win, result = trained_window
+    label = win.findChild(QLabel, "verdictLabel")
+    assert label.isVisible()
+    scores = {k: v["rmse"] for k, v in result.test_metrics.items() if k != "model" and v["rmse"] is not None}
+    best = min(scores, key=scores.get)
+    words = {"naive": "naive forecast", "seasonal_naive": "seasonal naive", "linear": "Ridge"}[best]
+    assert words in label.text()
+    assert label.text().startswith("⚠") == (result.test_metrics["model"]["rmse"] >= scores[best])
+    # which model made which numbers
+    assert "refit on all 730 rows" in win.results_panel.coverage_label.text()

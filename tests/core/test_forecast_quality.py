@@ -1,0 +1,98 @@
+"""Forecast quality by design: multi-step splits that fit, the seasonal anchor, the log transform
+fit on training rows, the refit forecast model, intervals on every forecast, the verdict."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from core.evaluation.metrics import verdict, verdict_sentence
+from core.pipeline import plan_run, run_experiment
+from core.prep.windows import WindowedSeries
+from core.settings.config import ForecastConfig
+
+QUICK = {"epochs": 3, "ensemble": 2, "hidden": 8}
+
+
+def monthly(rows: int = 60) -> pd.DataFrame:
+    """A positive series with growth and a season in proportion to its level."""
+    t = np.arange(rows)
+    rng = np.random.default_rng(0)
+    values = (100 + 2 * t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12)) + rng.normal(0, 2, rows)
+    return pd.DataFrame({"date": pd.date_range("2015-01-01", periods=rows, freq="MS"), "sales": values})
+
+
+def test_a_short_series_gets_splits_that_hold_the_horizon():
+    # 60 rows, 18 steps: the 15% fractions (9 rows) can't hold one forecast of 18 steps
+    plan = plan_run(monthly(), ForecastConfig(target="sales", date_column="date", forecast_steps=18))
+    sizes = plan.bounds.sizes
+    assert plan.config.horizon == 18 and sizes["test"] == 18 and sizes["val"] == 18
+    assert any("enlarged from 9 to 18" in n for n in plan.notes)
+    assert len(plan.origins["test"]) == 1 and len(plan.origins["val"]) == 1 and len(plan.origins["train"]) >= 2
+    # 50 rows can't also hold 18 validation rows: validation goes, the test split stays
+    plan = plan_run(monthly(50), ForecastConfig(target="sales", date_column="date", forecast_steps=18))
+    assert plan.bounds.sizes["val"] == 0 and plan.bounds.sizes["test"] == 18
+    assert any("No validation split" in n for n in plan.notes)
+
+
+def test_too_few_rows_are_refused_with_the_most_steps_that_fit():
+    with pytest.raises(Exception, match="support forecasts of at most 4 steps"):
+        plan_run(monthly(13), ForecastConfig(target="sales", forecast_steps=8, season=4))
+
+
+def test_auto_modes_pick_seasonal_anchor_and_log_for_a_positive_seasonal_series():
+    plan = plan_run(monthly(120), ForecastConfig(target="sales", date_column="date", forecast_steps=6, season=12))
+    assert plan.config.target_mode == "seasonal" and plan.config.transform == "log"
+    negative = monthly(120).assign(sales=lambda f: f["sales"] - 150)
+    plan = plan_run(negative, ForecastConfig(target="sales", forecast_steps=6, season=12))
+    assert plan.config.transform == "none"
+
+
+def test_the_seasonal_anchor_is_the_value_a_season_before_each_target():
+    target = torch.arange(30, dtype=torch.float32)
+    series = WindowedSeries(target[:, None].clone(), target, window=4, horizon=6, mode="seasonal", season=4)
+    origin = torch.tensor([10])
+    # steps 1..6 repeat rows 7, 8, 9, 10, then 7, 8 (a whole number of seasons back)
+    assert series.anchors(origin).tolist() == [[7, 8, 9, 10, 7, 8]]
+    assert series.y(origin).tolist() == [[4, 4, 4, 4, 8, 8]]  # row t+k minus its anchor
+    assert torch.equal(series.to_levels(origin, series.y(origin)), target[11:17][None, :])
+
+
+def test_log_transform_scaler_is_fit_on_training_rows_only_and_the_forecast_model_on_all():
+    frame = monthly(120)
+    result = run_experiment(frame, ForecastConfig(target="sales", date_column="date", forecast_steps=6,
+                                                  season=12, **QUICK))
+    train_end = result.plan.bounds.train_end
+    logs = np.log(frame["sales"].to_numpy())
+    assert result.scoring_predictor.target_scaler.mean_[0] == pytest.approx(logs[:train_end].mean())
+    assert result.predictor.target_scaler.mean_[0] == pytest.approx(logs.mean())
+    assert result.models["forecast"].startswith("refit on all 120 rows")
+    # the forecast: 6 direct steps in the target's units, each with a finite interval around it
+    f = result.forecast
+    assert len(f) == 6 and (f["method"] == "direct").all()
+    assert np.isfinite(f[["lower", "upper"]].to_numpy()).all() and (f["lower"] < f["upper"]).all()
+    assert f["predicted"].between(frame["sales"].min() * 0.5, frame["sales"].max() * 1.5).all()
+
+
+def test_a_short_series_still_gets_intervals():
+    result = run_experiment(monthly(60), ForecastConfig(target="sales", date_column="date", forecast_steps=18,
+                                                        season=12, **QUICK))
+    f = result.forecast
+    assert len(f) == 18 and np.isfinite(f[["lower", "upper"]].to_numpy()).all()
+    assert "normal approximation" in result.predictor.interval_source  # one test window: too few for conformal
+
+
+def test_the_verdict_names_the_best_baseline():
+    loses = {"model": {"rmse": 49.6}, "naive": {"rmse": 60.0}, "seasonal_naive": {"rmse": 30.0},
+             "linear": {"rmse": 16.9}}
+    v = verdict(loses)
+    assert v["best_baseline"] == "linear" and v["beats_best_baseline"] is False
+    assert verdict_sentence(v).startswith("Linear regression (Ridge) on the same window beats the model")
+    assert "(2.9×)" in verdict_sentence(v)
+    wins = {"model": {"rmse": 62.0}, "naive": {"rmse": 120.0}, "seasonal_naive": {"rmse": 100.0},
+            "linear": {"rmse": None}}
+    v = verdict(wins)
+    assert v["best_baseline"] == "seasonal_naive" and v["beats_best_baseline"] is True
+    assert "38% lower than that of seasonal naive" in verdict_sentence(v)
+    # without a season, seasonal naive is the naive forecast and doesn't count
+    assert verdict(wins, seasonal=False)["best_baseline"] == "naive"
