@@ -67,7 +67,7 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
     else:
         total += summary * config.horizon + config.horizon
     if config.highway and config.window:  # without a window (not planned yet) there is no highway
-        total += config.window * config.horizon + config.horizon
+        total += config.window * n_features * config.horizon + config.horizon
     return total * config.ensemble
 
 
@@ -291,8 +291,9 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     """
     import torch
 
-    from core.model.network import EnsembleForecaster, build_member
-    from core.model.training import CANCELLED, DIVERGED, EpochProgress, train
+    from core.evaluation.baselines import fit_ridge
+    from core.model.network import EnsembleForecaster, build_member, start_from_linear
+    from core.model.training import CANCELLED, DIVERGED, EpochProgress, TrainingHistory, train
     from core.prep.scaling import fit_scaler
 
     rows = slice(0, fit_rows)
@@ -302,14 +303,23 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
     predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
     series = predictor.series(frame)
+    # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
+    linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway else None
     members, histories = [], []
     done = progress_offset
     for index in range(c.ensemble):
         member_config = c.replace(seed=(c.seed + index) % (MAX_SEED + 1))
-        if epochs is not None:
-            member_config = member_config.replace(epochs=max(1, epochs[index]), patience=0)
+        if epochs is not None and epochs[index] > 0:
+            member_config = member_config.replace(epochs=epochs[index], patience=0)
         torch.manual_seed(member_config.seed)
         member = build_member(member_config, len(c.input_columns))
+        if linear is not None:
+            start_from_linear(member, linear.coef_, linear.intercept_)
+        if epochs is not None and epochs[index] == 0:  # early stopping kept the linear start
+            member.eval()
+            members.append(member)
+            histories.append(TrainingHistory(threads=c.threads or 1))
+            continue
 
         def report(p: EpochProgress, base: int = done) -> None:
             if progress is not None:  # one count over every network and the refit
@@ -453,8 +463,8 @@ def run_experiment(
         everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
         forecaster, _, _, _ = _fit_predictor(
             frame, c, len(frame), everything, np.empty(0, dtype=np.int64), progress, cancel,
-            epochs=[h.best_epoch or h.epochs_run for h in histories], progress_offset=done,
-            progress_total=done + sum(h.best_epoch or h.epochs_run for h in histories))
+            epochs=[h.best_epoch for h in histories], progress_offset=done,
+            progress_total=done + sum(h.best_epoch for h in histories))
         if forecaster.config.ensemble == c.ensemble:
             unseen = split_codes != SPLITS.index("train")
             forecaster.half_widths, how = _interval_widths(residuals[unseen], c.interval_level)
@@ -463,7 +473,7 @@ def run_experiment(
             forecaster.config = c
             predictor = forecaster
             models["forecast"] = (f"refit on all {len(frame)} rows for "
-                                  f"{', '.join(str(h.best_epoch or h.epochs_run) for h in histories)} epochs "
+                                  f"{', '.join(str(h.best_epoch) for h in histories)} epochs "
                                   f"({c.ensemble} network{'s' if c.ensemble > 1 else ''})")
         else:
             plan.notes.append("The refit on every row was stopped; the forecast comes from the scoring model.")

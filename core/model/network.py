@@ -1,5 +1,5 @@
 """The network: a recurrent encoder (LSTM / GRU / RNN, batch_first), a Dense head, an optional
-linear "highway" on the window's target values, and an ensemble of such networks."""
+linear "highway" on the whole window, and an ensemble of such networks."""
 
 from __future__ import annotations
 
@@ -34,14 +34,18 @@ class RecurrentForecaster(nn.Module):
             )
         else:
             self.head = nn.Linear(summary, horizon)
-        # LSTNet's highway: a linear autoregression on the target channel of the window, added
-        # to the output. Zero at the start, so training begins from the anchor (last value or
-        # seasonal naive) and the network only has to learn what the linear part misses.
+        # LSTNet's highway: a linear autoregression on the whole window (every input column),
+        # added to the output. core.pipeline starts it at the Ridge baseline's solution and the
+        # recurrent part's output layer at zero, so training starts from the linear model and
+        # early stopping can keep it (epoch 0) when the network adds nothing on validation.
         self.highway: nn.Linear | None = None
         if window:
-            self.highway = nn.Linear(window, horizon)
+            self.highway = nn.Linear(window * n_features, horizon)
             nn.init.zeros_(self.highway.weight)
             nn.init.zeros_(self.highway.bias)
+            last = self.head[-1] if isinstance(self.head, nn.Sequential) else self.head
+            nn.init.zeros_(last.weight)
+            nn.init.zeros_(last.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         _, state = self.recurrent(x)
@@ -52,7 +56,7 @@ class RecurrentForecaster(nn.Module):
         summary = last_layer.transpose(0, 1).reshape(x.shape[0], -1)
         out = self.head(self.dropout(summary))
         if self.highway is not None:
-            out = out + self.highway(x[:, :, 0])
+            out = out + self.highway(x.reshape(x.shape[0], -1))
         return out
 
 
@@ -90,6 +94,13 @@ def build_member(config, n_features: int) -> RecurrentForecaster:
         head_width=config.head_width,
         window=config.window if config.highway else None,
     )
+
+
+def start_from_linear(member: RecurrentForecaster, coef, intercept) -> None:
+    """Sets the highway to a fitted linear model's weights ((H, T*F) and (H,), as scikit-learn's)."""
+    with torch.no_grad():
+        member.highway.weight.copy_(torch.as_tensor(coef, dtype=torch.float32).reshape(member.highway.weight.shape))
+        member.highway.bias.copy_(torch.as_tensor(intercept, dtype=torch.float32).reshape(-1))
 
 
 def build_model(config, n_features: int) -> EnsembleForecaster:
