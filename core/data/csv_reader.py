@@ -362,6 +362,10 @@ def _decorated_numbers(values: pd.Series, decimal: str, thousands: str | None):
     pattern = (rf"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>[{cur}])?\s*(?P<sign2>[-+])?\s*"
                rf"(?P<num>{_number_body(decimal, thousands)})\s*(?P<pct>%)?\s*(?P<cur2>[{cur}])?"
                rf"\s*(?P<close>\))?$")
+    # '(1,200.50)' in a file that has no other grouped number: grouping is plain once a
+    # decimal mark follows it, so the other separator is accepted as thousands here
+    thousands = thousands or ("," if decimal == "." else ".")
+    pattern = pattern.replace(_number_body(decimal, None), _number_body(decimal, thousands))
     m = values.astype(str).str.strip().str.extract(pattern)
     paren = m["open"].notna() & m["close"].notna()
     has_sign = m["sign"].notna() | m["sign2"].notna()
@@ -913,7 +917,7 @@ class _Reader:
             if col not in frame.columns:
                 continue
             s = frame[col]
-            if s.dtype != object:  # a column pandas read as numbers or dates has no words in it
+            if not _holds_text(s):  # a column pandas read as numbers or dates has no words in it
                 return frame
             text = s.astype(str).str.strip()
             same = (s.isna() | (text == "")) if raw_name == "" else (text == raw_name)
@@ -923,8 +927,9 @@ class _Reader:
         lines = [self.line_numbers[i + 1] for i in np.flatnonzero(repeat)[:3]
                  if i + 1 < len(self.line_numbers)]
         where = f" (line {', '.join(map(str, lines))})" if lines else ""
-        self.change(f"Dropped {_plural(int(repeat.sum()), 'row')} that repeat the column "
-                    f"names{where}.")
+        count = int(repeat.sum())
+        self.change(f"Dropped {_plural(count, 'row')} that {'repeats' if count == 1 else 'repeat'} "
+                    f"the column names{where}.")
         return frame.loc[~repeat]
 
     def _refuse_mixed_zones(self, col: str, raw: pd.Series) -> None:
@@ -965,7 +970,7 @@ class _Reader:
     def _parse_dates(self, frame, plan) -> tuple[pd.DataFrame, int]:
         col = plan.column
         raw = frame[col]
-        if raw.dtype == object:
+        if _holds_text(raw):
             self._refuse_mixed_zones(col, raw)
         parsed = dates.apply_plan(raw, plan)
         failed = parsed.isna().to_numpy()
@@ -1056,6 +1061,11 @@ class _Reader:
             self.change(f"Filled {_plural(missing, 'missing value')} at the start or end "
                               f"of '{col}' with the nearest value.")
         return pd.Series(out, index=s.index, dtype="float64")
+
+
+def _holds_text(s: pd.Series) -> bool:
+    """Strings (pandas 3's str dtype) or Python objects, not numbers or datetimes."""
+    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
 def _show_delim(d: str) -> str:

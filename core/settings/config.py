@@ -25,6 +25,9 @@ SCALERS = ("standard", "minmax")
 # (what the tutorials do).
 TARGET_MODES = ("delta", "level")
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
+# steps past the end, wherever they are asked for (settings, `forecast --steps`,
+# `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
+MAX_FORECAST_STEPS = 100_000
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ def validate(config: ForecastConfig) -> None:
     _check(_name(c.target), "Choose a target column.")
     _check(all(_name(f) for f in c.features),
            f"Feature columns must be column names (got {list(c.features)!r}).")
+    twice = sorted({f for f in c.features if c.features.count(f) > 1})
+    _check(not twice, f"Feature {twice[0]!r} is listed more than once." if twice else "")
     _check(c.date_column is None or _name(c.date_column),
            f"The date column must be a column name (got {c.date_column!r}).")
     _check(c.window is None or _int(c.window, 1),
@@ -185,7 +190,12 @@ def validate(config: ForecastConfig) -> None:
            f"Threads must be between 1 and 1024 (got {c.threads}).")
     _check(_number(c.interval_level) and 0.5 <= c.interval_level < 1.0,
            f"Interval level must be at least 0.5 and below 1, e.g. 0.9 for 90% (got {c.interval_level}).")
-    _check(c.forecast_steps is None or _int(c.forecast_steps, 1, 100_000),
-           f"Forecast steps must be between 1 and 100000 (got {c.forecast_steps}).")
+    check_forecast_steps(c.forecast_steps)
     _check(_number(c.ridge_alpha) and c.ridge_alpha >= 0,
            f"Ridge alpha can't be negative (got {c.ridge_alpha}).")
+
+
+def check_forecast_steps(steps: Any) -> None:
+    """None (as trained) or a whole number of steps from 1 to MAX_FORECAST_STEPS."""
+    _check(steps is None or _int(steps, 1, MAX_FORECAST_STEPS),
+           f"Forecast steps must be between 1 and {MAX_FORECAST_STEPS} (got {steps}).")

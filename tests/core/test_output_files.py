@@ -55,7 +55,8 @@ def test_a_fifo_output_is_written_into_not_replaced(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    # a daemon: when the FIFO is wrongly replaced by a file, the reader waits forever
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     atomic_write_bytes(fifo, b"through the pipe")
     reader.join(timeout=30)
