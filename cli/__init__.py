@@ -184,51 +184,67 @@ def write_csv(frame, path: Path, columns: list[str]) -> None:
     write_bytes(path, frame[columns].to_csv(index=False).encode("utf-8"))
 
 
+TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
+
+
 def command_train(args: argparse.Namespace) -> int:
     from core.files import write_json
-    from core.model.bundle import BUNDLE_SUFFIX, save_bundle
+    from core.model.bundle import save_bundle
     from core.model.training import CANCELLED, DIVERGED
     from core.outputs.plotting import save_report_png
+    from core.outputs.run_folder import RunFolder
     from core.pipeline import run_experiment
 
     loaded = _read(args)
     report = loaded.report
     config = _config_from_args(args, report.date_column)
-    out = Path(args.out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ForecasterError(f"Can't create the output folder {out}: {exc.strerror}.") from None
-    if not out.is_dir():
-        raise ForecasterError(f"The output path {out} exists and is not a folder.")
+    # the folder is locked and checked against the input before training starts; outputs are
+    # staged inside it and moved into place together when everything is written
+    with RunFolder(args.out, TRAIN_OUTPUTS, inputs=[args.csv]) as run:
+        cancel = threading.Event()
+        previous = signal.getsignal(signal.SIGINT)
 
-    cancel = threading.Event()
-    previous = signal.getsignal(signal.SIGINT)
+        def on_interrupt(signum, frame):  # first Ctrl+C: stop after this batch, keep the best model
+            cancel.set()
+            signal.signal(signal.SIGINT, previous)
 
-    def on_interrupt(signum, frame):  # first Ctrl+C: stop after this batch, keep the best model
-        cancel.set()
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, on_interrupt)
+        progress = TerminalProgress()
+        try:
+            result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv))
+        finally:
+            progress.close()
+            signal.signal(signal.SIGINT, previous)
 
-    signal.signal(signal.SIGINT, on_interrupt)
-    progress = TerminalProgress()
-    try:
-        result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv))
-    finally:
-        progress.close()
-        signal.signal(signal.SIGINT, previous)
+        metrics = result.metrics_dict()
+        metrics["data"]["import_notes"] = report.notes
+        metrics["run_id"] = run.run_id
+        checksum = loaded.sha256 or file_sha256(args.csv)
+        # the model first: nothing after it (a chart, a CSV) can cost it
+        save_bundle(result, run.stage("model"), data_sha256=checksum, run_id=run.run_id)
+        save_bundle(result, run.stage("model.lstmf"), data_sha256=checksum, run_id=run.run_id)
+        write_csv(result.predictions, run.stage("predictions.csv"), PREDICTION_COLUMNS)
+        if result.forecast is not None:
+            write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
+        try:
+            save_report_png(result, run.stage("plot.png"))
+            drawing_failed = None
+        except ForecasterError:
+            raise
+        except Exception as exc:  # a bug in drawing: the run is kept without its chart
+            drawing_failed = exc
+        write_json(run.stage("metrics.json"), metrics)
+        run.commit()
 
-    metrics = result.metrics_dict()
-    metrics["data"]["import_notes"] = report.notes
-    write_json(out / "metrics.json", metrics)
-    write_csv(result.predictions, out / "predictions.csv", PREDICTION_COLUMNS)
-    if result.forecast is not None:
-        write_csv(result.forecast, out / "forecast.csv", FORECAST_COLUMNS)
-    save_report_png(result, out / "plot.png")
-    checksum = file_sha256(args.csv)
-    save_bundle(result, out / "model", data_sha256=checksum)  # a folder, for scripts
-    save_bundle(result, out / f"model{BUNDLE_SUFFIX}", data_sha256=checksum)  # one file, for people
-
-    _print_summary(result, out)
+    for note in report.changes:  # what reading changed in the data the model was trained on
+        print(f"Changed while reading: {note}")
+    _print_summary(result, Path(args.out), chart=drawing_failed is None)
+    if drawing_failed is not None:
+        path = _log_unexpected(drawing_failed)
+        where = f"; details are in {path}" if path else ""
+        print(f"error: plot.png could not be drawn ({type(drawing_failed).__name__}); the model "
+              f"and the other outputs are saved{where}", file=sys.stderr)
+        return EXIT_UNEXPECTED
     if result.history.status == DIVERGED:
         print(result.history.message, file=sys.stderr)
         return EXIT_USAGE
@@ -238,10 +254,17 @@ def command_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _source_name(csv: str) -> str:
+    path = Path(csv)
+    return str(path.resolve()) if path.is_file() else csv
+
+
 def command_predict(args: argparse.Namespace) -> int:
     from core.apply import OUTPUT_COLUMNS, predict_table
+    from core.files import refuse_overwriting_input
     from core.model.bundle import load_bundle
 
+    refuse_overwriting_input([args.out], [args.csv, args.model])
     bundle = load_bundle(args.model)
     loaded = _read(args)
     table = predict_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
@@ -255,8 +278,10 @@ def command_predict(args: argparse.Namespace) -> int:
 
 def command_forecast(args: argparse.Namespace) -> int:
     from core.apply import forecast_table
+    from core.files import refuse_overwriting_input
     from core.model.bundle import load_bundle
 
+    refuse_overwriting_input([args.out], [p for p in (args.csv, args.model) if p])
     bundle = load_bundle(args.model)
     if args.csv:
         loaded = _read(args)
@@ -270,7 +295,7 @@ def command_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_summary(result, out: Path) -> None:
+def _print_summary(result, out: Path, chart: bool = True) -> None:
     c, h = result.config, result.history
     print(f"{c.target}: {h.status.replace('_', ' ')} after {h.epochs_run} epochs, best epoch {h.best_epoch}; "
           f"window {c.window}, horizon {c.horizon}, season {c.season or 'none'}")
@@ -288,7 +313,9 @@ def _print_summary(result, out: Path) -> None:
         f = result.forecast
         print(f"Forecast: {len(f)} step(s) from {format_time(f['time'].iloc[0])}: "
               + ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else ""))
-    print(f"Wrote {out}/metrics.json, predictions.csv, forecast.csv, plot.png, model/ and model.lstmf")
+    written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
+        + ["plot.png"] * chart + ["model/", "model.lstmf"]
+    print(f"Wrote {out}/" + ", ".join(written))
 
 
 def _log_unexpected(exc: BaseException) -> Path | None:

@@ -10,6 +10,7 @@ from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.model.bundle import LoadedBundle
 from core.pipeline import time_labels
 from core.prep.timeindex import TimeIndex
+from core.settings.config import check_forecast_steps
 
 OUTPUT_COLUMNS = ["time", "step", "actual", "predicted", "lower", "upper"]
 
@@ -26,6 +27,7 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
                   forecast_steps: int | None = None) -> pd.DataFrame:
     """time, step, actual, predicted, lower, upper for every window with known targets,
     followed by the forecast past the last row (actual left empty)."""
+    check_forecast_steps(forecast_steps)
     _checked(bundle, frame, source)
     p = bundle.predictor
     c = p.config
@@ -53,6 +55,7 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
                    date_column: str | None = None, date_is_year: bool = False,
                    source: str = "the data", steps: int | None = None) -> pd.DataFrame:
     """The future after the last row of `frame`, or after the data the model was trained on."""
+    check_forecast_steps(steps)
     if frame is None:
         try:
             return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)

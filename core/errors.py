@@ -20,3 +20,10 @@ class ConfigError(ForecasterError):
 
 class BundleError(ForecasterError):
     """A saved model can't be loaded: missing, corrupt, or from a newer version."""
+
+
+class OutputError(ForecasterError, OSError):
+    """An output can't be written: no space, no permission, or it would replace an input.
+
+    Also an OSError, so code that handles failed writes as OS errors keeps doing so.
+    """

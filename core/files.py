@@ -8,10 +8,15 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import tempfile
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from core.errors import OutputError
 
 APP_DIR_NAME = "LSTM Forecaster"
 
@@ -55,25 +60,128 @@ def safe_file_stem(name: str, fallback: str = "model") -> str:
     return stem[:80] or fallback
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write to a temp file in the same folder, fsync, then rename over `path`.
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (os.umask sets it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # set-and-restore is the only portable way to read it
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
 
-    A crash or kill at any moment leaves either the old file or the new one, never half.
+
+_UMASK_LOCK = threading.Lock()
+
+
+def _write_error(path: Path, exc: OSError) -> OutputError:
+    error = OutputError(f"Can't write {path}: {exc.strerror or exc}.")
+    error.errno = exc.errno
+    return error
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write `data` to `path` so that a crash never leaves half a file.
+
+    A regular file is written to a temp file in the same folder, fsynced, then renamed over
+    `path`: a kill at any moment leaves the old file or the new one, never half. The new file
+    gets the mode a plain `open` would give (the umask), or keeps the mode of the file it
+    replaces. A symlink is followed (its target is written, the link stays); a hard-linked
+    file and special files (a terminal, /dev/null, a FIFO) are written in place, since a rename
+    would break the link or turn the device into a regular file. Any OS error comes out as
+    OutputError (a ForecasterError and an OSError), with a one-line message.
     """
     path = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    target = Path(os.path.realpath(path))
+    try:
+        try:
+            existing = os.stat(target)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            if not (stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode)):
+                raise OutputError(f"Can't write {path}: it is not a regular file.")
+            _write_in_place(target, data, truncate=False)
+        elif existing is not None and existing.st_nlink > 1:
+            _write_in_place(target, data, truncate=True)
+        else:
+            _replace(target, data, existing)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+
+
+def _write_in_place(target: Path, data: bytes, truncate: bool) -> None:
+    flags = os.O_WRONLY | (os.O_TRUNC if truncate else 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(target, flags), "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        if truncate:  # a regular file: on disk before we say it is saved
+            os.fsync(handle.fileno())
+
+
+def _replace(target: Path, data: bytes, existing: os.stat_result | None) -> None:
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if existing is None:
+                mode = 0o666 & ~_umask()
+            else:
+                mode = stat.S_IMODE(existing.st_mode)
+                if hasattr(os, "fchown"):
+                    try:  # keep the replaced file's group (and owner, when we may)
+                        os.fchown(handle.fileno(), existing.st_uid, existing.st_gid)
+                    except OSError:
+                        pass
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            else:  # Windows: only the read-only bit exists
+                os.chmod(temp, mode)
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        os.replace(temp, target)
     except BaseException:
         try:
             os.unlink(temp)
         except FileNotFoundError:
             pass
         raise
+
+
+def refuse_overwriting_input(outputs: Iterable[str | Path], inputs: Iterable[str | Path]) -> None:
+    """Raise OutputError when any output would replace one of the input files.
+
+    Compared by `os.path.samefile` (so `data.csv`, `./data.csv`, a symlink or a hard link to it
+    all count); only outputs that exist can be an input, and only regular files are checked (a
+    pipe such as /dev/stdin read once is not overwritten by writing /dev/stdout). A folder among
+    the inputs (a model folder) stands for the files inside it.
+    """
+    sources: list[Path] = []
+    for item in inputs:
+        item = Path(item)
+        if item.is_dir():
+            sources.extend(child for child in item.iterdir() if child.is_file())
+        elif item.is_file():
+            sources.append(item)
+    for output in map(Path, outputs):
+        if not output.exists():
+            continue
+        for source in sources:
+            try:
+                same = os.path.samefile(output, source)
+            except OSError:
+                continue
+            if same:
+                where = "" if Path(os.path.abspath(output)) == Path(os.path.abspath(source)) else \
+                    f" ({output} is {source})"
+                raise OutputError(f"Refusing to write {output}: it is the input file {source.name}"
+                                  f"{where}; choose another output.")
 
 
 def _clean(value: Any) -> Any:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, DataError
+from core.model.memory import check_training_memory
 from core.model.predictor import Predictor, conformal_half_widths, interval_coverage
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
@@ -204,7 +205,9 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
             "a shorter horizon, or 0 for no validation."
         )
     n_features = len(effective.input_columns)
-    return RunPlan(effective, bounds, origins, recurrent_parameter_count(effective, n_features), notes)
+    parameters = recurrent_parameter_count(effective, n_features)
+    notes += check_training_memory(effective, rows, len(origins["train"]), parameters)
+    return RunPlan(effective, bounds, origins, parameters, notes)
 
 
 @dataclass

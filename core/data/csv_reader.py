@@ -13,6 +13,7 @@ The user's file is only ever opened for reading. Every problem with the file sur
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import re
@@ -32,6 +33,12 @@ from core.errors import DataError
 AUTO = "auto"   # sentinel for "detect"
 
 SAMPLE_BYTES = 64 * 1024
+# A line longer than this is not a row of a table (a file without line breaks, a dump): refused
+# before pandas would tokenise it, which costs many times its size in memory.
+MAX_LINE_BYTES = 4 << 20
+SCAN_CHUNK_BYTES = 16 << 20
+# a pipe or FIFO can be read only once, so it is read into memory: up to this much
+MAX_STREAM_BYTES = 2 << 30
 SAMPLE_ROWS = 5000
 DELIMITER_ROWS = 200
 MIN_ROWS = 3
@@ -88,6 +95,9 @@ class ImportReport:
     rows_read: int
     columns: list[ColumnInfo] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # the notes above that changed values or rows (filled, dropped, sorted, re-read numbers):
+    # what a user must hear about before training on the table
+    changes: list[str] = field(default_factory=list)
     duplicates_dropped: int = 0
     sorted_by_date: bool = False
     filled: dict[str, int] = field(default_factory=dict)
@@ -118,6 +128,9 @@ class LoadedTable:
 
     frame: pd.DataFrame
     report: ImportReport
+    # SHA-256 of the bytes read, when the source was read into memory (a pipe can't be read
+    # a second time to checksum it); None for a regular file
+    sha256: str | None = None
 
     def source_info(self, path: str | Path | None) -> dict[str, Any]:
         """How the table was read, for a run's data_info (core.pipeline.run_experiment's source_info)."""
@@ -136,7 +149,11 @@ def read_csv(path, *, encoding: str | None = None, delimiter: str | None = None,
     """
     p = Path(path)
     try:
-        return _Reader(p, encoding, delimiter, decimal, date_column).run()
+        reader = _Reader(p, encoding, delimiter, decimal, date_column)
+        loaded = reader.run()
+        if reader.data is not None:
+            loaded.sha256 = hashlib.sha256(reader.data).hexdigest()
+        return loaded
     except DataError:
         raise
     except MemoryError as exc:
@@ -335,28 +352,77 @@ def _to_numbers_strict(values: pd.Series, decimal: str, thousands: str | None) -
     return out.where(np.isfinite(out))
 
 
-def _classify(values: pd.Series, decimal: str, thousands: str | None):
-    """('numeric' | 'text' | 'empty', numbers, bad-token mask) for a column of strings.
+_CURRENCY = "$€£¥"
 
-    Blank values and NA tokens (also with spaces around them) are missing, not bad.
+
+def _number_body(decimal: str, thousands: str | None) -> str:
+    """An unsigned number written with these separators, unanchored (see _number_pattern)."""
+    d = re.escape(decimal)
+    whole = (rf"(?:\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+|\d+)" if thousands else r"\d+")
+    return rf"(?:{whole}(?:{d}\d*)?|{d}\d+)(?:[eE][-+]?\d+)?"
+
+
+def _decorated_numbers(values: pd.Series, decimal: str, thousands: str | None):
+    """Numbers in accounting parentheses '(100.25)', with a currency symbol '$100', '-€5',
+    '100 €', or a percent sign '9.6%': (numbers, {kind: mask}). Only unambiguous shapes: one
+    pair of parentheses and no sign inside them, one currency symbol, one sign."""
+    cur = re.escape(_CURRENCY)
+    pattern = (rf"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?P<cur>[{cur}])?\s*(?P<sign2>[-+])?\s*"
+               rf"(?P<num>{_number_body(decimal, thousands)})\s*(?P<pct>%)?\s*(?P<cur2>[{cur}])?"
+               rf"\s*(?P<close>\))?$")
+    # '(1,200.50)' in a file that has no other grouped number: grouping is plain once a
+    # decimal mark follows it, so the other separator is accepted as thousands here
+    thousands = thousands or ("," if decimal == "." else ".")
+    pattern = pattern.replace(_number_body(decimal, None), _number_body(decimal, thousands))
+    m = values.astype(str).str.strip().str.extract(pattern)
+    paren = m["open"].notna() & m["close"].notna()
+    has_sign = m["sign"].notna() | m["sign2"].notna()
+    currency = m["cur"].notna() | m["cur2"].notna()
+    valid = (m["num"].notna() & (m["open"].isna() == m["close"].isna())
+             & ~(paren & has_sign) & ~(m["sign"].notna() & m["sign2"].notna())
+             & ~(m["cur"].notna() & m["cur2"].notna()) & ~(currency & m["pct"].notna()))
+    decorated = valid & (paren | currency | m["pct"].notna()) & values.notna()
+    number = _to_numbers_strict(m["num"].where(decorated), decimal, thousands)
+    negative = paren | (m["sign"] == "-") | (m["sign2"] == "-")
+    number = number.where(~negative, -number).where(decorated)
+    masks = {"parentheses": paren & decorated, "currency": currency & decorated,
+             "percent": m["pct"].notna() & decorated}
+    return number, masks
+
+
+def _classify(values: pd.Series, decimal: str, thousands: str | None):
+    """('numeric' | 'text' | 'empty', numbers, bad-token mask, decorated) for a column of strings.
+
+    Blank values and NA tokens (also with spaces around them) are missing, not bad. Numbers in
+    accounting parentheses, with a currency symbol or a percent sign are numbers; `decorated`
+    maps each of those kinds to the mask of values read that way (empty when there are none).
     """
     present = values.notna().to_numpy().copy()
     if not present.any():
-        return "empty", None, None
+        return "empty", None, None, {}
     nums = _to_numbers(values, decimal, thousands)
+    decorated: dict[str, pd.Series] = {}
     leftover = present & nums.isna().to_numpy()
+    if leftover.any():
+        extra, masks = _decorated_numbers(values[leftover], decimal, thousands)
+        if extra.notna().any():
+            nums = nums.copy()
+            nums[extra.index[extra.notna()]] = extra[extra.notna()]
+            decorated = {kind: mask.reindex(values.index, fill_value=False)
+                         for kind, mask in masks.items() if mask.any()}
+            leftover = present & nums.isna().to_numpy()
     if leftover.any():
         rest = values[leftover].astype(str).str.strip()
         blank = ((rest == "") | rest.isin(_NA_SET)).to_numpy()
         present[np.flatnonzero(leftover)[blank]] = False
         if not present.any():
-            return "empty", None, None
+            return "empty", None, None, {}
     bad = pd.Series(present & nums.isna().to_numpy(), index=values.index)
     share = 1.0 - bad.sum() / present.sum()
     few_tokens = values[bad].astype(str).str.strip().nunique() <= 3
     if share >= NUMERIC_SHARE or (share >= NUMERIC_SHARE_FEW_TOKENS and few_tokens):
-        return "numeric", nums, bad
-    return "text", None, None
+        return "numeric", nums, bad, decorated
+    return "text", None, None, {}
 
 
 # --------------------------------------------------------------------------- reader
@@ -373,14 +439,23 @@ class _Reader:
         self.user_decimal = decimal
         self.user_date = date_column
         self.notes: list[str] = []
+        self.changes: list[str] = []
+        self.data: bytes | None = None  # the whole file, when it can only be read once
+        self.raw_names: list[str] = []
 
     # -- errors -------------------------------------------------------------------------
     def fail(self, message: str) -> DataError:
         return DataError(" ".join(message.split()))
 
+    def change(self, note: str) -> None:
+        """A note about something that changed values or rows (also in `changes`)."""
+        self.notes.append(note)
+        self.changes.append(note)
+
     # -- steps --------------------------------------------------------------------------
     def run(self, forced_codec: str | None = None, retry_note: str | None = None) -> LoadedTable:
         self.notes = []
+        self.changes = []
         head, complete = self._read_head()
         codec = self._choose_encoding(head, complete, forced_codec, retry_note)
         text = self._decode_sample(head, codec, complete)
@@ -389,6 +464,7 @@ class _Reader:
         rows = self._sample_rows(text, delimiter, complete)
         decimal, thousands = self._separators(rows, delimiter)
         has_header = self._has_header(rows, decimal, thousands)
+        self.has_header = has_header
         header = rows[0] if has_header else [""] * len(rows[0])
         data_rows = rows[1:] if has_header else rows
         if not data_rows and complete:
@@ -412,7 +488,7 @@ class _Reader:
                 raise self.fail(
                     f"Can't decode '{self.name}' as {enc.describe(codec)}: "
                     f"{_one_line(exc)}; choose another encoding.") from exc
-            data = self.path.read_bytes()
+            data = self.data if self.data is not None else self.path.read_bytes()
             new_codec, note = enc.detect(data, complete=True)
             if new_codec == codec:
                 raise self.fail(f"Can't decode '{self.name}' as {enc.describe(codec)}: "
@@ -430,15 +506,62 @@ class _Reader:
             raise self.fail(f"File '{self.name}' was not found ({p}).")
         if p.is_dir():
             raise self.fail(f"'{self.name}' is a folder, not a CSV file.")
-        with open(p, "rb") as fh:
-            head = fh.read(SAMPLE_BYTES)
-            complete = fh.read(1) == b""
+        if self.data is None and not p.is_file():  # a pipe, a FIFO, /dev/stdin: one read only
+            self.data = self._read_once(p)
+        if self.data is not None:
+            head, complete = self.data[:SAMPLE_BYTES], len(self.data) <= SAMPLE_BYTES
+        else:
+            with open(p, "rb") as fh:
+                head = fh.read(SAMPLE_BYTES)
+                complete = fh.read(1) == b""
+                if not complete:
+                    fh.seek(0)
+                    self._check_lines(iter(lambda: fh.read(SCAN_CHUNK_BYTES), b""))
+        if self.data is None and complete:
+            self._check_lines([head])
         if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
             raise self.fail(f"'{self.name}' is empty.")
         reason = enc.binary_reason(head)
         if reason:
             raise self.fail(f"Can't read '{self.name}': {reason}.")
         return head, complete
+
+    def _read_once(self, p: Path) -> bytes:
+        """All of a stream, in memory, with its lines checked as it arrives."""
+        chunks: list[bytes] = []
+        total = 0
+
+        def arriving():
+            nonlocal total
+            with open(p, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    total += len(chunk)
+                    if total > MAX_STREAM_BYTES:
+                        raise self.fail(f"'{self.name}' is a stream of more than "
+                                        f"{MAX_STREAM_BYTES >> 30} GB; save it to a file first.")
+                    chunks.append(chunk)
+                    yield chunk
+
+        self._check_lines(arriving())
+        return b"".join(chunks)
+
+    def _check_lines(self, chunks) -> None:
+        """Refuses a line longer than MAX_LINE_BYTES, reading chunk by chunk (bounded memory)."""
+        longest = run = 0
+        for chunk in chunks:
+            data = np.frombuffer(chunk, dtype=np.uint8)
+            breaks = np.flatnonzero((data == 10) | (data == 13))
+            if len(breaks) == 0:
+                run += len(chunk)
+            else:
+                longest = max(longest, run + int(breaks[0]))
+                if len(breaks) > 1:
+                    longest = max(longest, int(np.diff(breaks).max()) - 1)
+                run = len(chunk) - int(breaks[-1]) - 1
+            if max(longest, run) > MAX_LINE_BYTES:
+                raise self.fail(f"Can't read '{self.name}': it has a line longer than "
+                                f"{MAX_LINE_BYTES >> 20} MB, so it is not a table of rows (a file "
+                                "without line breaks?).")
 
     def _choose_encoding(self, head, complete, forced, retry_note) -> str:
         if forced is not None:
@@ -447,9 +570,10 @@ class _Reader:
         if self.user_encoding is not None:
             try:
                 codec = enc.canonical(self.user_encoding)
-            except LookupError:
-                raise self.fail(f"Unknown encoding '{self.user_encoding}' for "
-                                f"'{self.name}'.") from None
+            except LookupError as exc:
+                why = "not a text encoding" if "text encoding" in str(exc) else "unknown"
+                raise self.fail(f"Unknown encoding '{self.user_encoding}' for '{self.name}' "
+                                f"({why}).") from None
             if codec == "utf-8" and head.startswith(b"\xef\xbb\xbf"):
                 codec = "utf-8-sig"
             self.notes.append(f"Encoding set to {enc.describe(codec)} (your choice).")
@@ -579,22 +703,29 @@ class _Reader:
             names.append(nm)
         if stripped and has_header:
             self.notes.append(f"Removed spaces around {_plural(stripped, 'column name')}.")
+        self.raw_names = ["" if nm in unnamed else nm for nm in names]
+        # linear time: a set of every name in use, and per name the next suffix to try
+        # (32,000 copies of one name took 80 s with a list search)
         seen: set[str] = set()
+        taken = set(names)
+        next_suffix: dict[str, int] = {}
         renamed = []
         for i, nm in enumerate(names):
             if nm in seen:
-                k, new = 2, f"{nm}_2"
-                while new in seen or new in names:
+                k = next_suffix.get(nm, 2)
+                while f"{nm}_{k}" in taken:
                     k += 1
-                    new = f"{nm}_{k}"
+                new = f"{nm}_{k}"
+                next_suffix[nm] = k + 1
+                taken.add(new)
                 renamed.append(f"'{nm}' -> '{new}'")
                 if nm in unnamed:
                     unnamed.add(new)
                 names[i] = nm = new
             seen.add(nm)
         if renamed:
-            self.notes.append(f"Renamed duplicate column names so each is unique: "
-                              f"{', '.join(renamed)}.")
+            shown = ", ".join(renamed[:20]) + (f" and {len(renamed) - 20} more" if len(renamed) > 20 else "")
+            self.notes.append(f"Renamed duplicate column names so each is unique: {shown}.")
         return names, unnamed
 
     def _sample_frame(self, names, data_rows) -> pd.DataFrame:
@@ -662,7 +793,8 @@ class _Reader:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                return pd.read_csv(self.path, **kwargs)
+                source = io.BytesIO(self.data) if self.data is not None else self.path
+                return pd.read_csv(source, **kwargs)
             except pd.errors.EmptyDataError as exc:
                 raise self.fail(f"'{self.name}' has no data rows.") from exc
             except pd.errors.ParserError as exc:
@@ -700,6 +832,7 @@ class _Reader:
         if blank.any():
             frame = frame.loc[~blank]
             notes.append(f"Dropped {_plural(int(blank.sum()), 'empty row')}.")
+        frame = self._drop_repeated_headers(frame, names, plan)
 
         kind_of: dict[str, str] = {}
         for col in frame.columns:
@@ -718,25 +851,27 @@ class _Reader:
                 if infinite.any():
                     values = np.where(infinite, np.nan, values)
                     count = _plural(int(infinite.sum()), "infinite value")
-                    notes.append(f"Column '{col}': treated {count} ('inf', or a number past "
-                                 f"1.8e308) as missing.")
+                    self.change(f"Column '{col}': treated {count} ('inf', or a number past "
+                                f"1.8e308) as missing.")
                 if infinite.any() or s.dtype != np.float64:
                     frame[col] = values
                 kind_of[col] = "numeric"
                 continue
             # Numbers mixed with stray tokens came back as strings.
-            kind, nums, bad = _classify(s, decimal, thousands)
+            kind, nums, bad, decorated = _classify(s, decimal, thousands)
             if kind == "text":
                 kind_of[col] = "text"
                 continue
             kind_of[col] = "numeric"
             frame[col] = nums.astype("float64") if nums is not None else np.nan
+            if decorated:
+                self._note_decorated(col, s, nums, decorated)
             if bad is not None and bad.any():
                 tokens = s[bad].astype(str).str.strip()
                 shown = _quote_list([_short(t) for t in tokens.value_counts().index[:3]], 3)
-                notes.append(f"Column '{col}': treated {_plural(int(bad.sum()), 'value')} "
-                             f"that {'is' if bad.sum() == 1 else 'are'} not a number as "
-                             f"missing (e.g. {shown}).")
+                self.change(f"Column '{col}': treated {_plural(int(bad.sum()), 'value')} "
+                            f"that {'is' if bad.sum() == 1 else 'are'} not a number as "
+                            f"missing (e.g. {shown}).")
 
         date_col = None
         date_missing = 0
@@ -753,8 +888,8 @@ class _Reader:
                 frame = frame.sort_values(date_col, kind="stable")
                 d = frame[date_col].to_numpy()
                 sorted_by_date = True
-                notes.append(f"Sorted the {len(frame)} rows by date because "
-                             f"{_plural(back, 'row was', 'rows were')} out of order.")
+                self.change(f"Sorted the {len(frame)} rows by date because "
+                            f"{_plural(back, 'row was', 'rows were')} out of order.")
             # Sorted (stably), so equal timestamps are neighbours in file order: keep the last.
             dup = np.zeros(len(d), dtype=bool)
             dup[:-1] = d[1:] == d[:-1]
@@ -762,8 +897,8 @@ class _Reader:
             if duplicates:
                 first = d[dup][0]
                 frame = frame.loc[~dup]
-                notes.append(f"Dropped {_plural(duplicates, 'row')} with duplicate timestamps "
-                             f"(kept the last of each; e.g. {_show_stamp(first, plan)}).")
+                self.change(f"Dropped {_plural(duplicates, 'row')} with duplicate timestamps "
+                            f"(kept the last of each; e.g. {_show_stamp(first, plan)}).")
         frame = frame.reset_index(drop=True)
 
         if len(frame) < MIN_ROWS:
@@ -776,13 +911,75 @@ class _Reader:
             thousands=thousands, date_column=date_col,
             date_is_year=bool(plan is not None and plan.kind == "year"),
             rows=len(frame), rows_read=rows_read, columns=columns, notes=notes,
-            duplicates_dropped=duplicates, sorted_by_date=sorted_by_date, filled=filled,
+            changes=self.changes, duplicates_dropped=duplicates, sorted_by_date=sorted_by_date, filled=filled,
         )
         return LoadedTable(frame=frame, report=report)
+
+    def _drop_repeated_headers(self, frame, names, plan) -> pd.DataFrame:
+        """Rows that repeat the header (files glued together, or exported page by page): their
+        words would become missing values and then be filled, a fabricated row."""
+        if not getattr(self, "has_header", False) or not len(frame):
+            return frame
+        repeat = np.ones(len(frame), dtype=bool)
+        for col, raw_name in zip(names, self.raw_names):
+            if col not in frame.columns:
+                continue
+            s = frame[col]
+            if not _holds_text(s):  # a column pandas read as numbers or dates has no words in it
+                return frame
+            text = s.astype(str).str.strip()
+            same = (s.isna() | (text == "")) if raw_name == "" else (text == raw_name)
+            repeat &= same.to_numpy()
+            if not repeat.any():
+                return frame
+        lines = [self.line_numbers[i + 1] for i in np.flatnonzero(repeat)[:3]
+                 if i + 1 < len(self.line_numbers)]
+        where = f" (line {', '.join(map(str, lines))})" if lines else ""
+        count = int(repeat.sum())
+        self.change(f"Dropped {_plural(count, 'row')} that {'repeats' if count == 1 else 'repeat'} "
+                    f"the column names{where}.")
+        return frame.loc[~repeat]
+
+    def _refuse_mixed_zones(self, col: str, raw: pd.Series) -> None:
+        """Times with an offset beside times without one: the naive ones can't be placed (they
+        were taken as UTC, re-sorted, and real rows dropped as duplicates)."""
+        text = raw.dropna().astype(str).str.strip()
+        zoned = dates.has_zone(text)
+        if zoned.any() and not zoned.all():
+            with_zone = _short(text[zoned].iloc[0])
+            without = _short(text[~zoned & (text != "")].iloc[0]) if (~zoned & (text != "")).any() else ""
+            if without:
+                raise self.fail(
+                    f"Column '{col}' in '{self.name}' mixes times with a time zone (e.g. "
+                    f"'{with_zone}') and without one (e.g. '{without}'), so they can't be put in "
+                    f"order; give every value an offset, or none.")
+
+    def _note_decorated(self, col: str, raw: pd.Series, nums: pd.Series, decorated) -> None:
+        for kind, mask in decorated.items():
+            count = int(mask.sum())
+            if not count:
+                continue
+            first = mask.to_numpy().nonzero()[0][0]
+            example = f"'{_short(raw.iloc[first])}' as {nums.iloc[first]:g}"
+            what = {"parentheses": "in parentheses as negative numbers (accounting style",
+                    "currency": "with a currency symbol as plain numbers (",
+                    "percent": "with '%' as numbers of percent ("}[kind]
+            self.change(f"Column '{col}': read {_plural(count, 'value')} {what}"
+                        f"{'; ' if kind == 'parentheses' else ''}e.g. {example}).")
+        percent = decorated.get("percent")
+        if percent is not None and percent.any():
+            present = raw.notna() & (raw.astype(str).str.strip() != "") & nums.notna()
+            plain = present & ~percent
+            if plain.any():
+                self.change(f"Warning: column '{col}' mixes values with '%' and without (e.g. "
+                            f"'{_short(raw[plain].iloc[0])}'); values with '%' were read as "
+                            f"percent, so check that the others are percent too.")
 
     def _parse_dates(self, frame, plan) -> tuple[pd.DataFrame, int]:
         col = plan.column
         raw = frame[col]
+        if _holds_text(raw):
+            self._refuse_mixed_zones(col, raw)
         parsed = dates.apply_plan(raw, plan)
         failed = parsed.isna().to_numpy()
         n_absent = n_bad = 0
@@ -805,14 +1002,14 @@ class _Reader:
                           + (", each read as 1 January of that year." if plan.kind == "year"
                              else "."))
         if plan.has_tz:
-            self.notes.append(f"Dates in '{col}' carry time zones; converted them to UTC and "
-                              f"dropped the zone.")
+            self.change(f"Dates in '{col}' carry time zones; converted them to UTC and "
+                        f"dropped the zone.")
         frame[col] = parsed
         if n_absent:
-            self.notes.append(f"Dropped {_plural(n_absent, 'row')} with no date.")
+            self.change(f"Dropped {_plural(n_absent, 'row')} with no date.")
         if n_bad:
-            self.notes.append(f"Dropped {_plural(n_bad, 'row')} whose date could not be read "
-                              f"(e.g. '{example}').")
+            self.change(f"Dropped {_plural(n_bad, 'row')} whose date could not be read "
+                        f"(e.g. '{example}').")
         if n_absent or n_bad:
             frame = frame.loc[~failed]
         return frame, n_absent + n_bad
@@ -863,15 +1060,20 @@ class _Reader:
         edge = missing - inner
         out = inside.ffill().bfill().to_numpy()
         if inner and edge:
-            self.notes.append(f"Filled {_plural(missing, 'missing value')} in '{col}': {inner} "
+            self.change(f"Filled {_plural(missing, 'missing value')} in '{col}': {inner} "
                               f"by {how}, {edge} at the start or end with the nearest value.")
         elif inner:
-            self.notes.append(f"Filled {_plural(missing, 'missing value')} in '{col}' "
+            self.change(f"Filled {_plural(missing, 'missing value')} in '{col}' "
                               f"by {how}.")
         else:
-            self.notes.append(f"Filled {_plural(missing, 'missing value')} at the start or end "
+            self.change(f"Filled {_plural(missing, 'missing value')} at the start or end "
                               f"of '{col}' with the nearest value.")
         return pd.Series(out, index=s.index, dtype="float64")
+
+
+def _holds_text(s: pd.Series) -> bool:
+    """Strings (pandas 3's str dtype) or Python objects, not numbers or datetimes."""
+    return pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)
 
 
 def _show_delim(d: str) -> str:

@@ -104,6 +104,11 @@ def _needs_rewrite(values: pd.Series) -> bool:
                 or values.str.contains(_CJK_DATE).any())
 
 
+def has_zone(values: pd.Series) -> pd.Series:
+    """Which date strings end in a time zone ('...T10:00+02:00', '... 10:00 Z', '... UTC')."""
+    return values.str.contains(_TZ).fillna(False).astype(bool)
+
+
 def _to_naive_utc(parsed: pd.Series) -> pd.Series:
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)

@@ -61,7 +61,10 @@ def describe(codec: str) -> str:
 
 def canonical(name: str) -> str:
     """Python's canonical codec name (raises LookupError for an unknown encoding)."""
-    codec = codecs.lookup(name).name
+    info = codecs.lookup(name)
+    if not getattr(info, "_is_text_encoding", True):  # rot13, zlib, base64: not for bytes -> text
+        raise LookupError(f"{name} is not a text encoding")
+    codec = info.name
     return {"utf-8-sig": "utf-8-sig", "latin-1": "iso8859-1"}.get(codec, codec)
 
 

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import lzma
+import math
 import platform
 import zipfile
 import zlib
@@ -37,7 +38,15 @@ META_FILE = "model.json"
 # a bundle holds two known members; anything bigger than this is not one of ours
 MAX_MEMBER_BYTES = {META_FILE: 64 << 20, WEIGHTS_FILE: 2 << 30}
 MAX_COMPRESSION_RATIO = 200  # zip bombs expand by thousands
+# trained float32 weights hardly compress (about 1.1:1); a weights member that shrinks 10-fold
+# is padding, not a model
+MAX_WEIGHTS_COMPRESSION_RATIO = 10
 MAX_ZIP_ENTRIES = 16  # ours has two; a zip of thousands of entries is not a model
+# what the settings may describe: far above what this app trains (32 hidden: kilobytes), far
+# below what would exhaust a laptop's memory while the file is read and the network built
+MAX_WEIGHTS_BYTES = 1 << 30
+MAX_TENSORS = 512  # a 16-layer bidirectional LSTM with a two-layer head has 132
+MAX_WEIGHTS_HEADER_BYTES = 1 << 20  # the safetensors header: ~100 bytes per tensor
 # what a damaged or hostile archive can raise while its members are read
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError,
                EOFError, ValueError, zlib.error, lzma.LZMAError)
@@ -68,8 +77,8 @@ def _tail_to_json(tail: pd.DataFrame, date_column: str | None) -> dict[str, list
     return out
 
 
-def bundle_members(result, data_sha256: str | None = None) -> dict[str, bytes]:
-    """The two files of a bundle, as bytes."""
+def bundle_members(result, data_sha256: str | None = None, run_id: str | None = None) -> dict[str, bytes]:
+    """The two files of a bundle, as bytes. `run_id` ties it to the metrics.json of its run."""
     from safetensors.torch import save
 
     predictor = result.predictor
@@ -97,15 +106,18 @@ def bundle_members(result, data_sha256: str | None = None) -> dict[str, bytes]:
         "seed": c.seed,
         "versions": library_versions(),
     }
+    if run_id is not None:
+        meta["run_id"] = run_id
     weights = save(state)
     meta["weights_sha256"] = hashlib.sha256(weights).hexdigest()
     return {WEIGHTS_FILE: weights, META_FILE: (dumps(meta) + "\n").encode("utf-8")}
 
 
-def save_bundle(result, path: str | Path, data_sha256: str | None = None) -> Path:
+def save_bundle(result, path: str | Path, data_sha256: str | None = None,
+                run_id: str | None = None) -> Path:
     """Writes a `.lstmf` file, or a folder when `path` has no `.lstmf` suffix."""
     path = Path(path)
-    members = bundle_members(result, data_sha256)
+    members = bundle_members(result, data_sha256, run_id)
     if path.suffix.lower() == BUNDLE_SUFFIX:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -140,47 +152,153 @@ def bundle_of_result(result) -> LoadedBundle:
                         {"test_metrics": result.test_metrics})
 
 
-def _read_members(path: Path) -> dict[str, bytes]:
-    if path.is_dir():
-        missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]
-        if missing:
-            raise BundleError(f"{path} is not a saved model: it lacks {', '.join(missing)}.")
-        return {name: (path / name).read_bytes() for name in MAX_MEMBER_BYTES}
-    if not path.is_file():
-        raise BundleError(f"There is no saved model at {path}.")
-    # Only the two known member names are ever read, into memory: nothing is extracted, so
-    # member names such as '../../x' or '/etc/x' are never used as paths.
-    try:
-        if path.stat().st_size > sum(MAX_MEMBER_BYTES.values()) + (1 << 20):
-            raise BundleError(f"{path.name} is refused: at {path.stat().st_size:,} bytes it is far "
-                              "larger than a model file.")
-        with zipfile.ZipFile(path) as archive:
-            if len(archive.infolist()) > MAX_ZIP_ENTRIES:
-                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it holds "
-                                  f"{len(archive.infolist()):,} files).")
-            infos = {info.filename: info for info in archive.infolist()}
-            missing = [n for n in MAX_MEMBER_BYTES if n not in infos]
+class _Members:
+    """The two members of a bundle (zip or folder), sized before they are read, read with a cap.
+
+    Only the two known member names are ever read, into memory: nothing is extracted, so zip
+    member names such as '../../x' or '/etc/x' are never used as paths.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.archive: zipfile.ZipFile | None = None
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        if path.is_dir():
+            missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]
             if missing:
+                raise BundleError(f"{path} is not a saved model: it lacks {', '.join(missing)}.")
+            return
+        if not path.is_file():
+            raise BundleError(f"There is no saved model at {path}.")
+        with _MemberErrors(path):
+            if path.stat().st_size > sum(MAX_MEMBER_BYTES.values()) + (1 << 20):
+                raise BundleError(f"{path.name} is refused: at {path.stat().st_size:,} bytes it is "
+                                  "far larger than a model file.")
+            self.archive = zipfile.ZipFile(path)
+            if len(self.archive.infolist()) > MAX_ZIP_ENTRIES:
+                count = len(self.archive.infolist())
+                self.close()
+                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it holds "
+                                  f"{count:,} files).")
+            self.infos = {info.filename: info for info in self.archive.infolist()}
+            missing = [n for n in MAX_MEMBER_BYTES if n not in self.infos]
+            if missing:
+                self.close()
                 raise BundleError(f"{path.name} is not an LSTM Forecaster model (it lacks "
                                   f"{', '.join(missing)}).")
-            members = {}
-            for name, limit in MAX_MEMBER_BYTES.items():
-                info = infos[name]
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > limit or (info.file_size > (1 << 20) and ratio > MAX_COMPRESSION_RATIO):
-                    raise BundleError(f"{path.name} is refused: its {name} would unpack to "
-                                      f"{info.file_size:,} bytes, far more than a model needs.")
-                with archive.open(info) as member:
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.close()
+
+    def size(self, name: str) -> int:
+        """The size the member claims (a zip's header, a folder's stat): known before reading."""
+        with _MemberErrors(self.path):
+            if self.archive is None:
+                return (self.path / name).stat().st_size
+            return self.infos[name].file_size
+
+    def read(self, name: str, limit: int) -> bytes:
+        limit = min(limit, MAX_MEMBER_BYTES[name])
+        where = self.path.name
+        with _MemberErrors(self.path):
+            size = self.size(name)
+            if self.archive is not None:
+                info = self.infos[name]
+                ratio = size / max(info.compress_size, 1)
+                cap = MAX_WEIGHTS_COMPRESSION_RATIO if name == WEIGHTS_FILE else MAX_COMPRESSION_RATIO
+                if size > (1 << 20) and ratio > cap:
+                    raise BundleError(f"{where} is refused: its {name} would unpack to {size:,} "
+                                      f"bytes from {info.compress_size:,}, which no model does.")
+            if size > limit:
+                raise BundleError(f"{where} is refused: its {name} would unpack to {size:,} "
+                                  "bytes, far more than this model needs.")
+            if self.archive is None:
+                with open(self.path / name, "rb") as handle:  # a folder member: capped like a zip's
+                    data = handle.read(limit + 1)
+            else:
+                with self.archive.open(self.infos[name]) as member:
                     data = member.read(limit + 1)
-                if len(data) > limit:
-                    raise BundleError(f"{path.name} is refused: its {name} is larger than it claims.")
-                members[name] = data
-            return members
-    except _ZIP_ERRORS:
-        raise BundleError(f"{path.name} is not an LSTM Forecaster model file, or it is damaged "
-                          "(it is not a valid .lstmf archive).") from None
-    except OSError as exc:
-        raise BundleError(f"{path} can't be read: {exc.strerror or exc}.") from None
+            if len(data) > limit:
+                raise BundleError(f"{where} is refused: its {name} is larger than it claims.")
+            return data
+
+
+class _MemberErrors:
+    """Damaged archives and unreadable files as one-line BundleErrors."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is None or isinstance(exc, BundleError):
+            return False
+        if isinstance(exc, _ZIP_ERRORS):
+            raise BundleError(f"{self.path.name} is not an LSTM Forecaster model file, or it is "
+                              "damaged (it is not a valid .lstmf archive).") from None
+        if isinstance(exc, OSError):
+            raise BundleError(f"{self.path} can't be read: {exc.strerror or exc}.") from None
+        return False
+
+
+def _read_members(path: Path) -> dict[str, bytes]:
+    """Both members, each under its cap (for tools and tests that look inside a bundle)."""
+    members = _Members(path)
+    try:
+        return {name: members.read(name, limit) for name, limit in MAX_MEMBER_BYTES.items()}
+    finally:
+        members.close()
+
+
+def expected_tensors(config: ForecastConfig) -> dict[str, list[int]]:
+    """Name -> shape of every tensor the settings' network holds, without allocating it.
+
+    The network is built on torch's "meta" device, which records shapes and allocates nothing,
+    so a model.json asking for 16 layers of 4096 costs no memory to check.
+    """
+    import torch
+
+    from core.model.network import build_model
+
+    with torch.device("meta"):
+        model = build_model(config, len(config.input_columns))
+    return {name: list(t.shape) for name, t in model.state_dict().items()}
+
+
+def _weights_header(data: bytes, where: str) -> dict[str, Any]:
+    """The tensors a safetensors blob declares (name -> dtype, shape, offsets), from its header
+    alone and bounded: nothing is allocated for the tensors themselves."""
+    length = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
+    if length < 2 or length > MAX_WEIGHTS_HEADER_BYTES or 8 + length > len(data):
+        raise BundleError(f"{where}: the weights are damaged and can't be read (no valid header).")
+    try:
+        header = json.loads(data[8:8 + length].decode("utf-8"))
+    except (ValueError, RecursionError):
+        header = None
+    if not isinstance(header, dict):
+        raise BundleError(f"{where}: the weights are damaged and can't be read (no valid header).")
+    header.pop("__metadata__", None)
+    if len(header) > MAX_TENSORS:
+        raise BundleError(f"{where}: the weights hold {len(header):,} tensors; a model has a few "
+                          "dozen. The file is damaged or crafted.")
+    return header
+
+
+def _check_weights_header(header: dict[str, Any], expected: dict[str, list[int]], where: str) -> None:
+    found = {name: (entry.get("shape") if isinstance(entry, dict) else None)
+             for name, entry in header.items()}
+    if found != expected:
+        wrong = [name for name in sorted(set(expected) | set(found))
+                 if expected.get(name) != found.get(name)][:3]
+        raise BundleError(f"{where}: the weights do not match the settings (tensors "
+                          f"{', '.join(wrong)} differ); the file is damaged or was edited.")
+    odd = sorted(name for name, entry in header.items() if entry.get("dtype") != "F32")
+    if odd:
+        raise BundleError(f"{where}: the weights {', '.join(odd[:3])} are not finite 32-bit "
+                          "numbers; the file is damaged or was edited.")
 
 
 def load_bundle(path: str | Path) -> LoadedBundle:
@@ -192,63 +310,103 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     from core.model.predictor import Predictor
 
     path = Path(path)
-    members = _read_members(path)
+    where = path.name
+    members = _Members(path)
     try:
-        meta = json.loads(members[META_FILE].decode("utf-8"))
-    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or numbers
-        raise BundleError(f"{path.name}: its {META_FILE} is damaged ({_short(exc)}).") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise BundleError(f"{path.name} is not an LSTM Forecaster model description.")
-    version = meta.get("schema_version")
-    if not isinstance(version, int) or version > BUNDLE_SCHEMA:
-        raise BundleError(f"{path.name} was saved by a newer version of LSTM Forecaster "
-                          f"(model schema {version}); please update the app to open it.")
-    try:
-        config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
-        target_scaler = scaler_from_dict(meta["scalers"]["target"])
-        features = meta["scalers"].get("features")
-        feature_scaler = scaler_from_dict(features) if features else None
-        half_widths = np.asarray(meta["intervals"]["half_widths"], dtype=np.float64)
-        time_index = TimeIndex.from_dict(meta["time_index"])
-        tail = pd.DataFrame(meta["tail"])
-        if config.date_column and config.date_column in tail:
-            tail[config.date_column] = pd.to_datetime(tail[config.date_column])
-        _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
-            ForecasterError) as exc:
-        raise BundleError(f"{path.name} is incomplete or damaged ({_short(exc)}).") from None
+        try:
+            meta = json.loads(members.read(META_FILE, MAX_MEMBER_BYTES[META_FILE]).decode("utf-8"))
+        except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or numbers
+            raise BundleError(f"{where}: its {META_FILE} is damaged ({_short(exc)}).") from None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise BundleError(f"{where} is not an LSTM Forecaster model description.")
+        version = meta.get("schema_version")
+        if not isinstance(version, int) or version > BUNDLE_SCHEMA:
+            raise BundleError(f"{where} was saved by a newer version of LSTM Forecaster "
+                              f"(model schema {version}); please update the app to open it.")
+        check_run_id(path, meta)
+        try:
+            config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
+            target_scaler = scaler_from_dict(meta["scalers"]["target"])
+            features = meta["scalers"].get("features")
+            feature_scaler = scaler_from_dict(features) if features else None
+            half_widths = np.asarray(meta["intervals"]["half_widths"], dtype=np.float64)
+            time_index = TimeIndex.from_dict(meta["time_index"])
+            tail = pd.DataFrame(meta["tail"])
+            if config.date_column and config.date_column in tail:
+                tail[config.date_column] = pd.to_datetime(tail[config.date_column])
+            _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
+                ForecasterError) as exc:
+            raise BundleError(f"{where} is incomplete or damaged ({_short(exc)}).") from None
+        # What the settings imply is checked against the weights member before either is
+        # allocated: the network on the meta device, the member by the size it claims.
+        expected = expected_tensors(config)
+        implied = 4 * sum(math.prod(shape) for shape in expected.values())
+        if implied > MAX_WEIGHTS_BYTES:
+            raise BundleError(f"{where} is refused: its settings describe a network of "
+                              f"{implied / 2**30:.1f} GiB of weights, far more than this app trains.")
+        size = members.size(WEIGHTS_FILE)
+        if not implied + 8 < size <= implied + 8 + MAX_WEIGHTS_HEADER_BYTES:
+            raise BundleError(f"{where}: the weights ({size:,} bytes) do not match the settings "
+                              f"({implied:,} bytes of numbers); the file is damaged or was edited.")
+        weights = members.read(WEIGHTS_FILE, implied + 8 + MAX_WEIGHTS_HEADER_BYTES)
+    finally:
+        members.close()
+    header = _weights_header(weights, where)
+    # saved before ensembles (one network, no highway): its tensors are the first member's
+    legacy = config.ensemble == 1 and not any(name.startswith("members.") for name in header)
+    if legacy:
+        expected = {name.removeprefix("members.0."): shape for name, shape in expected.items()}
+    _check_weights_header(header, expected, where)
     digest = meta.get("weights_sha256")
-    if digest is not None and digest != hashlib.sha256(members[WEIGHTS_FILE]).hexdigest():
-        raise BundleError(f"{path.name}: its weights are not the ones its {META_FILE} was saved "
+    if digest is not None and digest != hashlib.sha256(weights).hexdigest():
+        raise BundleError(f"{where}: its weights are not the ones its {META_FILE} was saved "
                           "with (an interrupted save, or an edited file); save the model again.")
     try:
-        state = load(members[WEIGHTS_FILE])
+        state = load(weights)
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as exc:
-        raise BundleError(f"{path.name}: the weights are damaged and can't be read "
+        raise BundleError(f"{where}: the weights are damaged and can't be read "
                           f"({_short(exc)}).") from None
-    if not any(name.startswith("members.") for name in state):
-        # saved before ensembles (one network, no highway): its tensors are the first member's
-        state = {f"members.0.{name}": tensor for name, tensor in state.items()}
-    model = build_model(config, len(config.input_columns))
-    expected = {name: list(t.shape) for name, t in model.state_dict().items()}
-    found = {name: list(t.shape) for name, t in state.items()}
-    if expected != found:
-        wrong = [name for name in sorted(set(expected) | set(found))
-                 if expected.get(name) != found.get(name)][:3]
-        raise BundleError(f"{path.name}: the weights do not match the settings (tensors "
-                          f"{', '.join(wrong)} differ); the file is damaged or was edited.")
+    del weights
+    # shapes and dtypes were checked on the header; the values themselves only now
     import torch
 
     odd = [name for name, t in state.items()
            if t.dtype != torch.float32 or not bool(torch.isfinite(t).all())]
     if odd:
-        raise BundleError(f"{path.name}: the weights {', '.join(sorted(odd)[:3])} are not finite "
+        raise BundleError(f"{where}: the weights {', '.join(sorted(odd)[:3])} are not finite "
                           "32-bit numbers; the file is damaged or was edited.")
+    if legacy:
+        state = {f"members.0.{name}": tensor for name, tensor in state.items()}
+    model = build_model(config, len(config.input_columns))
     model.load_state_dict(state)
     model.eval()
     predictor = Predictor(config, model, target_scaler, feature_scaler, half_widths,
                           meta["intervals"].get("calibrated_on", "validation"))
     return LoadedBundle(predictor, time_index, tail, meta)
+
+
+RUN_METRICS_FILE = "metrics.json"
+
+
+def check_run_id(path: Path, meta: dict[str, Any]) -> None:
+    """A model saved by `train` records its run's id, as does the metrics.json beside it. When
+    both are there and differ, the run that wrote the model was interrupted (or another run
+    wrote the metrics): the two describe different models, so the model is not trusted."""
+    run_id = meta.get("run_id")
+    metrics = path.parent / RUN_METRICS_FILE
+    if not isinstance(run_id, str) or not metrics.is_file():
+        return
+    try:
+        if metrics.stat().st_size > MAX_MEMBER_BYTES[META_FILE]:
+            return
+        recorded = json.loads(metrics.read_bytes().decode("utf-8")).get("run_id")
+    except (OSError, ValueError, RecursionError, AttributeError):
+        return
+    if isinstance(recorded, str) and recorded != run_id:
+        raise BundleError(f"{path.name} and the {RUN_METRICS_FILE} beside it come from different "
+                          "runs (a train was interrupted or two ran into one folder); train "
+                          "again, or move the model elsewhere to use it anyway.")
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:
@@ -272,17 +430,28 @@ def _check_meta(config: ForecastConfig, target_scaler, feature_scaler, half_widt
 
     if not scaler_ok(target_scaler, 1):
         raise ValueError("the target's scaler does not fit one column")
+    for scaler in (target_scaler, feature_scaler):
+        # a zero scale divides by zero: every forecast would come out NaN
+        if scaler is not None and hasattr(scaler, "mean_") and not (scaler.scale_ > 0).all():
+            raise ValueError("a scaler's scale is zero or negative")
+        if scaler is not None and hasattr(scaler, "data_min_") and not (
+                scaler.data_max_ >= scaler.data_min_).all():
+            raise ValueError("a scaler's minimum is above its maximum")
     if n_features and (feature_scaler is None or not scaler_ok(feature_scaler, n_features)):
         raise ValueError(f"the feature scaler does not fit {n_features} feature column(s)")
     if half_widths.shape != (config.horizon,) or (half_widths < 0).any():
         raise ValueError("the interval widths do not match the horizon")
+    if not np.isfinite(half_widths).all():
+        raise ValueError("the interval widths are not finite numbers")
     if time_index.kind not in (ROWS, DATES, YEARS) or time_index.rows < 0:
         raise ValueError(f"unknown time index {time_index.kind!r}")
     if time_index.kind == DATES:
         if pd.isna(pd.Timestamp(time_index.last)):
             raise ValueError("the last date is missing")
         if time_index.freq is not None:
-            pd.tseries.frequencies.to_offset(time_index.freq)
+            step = pd.tseries.frequencies.to_offset(time_index.freq)
+            if getattr(step, "n", 1) <= 0:  # future dates would run backwards, or stand still
+                raise ValueError(f"the frequency {time_index.freq!r} does not move forward")
     elif not isinstance(time_index.last, int) or isinstance(time_index.last, bool):
         raise ValueError(f"the last row's label {time_index.last!r} is not a whole number")
     if len(tail) < config.window:

@@ -14,10 +14,8 @@ FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def write_bytes(path: str | Path, data: bytes) -> None:
-    try:
-        atomic_write_bytes(path, data)
-    except OSError as exc:
-        raise ForecasterError(f"Can't write {path}: {exc.strerror or exc}.") from None
+    """Atomically; a failed write is an OutputError (a ForecasterError) with one line."""
+    atomic_write_bytes(path, data)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -20,6 +20,8 @@ from core.files import atomic_write_bytes
 SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
 SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
 # Chinese column names render as boxes unless a CJK-capable font is in the fallback list
+# keyword arguments for any Text holding user data (column names): drawn as written, '$' and all
+LITERAL = {"parse_math": False}
 CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJK JP",
              "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei"]
 
@@ -81,8 +83,9 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
                             color="#7048e8", alpha=0.18, linewidth=0, label=band)
         ax.plot(fx, forecast["predicted"].to_numpy(), color="#7048e8", linewidth=1.6,
                 marker="o" if len(fx) <= 40 else None, markersize=3, label="forecast")
-    ax.set_title(f"{target}: real vs predicted")
-    ax.set_ylabel(target)
+    # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
+    ax.set_title(f"{target}: real vs predicted", **LITERAL)
+    ax.set_ylabel(target, **LITERAL)
     # beside the plot, not on it: never over the data, and no search for the emptiest corner
     # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", borderaxespad=0)
@@ -99,7 +102,7 @@ def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_e
         ax.axvline(best_epoch, color="#555555", linestyle=":", linewidth=1,
                    label=f"best epoch ({best_epoch})")
     ax.set_xlabel("epoch")
-    ax.set_ylabel(f"{loss_name} (scaled)")
+    ax.set_ylabel(f"{loss_name} (scaled)", **LITERAL)
     values = [v for v in list(train_loss) + list(val_loss) if v is not None and np.isfinite(v)]
     if values and min(values) > 0 and max(values) / min(values) > 30:
         ax.set_yscale("log")  # only when the losses span decades; plain numbers read easier

@@ -26,6 +26,9 @@ SCHEMA_VERSION = 1
 LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
                                  "target_mode": "delta", "horizon": 1}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
+# steps past the end, wherever they are asked for (settings, `forecast --steps`,
+# `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
+MAX_FORECAST_STEPS = 100_000
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class ForecastConfig:
     forecast_steps: int | None = setting(
         None, "forecast", "Steps ahead", "How many steps past the last row to forecast. Up to the "
         "horizon the network answers directly; further steps feed its forecasts back (recursive) "
-        "and grow less certain.", title="Forecast steps", low=1, high=100_000,
+        "and grow less certain.", title="Forecast steps", low=1, high=MAX_FORECAST_STEPS,
         auto="the horizon (no recursion)", auto_text="= horizon", cli="--forecast-steps")
     refit: bool = setting(
         True, "forecast", "Refit on all rows", "Retrain on every row (for the epochs early stopping "
@@ -264,6 +267,16 @@ def validate(config: ForecastConfig) -> None:
         problem = s.problem(value)
         if problem is not None:
             raise ConfigError(problem)
+    twice = sorted({f for f in config.features if config.features.count(f) > 1})
+    if twice:
+        raise ConfigError(f"Feature {twice[0]!r} is listed more than once.")
     if config.test_size is None and config.val_fraction + config.test_fraction >= 0.9:
         raise ConfigError("Validation and test fractions together must leave at least 10% of rows "
                           f"for training (got {config.val_fraction} + {config.test_fraction}).")
+
+
+def check_forecast_steps(steps: Any) -> None:
+    """None (as trained) or a whole number of steps from 1 to MAX_FORECAST_STEPS."""
+    problem = SETTINGS_BY_NAME["forecast_steps"].problem(steps)
+    if problem is not None:
+        raise ConfigError(problem)

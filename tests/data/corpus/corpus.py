@@ -159,6 +159,18 @@ def corpus() -> dict[str, bytes]:
         nl="\r\n")).encode("utf-16-le")
     files["utf16_be_bom.csv"] = ("\ufeff" + text(
         "date,sales", *(f"{d},{v}" for d, v in zip(days(4), sales)))).encode("utf-16-be")
+    # --- values written for people (issue 15): read as the numbers they show, never dropped
+    files["accounting_negatives.csv"] = text(
+        "date,profit", "2024-01-01,100.25", "2024-01-02,(100.25)", "2024-01-03,50",
+        '2024-01-04,"(1,200.50)"', "2024-01-05,75").encode()
+    files["currency_and_percent.csv"] = text(
+        "date,price,rate", "2024-01-01,$100,9.6%", "2024-01-02,101,9.7%", "2024-01-03,$102.50,9.8%",
+        "2024-01-04,-$3,10%", "2024-01-05,104,10.5%").encode()
+    files["repeated_header.csv"] = text(
+        "sales,temperature", "1,10", "2,20", "3,30", "sales,temperature", "4,40", "5,50").encode()
+    files["mixed_time_zones.csv"] = text(
+        "timestamp,load", "2024-03-30T23:00:00+01:00,1", "2024-03-31T00:00:00,2",
+        "2024-03-31T01:00:00+01:00,3", "2024-03-31T02:00:00,4").encode()
     files["cp1252.csv"] = text("Datum,Umsatz €,Straße", *(f"{d},{v},Königsallee" for d, v in
                                                         zip(days(4), sales))).encode("cp1252")
     return files
@@ -180,6 +192,7 @@ REFUSED = {
     "too_few_rows.csv": "at least 3 are needed",
     "ragged_rows.csv": "line 4 has 4 fields but the header has 2",
     "unclosed_quote.csv": "starting on line 3 is never closed",
+    "mixed_time_zones.csv": "mixes times with a time zone",
 }
 
 # name -> what reading it must give. Keys: encoding, delimiter, decimal, date (the date
@@ -279,6 +292,15 @@ READ = {
     "utf16_le_bom_tab.txt": dict(encoding="utf-16", delimiter="\t", rows=4,
                                  values={"sales": SALES[:4]}, text={"city": ["Zürich"] * 4}),
     "utf16_be_bom.csv": dict(encoding="utf-16", rows=4, values={"sales": SALES[:4]}),
+    "accounting_negatives.csv": dict(rows=5, values={"profit": [100.25, -100.25, 50.0, -1200.5, 75.0]},
+                                     notes=["read 2 values in parentheses as negative numbers"]),
+    "currency_and_percent.csv": dict(rows=5, values={"price": [100.0, 101.0, 102.5, -3.0, 104.0],
+                                                     "rate": [9.6, 9.7, 9.8, 10.0, 10.5]},
+                                     notes=["read 3 values with a currency symbol",
+                                            "read 5 values with '%' as numbers of percent"]),
+    "repeated_header.csv": dict(date=None, rows=5, values={"sales": [1.0, 2.0, 3.0, 4.0, 5.0],
+                                                           "temperature": [10.0, 20.0, 30.0, 40.0, 50.0]},
+                                notes=["Dropped 1 row that repeats the column names (line 5)"]),
     "cp1252.csv": dict(encoding="cp1252", date="Datum", rows=4, values={"Umsatz €": SALES[:4]},
                        text={"Straße": ["Königsallee"] * 4}),
 }

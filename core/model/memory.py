@@ -1,0 +1,84 @@
+"""Will a training run fit in memory? An estimate made before anything is allocated.
+
+`--batch-size 0` (one batch of every window) on two million rows, or a 16-layer network of 4096,
+used to be accepted and end, minutes later, in "unexpected RuntimeError" or the OOM killer.
+`plan_run` calls `check_training_memory`, which refuses such settings with one line saying what
+to change, and warns when a run would take most of the free memory.
+
+The estimate is deliberately simple and on the generous side: the weights with their gradients,
+Adam's two moments and the best-so-far copy; the scaled series; and what autograd keeps for one
+batch through the recurrent layers (each gate, the cell and hidden state, for every step of the
+window, kept for the backward pass, plus as much again of temporaries).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.errors import ConfigError
+
+FLOAT = 4  # bytes per float32
+GATES = {"lstm": 4, "gru": 3, "rnn": 1}
+REFUSE_SHARE = 0.8  # of the memory available now
+WARN_SHARE = 0.5
+
+
+def training_memory_bytes(config, rows: int, train_windows: int, parameters: int) -> int:
+    """Bytes a run with these (effective) settings needs beyond the table already in memory."""
+    features = len(config.input_columns)
+    batch = config.batch_size or train_windows  # 0: one batch of every training window
+    batch = max(1, min(batch, train_windows))
+    directions = 2 if config.bidirectional else 1
+    weights = parameters * FLOAT * 5  # weights, gradients, two Adam moments, the best copy
+    series = rows * (features + 1) * FLOAT * 2  # scaled inputs and target, and their windows' index
+    per_step = config.layers * directions * config.hidden * (GATES[config.cell] + 3)
+    activations = batch * (config.window or 1) * (per_step + features) * FLOAT * 2
+    head = batch * (config.head_width + config.horizon) * FLOAT * 4
+    return weights + series + activations + head
+
+
+def available_memory_bytes() -> int | None:
+    """Memory this process can still take: the system's available memory, or the container's
+    (cgroup) limit less its usage when that is lower. None where neither can be read."""
+    candidates = []
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                candidates.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit != "max":
+            used = int(Path("/sys/fs/cgroup/memory.current").read_text().strip())
+            candidates.append(max(0, int(limit) - used))
+    except (OSError, ValueError):
+        pass
+    if not candidates and hasattr(os, "sysconf"):
+        try:
+            candidates.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError):
+            pass
+    return min(candidates) if candidates else None
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 / 10 else f"{n / 2**20:.0f} MiB"
+
+
+def check_training_memory(config, rows: int, train_windows: int, parameters: int,
+                          available: int | None = None) -> list[str]:
+    """Raises ConfigError when the run can't fit; returns notes (a warning when it is tight)."""
+    need = training_memory_bytes(config, rows, train_windows, parameters)
+    free = available_memory_bytes() if available is None else available
+    if free is None:
+        return []
+    if need > REFUSE_SHARE * free:
+        advice = ("a batch size other than 0 (full batch)" if config.batch_size == 0
+                  else "a smaller batch size, window, hidden size or fewer layers")
+        raise ConfigError(f"Training with these settings needs about {_gib(need)} of memory; "
+                          f"{_gib(free)} is available. Use {advice}.")
+    if need > WARN_SHARE * free:
+        return [f"Training will need about {_gib(need)} of the {_gib(free)} of memory available."]
+    return []
