@@ -114,9 +114,9 @@ def train(
     best_loss = math.inf
     best_state = copy.deepcopy(model.state_dict())
     since_best = 0
-    if len(val_origins):
-        # epoch 0: the weights as given (a network started at the linear baseline) compete too,
-        # so training that only overfits leaves the starting point in place
+    if len(val_origins) and getattr(model, "highway", None) is not None:
+        # epoch 0: a network started at the linear baseline (its highway) competes too, so
+        # training that only overfits leaves the linear start in place
         initial = mean_loss(model, series, val_origins, loss_fn)
         if math.isfinite(initial):
             best_loss = initial
