@@ -89,7 +89,11 @@ def verdict_sentence(result: dict[str, Any]) -> str:
     if result["beats_best_baseline"]:
         return (f"The model's test RMSE ({model:.4g}) is {1 - model / baseline:.0%} lower than that of "
                 f"{label}, the best baseline ({baseline:.4g}).")
-    times = f" ({model / baseline:.2g}×)" if baseline > 0 else ""
-    return (f"{label[0].upper()}{label[1:]} beats the model on the test split: RMSE {baseline:.4g} vs "
-            f"{model:.4g}{times}. Use it for this series, or try other settings (a longer window, "
-            "'change from last value' instead of 'level', more data).")
+    label = label[0].upper() + label[1:]
+    if baseline > 0 and model / baseline < 1.02:
+        return (f"{label} scores about the same as the model on the test split (RMSE {baseline:.4g} vs "
+                f"{model:.4g}): the network adds little to it on this series.")
+    times = f" ({model / baseline:.2f}×)" if baseline > 0 else ""
+    return (f"{label} beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}. "
+            "Use it for this series, or try other settings (a longer window, 'change from last value' "
+            "instead of 'level', more data).")

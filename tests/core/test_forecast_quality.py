@@ -88,7 +88,9 @@ def test_the_verdict_names_the_best_baseline():
     v = verdict(loses)
     assert v["best_baseline"] == "linear" and v["beats_best_baseline"] is False
     assert verdict_sentence(v).startswith("Linear regression (Ridge) on the same window beats the model")
-    assert "(2.9×)" in verdict_sentence(v)
+    assert "(2.93×)" in verdict_sentence(v)
+    close = verdict({"model": {"rmse": 420.4}, "linear": {"rmse": 418.2}})
+    assert verdict_sentence(close).startswith("Linear regression (Ridge) on the same window scores about the same")
     wins = {"model": {"rmse": 62.0}, "naive": {"rmse": 120.0}, "seasonal_naive": {"rmse": 100.0},
             "linear": {"rmse": None}}
     v = verdict(wins)
