@@ -129,7 +129,7 @@ class ForecastConfig:
         "(full batch).", low=0, special="full batch", cli="--batch-size", searchable=True,
         widget_range=(0, 1_000_000))
     lr: float = setting(
-        0.005, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
+        0.001, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
         "Lower it if the loss jumps around or diverges.", low=0.0, high=10.0, low_open=True,
         high_open=True, cli="--lr", searchable=True, widget_range=(0.00001, 1.0), decimals=5, step=0.001)
     optimizer: str = setting(
