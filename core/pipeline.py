@@ -347,19 +347,26 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
 
 def _interval_widths(residuals: np.ndarray, level: float) -> tuple[np.ndarray, str]:
     """Per-step half-widths from out-of-sample residuals (n, H): split-conformal when there are
-    enough, else a normal approximation from their root mean square, so every forecast gets an
-    interval. Returns the widths and how they were made."""
-    from statistics import NormalDist
+    enough, else a normal approximation so every forecast gets an interval. Returns the widths and
+    how they were made.
+
+    With few windows one residual per step says little, so the approximation pools every step:
+    errors are taken to grow like the square root of the step (as a random walk's do), one scale
+    is estimated from all n·H residuals, and Student's t stands in for the normal quantile.
+    """
+    from scipy.stats import t as student_t
 
     widths = conformal_half_widths(residuals, level)
     if np.isfinite(widths).all():
         return widths, "conformal"
-    n = len(residuals)
+    n, horizon = residuals.shape
     if n == 0:
         return widths, "none"
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    rms = np.sqrt(np.mean(np.square(residuals), axis=0))
-    return z * rms * np.sqrt(1 + 1 / n), "normal"
+    growth = np.sqrt(np.arange(1, horizon + 1))
+    count = n * horizon
+    scale = np.sqrt(np.mean(np.square(residuals / growth[None, :])))
+    quantile = student_t.ppf(0.5 + level / 2, df=max(1, count - 1))
+    return quantile * scale * growth * np.sqrt(1 + 1 / count), "normal"
 
 
 def run_experiment(

@@ -98,3 +98,17 @@ def test_the_verdict_names_the_best_baseline():
     assert "38% lower than that of seasonal naive" in verdict_sentence(v)
     # without a season, seasonal naive is the naive forecast and doesn't count
     assert verdict(wins, seasonal=False)["best_baseline"] == "naive"
+
+
+def test_few_windows_get_a_pooled_normal_interval():
+    from core.pipeline import _interval_widths
+
+    # one window of 2 steps: too few for a 90% conformal quantile (it needs 9 windows)
+    widths, how = _interval_widths(np.array([[1.0, 2.0]]), 0.9)
+    assert how == "normal"
+    # scale² = mean(1²/1, 2²/2) = 1.5; t(0.95, df=1) = 6.3138; widths = t·scale·√k·√(1 + 1/2)
+    assert widths == pytest.approx([6.3138 * 1.5, 6.3138 * 1.5 * np.sqrt(2)], rel=1e-4)
+    # enough windows: split-conformal, the ceil(0.9·(n+1))-th smallest absolute residual per step
+    residuals = np.arange(1, 21, dtype=float).reshape(10, 2)  # steps: 1,3,...,19 and 2,4,...,20
+    widths, how = _interval_widths(residuals, 0.9)
+    assert how == "conformal" and widths.tolist() == [19.0, 20.0]
