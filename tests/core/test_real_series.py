@@ -1,4 +1,5 @@
-"""With only a CSV and a target, the defaults must beat the naive forecast on real series."""
+"""With only a CSV and a target, the defaults must beat the naive forecast on real series and
+stay within 1% of the linear baseline."""
 
 import pytest
 
@@ -23,4 +24,7 @@ def test_defaults_beat_naive_on_real_series(data_dir, name, target, kind):
     model = result.test_metrics["model"]["rmse"]
     naive = result.test_metrics["naive"]["rmse"]
     assert model < naive, f"{name} ({kind}): model RMSE {model:.3f} vs naive {naive:.3f}"
+    # started at the linear baseline's solution, the model stays within 1% of it (or beats it)
+    linear = result.test_metrics["linear"]["rmse"]
+    assert model <= 1.01 * linear, f"{name} ({kind}): model RMSE {model:.3f} vs linear {linear:.3f}"
     assert result.history.status in ("completed", "early_stopped")
