@@ -154,12 +154,15 @@ class TerminalProgress:
     def __call__(self, p) -> None:
         if not self.enabled:
             return
-        done = p.epoch / p.epochs
+        step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+        done = step / steps
         bar = "#" * int(24 * done) + "." * (24 - int(24 * done))
         elapsed = time.perf_counter() - self.started
-        eta = elapsed / p.epoch * (p.epochs - p.epoch)
+        eta = elapsed / step * (steps - step)
         val = f" val {p.val_loss:.4g}" if p.val_loss is not None else ""
-        self.stream.write(f"\repoch {p.epoch}/{p.epochs} [{bar}] train {p.train_loss:.4g}{val} "
+        which = f"refit {p.network}/{p.networks} " if p.refit else f"net {p.network}/{p.networks} "
+        self.stream.write(f"\r{which if p.networks > 1 or p.refit else ''}epoch {p.epoch}/{p.epochs} "
+                          f"[{bar}] train {p.train_loss:.4g}{val} "
                           f"best {p.best_epoch}  ETA <= {eta:.0f}s ")
         self.stream.flush()
 

@@ -7,6 +7,7 @@ settings, split sizes, tensor shapes and parameter count. The GUI calls it on ev
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable
@@ -324,10 +325,10 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
             histories.append(TrainingHistory(threads=c.threads or 1))
             continue
 
-        def report(p: EpochProgress, base: int = done) -> None:
+        def report(p: EpochProgress, base: int = done, network: int = index + 1) -> None:
             if progress is not None:  # one count over every network and the refit
-                progress(EpochProgress(base + p.epoch, max(progress_total, base + p.epochs), p.train_loss,
-                                       p.val_loss, p.seconds, p.best_epoch))
+                progress(dataclasses.replace(p, network=network, networks=c.ensemble, refit=epochs is not None,
+                                             step=base + p.epoch, steps=max(progress_total, base + p.epochs)))
 
         history = train(member, series, torch.from_numpy(train_origins), torch.from_numpy(val_origins),
                         member_config, report, cancel)

@@ -32,12 +32,19 @@ EVAL_BATCH = 4096  # at most; fewer for long windows and wide networks (see eval
 
 @dataclass(frozen=True)
 class EpochProgress:
-    epoch: int  # 1-based
+    epoch: int  # 1-based, within this network's training
     epochs: int
     train_loss: float
     val_loss: float | None
     seconds: float
     best_epoch: int
+    # where this epoch sits in a whole run (core.pipeline fills these in): which network of the
+    # ensemble, whether it is the refit on every row, and one count over all of it
+    network: int = 1
+    networks: int = 1
+    refit: bool = False
+    step: int = 0  # 1-based over every network and the refit; 0 when not part of a run
+    steps: int = 0  # an upper bound: early stopping usually ends networks sooner
 
 
 @dataclass

@@ -103,17 +103,27 @@ class RunPanel(Panel):
                 f"{plan.parameters:,} trainable parameters{auto_text}")
 
     def _on_started(self, config) -> None:
-        self.progress_bar.setRange(0, config.epochs)
+        # every network of the ensemble, then its refit on every row (an upper bound: early
+        # stopping ends most networks sooner, and the bar then jumps ahead)
+        self.progress_bar.setRange(0, config.epochs * config.ensemble * (2 if config.refit else 1))
         self.progress_bar.setValue(0)
         self.progress_label.setText("Starting… (loading PyTorch)" if self.session.engine_loading else "Starting…")
 
     def _on_epoch(self, p) -> None:
-        self.progress_bar.setValue(p.epoch)
-        remaining = self.session.training_seconds / p.epoch * (p.epochs - p.epoch)
+        step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+        self.progress_bar.setMaximum(max(self.progress_bar.maximum(), steps))
+        self.progress_bar.setValue(step)
+        remaining = self.session.training_seconds / step * (steps - step)
         val = f", validation {p.val_loss:.4g}" if p.val_loss is not None else ""
-        self.progress_label.setText(f"Epoch {p.epoch}/{p.epochs}: train loss {p.train_loss:.4g}{val}; "
-                                    f"best epoch {p.best_epoch}; at most {duration(remaining)} left")
+        if p.refit:
+            where = f"Refit on every row, network {p.network} of {p.networks}: epoch {p.epoch}/{p.epochs}"
+        elif p.networks > 1:
+            where = f"Network {p.network} of {p.networks}: epoch {p.epoch}/{p.epochs}"
+        else:
+            where = f"Epoch {p.epoch}/{p.epochs}"
+        self.progress_label.setText(f"{where}: train loss {p.train_loss:.4g}{val}; best epoch {p.best_epoch}; "
+                                    f"at most {duration(remaining)} left")
 
     def _on_finished(self, result) -> None:
-        self.progress_bar.setValue(result.history.epochs_run)
+        self.progress_bar.setValue(self.progress_bar.maximum())
         self.progress_label.setText(finished_text(result.history, self.session.training_seconds))

@@ -24,12 +24,20 @@ class TrainingPanel(Panel):
         layout.addWidget(self.summary)
         layout.addWidget(self.loss_canvas, 1)
         session.trainingStarted.connect(self._on_started)
-        session.trainingProgress.connect(self.loss_canvas.add_epoch)
+        session.trainingProgress.connect(self._on_epoch)
         session.trainingFinished.connect(self._on_finished)
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
-        self.summary.setText(f"Training {config.cell.upper()} on '{config.target}' for up to {config.epochs} epochs…")
+        networks = f" ({config.ensemble} networks; the chart shows the first)" if config.ensemble > 1 else ""
+        self.summary.setText(f"Training {config.cell.upper()} on '{config.target}' for up to {config.epochs} "
+                             f"epochs{networks}…")
+
+    def _on_epoch(self, progress) -> None:
+        # the curves of the first network: the others of the ensemble and the refit only repeat
+        # it with other seeds or rows, and one chart of several runs end to end reads as noise
+        if progress.network == 1 and not progress.refit:
+            self.loss_canvas.add_epoch(progress)
 
     def _on_finished(self, result) -> None:
         h = result.history

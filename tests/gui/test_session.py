@@ -82,7 +82,7 @@ def test_train_two_epochs_and_show_the_result(qtbot, session):
     result = train(qtbot, session)
     # one count over the 5 networks of the ensemble (2 epochs each), then their refit on every
     # row for the epochs early stopping chose (0 to 2 each)
-    seen = [p.epoch for p in epochs]
+    seen = [p.step for p in epochs]
     assert started[0].epochs == 2 and seen == list(range(1, len(seen) + 1)) and 10 <= len(seen) <= 20
     assert result.history.epochs_run == 2 and session.result is result
     assert result.data_info["source"] == str(SALES.resolve()) and result.data_info["delimiter"] == ","
