@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument("--horizon", type=int, default=1)
     parser.add_argument("--forecast-steps", type=int, default=14)
     parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--step", type=int, default=1, help="the step ahead the results chart shows")
     parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
     parser.add_argument("--only-results", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
@@ -89,7 +90,10 @@ def main() -> None:
             wait(100)
         shot(window, args.prefix + "training")
     wait_for(session.trainingFinished)
+    if args.step > 1:
+        window.results_panel.step_selector.setValue(args.step)
     shot(window, args.prefix + "results")
+    session.model_saved = True  # nothing to keep: close without asking to save the model
     window.close()
     app.quit()
 
