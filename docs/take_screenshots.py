@@ -48,6 +48,23 @@ def shot(window: MainWindow, name: str) -> None:
     print("saved", OUT / f"{name}.png")
 
 
+def hover_last_value(window: MainWindow) -> None:
+    """Moves the mouse over the newest actual value, so the shot shows the chart's readout."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    canvas = window.results_panel.canvas
+    wait(400)
+    real = canvas.line("real")
+    if real is None:
+        return
+    axes = real.axes
+    x = axes.convert_xunits(real.get_xdata(orig=True)[-1:])[0]
+    px, py = axes.transData.transform((x, real.get_ydata(orig=True)[-1]))
+    ratio = canvas.devicePixelRatioF()
+    QTest.mouseMove(canvas, QPoint(int(px / ratio), int(canvas.height() - py / ratio)))
+
+
 def main() -> None:
     global OUT
     parser = argparse.ArgumentParser()
@@ -92,6 +109,7 @@ def main() -> None:
     wait_for(session.trainingFinished)
     if args.step > 1:
         window.results_panel.step_selector.setValue(args.step)
+    hover_last_value(window)
     shot(window, args.prefix + "results")
     session.model_saved = True  # nothing to keep: close without asking to save the model
     window.close()

@@ -91,6 +91,7 @@ class ResultsPanel(Panel):
         top.addWidget(forecast_box)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
+        top.setSizes([640, 440])  # in proportion: the forecast's six columns readable beside the chart
         scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
         scores.addWidget(self.metrics_table)
         scores.addWidget(self.step_table)
@@ -101,6 +102,7 @@ class ResultsPanel(Panel):
         body.addWidget(scores)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
+        body.setSizes([480, 160])  # in proportion: the four score rows without scrolling
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.warning_label)
