@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         s.dataLoaded.connect(self._on_loaded)
         s.trainingStarted.connect(self._on_training_started)
         s.resultShown.connect(self._on_result_shown)
+        s.modelOpened.connect(self._on_model_opened)
         s.planChanged.connect(lambda _plan: self._remember_columns())  # ticked features, per file
         # the one error path: a readable dialog here, the traceback in the log (gui/errors.py)
         s.problem.connect(lambda title, exc, details: show_error(self, title, exc, details))
@@ -151,6 +152,12 @@ class MainWindow(QMainWindow):
     def _on_result_shown(self, _shown) -> None:
         self.pages.setCurrentWidget(self.splitter)
         self.results_panel.reveal()
+
+    def _on_model_opened(self, bundle) -> None:
+        """The window names the model shown, not the CSV still in the form."""
+        name = Path(self.session.shown.source or "").name
+        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self.file_label.setText(f"{name}: a saved model of '{bundle.config.target}'")
 
     def _rebuild_recent_menu(self, files: list[str] | None = None) -> None:
         files = self.settings.recent_files() if files is None else files

@@ -132,12 +132,9 @@ def test_the_chart_reads_out_the_nearest_data_point(six_step_run):
     axes = real.axes
     x, y = axes.convert_xunits(real.get_xdata()[40]), real.get_ydata()[40]
     px, py = axes.transData.transform((x, y))
-    label, at, value = canvas.nearest_point(px + 1, py + 1)
-    assert pd.Timestamp(at) == pd.Timestamp(real.get_xdata()[40])
-    drawn = canvas.line(label)  # the real line or the predictions drawn over it, at that date
-    assert value == drawn.get_ydata()[list(pd.to_datetime(drawn.get_xdata())).index(pd.Timestamp(at))]
-    text = canvas.readout(px + 1, py + 1)
-    assert text == f"{label}: {pd.Timestamp(at).strftime('%Y-%m-%d')} → {value:.6g}"
+    # right on a real value: that value, its date, not the cursor's position in axes units
+    assert canvas.nearest_point(px, py) == ("real", real.get_xdata()[40], y)
+    assert canvas.readout(px, py) == f"real: {pd.Timestamp(real.get_xdata()[40]).strftime('%Y-%m-%d')} → {y:.6g}"
 
 
 def test_closing_during_training_asks_first(qtbot, window, questions):
@@ -166,6 +163,11 @@ def test_an_unsaved_model_is_not_dropped_without_asking(qtbot, window, questions
     # a saved model goes without a question
     assert window.session.save_model(linear_csv.parent / "kept.lstmf")
     questions.asked.clear()
+    with qtbot.waitSignal(window.session.modelOpened, timeout=60_000):
+        assert window.session.open_model(linear_csv.parent / "kept.lstmf")
+    title = window.findChild(QLabel, "resultsTitle").text()
+    assert f"the last {WINDOW} rows of the file it was trained on" in title and "training rows" not in title
+    assert window.windowTitle().startswith("kept.lstmf")
     assert window.close()
     assert questions.asked == []
 
