@@ -100,3 +100,20 @@ def recent_rows(bundle: LoadedBundle) -> pd.DataFrame:
     times = (tail[c.date_column].to_numpy() if c.date_column and c.date_column in tail
              else np.arange(bundle.time_index.rows - len(tail) + 1, bundle.time_index.rows + 1))
     return pd.DataFrame({"time": times, "step": 1, "actual": tail[c.target].to_numpy(), "predicted": np.nan})
+
+
+def training_overlap(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | None,
+                     date_is_year: bool = False) -> str | None:
+    """The last label the model was trained on when `frame` has rows up to or before it (its scores
+    there are no fair test: the model has seen those values), else None. Needs dates on both."""
+    index = bundle.time_index
+    if date_column is None or date_column not in frame.columns or index.kind == "rows" or not len(frame):
+        return None
+    dates = pd.DatetimeIndex(frame[date_column])
+    if index.kind == "years":
+        first, last = int(dates.min().year), int(index.last)
+        return str(last) if first <= last else None
+    last_trained = pd.Timestamp(index.last)
+    if dates.min() <= last_trained:
+        return last_trained.strftime("%Y-%m-%d") if last_trained == last_trained.normalize() else str(last_trained)
+    return None

@@ -48,6 +48,23 @@ def shot(window: MainWindow, name: str) -> None:
     print("saved", OUT / f"{name}.png")
 
 
+def hover_last_value(window: MainWindow) -> None:
+    """Moves the mouse over the newest actual value, so the shot shows the chart's readout."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    canvas = window.results_panel.canvas
+    wait(400)
+    real = canvas.line("real")
+    if real is None:
+        return
+    axes = real.axes
+    x = axes.convert_xunits(real.get_xdata(orig=True)[-1:])[0]
+    px, py = axes.transData.transform((x, real.get_ydata(orig=True)[-1]))
+    ratio = canvas.devicePixelRatioF()
+    QTest.mouseMove(canvas, QPoint(int(px / ratio), int(canvas.height() - py / ratio)))
+
+
 def main() -> None:
     global OUT
     parser = argparse.ArgumentParser()
@@ -58,6 +75,7 @@ def main() -> None:
     parser.add_argument("--horizon", type=int, default=1)
     parser.add_argument("--forecast-steps", type=int, default=14)
     parser.add_argument("--epochs", type=int, default=60)
+    parser.add_argument("--step", type=int, default=1, help="the step ahead the results chart shows")
     parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
     parser.add_argument("--only-results", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
@@ -89,7 +107,11 @@ def main() -> None:
             wait(100)
         shot(window, args.prefix + "training")
     wait_for(session.trainingFinished)
+    if args.step > 1:
+        window.results_panel.step_selector.setValue(args.step)
+    hover_last_value(window)
     shot(window, args.prefix + "results")
+    session.model_saved = True  # nothing to keep: close without asking to save the model
     window.close()
     app.quit()
 

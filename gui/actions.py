@@ -68,6 +68,9 @@ ACTIONS = (
     ActionSpec("show_data", "&Data", "data_panel.reveal", "Ctrl+1", "Show the Data tab"),
     ActionSpec("show_training", "T&raining", "training_panel.reveal", "Ctrl+2", "Show the Training tab"),
     ActionSpec("show_results", "R&esults", "results_panel.reveal", "Ctrl+3", "Show the Results tab"),
+    ActionSpec("reset_settings", "Reset settings to &defaults", "settings_panel.reset_to_defaults", None,
+                "Put every setting back to its default value (the columns stay as they are)",
+                lambda s: not s.is_training()),
     ActionSpec("logs", "Open &log folder", "dialogs.open_log_folder", None, "Open the folder of the app's log"),
     ActionSpec("about", "&About", "dialogs.show_about"),
 )
@@ -79,7 +82,7 @@ MENUS = (
                "apply_model", ("&Export", ("export_predictions", "export_chart", "export_metrics")), None,
                "quit")),
     ("&Run", ("train", "cancel")),
-    ("&View", ("show_data", "show_training", "show_results")),
+    ("&View", ("show_data", "show_training", "show_results", None, "reset_settings")),
     ("&Help", ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")

@@ -21,6 +21,8 @@ from core.settings.config import SETTINGS
 from core.settings.table import Setting
 
 MAX_RECENT = 8
+MAX_REMEMBERED_FILES = 50  # files whose target and ticked features are remembered
+COLUMNS_BY_FILE = "columns_by_file"  # one JSON object: file path -> {"target": ..., "features": [...]}
 LAST_USED = "last_used"
 LEGACY_LAST_SETTINGS = "last_settings"  # one JSON string, written by versions before the table
 
@@ -110,6 +112,29 @@ class AppSettings:
         except json.JSONDecodeError:
             return {}
         return data if isinstance(data, dict) else {}
+
+    def _columns_by_file(self) -> dict[str, Any]:
+        try:
+            data = json.loads(str(self._settings.value(COLUMNS_BY_FILE, "{}", type=str)))
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def columns_for(self, path: str) -> tuple[str, list[str]] | None:
+        """The target and ticked features last used with this file, or None."""
+        entry = self._columns_by_file().get(path)
+        if not isinstance(entry, dict):
+            return None
+        features = entry.get("features")
+        return str(entry.get("target", "")), [str(f) for f in features] if isinstance(features, list) else []
+
+    def set_columns_for(self, path: str, target: str, features: list[str] | tuple[str, ...]) -> None:
+        data = self._columns_by_file()
+        data.pop(path, None)
+        data[path] = {"target": target, "features": list(features)}  # newest last: the oldest go first
+        while len(data) > MAX_REMEMBERED_FILES:
+            del data[next(iter(data))]
+        self._settings.setValue(COLUMNS_BY_FILE, json.dumps(data, ensure_ascii=False))
 
     def sync(self) -> None:
         self._settings.sync()

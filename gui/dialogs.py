@@ -78,6 +78,36 @@ class FileDialogs(QObject):
     def export_metrics(self, path: str | None = None) -> bool:
         return self._export("Export metrics", "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
 
+    # ---------------------------------------------------------------- before losing work
+    def _ask_to_save(self, title: str, text: str) -> bool:
+        """Save / Discard / Cancel about the unsaved trained model: True when it may go."""
+        Button = QMessageBox.StandardButton
+        answer = QMessageBox.question(self._window, title, text, Button.Save | Button.Discard | Button.Cancel,
+                                      Button.Save)
+        if answer == Button.Save:
+            return self.save_model()  # False when the user cancels choosing a file: nothing is lost
+        return answer == Button.Discard
+
+    def confirm_discard_model(self) -> bool:
+        """Asked before another file replaces an unsaved trained model (the Session calls it)."""
+        return self._ask_to_save("Save the trained model?",
+                                 "The trained model is not saved. Save it before opening another file?")
+
+    def confirm_close(self) -> bool:
+        """Asked when the window closes: True when it may close now."""
+        s = self._session
+        if s.is_training():
+            Button = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self._window, "Stop training and quit?",
+                "A model is still training. Quitting stops it and loses the model.",
+                Button.Discard | Button.Cancel, Button.Cancel)
+            return answer == Button.Discard
+        if s.has_unsaved_model():
+            return self._ask_to_save("Save the trained model?", "The trained model is not saved. Save it before "
+                                     "quitting?")
+        return True
+
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
 

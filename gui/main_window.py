@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.results_panel = ResultsPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.commands = Actions(self, session)
+        session.confirm_discard = self.dialogs.confirm_discard_model
         self._build_pages()
         self._build_menus()
         self._connect()
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         s.dataLoaded.connect(self._on_loaded)
         s.trainingStarted.connect(self._on_training_started)
         s.resultShown.connect(self._on_result_shown)
+        s.modelOpened.connect(self._on_model_opened)
+        s.planChanged.connect(lambda _plan: self._remember_columns())  # ticked features, per file
         # the one error path: a readable dialog here, the traceback in the log (gui/errors.py)
         s.problem.connect(lambda title, exc, details: show_error(self, title, exc, details))
         s.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
@@ -132,6 +135,15 @@ class MainWindow(QMainWindow):
         self.settings.set_last_directory(str(source.parent))
         self.setWindowTitle(f"{source.name} — {APP_NAME}")
         self.file_label.setText(f"{source.name}: {loaded.report.rows:,} rows, {len(loaded.report.columns)} columns")
+        remembered = self.settings.columns_for(str(source))  # the columns last used with this file
+        if remembered is not None and remembered[0] in loaded.report.numeric_columns():
+            self.columns_panel.target_combo.setCurrentText(remembered[0])
+            self.columns_panel.set_features(remembered[1])
+
+    def _remember_columns(self) -> None:
+        s = self.session
+        if s.source_path is not None:
+            self.settings.set_columns_for(str(Path(s.source_path).resolve()), s.target, list(s.features))
 
     def _on_training_started(self, _config) -> None:
         self.settings.set_form_values(self.settings_panel.form.values())
@@ -140,6 +152,12 @@ class MainWindow(QMainWindow):
     def _on_result_shown(self, _shown) -> None:
         self.pages.setCurrentWidget(self.splitter)
         self.results_panel.reveal()
+
+    def _on_model_opened(self, bundle) -> None:
+        """The window names the model shown, not the CSV still in the form."""
+        name = Path(self.session.shown.source or "").name
+        self.setWindowTitle(f"{name} — {APP_NAME}")
+        self.file_label.setText(f"{name}: a saved model of '{bundle.config.target}'")
 
     def _rebuild_recent_menu(self, files: list[str] | None = None) -> None:
         files = self.settings.recent_files() if files is None else files
@@ -186,6 +204,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(WARM_UP_DELAY_MS, self, self.session.warm_up)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.dialogs.confirm_close():  # training runs, or a trained model is unsaved
+            event.ignore()
+            return
+        self._remember_columns()
         self.save_settings()
         # stop background work before Qt destroys the threads' owners
         self.session.shutdown()

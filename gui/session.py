@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from core.data.columns import default_target, is_index_like
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
-from core.evaluation.metrics import model_beats_naive
+from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
 from core.files import file_sha256
 from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
@@ -59,6 +61,11 @@ class ShownOutput:
     verdict: str = ""  # one sentence: the model against the best baseline (core's verdict_sentence)
     beats_best_baseline: bool | None = None
     models: str = ""  # which model made the scores and which the forecast
+    notes: tuple[str, ...] = ()  # the engine's notes on this output, plain sentences
+    advice: str = ""  # what to change, fitting the settings of the run ("" when nothing)
+    horizon: int = 1  # steps each window predicts: the step selector's range
+    seasonal: bool = True  # a season exists, so seasonal naive differs from naive
+    step_scores: pd.DataFrame | None = None  # per_step_scores on the test split (None: not scored)
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,9 @@ class Session(QObject):
         self._train_started = 0.0
         self._pending: tuple[str, ReadOptions] | None = None
         self._closing = False
+        self.model_saved = False  # the trained result was saved since it finished
+        # asked before the shown model is discarded (a new file replaces it): the window sets it
+        self.confirm_discard: Callable[[], bool] | None = None
         self.jobs = JobRunner(self)
         self.jobs.progress.connect(self._on_progress)
         self.jobs.succeeded.connect(self._on_succeeded)
@@ -155,6 +165,9 @@ class Session(QObject):
     def open_csv(self, path: str | Path, options: ReadOptions | None = None) -> bool:
         """Reads `path` in the background; `dataLoaded` or `loadFailed` follows. False if refused."""
         path, options = str(path), options or ReadOptions()
+        if self.jobs.refusal(Job.LOAD) is None and self.has_unsaved_model() and self.confirm_discard is not None \
+                and not self.confirm_discard():
+            return False
 
         def work(report, cancel):
             return read_csv(path, encoding=options.encoding, delimiter=options.delimiter,
@@ -175,10 +188,14 @@ class Session(QObject):
         return self.open_csv(self.source_path, replace(read_as, **changes))
 
     def _on_loaded(self, loaded: LoadedTable) -> None:
+        previous = self.source_path if self.loaded is not None else None
         self.source_path, self.read_options = self._pending or (None, ReadOptions())
+        same_file = previous is not None and previous == self.source_path
         self.loaded, self.result, self.shown = loaded, None, None
         usable = loaded.report.numeric_columns()
-        self.target = self.target if self.target in usable else (usable[0] if usable else "")
+        # a new file starts at a real measurement, never at a column that only numbers the rows
+        keep = self.target in usable and (same_file or not is_index_like(self.target, loaded.frame[self.target]))
+        self.target = self.target if keep else default_target(loaded.frame, usable)
         self.features = ()
         self.status.emit(f"Read {Path(self.source_path or '').name}: {loaded.report.rows:,} rows.", 5000)
         self.dataLoaded.emit(loaded)
@@ -250,6 +267,10 @@ class Session(QObject):
         self.trainingStarted.emit(config)
         return True
 
+    def has_unsaved_model(self) -> bool:
+        """A trained model is shown and was not saved: opening another file would lose it."""
+        return self.result is not None and not self.model_saved
+
     def cancel_training(self) -> None:
         if self.is_training():
             self.jobs.cancel(Job.TRAIN)
@@ -262,16 +283,21 @@ class Session(QObject):
     def _on_trained(self, result: ExperimentResult) -> None:
         self.training_seconds = time.perf_counter() - self._train_started
         self.result = result
+        self.model_saved = False
         c = result.config
         name = Path(self.source_path).name if self.source_path else "the data"
+        verdict = result.verdict()
         self._show(ShownOutput(
             target=c.target, description=f"{c.cell.upper()} trained on {name}", predictions=result.predictions,
             forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
             metrics=result.test_metrics, coverage=result.coverage["overall"],
             assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
-            source=self.source_path, verdict=(v := result.verdict())["sentence"],
-            beats_best_baseline=v["beats_best_baseline"],
-            models=f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}."))
+            source=self.source_path, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
+            models=f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}.",
+            notes=tuple(result.plan.notes), horizon=c.horizon, seasonal=bool(c.season),
+            advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
+                                   result.history.epochs_run, c.epochs),
+            step_scores=per_step_scores(result.predictions, "test")))
         self.status.emit(STATUS_WORDS.get(result.history.status, result.history.status), 5000)
         if result.history.status == "diverged":
             self.problem.emit("Training diverged", ForecasterError(result.history.message), "")
@@ -296,6 +322,7 @@ class Session(QObject):
             self.problem.emit("Can't save the model", exc, "")
             self.modelFailed.emit(str(exc))
             return False
+        self.model_saved = True
         self.status.emit(f"Saved the model to {path}.", 5000)
         self.modelSaved.emit(path)
         return True
@@ -337,27 +364,37 @@ class Session(QObject):
         self.bundle = bundle
         metrics = bundle.meta.get("test_metrics") or {}
         self._show(ShownOutput(
-            target=c.target, description=f"saved model {name} (window {c.window}, horizon {c.horizon}); its last "
-            f"{len(bundle.tail)} training rows and its forecast. Scores are from its own test split.",
+            target=c.target, description=f"saved model {name} (window {c.window}, horizon {c.horizon}): the last "
+            f"{len(bundle.tail)} rows of the file it was trained on, then its forecast. The scores are from that "
+            "file's test split.",
             predictions=recent_rows(bundle), forecast=opened.forecast, level=c.interval_level,
             dates=bool(c.date_column), metrics=metrics, coverage=(bundle.meta.get("coverage") or {}).get("overall"),
-            assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path))
+            assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path,
+            horizon=c.horizon, seasonal=bool(c.season)))
         self.status.emit(f"Opened {name}. Use File > Apply model to new data to predict a CSV.", 8000)
         self.modelOpened.emit(bundle)
 
     def _on_applied(self, applied: AppliedModel) -> None:
-        from core.apply import applied_coverage, applied_metrics
+        from core.apply import applied_coverage, applied_metrics, training_overlap
 
         c, name, table = applied.bundle.config, Path(applied.path).name, applied.table
         known = table[table["actual"].notna()]
         metrics = applied_metrics(known, applied.loaded.frame[c.target])
+        report = applied.loaded.report
+        notes = ["On new data only the model and the naive forecast are scored: the linear and seasonal "
+                 "baselines are not saved with a model."]
+        overlap = training_overlap(applied.bundle, applied.loaded.frame, report.date_column, report.date_is_year)
+        if overlap is not None:
+            notes.insert(0, f"⚠ {name} has rows up to {overlap} or earlier, which the model was trained on: "
+                            "its scores on those rows are not a fair test.")
         self._show(ShownOutput(
             target=c.target, description=f"the model applied to {name} ({len(known):,} predictions with known "
             "values, then the forecast)", predictions=known,
             forecast=table[table["actual"].isna()].drop(columns=["actual"]), level=c.interval_level,
             dates=bool(applied.loaded.report.date_column), metrics=metrics, coverage=applied_coverage(known),
             assumption=applied.bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics),
-            source=applied.path))
+            source=applied.path, notes=tuple(notes), horizon=c.horizon, seasonal=False,
+            step_scores=per_step_scores(known, "")))
         self.status.emit(f"Applied the model to {name}.", 5000)
         self.modelApplied.emit(table)
 

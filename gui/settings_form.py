@@ -199,9 +199,7 @@ class SettingsForm(QWidget):
                 form.addRow(s.label, self.widgets[s.name])
             layout.addWidget(box)
 
-        self.set_values({s.name: s.default for s in FORM_SETTINGS})
-        if "test_size" in self.widgets:
-            self.widgets["test_size"].setValue(TEST_ROWS_START)  # type: ignore[attr-defined]
+        self.reset_to_defaults()
         for widget in [*self.widgets.values(), self.test_mode]:
             if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
                 widget.valueChanged.connect(self.changed)
@@ -211,6 +209,13 @@ class SettingsForm(QWidget):
                 widget.toggled.connect(self.changed)
         self.test_mode.currentIndexChanged.connect(self._update_test_rows)
         self._update_test_rows()
+
+    def reset_to_defaults(self) -> None:
+        """Every field at its declared default; the test split as a fraction of the rows."""
+        self.set_values({s.name: s.default for s in FORM_SETTINGS})
+        if "test_size" in self.widgets:
+            self.widgets["test_size"].setValue(TEST_ROWS_START)  # type: ignore[attr-defined]
+        self.test_mode.setCurrentIndex(self.test_mode.findData("fraction"))
 
     def _by_rows(self) -> bool:
         return self.test_mode.currentData() == "rows"

@@ -90,7 +90,7 @@ def binary_reason(data: bytes) -> str | None:
     if _utf16_or_32(data) is not None:
         return None
     if b"\x00" in data:
-        return "it contains binary data (zero bytes), not text"
+        return "it contains binary data (NUL bytes, 0x00), not text"
     if data and len(_CONTROL.findall(data)) > max(2, len(data) // 200):
         return "it contains binary data (control characters), not text"
     return None

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.metrics import (
     mean_absolute_error,
     mean_absolute_percentage_error,
@@ -86,6 +87,9 @@ def verdict_sentence(result: dict[str, Any]) -> str:
         return "No baseline could be scored on these rows."
     label = BASELINE_NAMES[result["best_baseline"]]
     model, baseline = result["model_rmse"], result["baseline_rmse"]
+    if result["beats_best_baseline"] and model > 0.98 * baseline:
+        return (f"The model scores about the same as {label}, the best baseline, on the test split "
+                f"(RMSE {model:.4g} vs {baseline:.4g}).")
     if result["beats_best_baseline"]:
         return (f"The model's test RMSE ({model:.4g}) is {1 - model / baseline:.0%} lower than that of "
                 f"{label}, the best baseline ({baseline:.4g}).")
@@ -94,6 +98,58 @@ def verdict_sentence(result: dict[str, Any]) -> str:
         return (f"{label} scores about the same as the model on the test split (RMSE {baseline:.4g} vs "
                 f"{model:.4g}): the network adds little to it on this series.")
     times = f" ({model / baseline:.2f}×)" if baseline > 0 else ""
-    return (f"{label} beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}. "
-            "Use it for this series, or try other settings (a longer window, 'change from last value' "
-            "instead of 'level', more data).")
+    return f"{label} beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}."
+
+
+def per_step_scores(predictions: pd.DataFrame, split: str = "test") -> pd.DataFrame:
+    """The model's scores at each step of the horizon on one split: step, windows, RMSE, MAE,
+    MAPE (percent, zero actuals skipped) and the share of actual values inside the interval.
+
+    `predictions`: time, step, actual, predicted, lower, upper (and split) as a run or an applied
+    model makes them; rows without an actual value are left out. Empty when no row fits.
+    """
+    rows = predictions
+    if "split" in rows and split:
+        rows = rows[rows["split"] == split]
+    rows = rows[rows["actual"].notna() & rows["predicted"].notna()]
+    out = []
+    for step, part in rows.groupby("step", sort=True):
+        actual = part["actual"].to_numpy(dtype=np.float64)
+        predicted = part["predicted"].to_numpy(dtype=np.float64)
+        errors = predicted - actual
+        nonzero = actual != 0
+        lower, upper = (part[c].to_numpy(dtype=np.float64) if c in part else np.full(len(part), np.nan)
+                        for c in ("lower", "upper"))
+        bounded = np.isfinite(lower) & np.isfinite(upper)
+        out.append({
+            "step": int(step), "windows": len(part),
+            "rmse": float(np.sqrt(np.mean(errors ** 2))), "mae": float(np.mean(np.abs(errors))),
+            "mape": float(np.mean(np.abs(errors[nonzero] / actual[nonzero])) * 100) if nonzero.any() else None,
+            "coverage": float(np.mean((actual >= lower) & (actual <= upper))) if bounded.all() else None,
+        })
+    return pd.DataFrame(out, columns=["step", "windows", "rmse", "mae", "mape", "coverage"])
+
+
+VERY_NEGATIVE_R2 = -1.0  # worse than predicting the mean by more than the series' own variance
+
+
+def settings_advice(metrics: dict[str, dict[str, float | None]], target_mode: str | None,
+                    beats_best_baseline: bool | None, epochs_run: int | None = None,
+                    epochs: int | None = None) -> str:
+    """One sentence of advice that fits the settings of the run, or "" when there is none.
+
+    In 'level' mode a network that extrapolates badly scores a very negative R²: predicting the
+    change from the last value fixes that far more surely than more epochs.
+    """
+    r2 = metrics.get("model", {}).get("r2")
+    if target_mode == "level" and r2 is not None and r2 < VERY_NEGATIVE_R2:
+        return (f"The model predicts the level itself and scores R² {r2:.3g}: set the target mode to "
+                "'change from last value', which keeps forecasts near the last known value.")
+    if beats_best_baseline is not False:
+        return ""
+    if epochs_run is not None and epochs is not None and epochs_run >= epochs:
+        return (f"Training used all {epochs} epochs without stopping early: more epochs may help, "
+                "or use the best baseline.")
+    if target_mode == "level":
+        return "Try the target mode 'change from last value', a longer window or more data."
+    return "Try a longer window, other features or more data, or use the best baseline."

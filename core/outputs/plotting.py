@@ -47,15 +47,49 @@ def _x_values(predictions: pd.DataFrame) -> np.ndarray:
     return predictions["time"].to_numpy()
 
 
+def _target_rows(predictions: pd.DataFrame) -> np.ndarray | None:
+    """The row of the table each prediction is for, when the table says (None: use the time)."""
+    if "target_row" in predictions:
+        return predictions["target_row"].to_numpy(dtype=np.int64)
+    if "origin" in predictions:
+        return predictions["origin"].to_numpy(dtype=np.int64) + predictions["step"].to_numpy(dtype=np.int64)
+    return None
+
+
+def actual_series(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Every actual value the predictions know, once each, in row order: time, actual, split.
+
+    With a horizon H the last H-1 rows are only some window's later steps, and rows beside a
+    split boundary only some steps' targets; the union over all steps has them all.
+    """
+    known = predictions[predictions["actual"].notna()]
+    rows = _target_rows(known)
+    key = pd.Series(rows if rows is not None else known["time"].to_numpy(), index=known.index)
+    first = known.loc[~key.duplicated()]
+    order = np.argsort(key.loc[first.index].to_numpy(), kind="stable")
+    out = first.iloc[order]
+    columns = ["time", "actual"] + (["split"] if "split" in out else [])
+    return out[columns].reset_index(drop=True)
+
+
+def step_label(step: int, horizon: int) -> str:
+    """The predicted line's legend label: plain "predicted" when there is one step."""
+    if horizon <= 1:
+        return "predicted"
+    return "predicted (1 step ahead)" if step == 1 else f"predicted ({step} steps ahead)"
+
+
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
-                 forecast: pd.DataFrame | None = None, level: float | None = None) -> None:
-    """Real vs predicted (at one step of the horizon) with the split spans shaded, and the
-    forecast past the end with its interval band."""
-    one = predictions[predictions["step"] == step]
-    if "target_row" in one:
-        one = one.sort_values("target_row")
-    x = _x_values(one)
-    splits = one["split"].to_numpy() if "split" in one else np.array([""] * len(one))
+                 forecast: pd.DataFrame | None = None, level: float | None = None,
+                 horizon: int | None = None) -> None:
+    """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
+    split spans shaded, and the forecast past the end with its interval (a band, or an error bar
+    for a single step)."""
+    if horizon is None:
+        horizon = int(predictions["step"].max()) if len(predictions) else 1
+    real = actual_series(predictions)
+    x = _x_values(real)
+    splits = real["split"].to_numpy() if "split" in real else np.array([""] * len(real))
     for split in ("train", "val", "test"):
         part = x[splits == split]
         if len(part):
@@ -64,25 +98,35 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
-    # with a horizon > 1, windows straddling a split boundary are left out: break the lines
-    # there rather than draw across rows nobody predicted
-    rows = one["target_row"].to_numpy() if "target_row" in one else np.arange(len(one))
-    gaps = np.flatnonzero(np.diff(rows) > 1) + 1
-    gap_x = np.datetime64("NaT") if np.issubdtype(x.dtype, np.datetime64) else np.nan
-    line_x = np.insert(x if gap_x is not np.nan else x.astype(float), gaps, gap_x)
-    real = np.insert(one["actual"].to_numpy(dtype=float), gaps, np.nan)
-    predicted = np.insert(one["predicted"].to_numpy(dtype=float), gaps, np.nan)
-    ax.plot(line_x, real, color="#1f2937", linewidth=1.2, label="real")
-    ax.plot(line_x, predicted, color="#d9480f", linewidth=1.2,
-            label="predicted" if step == 1 else f"predicted ({step} steps ahead)")
+    ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label="real")
+
+    one = predictions[(predictions["step"] == step) & predictions["predicted"].notna()]
+    rows = _target_rows(one)
+    if rows is not None:
+        order = np.argsort(rows, kind="stable")
+        one, rows = one.iloc[order], rows[order]
+    if len(one):
+        px = _x_values(one)
+        # windows straddling a split boundary are left out: break the predicted line there rather
+        # than draw across rows nobody predicted (the real line above has them all)
+        gaps = np.flatnonzero(np.diff(rows) > 1) + 1 if rows is not None else np.empty(0, dtype=np.int64)
+        gap_x = np.datetime64("NaT") if np.issubdtype(px.dtype, np.datetime64) else np.nan
+        line_x = np.insert(px if gap_x is not np.nan else px.astype(float), gaps, gap_x)
+        predicted = np.insert(one["predicted"].to_numpy(dtype=float), gaps, np.nan)
+        ax.plot(line_x, predicted, color="#d9480f", linewidth=1.2, label=step_label(step, horizon))
     if forecast is not None and len(forecast):
         fx = forecast["time"].to_numpy()
+        fy = forecast["predicted"].to_numpy(dtype=float)
+        lower, upper = forecast["lower"].to_numpy(dtype=float), forecast["upper"].to_numpy(dtype=float)
         band = f"{level:.0%} interval" if level else "interval"
-        if np.isfinite(forecast["lower"].to_numpy()).all():
-            ax.fill_between(fx, forecast["lower"].to_numpy(), forecast["upper"].to_numpy(),
-                            color="#7048e8", alpha=0.18, linewidth=0, label=band)
-        ax.plot(fx, forecast["predicted"].to_numpy(), color="#7048e8", linewidth=1.6,
-                marker="o" if len(fx) <= 40 else None, markersize=3, label="forecast")
+        if np.isfinite(lower).all() and np.isfinite(upper).all():
+            if len(fx) == 1:  # a band over one point has no width: an error bar shows it
+                ax.errorbar(fx, fy, yerr=[fy - lower, upper - fy], fmt="none", ecolor="#7048e8",
+                            elinewidth=1.6, capsize=5, label=band)
+            else:
+                ax.fill_between(fx, lower, upper, color="#7048e8", alpha=0.18, linewidth=0, label=band)
+        ax.plot(fx, fy, color="#7048e8", linewidth=1.6,
+                marker="o" if len(fx) <= 40 else None, markersize=3 if len(fx) > 1 else 6, label="forecast")
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
     ax.set_title(f"{target}: real vs predicted", **LITERAL)
     ax.set_ylabel(target, **LITERAL)

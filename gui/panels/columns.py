@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from gui.panels import Panel
 from gui.session import Session
@@ -24,12 +33,22 @@ class ColumnsPanel(Panel):
         self.feature_list = QListWidget(objectName="featureList")
         self.feature_list.setToolTip("Extra input columns (drivers). Tick the ones that help explain "
                                      "the target; the target's own past is always used.")
-        self.feature_list.setMaximumHeight(140)
+        self.feature_list.setMinimumHeight(180)  # a dozen columns without scrolling
+        self.select_all_button = QPushButton("Select all", objectName="selectAllFeatures")
+        self.select_all_button.setToolTip("Tick every column that can be a feature")
+        self.select_all_button.clicked.connect(lambda: self._tick_all(True))
+        self.select_none_button = QPushButton("Select none", objectName="selectNoFeatures")
+        self.select_none_button.clicked.connect(lambda: self._tick_all(False))
+        feature_buttons = QHBoxLayout()
+        feature_buttons.addWidget(self.select_all_button)
+        feature_buttons.addWidget(self.select_none_button)
+        feature_buttons.addStretch(1)
         box = QGroupBox("Columns")
         form = QFormLayout(box)
         form.addRow("Target", self.target_combo)
         form.addRow("Date column", self.date_combo)
         form.addRow("Features", self.feature_list)
+        form.addRow("", feature_buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
@@ -48,6 +67,16 @@ class ColumnsPanel(Panel):
             item = self.feature_list.item(i)
             if item.flags() & Qt.ItemFlag.ItemIsEnabled:
                 item.setCheckState(Qt.CheckState.Checked if item.text() in names else Qt.CheckState.Unchecked)
+
+    def _tick_all(self, checked: bool) -> None:
+        """Ticks (or unticks) every column that can be a feature, then plans once."""
+        self.feature_list.blockSignals(True)
+        for i in range(self.feature_list.count()):
+            item = self.feature_list.item(i)
+            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.feature_list.blockSignals(False)
+        self._push()
 
     def _push(self) -> None:
         self.session.set_columns(self.target_combo.currentText(), self.selected_features())

@@ -52,6 +52,7 @@ class DataPanel(Panel):
         layout.addWidget(self.report_view)
         layout.addWidget(self.preview, 1)
         session.dataLoaded.connect(self._show)
+        session.loadFailed.connect(self._show_read_options)
 
     def reread(self) -> bool:
         """Reads the file again with the encoding, delimiter and decimal mark chosen here."""
@@ -61,10 +62,16 @@ class DataPanel(Panel):
                                    decimal=self.decimal_combo.currentData())
 
     def _show(self, loaded: LoadedTable) -> None:
-        report = loaded.report
         self.preview_model.set_frame(loaded.frame)
         self.preview.resizeColumnsToContents()
         self.report_view.setHtml(report_html(loaded))
+        self._show_read_options()
+
+    def _show_read_options(self, _message: str = "") -> None:
+        """The options the shown table was read with: after a failed re-read, not the ones that failed."""
+        if self.session.loaded is None:
+            return
+        report = self.session.loaded.report
         if self.encoding_combo.findText(report.encoding) < 0:
             self.encoding_combo.addItem(report.encoding)
         self.encoding_combo.setCurrentIndex(self.encoding_combo.findText(report.encoding))

@@ -1,70 +1,157 @@
-"""The Results tab: real against predicted values and the forecast, the scores beside the
-baselines' (with a warning when the naive forecast wins), and how often the intervals held."""
+"""The Results tab: real against predicted values (at the step of the horizon chosen) and the
+forecast, the verdict against the best baseline with advice and the engine's notes, the scores
+beside the baselines' and per step, and the forecast as numbers."""
 
 from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from core.prep.timeindex import format_time
 from gui.panels import Panel, escape
 from gui.session import Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
 from gui.widgets.metrics_table import MetricsTable
+from gui.widgets.result_tables import ForecastTable, StepScoresTable
 
 EMPTY_CHART = "Train a model to see real vs predicted values here."
 
 
 WARNING_STYLE = ("background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; "
                  "border-radius: 4px;")
+VERDICT_STYLE = ("background: #ebfbee; color: #1b5e20; border: 1px solid #8ce99a; padding: 6px; "
+                 "border-radius: 4px;")
+
+
+def _plain_label(name: str) -> QLabel:
+    label = QLabel("", wordWrap=True, objectName=name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # may quote column and file names
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
 
 
 class ResultsPanel(Panel):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.setObjectName("resultsPanel")
+        self.shown: ShownOutput | None = None
         self.title = QLabel("", wordWrap=True, objectName="resultsTitle")
         self.warning_label = QLabel("", wordWrap=True, objectName="naiveWarning")
         self.warning_label.setStyleSheet(WARNING_STYLE)
         self.warning_label.hide()
-        # the model against the best baseline, in one plain sentence (column names are plain text)
-        self.verdict_label = QLabel("", wordWrap=True, objectName="verdictLabel")
-        self.verdict_label.setTextFormat(Qt.TextFormat.PlainText)
+        # the model against the best baseline, in one plain sentence; then what to change, then the
+        # engine's notes on the run (column names are plain text)
+        self.verdict_label = _plain_label("verdictLabel")
         self.verdict_label.hide()
+        self.advice_label = _plain_label("adviceLabel")
+        self.advice_label.hide()
+        self.notes_label = _plain_label("notesLabel")
+        self.notes_label.setStyleSheet("color: #495057;")
+        self.notes_label.hide()
+        self.step_selector = QSpinBox(objectName="stepSelector")
+        self.step_selector.setToolTip("Which step ahead the chart's predictions show: 1 is the next row "
+                                      "after each window, the horizon the farthest.")
+        self.step_selector.valueChanged.connect(self._on_step_changed)
+        self.step_caption = QLabel("", objectName="stepCaption")
+        self.step_row = QWidget()
+        step_layout = QHBoxLayout(self.step_row)
+        step_layout.setContentsMargins(0, 0, 0, 0)
+        step_layout.addWidget(QLabel("Step shown:"))
+        step_layout.addWidget(self.step_selector)
+        step_layout.addWidget(self.step_caption, 1)
+        self.step_row.hide()
         self.canvas = ResultCanvas()
         self.canvas.setObjectName("resultCanvas")
         self.nav_toolbar = NavigationToolbar2QT(self.canvas, self)
         self.nav_toolbar.setIconSize(QSize(18, 18))
+        self.hover_label = _plain_label("hoverLabel")
+        self.hover_label.setStyleSheet("color: #495057;")
+        self.canvas.hovered.connect(self.hover_label.setText)
+        self.forecast_table = ForecastTable()
         self.metrics_table = MetricsTable(objectName="metricsTable")
-        self.coverage_label = QLabel("", wordWrap=True, objectName="coverageLabel")
-        self.coverage_label.setTextFormat(Qt.TextFormat.PlainText)  # the forecast's assumption names columns
-        self.coverage_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.metrics_table.setMinimumHeight(80)  # the splitter above gives it room; small windows still fit
+        self.step_table = StepScoresTable()
+        self.step_table.hide()
+        self.coverage_label = _plain_label("coverageLabel")  # the forecast's assumption names columns
+
+        chart = QWidget()
+        chart_layout = QVBoxLayout(chart)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self.nav_toolbar)
+        chart_layout.addWidget(self.canvas, 1)
+        chart_layout.addWidget(self.hover_label)
+        forecast_box = QWidget()
+        forecast_layout = QVBoxLayout(forecast_box)
+        forecast_layout.setContentsMargins(0, 0, 0, 0)
+        forecast_layout.addWidget(QLabel("<b>Forecast</b>"))
+        forecast_layout.addWidget(self.forecast_table, 1)
+        top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
+        top.addWidget(chart)
+        top.addWidget(forecast_box)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 1)
+        top.setSizes([640, 440])  # in proportion: the forecast's six columns readable beside the chart
+        scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
+        scores.addWidget(self.metrics_table)
+        scores.addWidget(self.step_table)
+        scores.setStretchFactor(0, 3)
+        scores.setStretchFactor(1, 2)
+        body = QSplitter(Qt.Orientation.Vertical, objectName="resultsSplitter")
+        body.addWidget(top)
+        body.addWidget(scores)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        body.setSizes([480, 160])  # in proportion: the four score rows without scrolling
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.verdict_label)
-        layout.addWidget(self.nav_toolbar)
-        layout.addWidget(self.canvas, 3)
-        layout.addWidget(self.metrics_table, 1)
+        layout.addWidget(self.advice_label)
+        layout.addWidget(self.notes_label)
+        layout.addWidget(self.step_row)
+        layout.addWidget(body, 1)
         layout.addWidget(self.coverage_label)
         session.dataLoaded.connect(self.clear)
         session.resultShown.connect(self.show_output)
 
     def clear(self, _loaded=None) -> None:
+        self.shown = None
         self.canvas.show_message(EMPTY_CHART)
         self.metrics_table.clear_metrics()
-        self.warning_label.hide()
-        self.verdict_label.hide()
+        self.forecast_table.show_forecast(None)
+        self.step_table.show_scores(None)
+        for widget in (self.warning_label, self.verdict_label, self.advice_label, self.notes_label,
+                       self.step_row, self.step_table):
+            widget.hide()
+        self.hover_label.clear()
+        self.coverage_label.clear()
 
     def show_output(self, shown: ShownOutput) -> None:
+        self.shown = shown
         self.title.setText(f"<b>{escape(shown.target)}</b>: {escape(shown.description)}")
-        self.canvas.show_predictions(shown.predictions, shown.forecast, shown.target, shown.level, shown.dates)
-        self.metrics_table.show_metrics(shown.metrics)
+        multi_step = shown.horizon > 1
+        self.step_selector.blockSignals(True)
+        self.step_selector.setRange(1, max(shown.horizon, 1))
+        self.step_selector.setValue(1)
+        self.step_selector.blockSignals(False)
+        self.step_row.setVisible(multi_step)
+        self._draw(1)
+        self.metrics_table.show_metrics(shown.metrics, seasonal=shown.seasonal)
+        has_steps = multi_step and shown.step_scores is not None and len(shown.step_scores) > 0
+        self.step_table.show_scores(shown.step_scores if has_steps else None)
+        self.step_table.setVisible(has_steps)
+        self.forecast_table.show_forecast(shown.forecast)
         if shown.verdict:  # a trained run: the verdict against the best baseline
-            self.verdict_label.setText(("⚠ " if shown.beats_best_baseline is False else "") + shown.verdict)
-            self.verdict_label.setStyleSheet(WARNING_STYLE if shown.beats_best_baseline is False else "")
+            self.verdict_label.setText(("⚠ " if shown.beats_best_baseline is False else "✓ " if
+                                        shown.beats_best_baseline else "") + shown.verdict)
+            self.verdict_label.setStyleSheet(WARNING_STYLE if shown.beats_best_baseline is False
+                                             else VERDICT_STYLE if shown.beats_best_baseline else "")
         self.verdict_label.setVisible(bool(shown.verdict))
+        self.advice_label.setText(shown.advice)
+        self.advice_label.setVisible(bool(shown.advice))
+        self.notes_label.setText("\n".join(f"• {note}" for note in shown.notes))
+        self.notes_label.setVisible(bool(shown.notes))
         if shown.beats_naive is False and not shown.verdict:
             model, naive = (_number(shown.metrics.get(k, {}).get("rmse")) for k in ("model", "naive"))
             self.warning_label.setText(
@@ -80,6 +167,18 @@ class ResultsPanel(Panel):
             first = shown.forecast["time"].iloc[0]
             lines.append(f"Forecast: {len(shown.forecast)} step(s) from {format_time(first)}. {shown.assumption}")
         self.coverage_label.setText(" ".join(lines))
+
+    def _draw(self, step: int) -> None:
+        s = self.shown
+        self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
+                                     horizon=s.horizon)
+        self.step_caption.setText(
+            f"The orange line shows predictions made {step} row(s) before the value they predict (horizon "
+            f"{s.horizon}); the real line shows every actual value.")
+
+    def _on_step_changed(self, step: int) -> None:
+        if self.shown is not None:
+            self._draw(step)
 
 
 def _number(value: float | None) -> str:

@@ -58,6 +58,7 @@ class RunPanel(Panel):
         layout.addLayout(buttons)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
+        session.dataLoaded.connect(self._on_new_data)
         session.planChanged.connect(self._on_plan)
         session.busyChanged.connect(self._update_buttons)
         session.trainingStarted.connect(self._on_started)
@@ -71,6 +72,11 @@ class RunPanel(Panel):
         if self.session.is_training():
             self.session.cancel_training()
             self.progress_label.setText("Cancelling: finishing the current batch…")
+
+    def _on_new_data(self, _loaded) -> None:
+        """Another file: the previous run's progress is no longer about anything shown."""
+        self.progress_bar.setValue(0)
+        self.progress_label.clear()
 
     def _update_buttons(self) -> None:
         self.train_button.setEnabled(self.session.can_train())

@@ -28,3 +28,8 @@ class SettingsPanel(Panel):
         """Shows saved values (unknown keys and bad values are ignored) and hands them to the Session."""
         self.form.set_values(values)
         self._push()
+
+    def reset_to_defaults(self) -> None:
+        """View > Reset settings to defaults: every setting as the settings table declares it."""
+        self.form.reset_to_defaults()
+        self._push()

@@ -15,11 +15,12 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
+from core.prep.timeindex import format_time
 
 REDRAW_INTERVAL_MS = 100
 
@@ -80,7 +81,8 @@ class PlotCanvas(FigureCanvasQTAgg):
     def show_message(self, text: str) -> None:
         axes = self.new_axes()
         axes.set_axis_off()
-        axes.text(0.5, 0.5, text, ha="center", va="center", color="#666666", fontsize=11, wrap=True)
+        axes.text(0.5, 0.5, text, ha="center", va="center", color="#666666", fontsize=11, wrap=True,
+                  parse_math=False)  # messages quote column names: text, never mathtext
         self.draw_idle()
 
 
@@ -203,8 +205,11 @@ class LossCanvas(PlotCanvas):
                          str(max(epochs, 1)))
         painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
                          Qt.AlignmentFlag.AlignHCenter,
-                         f"epoch · {self.loss_name} (scaled{', log' if log else ''}) · "
-                         "blue: train · orange: validation")
+                         f"epoch · {self.loss_name} (scaled{', log' if log else ''}) · " + self.legend_text())
+
+    def legend_text(self) -> str:
+        """The live chart's key: the validation curve only when there is one."""
+        return "blue: train · orange: validation" if self.val_loss else "blue: train"
 
 
 # lines longer than this are decimated; shorter ones are drawn as they are
@@ -242,25 +247,78 @@ class LineDecimator:
         self.line.set_data(self.x[keep], self.y[keep])
 
 
+def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
+    """A line's x as floats in axes units, gap markers (NaN/NaT) given their neighbour's x."""
+    values = np.asarray(axes.convert_xunits(x), dtype=np.float64)
+    gaps = np.isnan(values)
+    if gaps.any():
+        values = values[np.maximum.accumulate(np.where(~gaps, np.arange(len(values)), 0))]
+    return values
+
+
 class ResultCanvas(PlotCanvas):
+    hovered = Signal(str)  # the data point nearest the mouse, in words ("" when there is none)
+
+    HOVER_LINES = ("real", "predicted", "forecast")  # labels (or their start) the readout reports
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(8.0, 4.5))
         self.decimators: list[LineDecimator] = []
+        self._hover: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []  # label, x float, x, y
         self.show_message("Train a model to see real vs predicted values here.")
+        self.mpl_connect("motion_notify_event", self._on_motion)
 
     def show_message(self, text: str) -> None:
         self.decimators = []
+        self._hover = []
         super().show_message(text)
+
+    def nearest_point(self, x_pixel: float, y_pixel: float) -> tuple[str, object, float] | None:
+        """The drawn data point nearest a position in display pixels: (line label, x, y).
+
+        Each line's point nearest in time is found by bisection (lines are in time order, so a
+        million points cost nothing), then the nearest of those on screen wins."""
+        if not self._hover:
+            return None
+        axes = self.figure.axes[0]
+        x_value = axes.transData.inverted().transform((x_pixel, y_pixel))[0]
+        best = None
+        for label, x_float, x, y in self._hover:
+            i = int(np.searchsorted(x_float, x_value))
+            for j in (i - 1, i):
+                if 0 <= j < len(x_float) and np.isfinite(y[j]):
+                    px, py = axes.transData.transform((x_float[j], y[j]))
+                    distance = (px - x_pixel) ** 2 + (py - y_pixel) ** 2
+                    if best is None or distance < best[0]:
+                        best = (distance, label, x[j], float(y[j]))
+        return None if best is None else best[1:]
+
+    def readout(self, x_pixel: float, y_pixel: float) -> str:
+        point = self.nearest_point(x_pixel, y_pixel)
+        if point is None:
+            return ""
+        label, x, y = point
+        return f"{label}: {format_time(x)} → {y:.6g}"
+
+    def _on_motion(self, event) -> None:
+        inside = event.inaxes is not None and bool(self._hover)
+        self.hovered.emit(self.readout(event.x, event.y) if inside else "")
 
     def show_result(self, result) -> None:
         self.show_predictions(result.predictions, result.forecast, result.config.target,
                               result.config.interval_level, bool(result.config.date_column))
 
-    def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool) -> None:
+    def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
+                         horizon: int | None = None) -> None:
         axes = self.new_axes()
-        draw_results(axes, predictions, target, forecast=forecast, level=level)
+        draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon)
         if dates:
             self.figure.autofmt_xdate()
+        self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
+                        np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
+                       for line in axes.get_lines() if line.get_label().startswith(self.HOVER_LINES)]
+        # the toolbar's readout names the nearest data point rather than the cursor's position
+        axes.format_coord = lambda x, y: self.readout(*axes.transData.transform((x, y)))
         self.decimators = [LineDecimator(line) for line in axes.get_lines()
                            if len(line.get_xdata(orig=True)) > DECIMATE_ABOVE]
         if self.decimators:

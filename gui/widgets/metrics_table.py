@@ -33,19 +33,25 @@ class MetricsTable(QTableWidget):
     def clear_metrics(self) -> None:
         self.clearContents()
 
-    def show_metrics(self, metrics: dict[str, dict[str, float | None]]) -> None:
+    def show_metrics(self, metrics: dict[str, dict[str, float | None]], seasonal: bool = True) -> None:
+        """Shows the scores; rows with no score at all are hidden, and "Seasonal naive" when there is
+        no season (it is then the naive forecast again)."""
         self.clearContents()
+        for row, (name, _) in enumerate(ROWS):
+            scored = any(v is not None for v in metrics.get(name, {}).values())
+            self.setRowHidden(row, not scored or (name == "seasonal_naive" and not seasonal))
         bold = QFont()
         bold.setBold(True)
         for column, (key, _, _) in enumerate(COLUMNS):
-            values = {name: metrics.get(name, {}).get(key) for name, _ in ROWS}
+            values = {name: metrics.get(name, {}).get(key) for name, _ in ROWS
+                      if seasonal or name != "seasonal_naive"}
             present = {n: v for n, v in values.items() if v is not None}
             best = None
             if present:
                 pick = min if key in LOWER_IS_BETTER else max
                 best = pick(present, key=lambda n: present[n] if key != "mase" else abs(present[n]))
             for row, (name, _) in enumerate(ROWS):
-                value = values[name]
+                value = values.get(name)
                 item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
                 if name == best:
                     item.setFont(bold)

@@ -20,7 +20,7 @@ def format_value(value: object) -> str:
     if isinstance(value, (float, np.floating)):
         if math.isnan(value):
             return ""
-        return f"{value:.6g}"
+        return f"{value:.15g}"  # every digit the file had (70602.95, 1371330000), none of float's noise
     if isinstance(value, (pd.Timestamp, np.datetime64)):
         stamp = pd.Timestamp(value)
         if pd.isna(stamp):
