@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QTableWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QTableWidget
 
 from core.evaluation.metrics import per_step_scores
 from gui.resources import sample_path
@@ -18,7 +18,8 @@ TRAIN_TIMEOUT = 120_000
 
 @pytest.fixture
 def linear_csv(tmp_path):
-    """A straight line with noise: Ridge on the same window wins easily over a 2-epoch network."""
+    """A straight line with noise: Ridge on the same window wins easily over a 2-epoch network
+    without the linear highway (the fixture turns it off)."""
     rng = np.random.default_rng(3)
     values = 100 + 2.5 * np.arange(ROWS) + rng.normal(0, 1.0, ROWS)
     path = tmp_path / "linear.csv"
@@ -47,6 +48,7 @@ def train(qtbot, win):
 @pytest.fixture
 def six_step_run(qtbot, window, linear_csv):
     open_file(qtbot, window, linear_csv)
+    window.findChild(QCheckBox, "highwayCheck").setChecked(False)  # a plain network, as the tutorials train
     set_spins(window, window=WINDOW, epochs=2, ensemble=1, forecastSteps=STEPS)
     result = train(qtbot, window)
     assert result.config.horizon == STEPS  # direct multi-step: one output per step
