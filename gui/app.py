@@ -7,7 +7,8 @@ import sys
 from core import __version__
 
 
-def run(argv: list[str]) -> int:
+def run(argv: list[str], lang: str | None = None) -> int:
+    """`lang` (from --lang) overrides the language in the settings for this session."""
     from PySide6.QtWidgets import QApplication
 
     from gui import pyside_imports  # noqa: F401 - first: makes Qt's import hook cheap

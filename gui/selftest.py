@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 
-def run() -> int:
+def run(lang: str | None = None) -> int:
+    """`lang`: the language to check the UI in (None: the system's)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lstm-forecaster-selftest-") as folder:
         # settings and logs of this run stay in the temp folder, away from the user's
@@ -27,7 +28,7 @@ def run() -> int:
         os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")
         os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "config")
         try:
-            _check(Path(folder))
+            _check(Path(folder), lang)
         except Exception as exc:
             import traceback
 
@@ -38,7 +39,7 @@ def run() -> int:
     return 0
 
 
-def _check(folder: Path) -> None:
+def _check(folder: Path, lang: str | None = None) -> None:
     from core import __version__
     from core.apply import forecast_table
     from core.data.csv_reader import read_csv
