@@ -75,7 +75,8 @@ def language() -> str:
 
 
 def _(message: str) -> str:
-    return _translations.gettext(message)
+    # gettext("") is the catalog's header, never what an empty label means
+    return _translations.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -28,11 +28,11 @@ class FileDialogs(QObject):
         self._chart_figure = chart_figure  # () -> the Results panel's matplotlib Figure
 
     def _open_path(self, title: str, filters: str = CSV_FILTER) -> str:
-        path, _ = QFileDialog.getOpenFileName(self._window, title, self._settings.last_directory(), filters)
+        path, _filter = QFileDialog.getOpenFileName(self._window, title, self._settings.last_directory(), filters)
         return path
 
     def _save_path(self, title: str, suggested: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self._window, title,
+        path, _filter = QFileDialog.getSaveFileName(self._window, title,
                                               str(Path(self._settings.last_directory()) / suggested), filters)
         if path:
             self._settings.set_last_directory(str(Path(path).parent))

@@ -28,6 +28,10 @@ PLURAL_FORMS = {"zh_CN": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n !
 # name → positions of (context, singular, plural) among the call's arguments
 KEYWORDS = {"_": (None, 0, None), "N_": (None, 0, None), "ngettext": (None, 0, 1),
             "pgettext": (0, 1, None), "npgettext": (0, 1, 2)}
+# the settings table's declarations (core/settings): their texts are messages too, so a new
+# setting is translatable without marking each text. name → positions of label and help
+DECLARATIONS = {"setting": (2, 3), "required_setting": (1, 2)}
+DECLARED_TEXTS = ("title", "auto", "auto_text", "special", "message")
 
 
 @dataclass
@@ -62,6 +66,12 @@ def extract(root: Path = ROOT) -> dict[tuple[str | None, str], Entry]:
         for node in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):  # in reading order
             name = node.func.id if isinstance(node.func, ast.Name) else (
                 node.func.attr if isinstance(node.func, ast.Attribute) else None)
+            if name in DECLARATIONS:
+                for text in _declared_texts(node, DECLARATIONS[name]):
+                    entry = entries.setdefault((None, text), Entry(text))
+                    if where not in entry.references:
+                        entry.references.append(where)
+                continue
             if name not in KEYWORDS:
                 continue
             positions = KEYWORDS[name]
@@ -74,6 +84,16 @@ def extract(root: Path = ROOT) -> dict[tuple[str | None, str], Entry]:
             if where not in entry.references:
                 entry.references.append(where)
     return entries
+
+
+def _declared_texts(node: ast.Call, positions: tuple[int, ...]) -> list[str]:
+    texts = [_literal(node.args, i) for i in positions]
+    for keyword in node.keywords:
+        if keyword.arg in DECLARED_TEXTS:
+            texts.append(_literal([keyword.value], 0))
+        elif keyword.arg == "choices" and isinstance(keyword.value, ast.Tuple):
+            texts += [_literal(pair.elts, 1) for pair in keyword.value.elts if isinstance(pair, ast.Tuple)]
+    return [t for t in texts if t]
 
 
 def _literal(args: list[ast.expr], index: int | None) -> str | None:

@@ -25,6 +25,7 @@ import pandas as pd
 from core import __version__
 from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
+from core.i18n import _
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
@@ -144,43 +145,46 @@ def _read_members(path: Path) -> dict[str, bytes]:
     if path.is_dir():
         missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]
         if missing:
-            raise BundleError(f"{path} is not a saved model: it lacks {', '.join(missing)}.")
+            raise BundleError(_("{path} is not a saved model: it lacks {missing}.").format(
+                path=path, missing=", ".join(missing)))
         return {name: (path / name).read_bytes() for name in MAX_MEMBER_BYTES}
     if not path.is_file():
-        raise BundleError(f"There is no saved model at {path}.")
+        raise BundleError(_("There is no saved model at {path}.").format(path=path))
     # Only the two known member names are ever read, into memory: nothing is extracted, so
     # member names such as '../../x' or '/etc/x' are never used as paths.
     try:
         if path.stat().st_size > sum(MAX_MEMBER_BYTES.values()) + (1 << 20):
-            raise BundleError(f"{path.name} is refused: at {path.stat().st_size:,} bytes it is far "
-                              "larger than a model file.")
+            raise BundleError(_("{file} is refused: at {size:,} bytes it is far larger than a model file.").format(
+                file=path.name, size=path.stat().st_size))
         with zipfile.ZipFile(path) as archive:
             if len(archive.infolist()) > MAX_ZIP_ENTRIES:
-                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it holds "
-                                  f"{len(archive.infolist()):,} files).")
+                raise BundleError(_("{file} is not an LSTM Forecaster model (it holds {count:,} files).").format(
+                    file=path.name, count=len(archive.infolist())))
             infos = {info.filename: info for info in archive.infolist()}
             missing = [n for n in MAX_MEMBER_BYTES if n not in infos]
             if missing:
-                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it lacks "
-                                  f"{', '.join(missing)}).")
+                raise BundleError(_("{file} is not an LSTM Forecaster model (it lacks {missing}).").format(
+                    file=path.name, missing=", ".join(missing)))
             members = {}
             for name, limit in MAX_MEMBER_BYTES.items():
                 info = infos[name]
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > limit or (info.file_size > (1 << 20) and ratio > MAX_COMPRESSION_RATIO):
-                    raise BundleError(f"{path.name} is refused: its {name} would unpack to "
-                                      f"{info.file_size:,} bytes, far more than a model needs.")
+                    raise BundleError(_("{file} is refused: its {member} would unpack to {size:,} bytes, far more "
+                                        "than a model needs.").format(file=path.name, member=name,
+                                                                      size=info.file_size))
                 with archive.open(info) as member:
                     data = member.read(limit + 1)
                 if len(data) > limit:
-                    raise BundleError(f"{path.name} is refused: its {name} is larger than it claims.")
+                    raise BundleError(_("{file} is refused: its {member} is larger than it claims.").format(
+                        file=path.name, member=name))
                 members[name] = data
             return members
     except _ZIP_ERRORS:
-        raise BundleError(f"{path.name} is not an LSTM Forecaster model file, or it is damaged "
-                          "(it is not a valid .lstmf archive).") from None
+        raise BundleError(_("{file} is not an LSTM Forecaster model file, or it is damaged (it is not a valid "
+                            ".lstmf archive).").format(file=path.name)) from None
     except OSError as exc:
-        raise BundleError(f"{path} can't be read: {exc.strerror or exc}.") from None
+        raise BundleError(_("{path} can't be read: {reason}.").format(path=path, reason=exc.strerror or exc)) from None
 
 
 def load_bundle(path: str | Path) -> LoadedBundle:
@@ -196,13 +200,14 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     try:
         meta = json.loads(members[META_FILE].decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or numbers
-        raise BundleError(f"{path.name}: its {META_FILE} is damaged ({_short(exc)}).") from None
+        raise BundleError(_("{file}: its {member} is damaged ({problem}).").format(
+            file=path.name, member=META_FILE, problem=_short(exc))) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise BundleError(f"{path.name} is not an LSTM Forecaster model description.")
+        raise BundleError(_("{file} is not an LSTM Forecaster model description.").format(file=path.name))
     version = meta.get("schema_version")
     if not isinstance(version, int) or version > BUNDLE_SCHEMA:
-        raise BundleError(f"{path.name} was saved by a newer version of LSTM Forecaster "
-                          f"(model schema {version}); please update the app to open it.")
+        raise BundleError(_("{file} was saved by a newer version of LSTM Forecaster (model schema {version}); "
+                            "please update the app to open it.").format(file=path.name, version=version))
     try:
         config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
         target_scaler = scaler_from_dict(meta["scalers"]["target"])
@@ -216,16 +221,18 @@ def load_bundle(path: str | Path) -> LoadedBundle:
         _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
             ForecasterError) as exc:
-        raise BundleError(f"{path.name} is incomplete or damaged ({_short(exc)}).") from None
+        raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(
+            file=path.name, problem=_short(exc))) from None
     digest = meta.get("weights_sha256")
     if digest is not None and digest != hashlib.sha256(members[WEIGHTS_FILE]).hexdigest():
-        raise BundleError(f"{path.name}: its weights are not the ones its {META_FILE} was saved "
-                          "with (an interrupted save, or an edited file); save the model again.")
+        raise BundleError(_("{file}: its weights are not the ones its {member} was saved with (an interrupted "
+                            "save, or an edited file); save the model again.").format(file=path.name,
+                                                                                     member=META_FILE))
     try:
         state = load(members[WEIGHTS_FILE])
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as exc:
-        raise BundleError(f"{path.name}: the weights are damaged and can't be read "
-                          f"({_short(exc)}).") from None
+        raise BundleError(_("{file}: the weights are damaged and can't be read ({problem}).").format(
+            file=path.name, problem=_short(exc))) from None
     if not any(name.startswith("members.") for name in state):
         # saved before ensembles (one network, no highway): its tensors are the first member's
         state = {f"members.0.{name}": tensor for name, tensor in state.items()}
@@ -235,15 +242,15 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     if expected != found:
         wrong = [name for name in sorted(set(expected) | set(found))
                  if expected.get(name) != found.get(name)][:3]
-        raise BundleError(f"{path.name}: the weights do not match the settings (tensors "
-                          f"{', '.join(wrong)} differ); the file is damaged or was edited.")
+        raise BundleError(_("{file}: the weights do not match the settings (tensors {tensors} differ); the file "
+                            "is damaged or was edited.").format(file=path.name, tensors=", ".join(wrong)))
     import torch
 
     odd = [name for name, t in state.items()
            if t.dtype != torch.float32 or not bool(torch.isfinite(t).all())]
     if odd:
-        raise BundleError(f"{path.name}: the weights {', '.join(sorted(odd)[:3])} are not finite "
-                          "32-bit numbers; the file is damaged or was edited.")
+        raise BundleError(_("{file}: the weights {tensors} are not finite 32-bit numbers; the file is damaged or "
+                            "was edited.").format(file=path.name, tensors=", ".join(sorted(odd)[:3])))
     model.load_state_dict(state)
     model.eval()
     predictor = Predictor(config, model, target_scaler, feature_scaler, half_widths,

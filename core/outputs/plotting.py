@@ -16,9 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from core.files import atomic_write_bytes
+from core.i18n import N_, _
 
 SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
-SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
+SPLIT_NAMES = {"train": N_("train"), "val": N_("validation"), "test": N_("test")}
 # Chinese column names render as boxes unless a CJK-capable font is in the fallback list
 CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJK JP",
              "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei"]
@@ -58,7 +59,7 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
         part = x[splits == split]
         if len(part):
             ax.axvspan(part[0], part[-1], color=SPLIT_COLORS[split], zorder=0,
-                       label=f"{SPLIT_NAMES[split]} ({len(part)})")
+                       label=f"{_(SPLIT_NAMES[split])} ({len(part)})")
     test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
@@ -70,18 +71,18 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     line_x = np.insert(x if gap_x is not np.nan else x.astype(float), gaps, gap_x)
     real = np.insert(one["actual"].to_numpy(dtype=float), gaps, np.nan)
     predicted = np.insert(one["predicted"].to_numpy(dtype=float), gaps, np.nan)
-    ax.plot(line_x, real, color="#1f2937", linewidth=1.2, label="real")
+    ax.plot(line_x, real, color="#1f2937", linewidth=1.2, label=_("real"))
     ax.plot(line_x, predicted, color="#d9480f", linewidth=1.2,
-            label="predicted" if step == 1 else f"predicted ({step} steps ahead)")
+            label=_("predicted") if step == 1 else _("predicted ({step} steps ahead)").format(step=step))
     if forecast is not None and len(forecast):
         fx = forecast["time"].to_numpy()
-        band = f"{level:.0%} interval" if level else "interval"
+        band = _("{level:.0%} interval").format(level=level) if level else _("interval")
         if np.isfinite(forecast["lower"].to_numpy()).all():
             ax.fill_between(fx, forecast["lower"].to_numpy(), forecast["upper"].to_numpy(),
                             color="#7048e8", alpha=0.18, linewidth=0, label=band)
         ax.plot(fx, forecast["predicted"].to_numpy(), color="#7048e8", linewidth=1.6,
-                marker="o" if len(fx) <= 40 else None, markersize=3, label="forecast")
-    ax.set_title(f"{target}: real vs predicted")
+                marker="o" if len(fx) <= 40 else None, markersize=3, label=_("forecast"))
+    ax.set_title(_("{target}: real vs predicted").format(target=target))
     ax.set_ylabel(target)
     # beside the plot, not on it: never over the data, and no search for the emptiest corner
     # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
@@ -92,18 +93,18 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
 def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_epoch: int,
                 loss_name: str = "loss") -> None:
     epochs = np.arange(1, len(train_loss) + 1)
-    ax.plot(epochs, train_loss, label="train", color="#1c7ed6")
+    ax.plot(epochs, train_loss, label=_("train"), color="#1c7ed6")
     if val_loss:
-        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label="validation", color="#e8590c")
+        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label=_("validation"), color="#e8590c")
     if best_epoch:
         ax.axvline(best_epoch, color="#555555", linestyle=":", linewidth=1,
-                   label=f"best epoch ({best_epoch})")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"{loss_name} (scaled)")
+                   label=_("best epoch ({epoch})").format(epoch=best_epoch))
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("{loss} (scaled)").format(loss=loss_name))
     values = [v for v in list(train_loss) + list(val_loss) if v is not None and np.isfinite(v)]
     if values and min(values) > 0 and max(values) / min(values) > 30:
         ax.set_yscale("log")  # only when the losses span decades; plain numbers read easier
-    ax.set_title("Loss curves")
+    ax.set_title(_("Loss curves"))
     ax.legend(loc="best", fontsize="small")
     ax.grid(True, alpha=0.3)
 
