@@ -12,13 +12,17 @@ def run(argv: list[str], lang: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui import pyside_imports  # noqa: F401 - first: makes Qt's import hook cheap
+    from gui.app_settings import AppSettings
     from gui.errors import install_excepthook, setup_logging
-    from gui.main_window import MainWindow
+    from gui.language import install_language, startup_language
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("LSTM Forecaster")
     app.setOrganizationName("LSTM Forecaster")
     app.setApplicationVersion(__version__)
+    install_language(startup_language(AppSettings(), lang), app)  # before any widget takes its text
+    from gui.main_window import MainWindow
+
     setup_logging()
     install_excepthook()
     from PySide6.QtGui import QIcon
