@@ -7,6 +7,7 @@ GUI backend or keeps global state.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -25,21 +26,84 @@ CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJ
              "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei"]
 
 
-def configure_fonts() -> None:
+CJK_FILES = re.compile(r"cjk|wqy|sourcehan|msyh|simhei|simsun|pingfang|yahei|notosanssc|notoserifsc", re.I)
+CJK_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_families_of: dict[int, list[str]] = {}  # id of a font manager -> its CJK families with the glyphs
+_looked_for_uncached = False  # the system's font folders are scanned at most once per process
+
+
+def _cjk_families(manager) -> list[str]:
+    """The CJK_FONTS matplotlib's font list holds whose file really has Chinese glyphs."""
+    if id(manager) not in _families_of:
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.ft2font import FT2Font
+
+        installed = {font.name for font in manager.ttflist}
+        found = []
+        for name in (n for n in CJK_FONTS if n in installed):
+            try:
+                path = manager.findfont(FontProperties(family=name), fallback_to_default=False)
+                if FT2Font(path).get_char_index(ord("测")):
+                    found.append(name)
+            except (ValueError, RuntimeError, OSError):
+                continue
+        _families_of[id(manager)] = found
+    return _families_of[id(manager)]
+
+
+def _add_uncached_cjk_fonts(manager) -> bool:
+    """Adds the CJK fonts installed after matplotlib's font cache was built (the cache then gives
+    boxes) to the live font list, and saves the list so the next start knows them. The list is
+    updated in place: the Agg and Qt backends hold a reference to it from their import."""
+    from matplotlib import font_manager
+
+    global _looked_for_uncached
+    if _looked_for_uncached:
+        return False
+    _looked_for_uncached = True
+    known = {font.fname for font in manager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if CJK_FILES.search(Path(path).name) and path not in known:
+            try:
+                manager.addfont(path)
+                added = True
+            except (RuntimeError, OSError, ValueError):
+                continue
+    if added:
+        _families_of.pop(id(manager), None)
+        try:
+            font_manager.json_dump(manager, Path(matplotlib.get_cachedir())
+                                   / f"fontlist-v{font_manager.FontManager.__version__}.json")
+        except OSError:
+            pass  # a read-only cache folder: the fonts are still used in this session
+    return added
+
+
+def configure_fonts(texts=()) -> bool:
     """Latin text keeps the default font; Chinese falls back, glyph by glyph, to a CJK font.
 
     Matplotlib falls back only across the fonts named in `font.family` (not across the
-    generic sans-serif list), so the installed CJK fonts are named there.
+    generic sans-serif list), so the installed CJK fonts are named there. When Chinese is needed
+    (the Chinese interface, or Chinese in `texts` such as column names) and the font cache knows
+    no CJK font although one is installed, the cache is rebuilt once. Returns whether Chinese
+    glyphs can be drawn.
     """
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    cjk = [name for name in CJK_FONTS if name in installed]
+    from core.i18n import CHINESE, language
+
+    manager = font_manager.fontManager
+    cjk = _cjk_families(manager)
+    needed = language() == CHINESE or any(CJK_TEXT.search(str(text)) for text in texts)
+    if not cjk and needed and _add_uncached_cjk_fonts(manager):
+        cjk = _cjk_families(manager)
     if not cjk:
-        return
+        return False
     base = matplotlib.rcParams["font.sans-serif"][0]
     matplotlib.rcParams["font.family"] = [base, *cjk, "sans-serif"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    return True
 
 
 def _x_values(predictions: pd.DataFrame) -> np.ndarray:
@@ -50,6 +114,7 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
                  forecast: pd.DataFrame | None = None, level: float | None = None) -> None:
     """Real vs predicted (at one step of the horizon) with the split spans shaded, and the
     forecast past the end with its interval band."""
+    configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     one = predictions[predictions["step"] == step]
     if "target_row" in one:
         one = one.sort_values("target_row")
