@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -174,12 +175,13 @@ def test_engine_error_is_shown_in_chinese_in_the_error_dialog(qtbot, tmp_path):
 def test_language_menu_remembers_the_choice_and_offers_a_restart(qtbot):
     window = MainWindow(warm_up_engine=False)
     qtbot.addWidget(window)
+    window.show()
     action = window.findChild(object, "language_zh_CN_Action")
     assert action is not None and action.text() == "简体中文" and not action.isChecked()
     action.trigger()
     assert window.settings.language() == "zh_CN"
     dialog = window.language_menu.dialog
     assert dialog is not None and dialog.isVisible()
-    qtbot.mouseClick(dialog.findChild(QAbstractButton, "restartLaterButton"), 1)
+    qtbot.mouseClick(dialog.findChild(QAbstractButton, "restartLaterButton"), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible() and window.isVisible()  # "Later" keeps the window and its data
     assert i18n.language() == "en"  # the running window keeps its language until the restart
