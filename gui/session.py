@@ -245,7 +245,7 @@ class Session(QObject):
             return run_experiment(frame, config, progress, cancel, source_info)
 
         self.engine_loading = not self.engine_loaded()
-        if not self._start(Job.TRAIN, work, "Training…"):
+        if not self._start(Job.TRAIN, work, _("Training…")):
             return False
         self._train_started = time.perf_counter()
         self.training_seconds = 0.0
