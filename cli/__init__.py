@@ -36,9 +36,30 @@ class UsageError(ForecasterError):
     """A command-line usage problem (argparse's errors, re-raised as one line)."""
 
 
+def _argparse_problem(message: str) -> str:
+    """argparse's own (English) messages, as whole sentences of our catalog."""
+    import re
+
+    patterns = (
+        (r"the following arguments are required: (?P<arguments>.+)",
+         N_("the following arguments are required: {arguments}")),
+        (r"unrecognized arguments: (?P<arguments>.+)", N_("unrecognized arguments: {arguments}")),
+        (r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
+         N_("argument {argument}: invalid choice: {value} (choose from {choices})")),
+        (r"argument (?P<argument>\S+): expected one argument", N_("argument {argument}: expected one argument")),
+        (r"argument (?P<argument>\S+): (?P<problem>.+)", N_("argument {argument}: {problem}")),
+    )
+    for pattern, sentence in patterns:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return _(sentence).format(**match.groupdict())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line instead of usage + message
-        raise UsageError(_("{program}: {problem} (see --help)").format(program=self.prog, problem=message))
+        raise UsageError(_("{program}: {problem} (see --help)").format(program=self.prog,
+                                                                       problem=_argparse_problem(message)))
 
 
 def _int(text: str) -> int:
@@ -144,7 +165,8 @@ def command_inspect(args: argparse.Namespace) -> int:
     print("  " + _pad(heading[0], width) + "  " + _pad(heading[1], 8) + " "
           + " ".join(" " * max(0, w - _display_width(h)) + h for h, w in zip(heading[2:], (7, 10, 10, 10))))
     for c in report["columns"]:
-        print(f"  {_pad(str(c['name']), width)}  {c['kind']:<8} {c['missing']:>7} {_fmt(c['min']):>10} "
+        kind = _(KIND_WORDS[c["kind"]]) if c["kind"] in KIND_WORDS else c["kind"]
+        print(f"  {_pad(str(c['name']), width)}  {_pad(kind, 8)} {c['missing']:>7} {_fmt(c['min']):>10} "
               f"{_fmt(c['max']):>10} {_fmt(c['mean']):>10}"
               + (f"  ({c['reason']})" if c.get("reason") else ""))
     for note in report["notes"]:
@@ -286,6 +308,7 @@ def command_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+KIND_WORDS = {"numeric": N_("numeric"), "datetime": N_("datetime"), "text": N_("text"), "empty": N_("empty")}
 STATUS_WORDS = {"completed": N_("completed"), "early_stopped": N_("early stopped"), "cancelled": N_("cancelled"),
                 "diverged": N_("diverged")}
 ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("seasonal naive"),

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -158,9 +157,8 @@ def test_engine_error_is_shown_in_chinese_in_the_error_dialog(qtbot, tmp_path):
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.session.loadFailed, timeout=30_000):
             window.session.open_csv(tmp_path / "missing.csv")
-        dialogs = [w for w in QApplication.topLevelWidgets()
-                   if isinstance(w, QMessageBox) and w.objectName() == "errorDialog" and w.isVisible()]
-        assert dialogs
+        dialogs = [w for w in window.findChildren(QMessageBox, "errorDialog") if w.isVisible()]
+        assert len(dialogs) == 1
         text, title = dialogs[-1].text(), dialogs[-1].windowTitle()
         assert "missing.csv" in text and re.search(r"[\u4e00-\u9fff]", text) and re.search(r"[\u4e00-\u9fff]", title)
         assert "Traceback" not in text and "\n" not in text
