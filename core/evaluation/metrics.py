@@ -13,6 +13,8 @@ from sklearn.metrics import (
     r2_score,
 )
 
+from core.i18n import N_, _
+
 METRIC_NAMES = ("rmse", "mae", "mape", "r2", "mase")
 
 
@@ -60,8 +62,8 @@ def model_beats_naive(metrics: dict[str, dict[str, float | None]]) -> bool | Non
     return model < naive
 
 
-BASELINE_NAMES = {"naive": "the naive forecast", "seasonal_naive": "seasonal naive",
-                  "linear": "linear regression (Ridge) on the same window"}
+BASELINE_NAMES = {"naive": N_("the naive forecast"), "seasonal_naive": N_("seasonal naive"),
+                  "linear": N_("linear regression (Ridge) on the same window")}
 
 
 def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) -> dict[str, Any]:
@@ -83,17 +85,35 @@ def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) 
 def verdict_sentence(result: dict[str, Any]) -> str:
     """One plain sentence for both faces: how the model did against the best baseline."""
     if result.get("best_baseline") is None:
-        return "No baseline could be scored on these rows."
-    label = BASELINE_NAMES[result["best_baseline"]]
+        return _("No baseline could be scored on these rows.")
+    name = result["best_baseline"]
     model, baseline = result["model_rmse"], result["baseline_rmse"]
     if result["beats_best_baseline"]:
-        return (f"The model's test RMSE ({model:.4g}) is {1 - model / baseline:.0%} lower than that of "
-                f"{label}, the best baseline ({baseline:.4g}).")
-    label = label[0].upper() + label[1:]
+        return _("The model's test RMSE ({model:.4g}) is {better:.0%} lower than that of {baseline_name}, the best "
+                 "baseline ({baseline:.4g}).").format(model=model, better=1 - model / baseline,
+                                                      baseline_name=_(BASELINE_NAMES[name]), baseline=baseline)
+    # the baseline leads the sentence: one sentence per baseline, so no capitalising of a fragment
     if baseline > 0 and model / baseline < 1.02:
-        return (f"{label} scores about the same as the model on the test split (RMSE {baseline:.4g} vs "
-                f"{model:.4g}): the network adds little to it on this series.")
-    times = f" ({model / baseline:.2f}×)" if baseline > 0 else ""
-    return (f"{label} beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}. "
-            "Use it for this series, or try other settings (a longer window, 'change from last value' "
-            "instead of 'level', more data).")
+        tie = {
+            "naive": N_("The naive forecast scores about the same as the model on the test split (RMSE "
+                        "{baseline:.4g} vs {model:.4g}): the network adds little to it on this series."),
+            "seasonal_naive": N_("Seasonal naive scores about the same as the model on the test split (RMSE "
+                                 "{baseline:.4g} vs {model:.4g}): the network adds little to it on this series."),
+            "linear": N_("Linear regression (Ridge) on the same window scores about the same as the model on the "
+                         "test split (RMSE {baseline:.4g} vs {model:.4g}): the network adds little to it on this "
+                         "series."),
+        }[name]
+        return _(tie).format(baseline=baseline, model=model)
+    beaten = {
+        "naive": N_("The naive forecast beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}. "
+                    "Use it for this series, or try other settings (a longer window, 'change from last value' "
+                    "instead of 'level', more data)."),
+        "seasonal_naive": N_("Seasonal naive beats the model on the test split: RMSE {baseline:.4g} vs "
+                             "{model:.4g}{times}. Use it for this series, or try other settings (a longer window, "
+                             "'change from last value' instead of 'level', more data)."),
+        "linear": N_("Linear regression (Ridge) on the same window beats the model on the test split: RMSE "
+                     "{baseline:.4g} vs {model:.4g}{times}. Use it for this series, or try other settings (a "
+                     "longer window, 'change from last value' instead of 'level', more data)."),
+    }[name]
+    times = _(" ({ratio:.2f}×)").format(ratio=model / baseline) if baseline > 0 else ""
+    return _(beaten).format(baseline=baseline, model=model, times=times)

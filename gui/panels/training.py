@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from core.i18n import _
 from gui.panels import Panel
 from gui.panels.run import finished_text
 from gui.session import Session
@@ -29,7 +30,8 @@ class TrainingPanel(Panel):
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
-        self.summary.setText(f"Training {config.cell.upper()} on '{config.target}' for up to {config.epochs} epochs…")
+        self.summary.setText(_("Training {cell} on '{target}' for up to {epochs} epochs…").format(
+            cell=config.cell.upper(), target=config.target, epochs=config.epochs))
 
     def _on_finished(self, result) -> None:
         h = result.history
