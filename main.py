@@ -43,20 +43,36 @@ def keep_matplotlib_cache() -> None:
     os.environ["MPLCONFIGDIR"] = str(folder)
 
 
+def language_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang X` / `--lang=X` anywhere in argv, and the other arguments."""
+    rest, lang, i = [], None, 0
+    while i < len(argv):
+        if argv[i] == "--lang" and i + 1 < len(argv):
+            lang, i = argv[i + 1], i + 2
+            continue
+        if argv[i].startswith("--lang="):
+            lang = argv[i].split("=", 1)[1]
+        else:
+            rest.append(argv[i])
+        i += 1
+    return lang, rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--self-test"]:
+    lang, rest = language_option(argv)
+    if rest[:1] == ["--self-test"]:
         from gui.selftest import run as self_test
 
-        return self_test()  # keeps everything, matplotlib's cache too, in a temporary folder
+        return self_test(lang)  # keeps everything, matplotlib's cache too, in a temporary folder
     keep_matplotlib_cache()
-    if not wants_gui(argv):
+    if not wants_gui(rest):
         from cli import main as cli_main
 
         return cli_main(argv)
     from gui.app import run
 
-    return run(argv)
+    return run(rest, lang)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from cli.settings_args import add_setting_arguments, config_from_args
 from core import __version__
 from core.errors import ForecasterError
 from core.files import file_sha256
+from core.i18n import LANGUAGES, N_, _, ngettext, set_language
 from core.prep.timeindex import format_time
 
 EXIT_OK = 0
@@ -35,61 +36,84 @@ class UsageError(ForecasterError):
     """A command-line usage problem (argparse's errors, re-raised as one line)."""
 
 
+def _argparse_problem(message: str) -> str:
+    """argparse's own (English) messages, as whole sentences of our catalog."""
+    import re
+
+    patterns = (
+        (r"the following arguments are required: (?P<arguments>.+)",
+         N_("the following arguments are required: {arguments}")),
+        (r"unrecognized arguments: (?P<arguments>.+)", N_("unrecognized arguments: {arguments}")),
+        (r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
+         N_("argument {argument}: invalid choice: {value} (choose from {choices})")),
+        (r"argument (?P<argument>\S+): expected one argument", N_("argument {argument}: expected one argument")),
+        (r"argument (?P<argument>\S+): (?P<problem>.+)", N_("argument {argument}: {problem}")),
+    )
+    for pattern, sentence in patterns:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return _(sentence).format(**match.groupdict())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line instead of usage + message
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        raise UsageError(_("{program}: {problem} (see --help)").format(program=self.prog,
+                                                                       problem=_argparse_problem(message)))
 
 
 def _int(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number, got {text!r}").format(text=text)) from None
 
 
 def _float(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a number, got {text!r}").format(text=text)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Time-series forecasting with LSTM/GRU/RNN networks.")
+    parser = _Parser(prog=PROG, description=_("Time-series forecasting with LSTM/GRU/RNN networks."))
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--lang", choices=list(LANGUAGES), metavar="en|zh_CN",
+                        help=_("the language of messages (default: from LANG/LC_ALL); also after the command"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add_reading_options(p: argparse.ArgumentParser, csv_required: bool = True) -> None:
         if csv_required:
-            p.add_argument("csv", metavar="CSV", help="the CSV file (never written to)")
+            p.add_argument("csv", metavar="CSV", help=_("the CSV file (never written to)"))
         else:
             p.add_argument("csv", metavar="CSV", nargs="?",
-                           help="continue after the last row of this CSV (default: the training data)")
-        p.add_argument("--encoding", help="override the detected encoding, e.g. gb18030, cp1252")
-        p.add_argument("--delimiter", help="override the detected delimiter: , ; tab |")
-        p.add_argument("--decimal", choices=[".", ","], help="override the detected decimal mark")
-        p.add_argument("--date-column", help="the date/time column ('none' for none); detected by default")
+                           help=_("continue after the last row of this CSV (default: the training data)"))
+        p.add_argument("--encoding", help=_("override the detected encoding, e.g. gb18030, cp1252"))
+        p.add_argument("--delimiter", help=_("override the detected delimiter: , ; tab |"))
+        p.add_argument("--decimal", choices=[".", ","], help=_("override the detected decimal mark"))
+        p.add_argument("--date-column", help=_("the date/time column ('none' for none); detected by default"))
 
-    inspect = commands.add_parser("inspect", help="show how a CSV is read")
+    inspect = commands.add_parser("inspect", help=_("show how a CSV is read"))
     add_reading_options(inspect)
-    inspect.add_argument("--json", action="store_true", help="print the import report as JSON")
+    inspect.add_argument("--json", action="store_true", help=_("print the import report as JSON"))
 
-    train = commands.add_parser("train", help="train a model and evaluate it against baselines")
+    train = commands.add_parser("train", help=_("train a model and evaluate it against baselines"))
     add_reading_options(train)
     add_setting_arguments(train)
-    train.add_argument("--out", required=True, help="output folder (created if missing)")
+    train.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
-    predict = commands.add_parser("predict", help="apply a saved model to a CSV with the same columns")
-    predict.add_argument("--model", required=True, help="a saved model: .lstmf file or model folder")
+    predict = commands.add_parser("predict", help=_("apply a saved model to a CSV with the same columns"))
+    predict.add_argument("--model", required=True, help=_("a saved model: .lstmf file or model folder"))
     add_reading_options(predict)
-    predict.add_argument("--forecast-steps", type=_int, help="future steps after the last row")
-    predict.add_argument("--out", required=True, help="CSV to write: time, step, actual, predicted, lower, upper")
+    predict.add_argument("--forecast-steps", type=_int, help=_("future steps after the last row"))
+    predict.add_argument("--out", required=True, help=_("CSV to write: time, step, actual, predicted, lower, upper"))
 
-    forecast = commands.add_parser("forecast", help="forecast past the end with a saved model")
-    forecast.add_argument("--model", required=True, help="a saved model: .lstmf file or model folder")
+    forecast = commands.add_parser("forecast", help=_("forecast past the end with a saved model"))
+    forecast.add_argument("--model", required=True, help=_("a saved model: .lstmf file or model folder"))
     add_reading_options(forecast, csv_required=False)
-    forecast.add_argument("--steps", type=_int, help="steps to forecast (default: as trained)")
-    forecast.add_argument("--out", required=True, help="CSV to write: time, step, predicted, lower, upper")
+    forecast.add_argument("--steps", type=_int, help=_("steps to forecast (default: as trained)"))
+    forecast.add_argument("--out", required=True, help=_("CSV to write: time, step, predicted, lower, upper"))
     return parser
 
 
@@ -130,12 +154,19 @@ def command_inspect(args: argparse.Namespace) -> int:
         print(dumps(report))
         return EXIT_OK
     delimiter = {"\t": "tab"}.get(report["delimiter"], report["delimiter"])
-    print(f"{args.csv}: {report['rows']} rows, encoding {report['encoding']}, delimiter {delimiter!r}, "
-          f"decimal {report['decimal']!r}, date column {report['date_column'] or 'none'}")
-    width = max([_display_width(str(c["name"])) for c in report["columns"]] + [6])
-    print(f"  {_pad('column', width)}  {'kind':<8} {'missing':>7} {'min':>10} {'max':>10} {'mean':>10}")
+    print(ngettext("{file}: {rows} row, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
+                   "date column {date_column}",
+                   "{file}: {rows} rows, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
+                   "date column {date_column}", report["rows"]).format(
+        file=args.csv, rows=report["rows"], encoding=report["encoding"], delimiter=delimiter,
+        decimal=report["decimal"], date_column=report["date_column"] or _("none")))
+    heading = _("column"), _("kind"), _("missing"), _("min"), _("max"), _("mean")
+    width = max([_display_width(str(c["name"])) for c in report["columns"]] + [_display_width(heading[0]), 6])
+    print("  " + _pad(heading[0], width) + "  " + _pad(heading[1], 8) + " "
+          + " ".join(" " * max(0, w - _display_width(h)) + h for h, w in zip(heading[2:], (7, 10, 10, 10))))
     for c in report["columns"]:
-        print(f"  {_pad(str(c['name']), width)}  {c['kind']:<8} {c['missing']:>7} {_fmt(c['min']):>10} "
+        kind = _(KIND_WORDS[c["kind"]]) if c["kind"] in KIND_WORDS else c["kind"]
+        print(f"  {_pad(str(c['name']), width)}  {_pad(kind, 8)} {c['missing']:>7} {_fmt(c['min']):>10} "
               f"{_fmt(c['max']):>10} {_fmt(c['mean']):>10}"
               + (f"  ({c['reason']})" if c.get("reason") else ""))
     for note in report["notes"]:
@@ -240,19 +271,23 @@ def command_train(args: argparse.Namespace) -> int:
         run.commit()
 
     for note in report.changes:  # what reading changed in the data the model was trained on
-        print(f"Changed while reading: {note}")
+        print(_("Changed while reading: {note}").format(note=note))
     _print_summary(result, Path(args.out), chart=drawing_failed is None)
     if drawing_failed is not None:
         path = _log_unexpected(drawing_failed)
-        where = f"; details are in {path}" if path else ""
-        print(f"error: plot.png could not be drawn ({type(drawing_failed).__name__}); the model "
-              f"and the other outputs are saved{where}", file=sys.stderr)
+        kind = type(drawing_failed).__name__
+        if path:
+            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved; "
+                    "details are in {log}").format(kind=kind, log=path), file=sys.stderr)
+        else:
+            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved").format(
+                kind=kind), file=sys.stderr)
         return EXIT_UNEXPECTED
     if result.history.status == DIVERGED:
         print(result.history.message, file=sys.stderr)
         return EXIT_USAGE
     if result.history.status == CANCELLED:
-        print("Training was cancelled; the best model so far was evaluated and saved.", file=sys.stderr)
+        print(_("Training was cancelled; the best model so far was evaluated and saved."), file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -274,8 +309,13 @@ def command_predict(args: argparse.Namespace) -> int:
                           source=Path(args.csv).name, forecast_steps=args.forecast_steps)
     write_csv(table, Path(args.out), OUTPUT_COLUMNS)
     known = int(table["actual"].notna().sum())
-    print(f"Wrote {args.out}: {known} predictions with known actual values and "
-          f"{len(table) - known} future step(s). {bundle.predictor.assumption(args.forecast_steps)}")
+    future = len(table) - known
+    print(_("Wrote {file}: {predictions} and {future}.").format(
+        file=args.out,
+        predictions=ngettext("{count} prediction with a known actual value",
+                             "{count} predictions with known actual values", known).format(count=known),
+        future=ngettext("{count} future step", "{count} future steps", future).format(count=future)),
+        bundle.predictor.assumption(args.forecast_steps))
     return EXIT_OK
 
 
@@ -293,32 +333,55 @@ def command_forecast(args: argparse.Namespace) -> int:
     else:
         table = forecast_table(bundle, steps=args.steps)
     write_csv(table, Path(args.out), FORECAST_COLUMNS)
-    print(f"Wrote {args.out}: {len(table)} step(s) from {format_time(table['time'].iloc[0])}. "
-          f"{bundle.predictor.assumption(args.steps)}")
+    print(ngettext("Wrote {file}: {count} step from {start}.", "Wrote {file}: {count} steps from {start}.",
+                   len(table)).format(file=args.out, count=len(table), start=format_time(table["time"].iloc[0])),
+          bundle.predictor.assumption(args.steps))
     return EXIT_OK
+
+
+KIND_WORDS = {"numeric": N_("numeric"), "datetime": N_("datetime"), "text": N_("text"), "empty": N_("empty")}
+STATUS_WORDS = {"completed": N_("completed"), "early_stopped": N_("early stopped"), "cancelled": N_("cancelled"),
+                "diverged": N_("diverged")}
+ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("seasonal naive"),
+             "linear": N_("linear")}
 
 
 def _print_summary(result, out: Path, chart: bool = True) -> None:
     c, h = result.config, result.history
-    print(f"{c.target}: {h.status.replace('_', ' ')} after {h.epochs_run} epochs, best epoch {h.best_epoch}; "
-          f"window {c.window}, horizon {c.horizon}, season {c.season or 'none'}")
-    print(f"{'test':<16}{'RMSE':>12}{'MAE':>12}{'MAPE %':>10}{'R2':>9}{'MASE':>8}")
+    status = STATUS_WORDS.get(h.status)
+    print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, horizon {horizon}, "
+                   "season {season}",
+                   "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
+                   "horizon {horizon}, season {season}", h.epochs_run).format(
+        target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
+        window=c.window, horizon=c.horizon, season=c.season or _("none")))
+    heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
+    print("".join(_pad(text, width) if i == 0 else " " * max(0, width - _display_width(text)) + text
+                  for i, (text, width) in enumerate(heading)))
     for name, m in result.test_metrics.items():
-        print(f"{name:<16}{_fmt(m['rmse']):>12}{_fmt(m['mae']):>12}{_fmt(m['mape']):>10}"
+        label = _(ROW_NAMES[name]) if name in ROW_NAMES else name
+        print(f"{_pad(label, 16)}{_fmt(m['rmse']):>12}{_fmt(m['mae']):>12}{_fmt(m['mape']):>10}"
               f"{_fmt(m['r2']):>9}{_fmt(m['mase']):>8}")
     verdict = result.verdict()
-    print(("" if verdict["beats_best_baseline"] is not False else "Warning: ") + verdict["sentence"])
-    print(f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}.")
+    if verdict["beats_best_baseline"] is False:
+        print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
+    else:
+        print(verdict["sentence"])
+    print(_("Scores: the model {scores}. Forecast: {forecast}.").format(scores=result.models["scores"],
+                                                                        forecast=result.models["forecast"]))
     coverage = result.coverage["overall"]
     if coverage is not None:
-        print(f"{c.interval_level:.0%} intervals covered {coverage:.0%} of the test values.")
+        print(_("{level:.0%} intervals covered {coverage:.0%} of the test values.").format(
+            level=c.interval_level, coverage=coverage))
     if result.forecast is not None:
         f = result.forecast
-        print(f"Forecast: {len(f)} step(s) from {format_time(f['time'].iloc[0])}: "
-              + ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else ""))
+        values = ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else "")
+        print(ngettext("Forecast: {count} step from {start}: {values}",
+                       "Forecast: {count} steps from {start}: {values}", len(f)).format(
+            count=len(f), start=format_time(f["time"].iloc[0]), values=values))
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
         + ["plot.png"] * chart + ["model/", "model.lstmf"]
-    print(f"Wrote {out}/" + ", ".join(written))
+    print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))
 
 
 def _log_unexpected(exc: BaseException) -> Path | None:
@@ -334,7 +397,28 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         return None
 
 
+def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
+    """`--lang X` or `--lang=X` anywhere in argv (before or after the command), and argv without it."""
+    rest, lang, i = [], None, 0
+    while i < len(argv):
+        if argv[i] == "--lang" and i + 1 < len(argv):
+            lang, i = argv[i + 1], i + 2
+            continue
+        if argv[i].startswith("--lang="):
+            lang = argv[i].split("=", 1)[1]
+        else:
+            rest.append(argv[i])
+        i += 1
+    return lang, rest
+
+
 def main(argv: list[str] | None = None) -> int:
+    lang, argv = take_language(list(sys.argv[1:] if argv is None else argv))
+    if lang is not None and lang not in LANGUAGES:
+        print(_("error: unknown language {lang!r}; choose one of {choices}").format(
+            lang=lang, choices=", ".join(LANGUAGES)), file=sys.stderr)
+        return EXIT_USAGE
+    set_language(lang)  # None: the system's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -345,16 +429,20 @@ def main(argv: list[str] | None = None) -> int:
                    "forecast": command_forecast}[args.command]
         return handler(args)
     except ForecasterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
         return EXIT_OK
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(_("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: keep the traceback out of the user's face, but keep it
         path = _log_unexpected(exc)
-        where = f"; details are in {path}" if path else ""
-        print(f"error: unexpected {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        if path:
+            print(_("error: unexpected {kind}: {message}; details are in {log}").format(
+                kind=type(exc).__name__, message=exc, log=path), file=sys.stderr)
+        else:
+            print(_("error: unexpected {kind}: {message}").format(kind=type(exc).__name__, message=exc),
+                  file=sys.stderr)
         return EXIT_UNEXPECTED

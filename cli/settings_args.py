@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from core.i18n import _
 from core.settings.config import SETTINGS, ForecastConfig
 from core.settings.table import GROUPS, Setting
 
@@ -21,13 +22,13 @@ EXCLUSIVE = (("test_fraction", "test_size"),)
 def help_text(s: Setting) -> str:
     """The declared help plus the default, %-escaped for argparse."""
     if s.required or s.kind is bool:
-        text = s.help
+        text = _(s.help)
     elif s.optional:
-        text = f"{s.help} (default: {s.auto})"
+        text = _("{help} (default: {default})").format(help=_(s.help), default=_(s.auto))
     elif s.kind is tuple:
-        text = f"{s.help} (default: none)"
+        text = _("{help} (default: none)").format(help=_(s.help))
     else:
-        text = f"{s.help} (default: {s.default})"
+        text = _("{help} (default: {default})").format(help=_(s.help), default=s.default)
     return text.replace("%", "%%")
 
 
@@ -44,7 +45,8 @@ def _parser_of(s: Setting) -> Callable[[str], Any]:
 
 def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     """Adds one option per setting that declares a CLI flag."""
-    groups = {key: parser.add_argument_group(f"{title} settings") for key, title in GROUPS.items()}
+    groups = {key: parser.add_argument_group(_("{group} settings").format(group=_(title)))
+              for key, title in GROUPS.items()}
     exclusive_of = {}
     for names in EXCLUSIVE:
         first = next(s for s in SETTINGS if s.name == names[0])

@@ -7,6 +7,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.evaluation.metrics import forecast_metrics, naive_scale
+from core.i18n import _
 from core.model.bundle import LoadedBundle
 from core.pipeline import time_labels
 from core.prep.timeindex import TimeIndex
@@ -19,7 +20,8 @@ def _checked(bundle: LoadedBundle, frame: pd.DataFrame, source: str) -> None:
     bundle.predictor.check_columns(frame, source)
     c = bundle.config
     if len(frame) < c.window:
-        raise DataError(f"{source} has {len(frame)} rows; the model reads windows of {c.window} rows.")
+        raise DataError(_("{source} has {rows} rows; the model reads windows of {window} rows.").format(
+                            source=source, rows=len(frame), window=c.window))
 
 
 def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | None,
@@ -60,13 +62,15 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
         try:
             return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
         except ValueError as exc:  # e.g. dates past what pandas can hold (year 2262)
-            raise DataError(f"Can't label the forecast after the model's last row: {exc}.") from None
+            raise DataError(_("Can't label the forecast after the model's last row: {reason}.").format(
+                reason=exc)) from None
     _checked(bundle, frame, source)
     index = TimeIndex.of(frame, date_column, date_is_year)
     try:
         return bundle.predictor.forecast(frame, index, steps)
     except ValueError as exc:
-        raise DataError(f"Can't label the forecast after the last row of {source}: {exc}.") from None
+        raise DataError(_("Can't label the forecast after the last row of {source}: {reason}.").format(
+            source=source, reason=exc)) from None
 
 
 def applied_metrics(known: pd.DataFrame, target: pd.Series) -> dict[str, dict[str, float | None]]:

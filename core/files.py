@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import OutputError
+from core.i18n import _
 
 APP_DIR_NAME = "LSTM Forecaster"
 
@@ -79,7 +80,7 @@ _UMASK_LOCK = threading.Lock()
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
-    error = OutputError(f"Can't write {path}: {exc.strerror or exc}.")
+    error = OutputError(_("Can't write {path}: {reason}.").format(path=path, reason=exc.strerror or exc))
     error.errno = exc.errno
     return error
 
@@ -104,7 +105,7 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
             existing = None
         if existing is not None and not stat.S_ISREG(existing.st_mode):
             if not (stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode)):
-                raise OutputError(f"Can't write {path}: it is not a regular file.")
+                raise OutputError(_("Can't write {path}: it is not a regular file.").format(path=path))
             _write_in_place(target, data, truncate=False)
         elif existing is not None and existing.st_nlink > 1:
             _write_in_place(target, data, truncate=True)
@@ -178,10 +179,12 @@ def refuse_overwriting_input(outputs: Iterable[str | Path], inputs: Iterable[str
             except OSError:
                 continue
             if same:
-                where = "" if Path(os.path.abspath(output)) == Path(os.path.abspath(source)) else \
-                    f" ({output} is {source})"
-                raise OutputError(f"Refusing to write {output}: it is the input file {source.name}"
-                                  f"{where}; choose another output.")
+                if Path(os.path.abspath(output)) == Path(os.path.abspath(source)):
+                    raise OutputError(_("Refusing to write {output}: it is the input file {input}; choose "
+                                        "another output.").format(output=output, input=source.name))
+                raise OutputError(_("Refusing to write {output}: it is the input file {input} ({output} is "
+                                    "{source}); choose another output.").format(
+                    output=output, input=source.name, source=source))
 
 
 def _clean(value: Any) -> Any:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, DataError
+from core.i18n import _, ngettext
 from core.model.memory import check_training_memory
 from core.model.predictor import Predictor, conformal_half_widths, interval_coverage
 from core.prep.season import detect_season
@@ -58,7 +59,7 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
     hidden = config.hidden
     total = 0
     layer_input = n_features
-    for _ in range(config.layers):
+    for _layer in range(config.layers):
         # weight_ih, weight_hh and two bias vectors per direction, as torch lays them out
         total += directions * gates * hidden * (layer_input + hidden + 2)
         layer_input = hidden * directions
@@ -106,25 +107,30 @@ class RunPlan:
 
 def _check_columns(frame: pd.DataFrame, config: ForecastConfig) -> None:
     for role, name in [("target", config.target)] + [("feature", f) for f in config.features]:
+        target = role == "target"
         if name not in frame.columns:
-            raise DataError(f"There is no column named {name!r} (asked for as the {role}). "
-                            f"Columns: {', '.join(map(str, frame.columns))}.")
+            message = (_("There is no column named {column!r} (asked for as the target). Columns: {columns}.")
+                       if target else
+                       _("There is no column named {column!r} (asked for as a feature). Columns: {columns}."))
+            raise DataError(message.format(column=name, columns=", ".join(map(str, frame.columns))))
         if not pd.api.types.is_numeric_dtype(frame[name]):
-            raise DataError(f"Column {name!r} is not numeric, so it can't be the {role}.")
+            raise DataError((_("Column {column!r} is not numeric, so it can't be the target.") if target
+                             else _("Column {column!r} is not numeric, so it can't be a feature.")).format(column=name))
         if frame[name].isna().all():
-            raise DataError(f"Column {name!r} has no values, so it can't be the {role}.")
+            raise DataError((_("Column {column!r} has no values, so it can't be the target.") if target
+                             else _("Column {column!r} has no values, so it can't be a feature.")).format(column=name))
         values = frame[name].to_numpy(dtype=np.float64)
         if not np.isfinite(values).all():
-            raise DataError(f"Column {name!r} has missing or infinite values; the reader "
-                            "fills gaps, so check the file for 'inf' or huge numbers.")
+            raise DataError(_("Column {column!r} has missing or infinite values; the reader fills gaps, so check "
+                              "the file for 'inf' or huge numbers.").format(column=name))
         with np.errstate(over="ignore", invalid="ignore"):
             computable = bool(np.isfinite(values.std()))
         if not computable:  # squares overflow: no scaler or loss can work with these numbers
             largest = float(np.abs(values).max())
-            raise DataError(f"Column {name!r} holds numbers too large to compute with (up to "
-                            f"{largest:.3g}); divide the column by a power of ten first.")
+            raise DataError(_("Column {column!r} holds numbers too large to compute with (up to {largest:.3g}); "
+                              "divide the column by a power of ten first.").format(column=name, largest=largest))
     if config.date_column is not None and config.date_column not in frame.columns:
-        raise DataError(f"There is no date column named {config.date_column!r}.")
+        raise DataError(_("There is no date column named {column!r}.").format(column=config.date_column))
 
 
 def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | None,
@@ -135,18 +141,19 @@ def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | No
     if mode == "auto":
         mode = "seasonal" if season and season > 1 and season <= window else "delta"
     elif mode == "seasonal" and not (season and season > 1 and season <= window):
-        raise ConfigError("Predicting the change from the seasonal naive forecast needs a season of at "
-                          f"least 2 rows, no longer than the window ({window}); choose another target mode.")
+        raise ConfigError(_("Predicting the change from the seasonal naive forecast needs a season of at least 2 "
+                            "rows, no longer than the window ({window}); choose another target mode.").format(
+            window=window))
     transform = config.transform
     if transform == "auto":
         values = frame[config.target].to_numpy(dtype=np.float64)
         transform = "log" if len(values) and (values > 0).all() else "none"
         if transform == "log":
-            notes.append("The network models the logarithm of the target (every value is above zero), "
-                         "so growth and seasons in proportion to the level are learned as constant.")
+            notes.append(_("The network models the logarithm of the target (every value is above zero), so growth "
+                           "and seasons in proportion to the level are learned as constant."))
     elif transform == "log" and not (frame[config.target].to_numpy(dtype=np.float64) > 0).all():
-        raise ConfigError(f"The log transform needs every value of {config.target!r} above zero; "
-                          "choose the transform 'none'.")
+        raise ConfigError(_("The log transform needs every value of {column!r} above zero; choose the transform "
+                            "'none'.").format(column=config.target))
     return mode, transform, notes
 
 
@@ -165,8 +172,8 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
         rough = max(2, rows - 2 * max(1, round(rows * config.test_fraction)))  # before the split is known
         dates = frame[config.date_column].iloc[:rough] if config.date_column else None
         season = detect_season(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
-        notes.append(f"Season detected: {season} rows." if season
-                     else "No seasonal pattern detected; seasonal naive equals naive.")
+        notes.append(ngettext("Season detected: {rows} row.", "Season detected: {rows} rows.", season).format(
+            rows=season) if season else _("No seasonal pattern detected; seasonal naive equals naive."))
     smallest_window = config.window or MIN_AUTO_WINDOW  # a season-long window only where it fits
     bounds, split_notes = multi_step_split(rows, config.val_fraction, config.test_fraction, config.test_size,
                                            horizon, smallest_window + horizon + 1)
@@ -178,8 +185,8 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
         window = min(max(WINDOW_SEASONS * season if season else DEFAULT_WINDOW, MIN_AUTO_WINDOW), cap)
         if season and window < season <= available - 1:
             window = season  # one whole season, so the seasonal anchor fits in the window
-        notes.append(f"Window set to {window} rows" + (f" (two seasons of {season})."
-                                                       if season and window == 2 * season else "."))
+        notes.append(_("Window set to {window} rows (two seasons of {season}).").format(window=window, season=season)
+                     if season and window == 2 * season else _("Window set to {window} rows.").format(window=window))
     mode, transform, mode_notes = _resolve_modes(frame, config, season, window)
     notes += mode_notes
     threads = config.threads or default_threads()
@@ -189,22 +196,19 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     sizes = bounds.sizes
     span = window + horizon
     if len(origins["train"]) < 2:
-        raise ConfigError(
-            f"Window ({window}) + horizon ({horizon}) = {span} rows is too long for the "
-            f"{sizes['train']} training rows: fewer than 2 training windows. Use a smaller "
-            "window or horizon, or less validation/test data."
-        )
+        raise ConfigError(_(
+            "Window ({window}) + horizon ({horizon}) = {span} rows is too long for the {rows} training rows: fewer "
+            "than 2 training windows. Use a smaller window or horizon, or less validation/test data."
+        ).format(window=window, horizon=horizon, span=span, rows=sizes["train"]))
     if len(origins["test"]) < 1:
-        raise ConfigError(
-            f"The test split has {sizes['test']} rows, fewer than the horizon "
-            f"({horizon}): no test window fits. Use a larger test split or a shorter horizon."
-        )
+        raise ConfigError(_(
+            "The test split has {rows} rows, fewer than the horizon ({horizon}): no test window fits. Use a larger "
+            "test split or a shorter horizon.").format(rows=sizes["test"], horizon=horizon))
     if sizes["val"] > 0 and len(origins["val"]) < 1:
-        raise ConfigError(
-            f"The validation split has {sizes['val']} rows, fewer than the horizon "
-            f"({horizon}): no validation window fits. Use a larger validation fraction, "
-            "a shorter horizon, or 0 for no validation."
-        )
+        raise ConfigError(_(
+            "The validation split has {rows} rows, fewer than the horizon ({horizon}): no validation window fits. "
+            "Use a larger validation fraction, a shorter horizon, or 0 for no validation.").format(
+            rows=sizes["val"], horizon=horizon))
     n_features = len(effective.input_columns)
     parameters = recurrent_parameter_count(effective, n_features)
     notes += check_training_memory(effective, rows, len(origins["train"]), parameters)
@@ -399,8 +403,9 @@ def run_experiment(
         progress_total=total_epochs)
     history = histories[0]
     if predictor.config.ensemble != c.ensemble:
-        plan.notes.append(f"Only {predictor.config.ensemble} of {c.ensemble} networks were trained "
-                          f"({history.status if history.status in (CANCELLED, DIVERGED) else 'stopped'}).")
+        why = {CANCELLED: _("cancelled"), DIVERGED: _("diverged")}.get(history.status, _("stopped"))
+        plan.notes.append(_("Only {trained} of {asked} networks were trained ({why}).").format(
+            trained=predictor.config.ensemble, asked=c.ensemble, why=why))
         plan.config = c = c.replace(ensemble=predictor.config.ensemble)
     target = frame[c.target].to_numpy(dtype=np.float64)
 
@@ -421,8 +426,8 @@ def run_experiment(
     if how == "normal":
         predictor.interval_source += ", normal approximation (too few windows for conformal)"
     if calibration == "train":
-        plan.notes.append("Intervals on the scored windows were calibrated on training windows because "
-                          "there is no validation split; expect them to be too narrow.")
+        plan.notes.append(_("Intervals on the scored windows were calibrated on training windows because there is "
+                            "no validation split; expect them to be too narrow."))
 
     # baselines on exactly the targets the model is scored on (test), and on validation
     scale = naive_scale(target[train_rows])
@@ -467,12 +472,12 @@ def run_experiment(
     # the forecast model: the same settings retrained on every row, for the epochs chosen above;
     # its intervals come from every window the scoring model had not seen (validation and test)
     scoring = predictor
-    models = {"scores": f"trained on rows 1-{bounds.train_end} (the training split); validation and "
-                        "test rows never trained it"}
+    models = {"scores": _("trained on rows 1-{last} (the training split); validation and test rows never trained "
+                          "it").format(last=bounds.train_end)}
     stopped = history.status in (CANCELLED, DIVERGED)
     if refit and not stopped:
         everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
-        forecaster, _, _, _ = _fit_predictor(
+        forecaster, _histories, _series, _done = _fit_predictor(
             frame, c, len(frame), everything, np.empty(0, dtype=np.int64), progress, cancel,
             epochs=[h.best_epoch for h in histories], progress_offset=done,
             progress_total=done + sum(h.best_epoch for h in histories))
@@ -483,19 +488,21 @@ def run_experiment(
                                           + (", normal approximation" if how == "normal" else ""))
             forecaster.config = c
             predictor = forecaster
-            models["forecast"] = (f"refit on all {len(frame)} rows for "
-                                  f"{', '.join(str(h.best_epoch) for h in histories)} epochs "
-                                  f"({c.ensemble} network{'s' if c.ensemble > 1 else ''})")
+            models["forecast"] = ngettext(
+                "refit on all {rows} rows for {epochs} epochs ({count} network)",
+                "refit on all {rows} rows for {epochs} epochs ({count} networks)", c.ensemble).format(
+                rows=len(frame), epochs=", ".join(str(h.best_epoch) for h in histories),
+                count=c.ensemble)
         else:
-            plan.notes.append("The refit on every row was stopped; the forecast comes from the scoring model.")
+            plan.notes.append(_("The refit on every row was stopped; the forecast comes from the scoring model."))
     if "forecast" not in models:
-        models["forecast"] = "the scoring model (trained on the training split only)"
+        models["forecast"] = _("the scoring model (trained on the training split only)")
 
     try:
         forecast = predictor.forecast(frame, time_index)
     except ValueError as exc:  # irregular dates: no future timestamps to give
         forecast = None
-        plan.notes.append(f"No forecast past the end: {exc}.")
+        plan.notes.append(_("No forecast past the end: {reason}.").format(reason=exc))
     data_info = {
         "rows": len(frame),
         "split_rows": bounds.sizes,
@@ -508,8 +515,8 @@ def run_experiment(
         **(source_info or {}),
     }
     if ridge_windows < len(plan.origins["train"]):
-        plan.notes.append(f"The linear baseline was fit on {ridge_windows:,} evenly spaced "
-                          f"training windows of {len(plan.origins['train']):,} to bound memory.")
+        plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
+                            "bound memory.").format(used=ridge_windows, all=len(plan.origins["train"])))
     result = ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,
                               data_info, coverage, forecast, time_index,
                               tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
@@ -520,8 +527,10 @@ def run_experiment(
 
         on_val = verdict(val_metrics, seasonal=bool(c.season))
         if on_val["beats_best_baseline"] is False:
-            plan.notes.append(f"On the validation split {BASELINE_NAMES[on_val['best_baseline']]} beat the "
-                              f"model (RMSE {on_val['baseline_rmse']:.4g} vs {on_val['model_rmse']:.4g}).")
+            plan.notes.append(_("On the validation split {baseline} beat the model (RMSE {baseline_rmse:.4g} vs "
+                                "{model_rmse:.4g}).").format(baseline=_(BASELINE_NAMES[on_val["best_baseline"]]),
+                                                             baseline_rmse=on_val["baseline_rmse"],
+                                                             model_rmse=on_val["model_rmse"]))
     return result
 
 

@@ -23,6 +23,7 @@ os.environ.setdefault("LSTM_FORECASTER_DATA_DIR", tempfile.mkdtemp(prefix="lstmf
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from gui.language import install_language  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.resources import sample_path  # noqa: E402
 
@@ -79,9 +80,12 @@ def main() -> None:
     parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
     parser.add_argument("--only-results", action="store_true")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
+    parser.add_argument("--lang", default="en", help="en or zh_CN (README.zh-CN.md's images: --lang zh_CN "
+                        "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --out docs/zh-CN)")
     args = parser.parse_args()
     OUT = args.out
     app = QApplication(sys.argv[:1])
+    install_language(args.lang, app)
     window = MainWindow()
     window.resize(1360, 860)
     window.show()

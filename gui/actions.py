@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QMenu, QMenuBar, QToolBar, QWidget
 
+from core.i18n import N_, _
 from gui.jobs import Job
 from gui.session import Session
 
@@ -42,48 +43,50 @@ class ActionSpec:
 
 
 ACTIONS = (
-    ActionSpec("open", "&Open CSV…", "dialogs.choose_csv", Key.Open, "Open a CSV file",
+    ActionSpec("open", N_("&Open CSV…"), "dialogs.choose_csv", Key.Open, N_("Open a CSV file"),
                lambda s: s.may(Job.LOAD)),
-    ActionSpec("reload", "&Re-read with these options", "data_panel.reread", "Ctrl+Shift+R",
-               "Read the file again with the encoding/delimiter/decimal chosen on the Data tab",
+    ActionSpec("reload", N_("&Re-read with these options"), "data_panel.reread", "Ctrl+Shift+R",
+               N_("Read the file again with the encoding/delimiter/decimal chosen on the Data tab"),
                lambda s: s.source_path is not None and s.may(Job.LOAD)),
-    ActionSpec("quit", "&Quit", "close", Key.Quit),
-    ActionSpec("train", "&Train", "session.start_training", "Ctrl+R", "Train a model with these settings",
+    ActionSpec("quit", N_("&Quit"), "close", Key.Quit),
+    ActionSpec("train", N_("&Train"), "session.start_training", "Ctrl+R", N_("Train a model with these settings"),
                Session.can_train),
-    ActionSpec("cancel", "&Cancel training", "run_panel.cancel", "Esc",
-               "Stop after the current batch and keep the best model so far", Session.is_training),
-    ActionSpec("save_model", "&Save model…", "dialogs.save_model", Key.Save,
-               "Save the trained model, its scalers and settings in one .lstmf file",
+    ActionSpec("cancel", N_("&Cancel training"), "run_panel.cancel", "Esc",
+               N_("Stop after the current batch and keep the best model so far"), Session.is_training),
+    ActionSpec("save_model", N_("&Save model…"), "dialogs.save_model", Key.Save,
+               N_("Save the trained model, its scalers and settings in one .lstmf file"),
                lambda s: s.result is not None and not s.is_training()),
-    ActionSpec("open_model", "Open &model…", "dialogs.choose_model", "Ctrl+Shift+O",
-               "Open a saved .lstmf model and show its forecast", lambda s: s.may(Job.MODEL)),
-    ActionSpec("apply_model", "&Apply model to new data…", "dialogs.choose_apply_csv", "Ctrl+Shift+A",
-               "Predict a CSV with the same columns using the open or trained model", Session.can_apply),
-    ActionSpec("export_predictions", "&Predictions and forecast (CSV)…", "dialogs.export_predictions", "Ctrl+E",
-               "Write the predictions and the forecast shown on the Results tab to a CSV file", has_output),
-    ActionSpec("export_chart", "&Chart (PNG, SVG, PDF)…", "dialogs.export_chart", None,
-               "Save the chart of the Results tab as an image or a PDF", has_output),
-    ActionSpec("export_metrics", "&Metrics (CSV)…", "dialogs.export_metrics", None,
-               "Write the scores of the Results tab to a CSV file", has_output),
-    ActionSpec("show_data", "&Data", "data_panel.reveal", "Ctrl+1", "Show the Data tab"),
-    ActionSpec("show_training", "T&raining", "training_panel.reveal", "Ctrl+2", "Show the Training tab"),
-    ActionSpec("show_results", "R&esults", "results_panel.reveal", "Ctrl+3", "Show the Results tab"),
-    ActionSpec("reset_settings", "Reset settings to &defaults", "settings_panel.reset_to_defaults", None,
-                "Put every setting back to its default value (the columns stay as they are)",
-                lambda s: not s.is_training()),
-    ActionSpec("logs", "Open &log folder", "dialogs.open_log_folder", None, "Open the folder of the app's log"),
-    ActionSpec("about", "&About", "dialogs.show_about"),
+    ActionSpec("open_model", N_("Open &model…"), "dialogs.choose_model", "Ctrl+Shift+O",
+               N_("Open a saved .lstmf model and show its forecast"), lambda s: s.may(Job.MODEL)),
+    ActionSpec("apply_model", N_("&Apply model to new data…"), "dialogs.choose_apply_csv", "Ctrl+Shift+A",
+               N_("Predict a CSV with the same columns using the open or trained model"), Session.can_apply),
+    ActionSpec("export_predictions", N_("&Predictions and forecast (CSV)…"), "dialogs.export_predictions",
+               "Ctrl+E", N_("Write the predictions and the forecast shown on the Results tab to a CSV file"),
+               has_output),
+    ActionSpec("export_chart", N_("&Chart (PNG, SVG, PDF)…"), "dialogs.export_chart", None,
+               N_("Save the chart of the Results tab as an image or a PDF"), has_output),
+    ActionSpec("export_metrics", N_("&Metrics (CSV)…"), "dialogs.export_metrics", None,
+               N_("Write the scores of the Results tab to a CSV file"), has_output),
+    ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),
+    ActionSpec("show_training", N_("T&raining"), "training_panel.reveal", "Ctrl+2", N_("Show the Training tab")),
+    ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
+    ActionSpec("reset_settings", N_("Reset settings to &defaults"), "settings_panel.reset_to_defaults", None,
+               N_("Put every setting back to its default value (the columns stay as they are)"),
+               lambda s: not s.is_training()),
+    ActionSpec("logs", N_("Open &log folder"), "dialogs.open_log_folder", None,
+               N_("Open the folder of the app's log")),
+    ActionSpec("about", N_("&About"), "dialogs.show_about"),
 )
 
 # the menu bar: action ids; None is a separator; (title, entries) a submenu; "@title" an empty
 # submenu the window fills itself (recent files, samples)
 MENUS = (
-    ("&File", ("open", "@Open &Recent", "@Open &Sample", "reload", None, "save_model", "open_model",
-               "apply_model", ("&Export", ("export_predictions", "export_chart", "export_metrics")), None,
-               "quit")),
-    ("&Run", ("train", "cancel")),
-    ("&View", ("show_data", "show_training", "show_results", None, "reset_settings")),
-    ("&Help", ("logs", "about")),
+    (N_("&File"), ("open", "@" + N_("Open &Recent"), "@" + N_("Open &Sample"), "reload", None, "save_model",
+                   "open_model", "apply_model",
+                   (N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
+    (N_("&Run"), ("train", "cancel")),
+    (N_("&View"), ("show_data", "show_training", "show_results", None, "reset_settings")),
+    (N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")
 
@@ -98,10 +101,10 @@ class Actions(QObject):
         self._actions: dict[str, QAction] = {}
         self.submenus: dict[str, QMenu] = {}  # the "@title" menus, by title
         for spec in specs:
-            action = QAction(spec.text, window, objectName=f"{spec.id}Action")
+            action = QAction(_(spec.text), window, objectName=f"{spec.id}Action")
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
-            action.setStatusTip(spec.tip)
+            action.setStatusTip(_(spec.tip))
             action.triggered.connect(lambda _checked=False, path=spec.handler: attrgetter(path)(window)())
             window.addAction(action)  # its shortcut works wherever the focus is in the window
             self._actions[spec.id] = action
@@ -119,16 +122,16 @@ class Actions(QObject):
 
     def fill_menu_bar(self, bar: QMenuBar, menus=MENUS) -> None:
         for title, entries in menus:
-            self._fill(bar.addMenu(title), entries)
+            self._fill(bar.addMenu(_(title)), entries)
 
     def _fill(self, menu: QMenu, entries) -> None:
         for entry in entries:
             if entry is None:
                 menu.addSeparator()
             elif isinstance(entry, tuple):
-                self._fill(menu.addMenu(entry[0]), entry[1])
-            elif entry.startswith("@"):
-                self.submenus[entry[1:]] = menu.addMenu(entry[1:])
+                self._fill(menu.addMenu(_(entry[0])), entry[1])
+            elif entry.startswith("@"):  # keyed by the English title, shown translated
+                self.submenus[entry[1:]] = menu.addMenu(_(entry[1:]))
             else:
                 menu.addAction(self._actions[entry])
 

@@ -68,6 +68,14 @@ class AppSettings:
     def clear_recent_files(self) -> None:
         self._settings.setValue("recent_files", [])
 
+    def language(self) -> str | None:
+        """The language chosen in View > Language; None until the user chooses one."""
+        value = self._settings.value("language", "", type=str)
+        return str(value) or None
+
+    def set_language(self, lang: str) -> None:
+        self._settings.setValue("language", lang)
+
     def last_directory(self) -> str:
         return str(self._settings.value("last_directory", str(Path.home()), type=str))
 

@@ -11,14 +11,21 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core import __version__
 from core.files import log_dir, safe_file_stem
+from core.i18n import _
 from core.model.bundle import BUNDLE_SUFFIX
 from gui.app_settings import AppSettings
 from gui.panels import escape
 from gui.session import Session
 
 APP_NAME = "LSTM Forecaster"
-CSV_FILTER = "CSV and text files (*.csv *.tsv *.txt);;All files (*)"
-MODEL_FILTER = f"LSTM Forecaster model (*{BUNDLE_SUFFIX})"
+
+
+def csv_filter() -> str:
+    return _("CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+
+
+def model_filter() -> str:
+    return _("LSTM Forecaster model (*{suffix})").format(suffix=BUNDLE_SUFFIX)
 
 
 class FileDialogs(QObject):
@@ -27,27 +34,28 @@ class FileDialogs(QObject):
         self._window, self._session, self._settings = window, session, settings
         self._chart_figure = chart_figure  # () -> the Results panel's matplotlib Figure
 
-    def _open_path(self, title: str, filters: str = CSV_FILTER) -> str:
-        path, _ = QFileDialog.getOpenFileName(self._window, title, self._settings.last_directory(), filters)
+    def _open_path(self, title: str, filters: str | None = None) -> str:
+        filters = filters or csv_filter()
+        path, _filter = QFileDialog.getOpenFileName(self._window, title, self._settings.last_directory(), filters)
         return path
 
     def _save_path(self, title: str, suggested: str, filters: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self._window, title,
+        path, _filter = QFileDialog.getSaveFileName(self._window, title,
                                               str(Path(self._settings.last_directory()) / suggested), filters)
         if path:
             self._settings.set_last_directory(str(Path(path).parent))
         return path
 
     def choose_csv(self) -> bool:
-        path = self._open_path("Open CSV")
+        path = self._open_path(_("Open CSV"))
         return bool(path) and self._session.open_csv(path)
 
     def choose_model(self) -> bool:
-        path = self._open_path("Open model", f"{MODEL_FILTER};;All files (*)")
+        path = self._open_path(_("Open model"), _("{models};;All files (*)").format(models=model_filter()))
         return bool(path) and self._session.open_model(path)
 
     def choose_apply_csv(self) -> bool:
-        path = self._open_path("Apply the model to a CSV")
+        path = self._open_path(_("Apply the model to a CSV"))
         return bool(path) and self._session.apply_model(path)
 
     def save_model(self) -> bool:
@@ -57,7 +65,7 @@ class FileDialogs(QObject):
             return False
         stem = Path(s.source_path).stem if s.source_path else "model"
         suggested = f"{stem}-{safe_file_stem(s.result.config.target)}{BUNDLE_SUFFIX}"
-        path = self._save_path("Save model", suggested, MODEL_FILTER)
+        path = self._save_path(_("Save model"), suggested, model_filter())
         return bool(path) and s.save_model(path)
 
     def _export(self, title: str, kind: str, filters: str, write, path: str | None) -> bool:
@@ -68,15 +76,16 @@ class FileDialogs(QObject):
         return bool(path) and write(path)
 
     def export_predictions(self, path: str | None = None) -> bool:
-        return self._export("Export predictions and forecast", "predictions.csv", "CSV (*.csv)",
+        return self._export(_("Export predictions and forecast"), "predictions.csv", "CSV (*.csv)",
                             self._session.export_predictions, path)
 
     def export_chart(self, path: str | None = None) -> bool:
-        return self._export("Export chart", "chart.png", "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+        return self._export(_("Export chart"), "chart.png",
+                            _("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"),
                             lambda p: self._session.export_chart(p, self._chart_figure()), path)
 
     def export_metrics(self, path: str | None = None) -> bool:
-        return self._export("Export metrics", "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
+        return self._export(_("Export metrics"), "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
 
     # ---------------------------------------------------------------- before losing work
     def _ask_to_save(self, title: str, text: str) -> bool:
@@ -90,8 +99,8 @@ class FileDialogs(QObject):
 
     def confirm_discard_model(self) -> bool:
         """Asked before another file replaces an unsaved trained model (the Session calls it)."""
-        return self._ask_to_save("Save the trained model?",
-                                 "The trained model is not saved. Save it before opening another file?")
+        return self._ask_to_save(_("Save the trained model?"),
+                                 _("The trained model is not saved. Save it before opening another file?"))
 
     def confirm_close(self) -> bool:
         """Asked when the window closes: True when it may close now."""
@@ -99,20 +108,21 @@ class FileDialogs(QObject):
         if s.is_training():
             Button = QMessageBox.StandardButton
             answer = QMessageBox.question(
-                self._window, "Stop training and quit?",
-                "A model is still training. Quitting stops it and loses the model.",
+                self._window, _("Stop training and quit?"),
+                _("A model is still training. Quitting stops it and loses the model."),
                 Button.Discard | Button.Cancel, Button.Cancel)
             return answer == Button.Discard
         if s.has_unsaved_model():
-            return self._ask_to_save("Save the trained model?", "The trained model is not saved. Save it before "
-                                     "quitting?")
+            return self._ask_to_save(_("Save the trained model?"),
+                                     _("The trained model is not saved. Save it before quitting?"))
         return True
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
 
     def show_about(self) -> None:
-        QMessageBox.about(self._window, f"About {APP_NAME}",
-                          f"<h3>{APP_NAME} {__version__}</h3><p>Time-series forecasting with LSTM, GRU "
-                          "and RNN networks, with honest baselines.</p>"
-                          f"<p>Settings: {escape(self._settings.path())}<br>Logs: {escape(str(log_dir()))}</p>")
+        QMessageBox.about(self._window, _("About {app}").format(app=APP_NAME),
+                          f"<h3>{APP_NAME} {__version__}</h3><p>"
+                          + _("Time-series forecasting with LSTM, GRU and RNN networks, with honest baselines.")
+                          + "</p><p>" + _("Settings: {settings}<br>Logs: {logs}").format(
+                              settings=escape(self._settings.path()), logs=escape(str(log_dir()))) + "</p>")

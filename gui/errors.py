@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.errors import ForecasterError
 from core.files import log_dir
+from core.i18n import _
 
 log = logging.getLogger("lstm_forecaster")
 _open_dialogs: set[QMessageBox] = set()
@@ -46,8 +47,8 @@ def setup_logging() -> None:
 def user_message(exc: BaseException) -> str:
     if isinstance(exc, ForecasterError):
         return str(exc)
-    return (f"Something went wrong that shouldn't have ({type(exc).__name__}: {exc}).\n\n"
-            f"Details were written to {log_file()}. The app is still usable.")
+    return _("Something went wrong that shouldn't have ({kind}: {message}).\n\nDetails were written to {log}. The "
+             "app is still usable.").format(kind=type(exc).__name__, message=exc, log=log_file())
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "") -> None:
@@ -75,7 +76,7 @@ def install_excepthook() -> None:
             return
         details = "".join(traceback.format_exception(kind, exc, tb))
         try:
-            show_error(QApplication.activeWindow(), "Unexpected error", exc, details)
+            show_error(QApplication.activeWindow(), _("Unexpected error"), exc, details)
         except Exception:
             sys.__excepthook__(kind, exc, tb)
 

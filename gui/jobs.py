@@ -8,6 +8,7 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
+from core.i18n import N_, _
 from gui.tasks import BackgroundTask, TaskFunction
 
 
@@ -20,14 +21,14 @@ class Job(Enum):
 
 # the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
 RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
-    Job.TRAIN: ((Job.TRAIN, "A model is already training."),
-                (Job.LOAD, "Still reading the file: train once it is shown.")),
-    Job.LOAD: ((Job.TRAIN, "A model is training: cancel it (Esc) before opening another file."),
-               (Job.LOAD, "Still reading the previous file…")),
-    Job.MODEL: ((Job.TRAIN, "A model is training: cancel it (Esc) before opening or applying a model."),
-                (Job.MODEL, "Still opening or applying a model…")),
-    Job.WARM_UP: ((Job.TRAIN, "Training loads the engine itself."),
-                  (Job.WARM_UP, "The engine is already loading.")),
+    Job.TRAIN: ((Job.TRAIN, N_("A model is already training.")),
+                (Job.LOAD, N_("Still reading the file: train once it is shown."))),
+    Job.LOAD: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening another file.")),
+               (Job.LOAD, N_("Still reading the previous file…"))),
+    Job.MODEL: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening or applying a model.")),
+                (Job.MODEL, N_("Still opening or applying a model…"))),
+    Job.WARM_UP: ((Job.TRAIN, N_("Training loads the engine itself.")),
+                  (Job.WARM_UP, N_("The engine is already loading."))),
 }
 
 
@@ -52,7 +53,7 @@ class JobRunner(QObject):
 
     def refusal(self, job: Job) -> str | None:
         """Why `job` can't start now, or None if it can."""
-        return next((reason for other, reason in RULES[job] if self.is_running(other)), None)
+        return next((_(reason) for other, reason in RULES[job] if self.is_running(other)), None)
 
     def start(self, job: Job, work: TaskFunction) -> bool:
         """Runs `work(report, cancel)` on a worker thread; False (nothing started) if refused."""

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _, language, ngettext
 from gui import pyside_imports  # noqa: F401 - first: Qt's import hook made cheap before pandas
 from gui.actions import Actions
 from gui.app_settings import AppSettings
 from gui.dialogs import APP_NAME, FileDialogs
 from gui.errors import show_error
+from gui.language import LanguageMenu
 from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
 from gui.panels.results import ResultsPanel
@@ -82,9 +84,9 @@ class MainWindow(QMainWindow):
         left_outer.addWidget(self.run_panel)
 
         self.tabs = QTabWidget(objectName="mainTabs")
-        self.tabs.addTab(self.data_panel, "Data")
-        self.tabs.addTab(self.training_panel, "Training")
-        self.tabs.addTab(self.results_panel, "Results")
+        self.tabs.addTab(self.data_panel, _("Data"))
+        self.tabs.addTab(self.training_panel, _("Training"))
+        self.tabs.addTab(self.results_panel, _("Results"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
@@ -100,10 +102,14 @@ class MainWindow(QMainWindow):
         self.commands.fill_menu_bar(self.menuBar())
         self.recent_menu = self.commands.submenus["Open &Recent"]
         samples_menu = self.commands.submenus["Open &Sample"]
-        for name, title, _ in SAMPLES:
-            samples_menu.addAction(title, lambda n=name: self.session.open_csv(sample_path(n)))
+        for name, title, _description in SAMPLES:
+            samples_menu.addAction(_(title), lambda n=name: self.session.open_csv(sample_path(n)))
         self._rebuild_recent_menu()
-        toolbar = QToolBar("Main", self, objectName="mainToolbar")
+        self.language_menu = LanguageMenu(self, self.settings, language(), lambda: self.session.source_path)
+        view_menu = self.menuBar().actions()[2].menu()  # File, Run, View, Help
+        view_menu.addSeparator()
+        view_menu.addMenu(self.language_menu.menu)
+        toolbar = QToolBar(_("Main"), self, objectName="mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.commands.fill_toolbar(toolbar)
@@ -111,7 +117,7 @@ class MainWindow(QMainWindow):
         self.file_label = QLabel("", objectName="fileLabel")
         self.file_label.setTextFormat(Qt.TextFormat.PlainText)  # the file's name
         self.statusBar().addPermanentWidget(self.file_label)
-        self.statusBar().showMessage("Open a CSV file to begin.")
+        self.statusBar().showMessage(_("Open a CSV file to begin."))
 
     def _connect(self) -> None:
         s = self.session
@@ -134,7 +140,10 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu(self.settings.add_recent_file(str(source)))
         self.settings.set_last_directory(str(source.parent))
         self.setWindowTitle(f"{source.name} — {APP_NAME}")
-        self.file_label.setText(f"{source.name}: {loaded.report.rows:,} rows, {len(loaded.report.columns)} columns")
+        rows, columns = loaded.report.rows, len(loaded.report.columns)
+        self.file_label.setText(_("{file}: {rows}, {columns}").format(
+            file=source.name, rows=ngettext("{count:,} row", "{count:,} rows", rows).format(count=rows),
+            columns=ngettext("{count} column", "{count} columns", columns).format(count=columns)))
         remembered = self.settings.columns_for(str(source))  # the columns last used with this file
         if remembered is not None and remembered[0] in loaded.report.numeric_columns():
             self.columns_panel.target_combo.setCurrentText(remembered[0])
@@ -157,7 +166,7 @@ class MainWindow(QMainWindow):
         """The window names the model shown, not the CSV still in the form."""
         name = Path(self.session.shown.source or "").name
         self.setWindowTitle(f"{name} — {APP_NAME}")
-        self.file_label.setText(f"{name}: a saved model of '{bundle.config.target}'")
+        self.file_label.setText(_("{file}: a saved model of '{target}'").format(file=name, target=bundle.config.target))
 
     def _rebuild_recent_menu(self, files: list[str] | None = None) -> None:
         files = self.settings.recent_files() if files is None else files
@@ -166,7 +175,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(path, lambda p=path: self.session.open_csv(p))
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear list", self._clear_recent)
+            self.recent_menu.addAction(_("Clear list"), self._clear_recent)
         self.recent_menu.setEnabled(bool(files))
         self.start_panel.set_recent_files(files)
 

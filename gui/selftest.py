@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 
-def run() -> int:
+def run(lang: str | None = None) -> int:
+    """`lang`: the language to check the UI in (None: the system's)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lstm-forecaster-selftest-") as folder:
         # settings and logs of this run stay in the temp folder, away from the user's
@@ -27,7 +28,7 @@ def run() -> int:
         os.environ["XDG_CACHE_HOME"] = str(Path(folder) / "cache")
         os.environ["XDG_CONFIG_HOME"] = str(Path(folder) / "config")
         try:
-            _check(Path(folder))
+            _check(Path(folder), lang)
         except Exception as exc:
             import traceback
 
@@ -38,7 +39,7 @@ def run() -> int:
     return 0
 
 
-def _check(folder: Path) -> None:
+def _check(folder: Path, lang: str | None = None) -> None:
     from core import __version__
     from core.apply import forecast_table
     from core.data.csv_reader import read_csv
@@ -64,15 +65,34 @@ def _check(folder: Path) -> None:
     assert (again["predicted"].to_numpy() == result.forecast["predicted"].to_numpy()).all()
     print(f"  saved, reloaded and forecast {len(again)} steps from {format_time(again['time'].iloc[0])}")
 
+    import warnings
+
     from PySide6.QtWidgets import QApplication
 
+    from core.i18n import _, system_language
+    from core.outputs.plotting import configure_fonts
+    from gui.language import install_language
     from gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    shown = install_language(lang or system_language(), app)  # the catalogs and Qt's translations are in the build
+    has_cjk_font = configure_fonts(["销量"])
     window = MainWindow()
-    window.results_panel.canvas.show_result(result)
-    window.results_panel.canvas.draw()
-    assert window.results_panel.canvas.line("forecast") is not None
+    with warnings.catch_warnings(record=True) as caught:  # the chart of Chinese columns: no boxes
+        warnings.simplefilter("always")
+        window.results_panel.canvas.show_result(result)
+        window.results_panel.canvas.draw()
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if has_cjk_font:
+        assert not missing, missing[0]
+    else:  # the machine has no font with Chinese glyphs at all: not the build's fault, but say so
+        print("  warning: no CJK font is installed; Chinese text in charts shows as boxes "
+              "(install e.g. fonts-noto-cjk)")
+    assert window.results_panel.canvas.line(_("forecast")) is not None
+    if shown != "en":
+        assert _("Train") != "Train", f"no {shown} catalog in the build"
+        assert window.run_panel.train_button.text() == _("Train")
     window.close()
     app.processEvents()
-    print("  built the main window and drew the result chart offscreen")
+    print(f"  built the main window ({shown}) and drew the result chart of Chinese columns offscreen"
+          + (", no missing glyphs" if has_cjk_font else ""))

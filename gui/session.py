@@ -21,14 +21,15 @@ from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
 from core.files import file_sha256
+from core.i18n import N_, _, ngettext
 from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
 from core.pipeline import ExperimentResult, RunPlan, default_threads, plan_run
 from core.settings.config import ForecastConfig
 from gui.jobs import Job, JobRunner
 
-STATUS_WORDS = {"completed": "Finished", "early_stopped": "Stopped early (no better validation loss)",
-                "cancelled": "Cancelled: the best model so far is shown", "diverged": "Diverged"}
+STATUS_WORDS = {"completed": N_("Finished"), "early_stopped": N_("Stopped early (no better validation loss)"),
+                "cancelled": N_("Cancelled: the best model so far is shown"), "diverged": N_("Diverged")}
 PLAN_DELAY_MS = 150  # settings change in bursts (a spin box held down): plan once they settle
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class Session(QObject):
             return read_csv(path, encoding=options.encoding, delimiter=options.delimiter,
                             decimal=options.decimal, date_column=options.date_column)
 
-        if not self._start(Job.LOAD, work, f"Reading {path}…"):
+        if not self._start(Job.LOAD, work, _("Reading {path}…").format(path=path)):
             return False
         self._pending = (path, options)
         return True
@@ -197,7 +198,8 @@ class Session(QObject):
         keep = self.target in usable and (same_file or not is_index_like(self.target, loaded.frame[self.target]))
         self.target = self.target if keep else default_target(loaded.frame, usable)
         self.features = ()
-        self.status.emit(f"Read {Path(self.source_path or '').name}: {loaded.report.rows:,} rows.", 5000)
+        self.status.emit(ngettext("Read {file}: {rows:,} row.", "Read {file}: {rows:,} rows.", loaded.report.rows)
+                         .format(file=Path(self.source_path or "").name, rows=loaded.report.rows), 5000)
         self.dataLoaded.emit(loaded)
         self.replan()
 
@@ -219,7 +221,7 @@ class Session(QObject):
     def asked_config(self) -> ForecastConfig:
         """The settings as asked (window None = auto); raises ForecasterError with a readable message."""
         if self.loaded is None or not self.target:
-            raise ForecasterError("Open a CSV file with at least one numeric column.")
+            raise ForecasterError(_("Open a CSV file with at least one numeric column."))
         # torch threads: every core but one, so the UI thread keeps a core (bench/bench_engine.py)
         return ForecastConfig(target=self.target, features=self.features,
                               date_column=self.loaded.report.date_column, threads=default_threads(),
@@ -260,7 +262,7 @@ class Session(QObject):
             return run_experiment(frame, config, progress, cancel, source_info)
 
         self.engine_loading = not self.engine_loaded()
-        if not self._start(Job.TRAIN, work, "Training…"):
+        if not self._start(Job.TRAIN, work, _("Training…")):
             return False
         self._train_started = time.perf_counter()
         self.training_seconds = 0.0
@@ -285,22 +287,25 @@ class Session(QObject):
         self.result = result
         self.model_saved = False
         c = result.config
-        name = Path(self.source_path).name if self.source_path else "the data"
+        name = Path(self.source_path).name if self.source_path else _("the data")
         verdict = result.verdict()
         self._show(ShownOutput(
-            target=c.target, description=f"{c.cell.upper()} trained on {name}", predictions=result.predictions,
+            target=c.target, description=_("{cell} trained on {file}").format(cell=c.cell.upper(), file=name),
+            predictions=result.predictions,
             forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
             metrics=result.test_metrics, coverage=result.coverage["overall"],
             assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
             source=self.source_path, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
-            models=f"Scores: the model {result.models['scores']}. Forecast: {result.models['forecast']}.",
+            models=_("Scores: the model {scores}. Forecast: {forecast}.").format(
+                scores=result.models["scores"], forecast=result.models["forecast"]),
             notes=tuple(result.plan.notes), horizon=c.horizon, seasonal=bool(c.season),
             advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                    result.history.epochs_run, c.epochs),
             step_scores=per_step_scores(result.predictions, "test")))
-        self.status.emit(STATUS_WORDS.get(result.history.status, result.history.status), 5000)
+        status = result.history.status
+        self.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
         if result.history.status == "diverged":
-            self.problem.emit("Training diverged", ForecasterError(result.history.message), "")
+            self.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
         self.trainingFinished.emit(result)
 
     def _show(self, shown: ShownOutput) -> None:
@@ -319,11 +324,11 @@ class Session(QObject):
             checksum = file_sha256(self.source_path) if self.source_path else None
             save_bundle(self.result, path, data_sha256=checksum)
         except (ForecasterError, OSError) as exc:
-            self.problem.emit("Can't save the model", exc, "")
+            self.problem.emit(_("Can't save the model"), exc, "")
             self.modelFailed.emit(str(exc))
             return False
         self.model_saved = True
-        self.status.emit(f"Saved the model to {path}.", 5000)
+        self.status.emit(_("Saved the model to {path}.").format(path=path), 5000)
         self.modelSaved.emit(path)
         return True
 
@@ -338,7 +343,7 @@ class Session(QObject):
             bundle = load_bundle(path)
             return OpenedModel(path, bundle, forecast_table(bundle))
 
-        return self._start(Job.MODEL, work, f"Opening {Path(path).name}…")
+        return self._start(Job.MODEL, work, _("Opening {file}…").format(file=Path(path).name))
 
     def apply_model(self, csv_path: str | Path) -> bool:
         """Predicts every window of a CSV with the open (or just trained) model; `modelApplied` follows."""
@@ -355,7 +360,7 @@ class Session(QObject):
                                   source=Path(csv_path).name)
             return AppliedModel(csv_path, bundle, loaded, table)
 
-        return self._start(Job.MODEL, work, f"Applying the model to {Path(csv_path).name}…")
+        return self._start(Job.MODEL, work, _("Applying the model to {file}…").format(file=Path(csv_path).name))
 
     def _on_opened(self, opened: OpenedModel) -> None:
         from core.apply import recent_rows
@@ -364,14 +369,18 @@ class Session(QObject):
         self.bundle = bundle
         metrics = bundle.meta.get("test_metrics") or {}
         self._show(ShownOutput(
-            target=c.target, description=f"saved model {name} (window {c.window}, horizon {c.horizon}): the last "
-            f"{len(bundle.tail)} rows of the file it was trained on, then its forecast. The scores are from that "
-            "file's test split.",
+            target=c.target, description=ngettext(
+                "saved model {file} (window {window}, horizon {horizon}): the last {rows} row of the file it was "
+                "trained on, then its forecast. The scores are from that file's test split.",
+                "saved model {file} (window {window}, horizon {horizon}): the last {rows} rows of the file it was "
+                "trained on, then its forecast. The scores are from that file's test split.", len(bundle.tail)).format(
+                file=name, window=c.window, horizon=c.horizon, rows=len(bundle.tail)),
             predictions=recent_rows(bundle), forecast=opened.forecast, level=c.interval_level,
             dates=bool(c.date_column), metrics=metrics, coverage=(bundle.meta.get("coverage") or {}).get("overall"),
             assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path,
             horizon=c.horizon, seasonal=bool(c.season)))
-        self.status.emit(f"Opened {name}. Use File > Apply model to new data to predict a CSV.", 8000)
+        self.status.emit(_("Opened {file}. Use File > Apply model to new data to predict a CSV.").format(file=name),
+                         8000)
         self.modelOpened.emit(bundle)
 
     def _on_applied(self, applied: AppliedModel) -> None:
@@ -381,21 +390,23 @@ class Session(QObject):
         known = table[table["actual"].notna()]
         metrics = applied_metrics(known, applied.loaded.frame[c.target])
         report = applied.loaded.report
-        notes = ["On new data only the model and the naive forecast are scored: the linear and seasonal "
-                 "baselines are not saved with a model."]
+        notes = [_("On new data only the model and the naive forecast are scored: the linear and seasonal "
+                   "baselines are not saved with a model.")]
         overlap = training_overlap(applied.bundle, applied.loaded.frame, report.date_column, report.date_is_year)
         if overlap is not None:
-            notes.insert(0, f"⚠ {name} has rows up to {overlap} or earlier, which the model was trained on: "
-                            "its scores on those rows are not a fair test.")
+            notes.insert(0, _("⚠ {file} has rows up to {overlap} or earlier, which the model was trained on: "
+                              "its scores on those rows are not a fair test.").format(file=name, overlap=overlap))
         self._show(ShownOutput(
-            target=c.target, description=f"the model applied to {name} ({len(known):,} predictions with known "
-            "values, then the forecast)", predictions=known,
+            target=c.target, description=ngettext(
+                "the model applied to {file} ({count:,} prediction with a known value, then the forecast)",
+                "the model applied to {file} ({count:,} predictions with known values, then the forecast)",
+                len(known)).format(file=name, count=len(known)), predictions=known,
             forecast=table[table["actual"].isna()].drop(columns=["actual"]), level=c.interval_level,
             dates=bool(applied.loaded.report.date_column), metrics=metrics, coverage=applied_coverage(known),
             assumption=applied.bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics),
             source=applied.path, notes=tuple(notes), horizon=c.horizon, seasonal=False,
             step_scores=per_step_scores(known, "")))
-        self.status.emit(f"Applied the model to {name}.", 5000)
+        self.status.emit(_("Applied the model to {file}.").format(file=name), 5000)
         self.modelApplied.emit(table)
 
     # ---------------------------------------------------------------- exports of what is shown
@@ -405,9 +416,9 @@ class Session(QObject):
         try:
             write(str(path))
         except (ForecasterError, OSError, ValueError) as exc:
-            self.problem.emit("Can't export", exc, "")
+            self.problem.emit(_("Can't export"), exc, "")
             return False
-        self.status.emit(f"Wrote {path}.", 5000)
+        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
         return True
 
     def export_predictions(self, path: str | Path) -> bool:
@@ -444,9 +455,9 @@ class Session(QObject):
         if job is Job.WARM_UP:  # not the user's problem yet: training loads the same libraries and says
             log.warning("Loading the engine in the background failed:\n%s", details)
             return
-        title, signal, note = {Job.LOAD: ("Can't open the file", self.loadFailed, "The file could not be read."),
-                               Job.TRAIN: ("Training failed", self.trainingFailed, "Training failed."),
-                               Job.MODEL: ("Model", self.modelFailed, "That did not work.")}[job]
+        title, signal, note = {Job.LOAD: (_("Can't open the file"), self.loadFailed, _("The file could not be read.")),
+                               Job.TRAIN: (_("Training failed"), self.trainingFailed, _("Training failed.")),
+                               Job.MODEL: (_("Model"), self.modelFailed, _("That did not work."))}[job]
         self.status.emit(note, 5000)
         if not self._closing:
             self.problem.emit(title, exc, details)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from core.settings.config import SETTINGS
 from core.settings.table import GROUPS, Setting
 
@@ -90,8 +91,8 @@ def object_name(s: Setting) -> str:
 
 def tooltip(s: Setting) -> str:
     if _auto_in_widget(s):
-        return f"{s.help} '{s.auto_text}': {s.auto}."
-    return s.help
+        return _("{help} '{auto}': {meaning}.").format(help=_(s.help), auto=_(s.auto_text), meaning=_(s.auto))
+    return _(s.help)
 
 
 def _int_range(s: Setting) -> tuple[int, int]:
@@ -106,7 +107,7 @@ def _make_widget(s: Setting) -> QWidget:
     elif s.choices:
         combo = ComboBox()
         for value, label in s.choices:
-            combo.addItem(label, value)
+            combo.addItem(_(label), value)
         widget = combo
     elif s.kind is float and not s.percent:
         double = DoubleSpinBox()
@@ -127,7 +128,7 @@ def _make_widget(s: Setting) -> QWidget:
             automatic = _auto_in_widget(s)
             spin.setRange(low_int - 1 if automatic else low_int, high_int)
             if automatic or s.special:
-                spin.setSpecialValueText(s.auto_text if automatic else s.special)  # shown at the minimum
+                spin.setSpecialValueText(_(s.auto_text if automatic else s.special))  # shown at the minimum
         widget = spin
     widget.setObjectName(object_name(s))
     widget.setToolTip(tooltip(s))
@@ -178,10 +179,10 @@ class SettingsForm(QWidget):
             setattr(self, s.name, widget)  # form.epochs, form.window... as before
         self.test_mode = ComboBox()
         self.test_mode.setObjectName("testModeCombo")
-        self.test_mode.addItem("fraction of rows", "fraction")
-        self.test_mode.addItem("last N rows", "rows")
-        self.test_mode.setToolTip("Hold out the test split as a fraction of the rows, or as the last N rows "
-                                  "(for example the last 31 days).")
+        self.test_mode.addItem(_("fraction of rows"), "fraction")
+        self.test_mode.addItem(_("last N rows"), "rows")
+        self.test_mode.setToolTip(_("Hold out the test split as a fraction of the rows, or as the last N rows (for "
+                                    "example the last 31 days)."))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -190,13 +191,13 @@ class SettingsForm(QWidget):
             members = [s for s in FORM_SETTINGS if s.group == group]
             if not members:
                 continue
-            box = QGroupBox(title)
+            box = QGroupBox(_(title))
             form = QFormLayout(box)
             for s in members:
                 if s.name == "test_fraction":
-                    form.addRow("Test split as", self.test_mode)
+                    form.addRow(_("Test split as"), self.test_mode)
                     self._test_form = form
-                form.addRow(s.label, self.widgets[s.name])
+                form.addRow(_(s.label), self.widgets[s.name])
             layout.addWidget(box)
 
         self.reset_to_defaults()

@@ -18,3 +18,16 @@ def isolated_data_dir(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch):
+    """Tests read English unless they ask for another language; a test that switches is undone."""
+    from core.i18n import set_language
+
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")

@@ -29,6 +29,7 @@ import pandas as pd
 from core.data import dates
 from core.data import encoding as enc
 from core.errors import DataError
+from core.i18n import N_, _, ngettext
 
 AUTO = "auto"   # sentinel for "detect"
 
@@ -45,8 +46,8 @@ MIN_ROWS = 3
 NA_TOKENS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "-", "--", "null", "NULL", "Null",
              "None", "none", "#N/A", "#NA"]
 DELIMITERS = (",", ";", "\t", "|")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar",
-                    " ": "space"}
+_DELIMITER_NAMES = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab"), "|": N_("vertical bar"),
+                    " ": N_("space")}
 _DELIMITER_ALIASES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|",
                       "space": " "}
 _NA_SET = frozenset(NA_TOKENS)
@@ -157,13 +158,13 @@ def read_csv(path, *, encoding: str | None = None, delimiter: str | None = None,
     except DataError:
         raise
     except MemoryError as exc:
-        raise DataError(f"'{p.name}' is too large to read into memory.") from exc
+        raise DataError(_("'{file}' is too large to read into memory.").format(file=p.name)) from exc
     except UnicodeError as exc:
-        raise DataError(f"Can't decode '{p.name}': {_one_line(exc)}; try choosing the "
-                        f"encoding.") from exc
+        raise DataError(_("Can't decode '{file}': {problem}; try choosing the encoding.").format(
+            file=p.name, problem=_one_line(exc))) from exc
     except (OSError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError,
             ValueError, OverflowError) as exc:
-        raise DataError(f"Can't read '{p.name}': {_one_line(exc)}") from exc
+        raise DataError(_("Can't read '{file}': {problem}").format(file=p.name, problem=_one_line(exc))) from exc
 
 
 # --------------------------------------------------------------------------- helpers
@@ -215,10 +216,6 @@ def _quote_list(names, limit: int = 8) -> str:
     names = list(names)
     shown = ", ".join(f"'{n}'" for n in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def detect_delimiter(text: str) -> str | None:
@@ -468,7 +465,7 @@ class _Reader:
         header = rows[0] if has_header else [""] * len(rows[0])
         data_rows = rows[1:] if has_header else rows
         if not data_rows and complete:
-            raise self.fail(f"'{self.name}' has column names but no data rows.")
+            raise self.fail(_("'{file}' has column names but no data rows.").format(file=self.name))
         names, raw_unnamed = self._column_names(header, data_rows, has_header)
         sample = self._sample_frame(names, data_rows)
         kinds = {c: _classify(sample[c], decimal, thousands)[0] for c in names}
@@ -485,16 +482,15 @@ class _Reader:
                                    {plan.column: date_format} if date_format else None)
         except UnicodeDecodeError as exc:
             if self.user_encoding is not None or forced_codec is not None:
-                raise self.fail(
-                    f"Can't decode '{self.name}' as {enc.describe(codec)}: "
-                    f"{_one_line(exc)}; choose another encoding.") from exc
+                raise self.fail(_("Can't decode '{file}' as {encoding}: {problem}; choose another encoding.")
+                                .format(file=self.name, encoding=enc.describe(codec), problem=_one_line(exc))) from exc
             data = self.data if self.data is not None else self.path.read_bytes()
             new_codec, note = enc.detect(data, complete=True)
             if new_codec == codec:
-                raise self.fail(f"Can't decode '{self.name}' as {enc.describe(codec)}: "
-                                f"{_one_line(exc)}") from exc
-            note = note[:-1] + (f" (the start of the file looked like {enc.describe(codec)}, "
-                                f"but later bytes don't fit it).")
+                raise self.fail(_("Can't decode '{file}' as {encoding}: {problem}").format(
+                    file=self.name, encoding=enc.describe(codec), problem=_one_line(exc))) from exc
+            note = _("Encoding detected as {encoding} (the start of the file looked like {first_guess}, but later "
+                     "bytes don't fit it).").format(encoding=enc.describe(new_codec), first_guess=enc.describe(codec))
             return self.run(forced_codec=new_codec, retry_note=note)
 
         return self._clean(frame, codec, delimiter, decimal, thousands, names, raw_unnamed,
@@ -503,9 +499,9 @@ class _Reader:
     def _read_head(self) -> tuple[bytes, bool]:
         p = self.path
         if not p.exists():
-            raise self.fail(f"File '{self.name}' was not found ({p}).")
+            raise self.fail(_("File '{file}' was not found ({path}).").format(file=self.name, path=p))
         if p.is_dir():
-            raise self.fail(f"'{self.name}' is a folder, not a CSV file.")
+            raise self.fail(_("'{file}' is a folder, not a CSV file.").format(file=self.name))
         if self.data is None and not p.is_file():  # a pipe, a FIFO, /dev/stdin: one read only
             self.data = self._read_once(p)
         if self.data is not None:
@@ -520,10 +516,10 @@ class _Reader:
         if self.data is None and complete:
             self._check_lines([head])
         if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-            raise self.fail(f"'{self.name}' is empty.")
+            raise self.fail(_("'{file}' is empty.").format(file=self.name))
         reason = enc.binary_reason(head)
         if reason:
-            raise self.fail(f"Can't read '{self.name}': {reason}.")
+            raise self.fail(_("Can't read '{file}': {reason}.").format(file=self.name, reason=reason))
         return head, complete
 
     def _read_once(self, p: Path) -> bytes:
@@ -537,8 +533,8 @@ class _Reader:
                 while chunk := fh.read(1 << 20):
                     total += len(chunk)
                     if total > MAX_STREAM_BYTES:
-                        raise self.fail(f"'{self.name}' is a stream of more than "
-                                        f"{MAX_STREAM_BYTES >> 30} GB; save it to a file first.")
+                        raise self.fail(_("'{file}' is a stream of more than {size} GB; save it to a file "
+                                          "first.").format(file=self.name, size=MAX_STREAM_BYTES >> 30))
                     chunks.append(chunk)
                     yield chunk
 
@@ -559,24 +555,26 @@ class _Reader:
                     longest = max(longest, int(np.diff(breaks).max()) - 1)
                 run = len(chunk) - int(breaks[-1]) - 1
             if max(longest, run) > MAX_LINE_BYTES:
-                raise self.fail(f"Can't read '{self.name}': it has a line longer than "
-                                f"{MAX_LINE_BYTES >> 20} MB, so it is not a table of rows (a file "
-                                "without line breaks?).")
+                raise self.fail(_("Can't read '{file}': it has a line longer than {size} MB, so it is not a "
+                                  "table of rows (a file without line breaks?).").format(
+                    file=self.name, size=MAX_LINE_BYTES >> 20))
 
     def _choose_encoding(self, head, complete, forced, retry_note) -> str:
         if forced is not None:
-            self.notes.append(retry_note or f"Encoding: {enc.describe(forced)}.")
+            self.notes.append(retry_note or _("Encoding: {encoding}.").format(encoding=enc.describe(forced)))
             return forced
         if self.user_encoding is not None:
             try:
                 codec = enc.canonical(self.user_encoding)
             except LookupError as exc:
-                why = "not a text encoding" if "text encoding" in str(exc) else "unknown"
-                raise self.fail(f"Unknown encoding '{self.user_encoding}' for '{self.name}' "
-                                f"({why}).") from None
+                if "text encoding" in str(exc):
+                    problem = _("Unknown encoding '{encoding}' for '{file}' (not a text encoding).")
+                else:
+                    problem = _("Unknown encoding '{encoding}' for '{file}' (unknown).")
+                raise self.fail(problem.format(encoding=self.user_encoding, file=self.name)) from None
             if codec == "utf-8" and head.startswith(b"\xef\xbb\xbf"):
                 codec = "utf-8-sig"
-            self.notes.append(f"Encoding set to {enc.describe(codec)} (your choice).")
+            self.notes.append(_("Encoding set to {encoding} (your choice).").format(encoding=enc.describe(codec)))
             return codec
         codec, note = enc.detect(head, complete)
         self.notes.append(note)
@@ -586,43 +584,43 @@ class _Reader:
         try:
             text = enc.decode_sample(head, codec, complete)
         except UnicodeDecodeError as exc:
-            raise self.fail(f"Can't decode '{self.name}' as {enc.describe(codec)}: byte "
-                            f"{_bad_byte(exc)} can't be read; choose another "
-                            f"encoding.") from exc
+            raise self.fail(_("Can't decode '{file}' as {encoding}: byte {byte} can't be read; choose another "
+                              "encoding.").format(file=self.name, encoding=enc.describe(codec),
+                                                  byte=_bad_byte(exc))) from exc
         text = text.lstrip("\ufeff")
         if not complete:
             cut = text.rfind("\n")
             if cut > 0:
                 text = text[:cut + 1]
         if not text.strip():
-            raise self.fail(f"'{self.name}' is empty.")
+            raise self.fail(_("'{file}' is empty.").format(file=self.name))
         if len(_CONTROL_TEXT.findall(text)) > max(2, len(text) // 200):
-            raise self.fail(f"Can't read '{self.name}': it contains binary data, not text.")
+            raise self.fail(_("Can't read '{file}': it contains binary data, not text.").format(file=self.name))
         return text
 
     def _delimiter(self, text: str) -> tuple[str, int, str]:
         skip_first = 0
-        first_line, _, rest = text.partition("\n")
+        first_line, _newline, rest = text.partition("\n")
         sep_line = _SEP_LINE.match(first_line.rstrip("\r"))
         if sep_line:
             text, skip_first = rest, 1
         if self.user_delimiter is not None:
             d = _DELIMITER_ALIASES.get(self.user_delimiter.lower(), self.user_delimiter)
             if len(d) != 1 or d in "\r\n\"":
-                raise self.fail(f"Delimiter {self.user_delimiter!r} for '{self.name}' must be "
-                                f"a single character such as ',' or ';'.")
-            self.notes.append(f"Delimiter set to {_show_delim(d)} (your choice).")
+                raise self.fail(_("Delimiter {delimiter!r} for '{file}' must be a single character such as ',' "
+                                  "or ';'.").format(delimiter=self.user_delimiter, file=self.name))
+            self.notes.append(_("Delimiter set to {delimiter} (your choice).").format(delimiter=_show_delim(d)))
             return text, skip_first, d
         if sep_line:
             d = sep_line.group(1)
-            self.notes.append(f"Delimiter is {_show_delim(d)}, as the file's first line "
-                              f"'sep={d}' says.")
+            self.notes.append(_("Delimiter is {delimiter}, as the file's first line 'sep={mark}' says.").format(
+                delimiter=_show_delim(d), mark=d))
             return text, skip_first, d
         d = detect_delimiter(text)
         if d is None:
-            self.notes.append("No delimiter found: the file has a single column.")
+            self.notes.append(_("No delimiter found: the file has a single column."))
             return text, skip_first, ","
-        self.notes.append(f"Delimiter detected as {_show_delim(d)}.")
+        self.notes.append(_("Delimiter detected as {delimiter}.").format(delimiter=_show_delim(d)))
         return text, skip_first, d
 
     def _sample_rows(self, text: str, delimiter: str, complete: bool) -> list[list[str]]:
@@ -641,25 +639,28 @@ class _Reader:
             if not rows:
                 raise
         if not rows:
-            raise self.fail(f"'{self.name}' is empty.")
+            raise self.fail(_("'{file}' is empty.").format(file=self.name))
         return rows
 
     def _separators(self, rows, delimiter) -> tuple[str, str | None]:
         user = self.user_decimal
         if user is not None and user not in (".", ","):
-            raise self.fail(f"Decimal separator {user!r} for '{self.name}' must be '.' or ','.")
+            raise self.fail(_("Decimal separator {decimal!r} for '{file}' must be '.' or ','.").format(
+                decimal=user, file=self.name))
         values = [f for row in rows[1:] for f in row]
         decimal, thousands, example, grouped = detect_decimal(values, delimiter, user)
         if user is not None:
-            self.notes.append(f"Decimal separator set to '{decimal}' (your choice).")
+            self.notes.append(_("Decimal separator set to '{decimal}' (your choice).").format(decimal=decimal))
         elif decimal == ",":
-            ex = f" (e.g. '{example}')" if example else ""
-            self.notes.append(f"Decimal separator detected as ',' (comma){ex}.")
+            self.notes.append(_("Decimal separator detected as ',' (comma) (e.g. '{example}').").format(example=example)
+                              if example else _("Decimal separator detected as ',' (comma)."))
         else:
-            self.notes.append("Decimal separator is '.' (point).")
+            self.notes.append(_("Decimal separator is '.' (point)."))
         if thousands:
-            ex = f" (e.g. '{grouped}')" if grouped else ""
-            self.notes.append(f"Numbers use '{thousands}' as a thousands separator{ex}.")
+            self.notes.append(
+                _("Numbers use '{separator}' as a thousands separator (e.g. '{example}').").format(
+                    separator=thousands, example=grouped) if grouped
+                else _("Numbers use '{separator}' as a thousands separator.").format(separator=thousands))
         return decimal, thousands
 
     def _has_header(self, rows, decimal, thousands) -> bool:
@@ -667,8 +668,8 @@ class _Reader:
         if len(rows) < 2 or (first.str.strip() == "").any():
             return True
         if _to_numbers(first, decimal, thousands).notna().all():
-            self.notes.append("The first row holds numbers, not column names; named the "
-                              "columns column_1, column_2, ...")
+            self.notes.append(_("The first row holds numbers, not column names; named the columns column_1, "
+                                "column_2, ..."))
             return False
         return True
 
@@ -685,10 +686,10 @@ class _Reader:
                 if extra_filled:
                     i = extra_filled[0]
                     line = self.line_numbers[i + 1]
-                    raise self.fail(
-                        f"Can't read '{self.name}': line {line} has {len(data_rows[i])} "
-                        f"fields but the header has {width}; check the delimiter.")
-                self.notes.append("Ignored an extra delimiter at the end of the data rows.")
+                    raise self.fail(_("Can't read '{file}': line {line} has {fields} fields but the header has "
+                                      "{width}; check the delimiter.").format(
+                        file=self.name, line=line, fields=len(data_rows[i]), width=width))
+                self.notes.append(_("Ignored an extra delimiter at the end of the data rows."))
         names: list[str] = []
         unnamed: set[str] = set()
         stripped = 0
@@ -702,7 +703,8 @@ class _Reader:
                 unnamed.add(nm)
             names.append(nm)
         if stripped and has_header:
-            self.notes.append(f"Removed spaces around {_plural(stripped, 'column name')}.")
+            self.notes.append(ngettext("Removed spaces around {count} column name.",
+                                       "Removed spaces around {count} column names.", stripped).format(count=stripped))
         self.raw_names = ["" if nm in unnamed else nm for nm in names]
         # linear time: a set of every name in use, and per name the next suffix to try
         # (32,000 copies of one name took 80 s with a list search)
@@ -724,8 +726,12 @@ class _Reader:
                 names[i] = nm = new
             seen.add(nm)
         if renamed:
-            shown = ", ".join(renamed[:20]) + (f" and {len(renamed) - 20} more" if len(renamed) > 20 else "")
-            self.notes.append(f"Renamed duplicate column names so each is unique: {shown}.")
+            if len(renamed) > 20:
+                self.notes.append(_("Renamed duplicate column names so each is unique: {renamed} and {count} more.")
+                                  .format(renamed=", ".join(renamed[:20]), count=len(renamed) - 20))
+            else:
+                self.notes.append(_("Renamed duplicate column names so each is unique: {renamed}.").format(
+                    renamed=", ".join(renamed)))
         return names, unnamed
 
     def _sample_frame(self, names, data_rows) -> pd.DataFrame:
@@ -737,18 +743,18 @@ class _Reader:
     def _date_plan(self, sample: pd.DataFrame, names, kinds, decimal):
         want = self.user_date
         if want is None:
-            self.notes.append("No date column used (as chosen); rows are kept in file order.")
+            self.notes.append(_("No date column used (as chosen); rows are kept in file order."))
             return None
         prefer_dayfirst = decimal == ","
         if want != AUTO:
             col = want if want in names else (want.strip() if want.strip() in names else None)
             if col is None:
-                raise self.fail(f"'{self.name}' has no column named '{want}' (columns: "
-                                f"{_quote_list(names)}).")
+                raise self.fail(_("'{file}' has no column named '{column}' (columns: {columns}).").format(
+                    file=self.name, column=want, columns=_quote_list(names)))
             values = sample[col].dropna()
             if values.empty:
-                raise self.fail(f"Column '{col}' in '{self.name}' has no values, so it can't "
-                                f"be the date column.")
+                raise self.fail(_("Column '{column}' in '{file}' has no values, so it can't be the date "
+                                  "column.").format(column=col, file=self.name))
             plan = None
             if kinds[col] == "numeric":
                 plan = dates.plan_integer_column(col, values, first=True, user=True)
@@ -756,8 +762,8 @@ class _Reader:
                 plan = dates.plan_text_column(col, values, share=dates.USER_SHARE,
                                               prefer_dayfirst=prefer_dayfirst)
             if plan is None:
-                raise self.fail(f"Column '{col}' in '{self.name}' doesn't hold dates "
-                                f"(e.g. '{_short(values.iloc[0])}').")
+                raise self.fail(_("Column '{column}' in '{file}' doesn't hold dates (e.g. '{example}').").format(
+                    column=col, file=self.name, example=_short(values.iloc[0])))
             return plan
         hinted = [c for c in names if dates.name_hints_time(c)]
         others = [c for c in names if c not in hinted]
@@ -776,7 +782,7 @@ class _Reader:
                 plan = dates.plan_integer_column(col, values, first=(col == names[0]))
             if plan is not None:
                 return plan
-        self.notes.append("No date column found; rows are kept in file order.")
+        self.notes.append(_("No date column found; rows are kept in file order."))
         return None
 
     def _read_all(self, codec, delimiter, decimal, thousands, names, has_header,
@@ -796,20 +802,20 @@ class _Reader:
                 source = io.BytesIO(self.data) if self.data is not None else self.path
                 return pd.read_csv(source, **kwargs)
             except pd.errors.EmptyDataError as exc:
-                raise self.fail(f"'{self.name}' has no data rows.") from exc
+                raise self.fail(_("'{file}' has no data rows.").format(file=self.name)) from exc
             except pd.errors.ParserError as exc:
                 m = _FIELDS_ERROR.search(str(exc))
                 if m:
-                    raise self.fail(
-                        f"Can't read '{self.name}': line {m.group(2)} has {m.group(3)} fields "
-                        f"but the header has {m.group(1)}; check the delimiter.") from exc
+                    raise self.fail(_("Can't read '{file}': line {line} has {fields} fields but the header has "
+                                      "{width}; check the delimiter.").format(
+                        file=self.name, line=m.group(2), fields=m.group(3), width=m.group(1))) from exc
                 m = _EOF_ERROR.search(str(exc))
                 if m:
-                    raise self.fail(
-                        f"Can't read '{self.name}': the quoted value starting on line "
-                        f"{int(m.group(1)) + 1 + self.skip_first} is never closed (a '\"' "
-                        f"without its partner).") from exc
-                raise self.fail(f"Can't read '{self.name}': {_one_line(exc)}") from exc
+                    raise self.fail(_("Can't read '{file}': the quoted value starting on line {line} is never "
+                                      "closed (a '\"' without its partner).").format(
+                        file=self.name, line=int(m.group(1)) + 1 + self.skip_first)) from exc
+                raise self.fail(_("Can't read '{file}': {problem}").format(
+                    file=self.name, problem=_one_line(exc))) from exc
 
     # -- cleaning -----------------------------------------------------------------------
     def _clean(self, frame, codec, delimiter, decimal, thousands, names, unnamed, kinds,
@@ -817,13 +823,15 @@ class _Reader:
         notes = self.notes
         rows_read = len(frame)
         if rows_read == 0:
-            raise self.fail(f"'{self.name}' has column names but no data rows.")
+            raise self.fail(_("'{file}' has column names but no data rows.").format(file=self.name))
 
         empty_unnamed = [c for c in names if c in unnamed and frame[c].isna().all()]
         if empty_unnamed:
             frame = frame.drop(columns=empty_unnamed)
-            notes.append(f"Dropped {_plural(len(empty_unnamed), 'empty column')} without a "
-                         f"name (Excel often adds these at the end of each row).")
+            notes.append(ngettext("Dropped {count} empty column without a name (Excel often adds these at the "
+                                  "end of each row).",
+                                  "Dropped {count} empty columns without a name (Excel often adds these at the "
+                                  "end of each row).", len(empty_unnamed)).format(count=len(empty_unnamed)))
         blank = np.ones(len(frame), dtype=bool)
         for c in frame.columns:   # stops at the first column without gaps (usually the first)
             blank &= frame[c].isna().to_numpy()
@@ -831,7 +839,8 @@ class _Reader:
                 break
         if blank.any():
             frame = frame.loc[~blank]
-            notes.append(f"Dropped {_plural(int(blank.sum()), 'empty row')}.")
+            notes.append(ngettext("Dropped {count} empty row.", "Dropped {count} empty rows.",
+                                  int(blank.sum())).format(count=int(blank.sum())))
         frame = self._drop_repeated_headers(frame, names, plan)
 
         kind_of: dict[str, str] = {}
@@ -850,9 +859,11 @@ class _Reader:
                 infinite = np.isinf(values)   # 'inf', 'Infinity', or too large (1e309)
                 if infinite.any():
                     values = np.where(infinite, np.nan, values)
-                    count = _plural(int(infinite.sum()), "infinite value")
-                    self.change(f"Column '{col}': treated {count} ('inf', or a number past "
-                                f"1.8e308) as missing.")
+                    count = int(infinite.sum())
+                    self.change(ngettext("Column '{column}': treated {count} infinite value ('inf', or a number "
+                                         "past 1.8e308) as missing.",
+                                         "Column '{column}': treated {count} infinite values ('inf', or a number "
+                                         "past 1.8e308) as missing.", count).format(column=col, count=count))
                 if infinite.any() or s.dtype != np.float64:
                     frame[col] = values
                 kind_of[col] = "numeric"
@@ -869,9 +880,12 @@ class _Reader:
             if bad is not None and bad.any():
                 tokens = s[bad].astype(str).str.strip()
                 shown = _quote_list([_short(t) for t in tokens.value_counts().index[:3]], 3)
-                self.change(f"Column '{col}': treated {_plural(int(bad.sum()), 'value')} "
-                            f"that {'is' if bad.sum() == 1 else 'are'} not a number as "
-                            f"missing (e.g. {shown}).")
+                count = int(bad.sum())
+                self.change(ngettext("Column '{column}': treated {count} value that is not a number as missing "
+                                     "(e.g. {examples}).",
+                                     "Column '{column}': treated {count} values that are not a number as "
+                                     "missing (e.g. {examples}).", count).format(
+                    column=col, count=count, examples=shown))
 
         date_col = None
         date_missing = 0
@@ -888,8 +902,9 @@ class _Reader:
                 frame = frame.sort_values(date_col, kind="stable")
                 d = frame[date_col].to_numpy()
                 sorted_by_date = True
-                self.change(f"Sorted the {len(frame)} rows by date because "
-                            f"{_plural(back, 'row was', 'rows were')} out of order.")
+                self.change(ngettext("Sorted the {rows} rows by date because {count} row was out of order.",
+                                     "Sorted the {rows} rows by date because {count} rows were out of order.",
+                                     back).format(rows=len(frame), count=back))
             # Sorted (stably), so equal timestamps are neighbours in file order: keep the last.
             dup = np.zeros(len(d), dtype=bool)
             dup[:-1] = d[1:] == d[:-1]
@@ -897,13 +912,18 @@ class _Reader:
             if duplicates:
                 first = d[dup][0]
                 frame = frame.loc[~dup]
-                self.change(f"Dropped {_plural(duplicates, 'row')} with duplicate timestamps "
-                            f"(kept the last of each; e.g. {_show_stamp(first, plan)}).")
+                self.change(ngettext("Dropped {count} row with duplicate timestamps (kept the last of each; e.g. "
+                                     "{example}).",
+                                     "Dropped {count} rows with duplicate timestamps (kept the last of each; "
+                                     "e.g. {example}).", duplicates).format(
+                    count=duplicates, example=_show_stamp(first, plan)))
         frame = frame.reset_index(drop=True)
 
         if len(frame) < MIN_ROWS:
-            raise self.fail(f"'{self.name}' has only {_plural(len(frame), 'data row')} after "
-                            f"cleaning; at least {MIN_ROWS} are needed.")
+            raise self.fail(ngettext("'{file}' has only {count} data row after cleaning; at least {needed} are "
+                                     "needed.",
+                                     "'{file}' has only {count} data rows after cleaning; at least {needed} are "
+                                     "needed.", len(frame)).format(file=self.name, count=len(frame), needed=MIN_ROWS))
 
         columns, filled = self._describe_and_fill(frame, kind_of, date_col, date_missing)
         report = ImportReport(
@@ -934,10 +954,14 @@ class _Reader:
                 return frame
         lines = [self.line_numbers[i + 1] for i in np.flatnonzero(repeat)[:3]
                  if i + 1 < len(self.line_numbers)]
-        where = f" (line {', '.join(map(str, lines))})" if lines else ""
         count = int(repeat.sum())
-        self.change(f"Dropped {_plural(count, 'row')} that {'repeats' if count == 1 else 'repeat'} "
-                    f"the column names{where}.")
+        if lines:
+            self.change(ngettext("Dropped {count} row that repeats the column names (line {lines}).",
+                                 "Dropped {count} rows that repeat the column names (line {lines}).", count)
+                        .format(count=count, lines=", ".join(map(str, lines))))
+        else:
+            self.change(ngettext("Dropped {count} row that repeats the column names.",
+                                 "Dropped {count} rows that repeat the column names.", count).format(count=count))
         return frame.loc[~repeat]
 
     def _refuse_mixed_zones(self, col: str, raw: pd.Series) -> None:
@@ -950,9 +974,10 @@ class _Reader:
             without = _short(text[~zoned & (text != "")].iloc[0]) if (~zoned & (text != "")).any() else ""
             if without:
                 raise self.fail(
-                    f"Column '{col}' in '{self.name}' mixes times with a time zone (e.g. "
-                    f"'{with_zone}') and without one (e.g. '{without}'), so they can't be put in "
-                    f"order; give every value an offset, or none.")
+                    _("Column '{column}' in '{file}' mixes times with a time zone (e.g. '{with_zone}') and "
+                      "without one (e.g. '{without}'), so they can't be put in order; give every value an "
+                      "offset, or none.").format(column=col, file=self.name, with_zone=with_zone,
+                                                 without=without))
 
     def _note_decorated(self, col: str, raw: pd.Series, nums: pd.Series, decorated) -> None:
         for kind, mask in decorated.items():
@@ -960,20 +985,31 @@ class _Reader:
             if not count:
                 continue
             first = mask.to_numpy().nonzero()[0][0]
-            example = f"'{_short(raw.iloc[first])}' as {nums.iloc[first]:g}"
-            what = {"parentheses": "in parentheses as negative numbers (accounting style",
-                    "currency": "with a currency symbol as plain numbers (",
-                    "percent": "with '%' as numbers of percent ("}[kind]
-            self.change(f"Column '{col}': read {_plural(count, 'value')} {what}"
-                        f"{'; ' if kind == 'parentheses' else ''}e.g. {example}).")
+            if kind == "parentheses":
+                sentence = ngettext("Column '{column}': read {count} value in parentheses as negative numbers "
+                                    "(accounting style; e.g. '{text}' as {number}).",
+                                    "Column '{column}': read {count} values in parentheses as negative numbers "
+                                    "(accounting style; e.g. '{text}' as {number}).", count)
+            elif kind == "currency":
+                sentence = ngettext("Column '{column}': read {count} value with a currency symbol as plain "
+                                    "numbers (e.g. '{text}' as {number}).",
+                                    "Column '{column}': read {count} values with a currency symbol as plain "
+                                    "numbers (e.g. '{text}' as {number}).", count)
+            else:
+                sentence = ngettext("Column '{column}': read {count} value with '%' as numbers of percent "
+                                    "(e.g. '{text}' as {number}).",
+                                    "Column '{column}': read {count} values with '%' as numbers of percent "
+                                    "(e.g. '{text}' as {number}).", count)
+            self.change(sentence.format(column=col, count=count, text=_short(raw.iloc[first]),
+                                        number=f"{nums.iloc[first]:g}"))
         percent = decorated.get("percent")
         if percent is not None and percent.any():
             present = raw.notna() & (raw.astype(str).str.strip() != "") & nums.notna()
             plain = present & ~percent
             if plain.any():
-                self.change(f"Warning: column '{col}' mixes values with '%' and without (e.g. "
-                            f"'{_short(raw[plain].iloc[0])}'); values with '%' were read as "
-                            f"percent, so check that the others are percent too.")
+                self.change(_("Warning: column '{column}' mixes values with '%' and without (e.g. '{example}'); "
+                              "values with '%' were read as percent, so check that the others are percent "
+                              "too.").format(column=col, example=_short(raw[plain].iloc[0])))
 
     def _parse_dates(self, frame, plan) -> tuple[pd.DataFrame, int]:
         col = plan.column
@@ -995,21 +1031,28 @@ class _Reader:
             if n_bad:
                 example = _short(raw[unreadable].iloc[0])
         if n_absent + n_bad == len(raw) or n_bad > 0.5 * max(1, len(raw) - n_absent):
-            raise self.fail(f"Column '{col}' in '{self.name}' doesn't hold dates in most rows "
-                            f"(e.g. '{example}').")
-        how = "the date column" if self.user_date == AUTO else "the date column (your choice)"
-        self.notes.append(f"Using '{col}' as {how}: {plan.describe()}"
-                          + (", each read as 1 January of that year." if plan.kind == "year"
-                             else "."))
+            raise self.fail(_("Column '{column}' in '{file}' doesn't hold dates in most rows (e.g. '{example}').")
+                            .format(column=col, file=self.name, example=example))
+        chosen = self.user_date != AUTO
+        if plan.kind == "year":
+            note = (_("Using '{column}' as the date column (your choice): {dates}, each read as 1 January of that "
+                      "year.") if chosen else
+                    _("Using '{column}' as the date column: {dates}, each read as 1 January of that year."))
+        else:
+            note = (_("Using '{column}' as the date column (your choice): {dates}.") if chosen
+                    else _("Using '{column}' as the date column: {dates}."))
+        self.notes.append(note.format(column=col, dates=plan.describe()))
         if plan.has_tz:
-            self.change(f"Dates in '{col}' carry time zones; converted them to UTC and "
-                        f"dropped the zone.")
+            self.change(_("Dates in '{column}' carry time zones; converted them to UTC and dropped the zone.")
+                        .format(column=col))
         frame[col] = parsed
         if n_absent:
-            self.change(f"Dropped {_plural(n_absent, 'row')} with no date.")
+            self.change(ngettext("Dropped {count} row with no date.", "Dropped {count} rows with no date.",
+                                 n_absent).format(count=n_absent))
         if n_bad:
-            self.change(f"Dropped {_plural(n_bad, 'row')} whose date could not be read "
-                        f"(e.g. '{example}').")
+            self.change(ngettext("Dropped {count} row whose date could not be read (e.g. '{example}').",
+                                 "Dropped {count} rows whose date could not be read (e.g. '{example}').",
+                                 n_bad).format(count=n_bad, example=example))
         if n_absent or n_bad:
             frame = frame.loc[~failed]
         return frame, n_absent + n_bad
@@ -1023,13 +1066,14 @@ class _Reader:
             s = frame[col]
             if kind == "datetime":
                 columns.append(ColumnInfo(col, "datetime", date_missing, None, None, None,
-                                          False, "the date column"))
+                                          False, _("the date column")))
                 continue
             missing = int(s.isna().sum())
             if kind == "text":
                 present = s.dropna()
                 example = _short(present.iloc[0]) if len(present) else ""
-                reason = f"text values such as '{example}'" if example else "no values"
+                reason = (_("text values such as '{example}'").format(example=example) if example
+                          else _("no values"))
                 columns.append(ColumnInfo(col, "text", missing, None, None, None, False, reason))
                 continue
             values = s.to_numpy(dtype="float64")
@@ -1051,23 +1095,29 @@ class _Reader:
             if index is not None:
                 inside = pd.Series(s.to_numpy(), index=index).interpolate(
                     method="time", limit_area="inside")
-                how = "time-weighted interpolation"
+                how = _("time-weighted interpolation")
             else:
                 inside = s.interpolate(method="linear", limit_area="inside")
-                how = "linear interpolation between neighbouring rows"
+                how = _("linear interpolation between neighbouring rows")
             inside = inside.where(np.isfinite(inside))
         inner = missing - int(inside.isna().sum())
         edge = missing - inner
         out = inside.ffill().bfill().to_numpy()
         if inner and edge:
-            self.change(f"Filled {_plural(missing, 'missing value')} in '{col}': {inner} "
-                              f"by {how}, {edge} at the start or end with the nearest value.")
+            self.change(ngettext("Filled {count} missing value in '{column}': {inner} by {how}, {edge} at the "
+                                 "start or end with the nearest value.",
+                                 "Filled {count} missing values in '{column}': {inner} by {how}, {edge} at "
+                                 "the start or end with the nearest value.", missing).format(
+                count=missing, column=col, inner=inner, how=how, edge=edge))
         elif inner:
-            self.change(f"Filled {_plural(missing, 'missing value')} in '{col}' "
-                              f"by {how}.")
+            self.change(ngettext("Filled {count} missing value in '{column}' by {how}.",
+                                 "Filled {count} missing values in '{column}' by {how}.", missing).format(
+                count=missing, column=col, how=how))
         else:
-            self.change(f"Filled {_plural(missing, 'missing value')} at the start or end "
-                              f"of '{col}' with the nearest value.")
+            self.change(ngettext("Filled {count} missing value at the start or end of '{column}' with the "
+                                 "nearest value.",
+                                 "Filled {count} missing values at the start or end of '{column}' with the "
+                                 "nearest value.", missing).format(count=missing, column=col))
         return pd.Series(out, index=s.index, dtype="float64")
 
 
@@ -1077,7 +1127,7 @@ def _holds_text(s: pd.Series) -> bool:
 
 
 def _show_delim(d: str) -> str:
-    name = _DELIMITER_NAMES.get(d)
+    name = _(_DELIMITER_NAMES[d]) if d in _DELIMITER_NAMES else None
     shown = "\\t" if d == "\t" else d
     return f"'{shown}' ({name})" if name else f"'{shown}'"
 
@@ -1093,6 +1143,6 @@ def _show_stamp(ts, plan) -> str:
 
 def _bad_byte(exc: UnicodeDecodeError) -> str:
     try:
-        return f"0x{exc.object[exc.start]:02X} at position {exc.start}"
+        return _("0x{byte:02X} at position {position}").format(byte=exc.object[exc.start], position=exc.start)
     except (AttributeError, IndexError, TypeError):
-        return "a byte"
+        return _("a byte")

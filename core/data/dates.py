@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
+from core.i18n import _
+
 YEAR_MIN, YEAR_MAX = 1000, 2300
 AUTO_SHARE = 0.9   # share of sample values that must parse for an auto-detected column
 USER_SHARE = 0.5   # ... for a column the user named
@@ -70,20 +72,25 @@ class DatePlan:
     def describe(self) -> str:
         """Plain-English description of the format, for the import report."""
         if self.kind == "year":
-            return f"whole years such as {self.example}"
-        if self.kind == "yyyymmdd":
-            return f"dates written as YYYYMMDD such as {self.example}"
-        if _DMY.match(self.example):
-            order = "day-first" if self.dayfirst else "month-first"
-            text = f"{order} dates such as '{self.example}'"
-            if self.ambiguous_order == "sequence":
-                text += (" (the values alone don't say which; chose the order that keeps "
-                         "the rows in sequence)")
-            elif self.ambiguous_order == "convention":
-                text += (" (the values alone don't say which; this is the usual order for "
-                         "such files; choose the format if it is wrong)")
-            return text
-        return f"dates such as '{self.example}'"
+            text = _("whole years such as {example}")
+        elif self.kind == "yyyymmdd":
+            text = _("dates written as YYYYMMDD such as {example}")
+        elif not _DMY.match(self.example):
+            text = _("dates such as '{example}'")
+        elif self.ambiguous_order == "sequence":
+            text = (_("day-first dates such as '{example}' (the values alone don't say which; chose the order "
+                      "that keeps the rows in sequence)") if self.dayfirst else
+                    _("month-first dates such as '{example}' (the values alone don't say which; chose the order "
+                      "that keeps the rows in sequence)"))
+        elif self.ambiguous_order == "convention":
+            text = (_("day-first dates such as '{example}' (the values alone don't say which; this is the usual "
+                      "order for such files; choose the format if it is wrong)") if self.dayfirst else
+                    _("month-first dates such as '{example}' (the values alone don't say which; this is the "
+                      "usual order for such files; choose the format if it is wrong)"))
+        else:
+            text = (_("day-first dates such as '{example}'") if self.dayfirst
+                    else _("month-first dates such as '{example}'"))
+        return text.format(example=self.example)
 
 
 def _rewrite(values: pd.Series) -> pd.Series:

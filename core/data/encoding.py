@@ -12,25 +12,27 @@ from __future__ import annotations
 import codecs
 import re
 
+from core.i18n import N_, _
+
 # Friendly names for the notes in the import report.
 _DESCRIPTIONS = {
-    "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with a byte-order mark",
-    "utf-16": "UTF-16 (byte-order mark)",
-    "utf-16-le": "UTF-16 little-endian (no byte-order mark)",
-    "utf-16-be": "UTF-16 big-endian (no byte-order mark)",
-    "utf-32": "UTF-32 (byte-order mark)",
-    "gb18030": "GB18030 (Chinese)",
-    "cp1252": "Windows-1252 (Western European)",
-    "iso8859-1": "ISO-8859-1 (Latin-1)",
-    "big5": "Big5 (Traditional Chinese)",
-    "cp950": "Big5 (Traditional Chinese)",
-    "shift_jis": "Shift-JIS (Japanese)",
-    "cp932": "Shift-JIS (Japanese)",
-    "euc_jp": "EUC-JP (Japanese)",
-    "cp1250": "Windows-1250 (Central European)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "cp1253": "Windows-1253 (Greek)",
+    "utf-8": N_("UTF-8"),
+    "utf-8-sig": N_("UTF-8 with a byte-order mark"),
+    "utf-16": N_("UTF-16 (byte-order mark)"),
+    "utf-16-le": N_("UTF-16 little-endian (no byte-order mark)"),
+    "utf-16-be": N_("UTF-16 big-endian (no byte-order mark)"),
+    "utf-32": N_("UTF-32 (byte-order mark)"),
+    "gb18030": N_("GB18030 (Chinese)"),
+    "cp1252": N_("Windows-1252 (Western European)"),
+    "iso8859-1": N_("ISO-8859-1 (Latin-1)"),
+    "big5": N_("Big5 (Traditional Chinese)"),
+    "cp950": N_("Big5 (Traditional Chinese)"),
+    "shift_jis": N_("Shift-JIS (Japanese)"),
+    "cp932": N_("Shift-JIS (Japanese)"),
+    "euc_jp": N_("EUC-JP (Japanese)"),
+    "cp1250": N_("Windows-1250 (Central European)"),
+    "cp1251": N_("Windows-1251 (Cyrillic)"),
+    "cp1253": N_("Windows-1253 (Greek)"),
 }
 
 # Codecs that charset-normalizer reports for GBK-family files (it called a GBK file with a
@@ -44,19 +46,17 @@ _GB18030_FOUR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
 
 _MAGIC = (
-    (b"PK\x03\x04", "it looks like a ZIP archive or an Excel workbook (.xlsx); "
-                    "save it from Excel as CSV first"),
-    (b"\xd0\xcf\x11\xe0", "it looks like an old Excel workbook (.xls); "
-                          "save it from Excel as CSV first"),
-    (b"%PDF", "it looks like a PDF document"),
-    (b"\x89PNG", "it looks like a PNG image"),
-    (b"\x1f\x8b", "it looks like a gzip archive; unpack it first"),
+    (b"PK\x03\x04", N_("it looks like a ZIP archive or an Excel workbook (.xlsx); save it from Excel as CSV first")),
+    (b"\xd0\xcf\x11\xe0", N_("it looks like an old Excel workbook (.xls); save it from Excel as CSV first")),
+    (b"%PDF", N_("it looks like a PDF document")),
+    (b"\x89PNG", N_("it looks like a PNG image")),
+    (b"\x1f\x8b", N_("it looks like a gzip archive; unpack it first")),
 )
 
 
 def describe(codec: str) -> str:
     """A human name for a Python codec name, e.g. 'gb18030' -> 'GB18030 (Chinese)'."""
-    return _DESCRIPTIONS.get(codec, codec.upper())
+    return _(_DESCRIPTIONS[codec]) if codec in _DESCRIPTIONS else codec.upper()
 
 
 def canonical(name: str) -> str:
@@ -86,13 +86,13 @@ def binary_reason(data: bytes) -> str | None:
     """Why ``data`` is not a text file, or None if it may be text (UTF-16/32 are text)."""
     for magic, why in _MAGIC:
         if data.startswith(magic):
-            return why
+            return _(why)
     if _utf16_or_32(data) is not None:
         return None
     if b"\x00" in data:
-        return "it contains binary data (NUL bytes, 0x00), not text"
+        return _("it contains binary data (NUL bytes, 0x00), not text")
     if data and len(_CONTROL.findall(data)) > max(2, len(data) // 200):
-        return "it contains binary data (control characters), not text"
+        return _("it contains binary data (control characters), not text")
     return None
 
 
@@ -136,7 +136,7 @@ def _high_byte_stats(data: bytes) -> tuple[int, int, int, int]:
 
 def looks_chinese(data: bytes) -> bool:
     """Do the high bytes pair up like GBK Chinese text (both bytes 0xA1-0xFE, common leads)?"""
-    high, zone, common, _ = _high_byte_stats(data)
+    high, zone, common, _count = _high_byte_stats(data)
     return high > 0 and zone >= 0.8 * high and common >= 0.5 * (zone // 2)
 
 
@@ -158,27 +158,26 @@ def detect(data: bytes, complete: bool) -> tuple[str, str]:
     if no encoding decodes it (the caller turns that into a DataError).
     """
     if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", "Encoding detected as UTF-8 (the file starts with a byte-order mark)."
+        return "utf-8-sig", _("Encoding detected as UTF-8 (the file starts with a byte-order mark).")
     wide = _utf16_or_32(data)
     if wide is not None:
-        return wide, f"Encoding detected as {describe(wide)}."
+        return wide, _("Encoding detected as {encoding}.").format(encoding=describe(wide))
     if decodes(data, "utf-8", complete):
         if data.isascii():
-            return "utf-8", "Encoding detected as UTF-8 (the file is plain ASCII)."
-        return "utf-8", "Encoding detected as UTF-8."
+            return "utf-8", _("Encoding detected as UTF-8 (the file is plain ASCII).")
+        return "utf-8", _("Encoding detected as {encoding}.").format(encoding="UTF-8")
     if looks_chinese(data) and decodes(data, "gb18030", complete):
-        return "gb18030", "Encoding detected as GB18030 (Chinese)."
+        return "gb18030", _("Encoding detected as {encoding}.").format(encoding=describe("gb18030"))
     if looks_western(data) and decodes(data, "cp1252", complete):
-        return "cp1252", "Encoding detected as Windows-1252 (Western European)."
+        return "cp1252", _("Encoding detected as {encoding}.").format(encoding=describe("cp1252"))
     guess = _charset_normalizer_guess(data)
     if guess is not None and guess not in _GB_FAMILY and decodes(data, guess, complete):
-        return guess, f"Encoding detected as {describe(guess)}."
+        return guess, _("Encoding detected as {encoding}.").format(encoding=describe(guess))
     if decodes(data, "cp1252", complete):
-        return "cp1252", ("Encoding could not be identified with confidence; read as "
-                          "Windows-1252 (Western European). Choose the encoding if text "
-                          "looks wrong.")
-    return "iso8859-1", ("Encoding could not be identified with confidence; read as "
-                         "ISO-8859-1 (Latin-1). Choose the encoding if text looks wrong.")
+        return "cp1252", _("Encoding could not be identified with confidence; read as {encoding}. Choose the "
+                           "encoding if text looks wrong.").format(encoding=describe("cp1252"))
+    return "iso8859-1", _("Encoding could not be identified with confidence; read as {encoding}. Choose the "
+                          "encoding if text looks wrong.").format(encoding=describe("iso8859-1"))
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:

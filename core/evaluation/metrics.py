@@ -14,6 +14,8 @@ from sklearn.metrics import (
     r2_score,
 )
 
+from core.i18n import N_, _, ngettext
+
 METRIC_NAMES = ("rmse", "mae", "mape", "r2", "mase")
 
 
@@ -61,8 +63,8 @@ def model_beats_naive(metrics: dict[str, dict[str, float | None]]) -> bool | Non
     return model < naive
 
 
-BASELINE_NAMES = {"naive": "the naive forecast", "seasonal_naive": "seasonal naive",
-                  "linear": "linear regression (Ridge) on the same window"}
+BASELINE_NAMES = {"naive": N_("the naive forecast"), "seasonal_naive": N_("seasonal naive"),
+                  "linear": N_("linear regression (Ridge) on the same window")}
 
 
 def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) -> dict[str, Any]:
@@ -84,21 +86,39 @@ def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) 
 def verdict_sentence(result: dict[str, Any]) -> str:
     """One plain sentence for both faces: how the model did against the best baseline."""
     if result.get("best_baseline") is None:
-        return "No baseline could be scored on these rows."
-    label = BASELINE_NAMES[result["best_baseline"]]
+        return _("No baseline could be scored on these rows.")
+    name = result["best_baseline"]
     model, baseline = result["model_rmse"], result["baseline_rmse"]
     if result["beats_best_baseline"] and model > 0.98 * baseline:
-        return (f"The model scores about the same as {label}, the best baseline, on the test split "
-                f"(RMSE {model:.4g} vs {baseline:.4g}).")
+        return _("The model scores about the same as {baseline_name}, the best baseline, on the test split "
+                 "(RMSE {model:.4g} vs {baseline:.4g}).").format(baseline_name=_(BASELINE_NAMES[name]),
+                                                                 model=model, baseline=baseline)
     if result["beats_best_baseline"]:
-        return (f"The model's test RMSE ({model:.4g}) is {1 - model / baseline:.0%} lower than that of "
-                f"{label}, the best baseline ({baseline:.4g}).")
-    label = label[0].upper() + label[1:]
+        return _("The model's test RMSE ({model:.4g}) is {better:.0%} lower than that of {baseline_name}, the best "
+                 "baseline ({baseline:.4g}).").format(model=model, better=1 - model / baseline,
+                                                      baseline_name=_(BASELINE_NAMES[name]), baseline=baseline)
+    # the baseline leads the sentence: one sentence per baseline, so no capitalising of a fragment
     if baseline > 0 and model / baseline < 1.02:
-        return (f"{label} scores about the same as the model on the test split (RMSE {baseline:.4g} vs "
-                f"{model:.4g}): the network adds little to it on this series.")
-    times = f" ({model / baseline:.2f}×)" if baseline > 0 else ""
-    return f"{label} beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}{times}."
+        tie = {
+            "naive": N_("The naive forecast scores about the same as the model on the test split (RMSE "
+                        "{baseline:.4g} vs {model:.4g}): the network adds little to it on this series."),
+            "seasonal_naive": N_("Seasonal naive scores about the same as the model on the test split (RMSE "
+                                 "{baseline:.4g} vs {model:.4g}): the network adds little to it on this series."),
+            "linear": N_("Linear regression (Ridge) on the same window scores about the same as the model on the "
+                         "test split (RMSE {baseline:.4g} vs {model:.4g}): the network adds little to it on this "
+                         "series."),
+        }[name]
+        return _(tie).format(baseline=baseline, model=model)
+    beaten = {
+        "naive": N_("The naive forecast beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}"
+                    "{times}."),
+        "seasonal_naive": N_("Seasonal naive beats the model on the test split: RMSE {baseline:.4g} vs "
+                             "{model:.4g}{times}."),
+        "linear": N_("Linear regression (Ridge) on the same window beats the model on the test split: RMSE "
+                     "{baseline:.4g} vs {model:.4g}{times}."),
+    }[name]
+    times = _(" ({ratio:.2f}×)").format(ratio=model / baseline) if baseline > 0 else ""
+    return _(beaten).format(baseline=baseline, model=model, times=times)
 
 
 def per_step_scores(predictions: pd.DataFrame, split: str = "test") -> pd.DataFrame:
@@ -143,13 +163,15 @@ def settings_advice(metrics: dict[str, dict[str, float | None]], target_mode: st
     """
     r2 = metrics.get("model", {}).get("r2")
     if target_mode == "level" and r2 is not None and r2 < VERY_NEGATIVE_R2:
-        return (f"The model predicts the level itself and scores R² {r2:.3g}: set the target mode to "
-                "'change from last value', which keeps forecasts near the last known value.")
+        return _("The model predicts the level itself and scores R² {r2:.3g}: set the target mode to 'change from "
+                 "last value', which keeps forecasts near the last known value.").format(r2=r2)
     if beats_best_baseline is not False:
         return ""
     if epochs_run is not None and epochs is not None and epochs_run >= epochs:
-        return (f"Training used all {epochs} epochs without stopping early: more epochs may help, "
-                "or use the best baseline.")
+        return ngettext("Training used all {epochs} epoch without stopping early: more epochs may help, or use "
+                        "the best baseline.",
+                        "Training used all {epochs} epochs without stopping early: more epochs may help, or use "
+                        "the best baseline.", epochs).format(epochs=epochs)
     if target_mode == "level":
-        return "Try the target mode 'change from last value', a longer window or more data."
-    return "Try a longer window, other features or more data, or use the best baseline."
+        return _("Try the target mode 'change from last value', a longer window or more data.")
+    return _("Try a longer window, other features or more data, or use the best baseline.")

@@ -26,6 +26,7 @@ import pandas as pd
 from core import __version__
 from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
+from core.i18n import _
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
@@ -166,26 +167,27 @@ class _Members:
         if path.is_dir():
             missing = [n for n in MAX_MEMBER_BYTES if not (path / n).is_file()]
             if missing:
-                raise BundleError(f"{path} is not a saved model: it lacks {', '.join(missing)}.")
+                raise BundleError(_("{path} is not a saved model: it lacks {missing}.").format(
+                                      path=path, missing=', '.join(missing)))
             return
         if not path.is_file():
-            raise BundleError(f"There is no saved model at {path}.")
+            raise BundleError(_("There is no saved model at {path}.").format(path=path))
         with _MemberErrors(path):
             if path.stat().st_size > sum(MAX_MEMBER_BYTES.values()) + (1 << 20):
-                raise BundleError(f"{path.name} is refused: at {path.stat().st_size:,} bytes it is "
-                                  "far larger than a model file.")
+                raise BundleError(_("{file} is refused: at {size:,} bytes it is far larger than a model file.").format(
+                                      file=path.name, size=path.stat().st_size))
             self.archive = zipfile.ZipFile(path)
             if len(self.archive.infolist()) > MAX_ZIP_ENTRIES:
                 count = len(self.archive.infolist())
                 self.close()
-                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it holds "
-                                  f"{count:,} files).")
+                raise BundleError(_("{file} is not an LSTM Forecaster model (it holds {count:,} files).").format(
+                                      file=path.name, count=count))
             self.infos = {info.filename: info for info in self.archive.infolist()}
             missing = [n for n in MAX_MEMBER_BYTES if n not in self.infos]
             if missing:
                 self.close()
-                raise BundleError(f"{path.name} is not an LSTM Forecaster model (it lacks "
-                                  f"{', '.join(missing)}).")
+                raise BundleError(_("{file} is not an LSTM Forecaster model (it lacks {missing}).").format(
+                                      file=path.name, missing=', '.join(missing)))
 
     def close(self) -> None:
         if self.archive is not None:
@@ -208,11 +210,12 @@ class _Members:
                 ratio = size / max(info.compress_size, 1)
                 cap = MAX_WEIGHTS_COMPRESSION_RATIO if name == WEIGHTS_FILE else MAX_COMPRESSION_RATIO
                 if size > (1 << 20) and ratio > cap:
-                    raise BundleError(f"{where} is refused: its {name} would unpack to {size:,} "
-                                      f"bytes from {info.compress_size:,}, which no model does.")
+                    raise BundleError(_("{file} is refused: its {member} would unpack to {size:,} bytes from "
+                                        "{compressed:,}, which no model does.").format(
+                                          file=where, member=name, size=size, compressed=info.compress_size))
             if size > limit:
-                raise BundleError(f"{where} is refused: its {name} would unpack to {size:,} "
-                                  "bytes, far more than this model needs.")
+                raise BundleError(_("{file} is refused: its {member} would unpack to {size:,} bytes, far more than "
+                                    "this model needs.").format(file=where, member=name, size=size))
             if self.archive is None:
                 with open(self.path / name, "rb") as handle:  # a folder member: capped like a zip's
                     data = handle.read(limit + 1)
@@ -220,7 +223,8 @@ class _Members:
                 with self.archive.open(self.infos[name]) as member:
                     data = member.read(limit + 1)
             if len(data) > limit:
-                raise BundleError(f"{where} is refused: its {name} is larger than it claims.")
+                raise BundleError(_("{file} is refused: its {member} is larger than it claims.").format(
+                                      file=where, member=name))
             return data
 
 
@@ -237,10 +241,11 @@ class _MemberErrors:
         if exc is None or isinstance(exc, BundleError):
             return False
         if isinstance(exc, _ZIP_ERRORS):
-            raise BundleError(f"{self.path.name} is not an LSTM Forecaster model file, or it is "
-                              "damaged (it is not a valid .lstmf archive).") from None
+            raise BundleError(_("{file} is not an LSTM Forecaster model file, or it is damaged (it is not a valid "
+                                ".lstmf archive).").format(file=self.path.name)) from None
         if isinstance(exc, OSError):
-            raise BundleError(f"{self.path} can't be read: {exc.strerror or exc}.") from None
+            raise BundleError(_("{path} can't be read: {reason}.").format(
+                                  path=self.path, reason=exc.strerror or exc)) from None
         return False
 
 
@@ -273,17 +278,19 @@ def _weights_header(data: bytes, where: str) -> dict[str, Any]:
     alone and bounded: nothing is allocated for the tensors themselves."""
     length = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
     if length < 2 or length > MAX_WEIGHTS_HEADER_BYTES or 8 + length > len(data):
-        raise BundleError(f"{where}: the weights are damaged and can't be read (no valid header).")
+        raise BundleError(_("{file}: the weights are damaged and can't be read (no valid header).").format(
+                              file=where))
     try:
         header = json.loads(data[8:8 + length].decode("utf-8"))
     except (ValueError, RecursionError):
         header = None
     if not isinstance(header, dict):
-        raise BundleError(f"{where}: the weights are damaged and can't be read (no valid header).")
+        raise BundleError(_("{file}: the weights are damaged and can't be read (no valid header).").format(
+                              file=where))
     header.pop("__metadata__", None)
     if len(header) > MAX_TENSORS:
-        raise BundleError(f"{where}: the weights hold {len(header):,} tensors; a model has a few "
-                          "dozen. The file is damaged or crafted.")
+        raise BundleError(_("{file}: the weights hold {count:,} tensors; a model has a few dozen. The file is "
+                            "damaged or crafted.").format(file=where, count=len(header)))
     return header
 
 
@@ -293,12 +300,12 @@ def _check_weights_header(header: dict[str, Any], expected: dict[str, list[int]]
     if found != expected:
         wrong = [name for name in sorted(set(expected) | set(found))
                  if expected.get(name) != found.get(name)][:3]
-        raise BundleError(f"{where}: the weights do not match the settings (tensors "
-                          f"{', '.join(wrong)} differ); the file is damaged or was edited.")
+        raise BundleError(_("{file}: the weights do not match the settings (tensors {tensors} differ); the file is "
+                            "damaged or was edited.").format(file=where, tensors=', '.join(wrong)))
     odd = sorted(name for name, entry in header.items() if entry.get("dtype") != "F32")
     if odd:
-        raise BundleError(f"{where}: the weights {', '.join(odd[:3])} are not finite 32-bit "
-                          "numbers; the file is damaged or was edited.")
+        raise BundleError(_("{file}: the weights {tensors} are not finite 32-bit numbers; the file is damaged or "
+                            "was edited.").format(file=where, tensors=', '.join(odd[:3])))
 
 
 def load_bundle(path: str | Path) -> LoadedBundle:
@@ -316,13 +323,14 @@ def load_bundle(path: str | Path) -> LoadedBundle:
         try:
             meta = json.loads(members.read(META_FILE, MAX_MEMBER_BYTES[META_FILE]).decode("utf-8"))
         except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or numbers
-            raise BundleError(f"{where}: its {META_FILE} is damaged ({_short(exc)}).") from None
+            raise BundleError(_("{file}: its {member} is damaged ({problem}).").format(
+                                  file=where, member=META_FILE, problem=_short(exc))) from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise BundleError(f"{where} is not an LSTM Forecaster model description.")
+            raise BundleError(_("{file} is not an LSTM Forecaster model description.").format(file=where))
         version = meta.get("schema_version")
         if not isinstance(version, int) or version > BUNDLE_SCHEMA:
-            raise BundleError(f"{where} was saved by a newer version of LSTM Forecaster "
-                              f"(model schema {version}); please update the app to open it.")
+            raise BundleError(_("{file} was saved by a newer version of LSTM Forecaster (model schema {version}); "
+                                "please update the app to open it.").format(file=where, version=version))
         check_run_id(path, meta)
         try:
             config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
@@ -337,18 +345,20 @@ def load_bundle(path: str | Path) -> LoadedBundle:
             _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
                 ForecasterError) as exc:
-            raise BundleError(f"{where} is incomplete or damaged ({_short(exc)}).") from None
+            raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(
+                                  file=where, problem=_short(exc))) from None
         # What the settings imply is checked against the weights member before either is
         # allocated: the network on the meta device, the member by the size it claims.
         expected = expected_tensors(config)
         implied = 4 * sum(math.prod(shape) for shape in expected.values())
         if implied > MAX_WEIGHTS_BYTES:
-            raise BundleError(f"{where} is refused: its settings describe a network of "
-                              f"{implied / 2**30:.1f} GiB of weights, far more than this app trains.")
+            raise BundleError(_("{file} is refused: its settings describe a network of {gib:.1f} GiB of weights, "
+                                "far more than this app trains.").format(file=where, gib=implied / 2**30))
         size = members.size(WEIGHTS_FILE)
         if not implied + 8 < size <= implied + 8 + MAX_WEIGHTS_HEADER_BYTES:
-            raise BundleError(f"{where}: the weights ({size:,} bytes) do not match the settings "
-                              f"({implied:,} bytes of numbers); the file is damaged or was edited.")
+            raise BundleError(_("{file}: the weights ({size:,} bytes) do not match the settings ({implied:,} bytes "
+                                "of numbers); the file is damaged or was edited.").format(
+                                  file=where, size=size, implied=implied))
         weights = members.read(WEIGHTS_FILE, implied + 8 + MAX_WEIGHTS_HEADER_BYTES)
     finally:
         members.close()
@@ -360,13 +370,13 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     _check_weights_header(header, expected, where)
     digest = meta.get("weights_sha256")
     if digest is not None and digest != hashlib.sha256(weights).hexdigest():
-        raise BundleError(f"{where}: its weights are not the ones its {META_FILE} was saved "
-                          "with (an interrupted save, or an edited file); save the model again.")
+        raise BundleError(_("{file}: its weights are not the ones its {member} was saved with (an interrupted "
+                            "save, or an edited file); save the model again.").format(file=where, member=META_FILE))
     try:
         state = load(weights)
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as exc:
-        raise BundleError(f"{where}: the weights are damaged and can't be read "
-                          f"({_short(exc)}).") from None
+        raise BundleError(_("{file}: the weights are damaged and can't be read ({problem}).").format(
+                              file=where, problem=_short(exc))) from None
     del weights
     # shapes and dtypes were checked on the header; the values themselves only now
     import torch
@@ -374,8 +384,8 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     odd = [name for name, t in state.items()
            if t.dtype != torch.float32 or not bool(torch.isfinite(t).all())]
     if odd:
-        raise BundleError(f"{where}: the weights {', '.join(sorted(odd)[:3])} are not finite "
-                          "32-bit numbers; the file is damaged or was edited.")
+        raise BundleError(_("{file}: the weights {tensors} are not finite 32-bit numbers; the file is damaged or "
+                            "was edited.").format(file=where, tensors=', '.join(sorted(odd)[:3])))
     if legacy:
         state = {f"members.0.{name}": tensor for name, tensor in state.items()}
     model = build_model(config, len(config.input_columns))
@@ -404,9 +414,9 @@ def check_run_id(path: Path, meta: dict[str, Any]) -> None:
     except (OSError, ValueError, RecursionError, AttributeError):
         return
     if isinstance(recorded, str) and recorded != run_id:
-        raise BundleError(f"{path.name} and the {RUN_METRICS_FILE} beside it come from different "
-                          "runs (a train was interrupted or two ran into one folder); train "
-                          "again, or move the model elsewhere to use it anyway.")
+        raise BundleError(_("{file} and the {metrics_file} beside it come from different runs (a train was "
+                            "interrupted or two ran into one folder); train again, or move the model elsewhere to "
+                            "use it anyway.").format(file=path.name, metrics_file=RUN_METRICS_FILE))
 
 
 def _short(exc: BaseException, limit: int = 200) -> str:

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 from core.errors import ConfigError
+from core.i18n import _
 
 FLOAT = 4  # bytes per float32
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
@@ -75,10 +76,14 @@ def check_training_memory(config, rows: int, train_windows: int, parameters: int
     if free is None:
         return []
     if need > REFUSE_SHARE * free:
-        advice = ("a batch size other than 0 (full batch)" if config.batch_size == 0
-                  else "a smaller batch size, window, hidden size or fewer layers")
-        raise ConfigError(f"Training with these settings needs about {_gib(need)} of memory; "
-                          f"{_gib(free)} is available. Use {advice}.")
+        if config.batch_size == 0:
+            problem = _("Training with these settings needs about {need} of memory; {free} is available. Use a "
+                        "batch size other than 0 (full batch).")
+        else:
+            problem = _("Training with these settings needs about {need} of memory; {free} is available. Use a "
+                        "smaller batch size, window, hidden size or fewer layers.")
+        raise ConfigError(problem.format(need=_gib(need), free=_gib(free)))
     if need > WARN_SHARE * free:
-        return [f"Training will need about {_gib(need)} of the {_gib(free)} of memory available."]
+        return [_("Training will need about {need} of the {free} of memory available.").format(
+            need=_gib(need), free=_gib(free))]
     return []

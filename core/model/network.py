@@ -48,7 +48,7 @@ class RecurrentForecaster(nn.Module):
             nn.init.zeros_(last.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        _, state = self.recurrent(x)
+        _output, state = self.recurrent(x)
         hidden = state[0] if isinstance(state, tuple) else state  # LSTM returns (h_n, c_n)
         # final hidden state of the last layer, both directions when bidirectional:
         # the backward direction's summary is at its *first* step, which h_n holds
@@ -105,7 +105,7 @@ def start_from_linear(member: RecurrentForecaster, coef, intercept) -> None:
 
 def build_model(config, n_features: int) -> EnsembleForecaster:
     """The whole model: `config.ensemble` networks (their weights are set by training or loading)."""
-    return EnsembleForecaster([build_member(config, n_features) for _ in range(config.ensemble)])
+    return EnsembleForecaster([build_member(config, n_features) for _member in range(config.ensemble)])
 
 
 def parameter_count(model: nn.Module) -> int:

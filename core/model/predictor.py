@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.i18n import _, ngettext
 from core.prep.timeindex import TimeIndex
 from core.settings.config import ForecastConfig
 
@@ -59,11 +60,13 @@ class Predictor:
     def check_columns(self, frame: pd.DataFrame, source: str = "the data") -> None:
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
-            raise DataError(f"{source} lacks the column(s) the model was trained on: "
-                            f"{', '.join(repr(c) for c in missing)}.")
+            raise DataError(ngettext("{source} lacks the column the model was trained on: {columns}.",
+                                     "{source} lacks the columns the model was trained on: {columns}.",
+                                     len(missing)).format(source=source,
+                                                          columns=", ".join(repr(c) for c in missing)))
         for column in self.columns:
             if not pd.api.types.is_numeric_dtype(frame[column]):
-                raise DataError(f"Column {column!r} in {source} is not numeric.")
+                raise DataError(_("Column {column!r} in {source} is not numeric.").format(column=column, source=source))
 
     def transformed_target(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
         """The target column as the model sees it before scaling: its log when the settings say so."""
@@ -71,9 +74,10 @@ class Predictor:
         if self.config.transform != "log":
             return values
         if len(values) and not (values > 0).all():
-            raise DataError(f"The model works on the logarithm of {self.config.target!r}, so every value "
-                            f"must be above zero, and {source} holds {int((values <= 0).sum())} that are "
-                            "not. Train a model with the transform set to 'none' for such data.")
+            raise DataError(_("The model works on the logarithm of {column!r}, so every value must be above zero, "
+                              "and {source} holds {count} that are not. Train a model with the transform set to "
+                              "'none' for such data.").format(column=self.config.target, source=source,
+                                                              count=int((values <= 0).sum())))
         return np.log(values)
 
     def to_units(self, scaled_levels: np.ndarray) -> np.ndarray:
@@ -128,8 +132,8 @@ class Predictor:
         c = self.config
         steps = steps or c.forecast_steps or c.horizon
         if len(frame) < c.window:
-            raise DataError(f"Forecasting needs at least the last {c.window} rows (the window); "
-                            f"the data has {len(frame)}.")
+            raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
+                              "{rows}.").format(window=c.window, rows=len(frame)))
         work = frame.iloc[-c.window:][self.columns].reset_index(drop=True)  # not a full-table copy
         predicted: list[float] = []
         while len(predicted) < steps:
@@ -156,12 +160,12 @@ class Predictor:
         c = self.config
         steps = steps or c.forecast_steps or c.horizon
         direct = min(steps, c.horizon)
-        text = (f"Steps 1-{direct} use only observed data." if direct > 1
-                else "Step 1 uses only observed data.")
+        sentences = [_("Steps 1-{last} use only observed data.").format(last=direct) if direct > 1
+                     else _("Step 1 uses only observed data.")]
         if steps > c.horizon:
-            text += (f" Steps {c.horizon + 1}-{steps} feed forecasts back as inputs (recursive), so "
-                     "errors compound and the intervals are widened.")
+            sentences.append(_("Steps {first}-{last} feed forecasts back as inputs (recursive), so errors compound "
+                               "and the intervals are widened.").format(first=c.horizon + 1, last=steps))
             if c.features:
-                text += (" They hold the feature columns (" + ", ".join(c.features)
-                         + ") at their last observed values.")
-        return text
+                sentences.append(_("They hold the feature columns ({columns}) at their last observed values.")
+                                 .format(columns=", ".join(c.features)))
+        return " ".join(sentences)

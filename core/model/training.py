@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from core.i18n import _
 from core.prep.windows import WindowedSeries, inference_batch
 from core.settings.config import ForecastConfig
 
@@ -150,12 +151,10 @@ def train(
             total += loss.item() * len(batch)
             seen += len(batch)
         if history.status == DIVERGED:
-            history.message = (
-                f"Training diverged at epoch {epoch}: the loss became NaN or infinite. "
-                f"Try a lower learning rate (e.g. {config.lr / 10:g}), gradient clipping "
-                "(e.g. 1.0), the standard scaler, or a smaller model. The best weights "
-                "before that point were kept."
-            )
+            history.message = _(
+                "Training diverged at epoch {epoch}: the loss became NaN or infinite. Try a lower learning rate "
+                "(e.g. {lr:g}), gradient clipping (e.g. 1.0), the standard scaler, or a smaller model. The best "
+                "weights before that point were kept.").format(epoch=epoch, lr=config.lr / 10)
             break
         if history.status == CANCELLED and seen == 0:
             break  # nothing of this epoch ran: don't record it
@@ -163,10 +162,9 @@ def train(
         val_loss = mean_loss(model, series, val_origins, loss_fn) if len(val_origins) else None
         if val_loss is not None and not math.isfinite(val_loss):
             history.status = DIVERGED
-            history.message = (
-                f"Training diverged at epoch {epoch}: the validation loss became NaN or "
-                f"infinite. Try a lower learning rate (e.g. {config.lr / 10:g}) or a smaller model."
-            )
+            history.message = _(
+                "Training diverged at epoch {epoch}: the validation loss became NaN or infinite. Try a lower "
+                "learning rate (e.g. {lr:g}) or a smaller model.").format(epoch=epoch, lr=config.lr / 10)
             break
         monitored = val_loss if val_loss is not None else train_loss
         history.epochs_run = epoch

@@ -9,6 +9,7 @@ import pandas as pd
 
 from core.errors import ForecasterError
 from core.files import atomic_write_bytes
+from core.i18n import _
 
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -46,7 +47,9 @@ def save_figure(figure, path: str | Path) -> None:
     """PNG, SVG or PDF by the file's extension."""
     suffix = Path(path).suffix.lower()
     if suffix not in FIGURE_FORMATS:
-        raise ForecasterError(f"Charts can be saved as PNG, SVG or PDF, not {suffix or 'no extension'}.")
+        raise ForecasterError(_("Charts can be saved as PNG, SVG or PDF, not {suffix}.").format(suffix=suffix)
+                              if suffix else _("Charts can be saved as PNG, SVG or PDF; the file name has no "
+                                               "extension."))
     buffer = io.BytesIO()
     figure.savefig(buffer, format=FIGURE_FORMATS[suffix], dpi=150)
     write_bytes(path, buffer.getvalue())

@@ -7,6 +7,7 @@ GUI backend or keeps global state.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -16,9 +17,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from core.files import atomic_write_bytes
+from core.i18n import N_, _, ngettext
 
 SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
-SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
+SPLIT_NAMES = {"train": N_("train"), "val": N_("validation"), "test": N_("test")}
 # Chinese column names render as boxes unless a CJK-capable font is in the fallback list
 # keyword arguments for any Text holding user data (column names): drawn as written, '$' and all
 LITERAL = {"parse_math": False}
@@ -26,21 +28,84 @@ CJK_FONTS = ["Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans CJ
              "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei"]
 
 
-def configure_fonts() -> None:
+CJK_FILES = re.compile(r"cjk|wqy|sourcehan|msyh|simhei|simsun|pingfang|yahei|notosanssc|notoserifsc", re.I)
+CJK_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_families_of: dict[int, list[str]] = {}  # id of a font manager -> its CJK families with the glyphs
+_looked_for_uncached = False  # the system's font folders are scanned at most once per process
+
+
+def _cjk_families(manager) -> list[str]:
+    """The CJK_FONTS matplotlib's font list holds whose file really has Chinese glyphs."""
+    if id(manager) not in _families_of:
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.ft2font import FT2Font
+
+        installed = {font.name for font in manager.ttflist}
+        found = []
+        for name in (n for n in CJK_FONTS if n in installed):
+            try:
+                path = manager.findfont(FontProperties(family=name), fallback_to_default=False)
+                if FT2Font(path).get_char_index(ord("测")):
+                    found.append(name)
+            except (ValueError, RuntimeError, OSError):
+                continue
+        _families_of[id(manager)] = found
+    return _families_of[id(manager)]
+
+
+def _add_uncached_cjk_fonts(manager) -> bool:
+    """Adds the CJK fonts installed after matplotlib's font cache was built (the cache then gives
+    boxes) to the live font list, and saves the list so the next start knows them. The list is
+    updated in place: the Agg and Qt backends hold a reference to it from their import."""
+    from matplotlib import font_manager
+
+    global _looked_for_uncached
+    if _looked_for_uncached:
+        return False
+    _looked_for_uncached = True
+    known = {font.fname for font in manager.ttflist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if CJK_FILES.search(Path(path).name) and path not in known:
+            try:
+                manager.addfont(path)
+                added = True
+            except (RuntimeError, OSError, ValueError):
+                continue
+    if added:
+        _families_of.pop(id(manager), None)
+        try:
+            font_manager.json_dump(manager, Path(matplotlib.get_cachedir())
+                                   / f"fontlist-v{font_manager.FontManager.__version__}.json")
+        except OSError:
+            pass  # a read-only cache folder: the fonts are still used in this session
+    return added
+
+
+def configure_fonts(texts=()) -> bool:
     """Latin text keeps the default font; Chinese falls back, glyph by glyph, to a CJK font.
 
     Matplotlib falls back only across the fonts named in `font.family` (not across the
-    generic sans-serif list), so the installed CJK fonts are named there.
+    generic sans-serif list), so the installed CJK fonts are named there. When Chinese is needed
+    (the Chinese interface, or Chinese in `texts` such as column names) and the font cache knows
+    no CJK font although one is installed, the cache is rebuilt once. Returns whether Chinese
+    glyphs can be drawn.
     """
     from matplotlib import font_manager
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    cjk = [name for name in CJK_FONTS if name in installed]
+    from core.i18n import CHINESE, language
+
+    manager = font_manager.fontManager
+    cjk = _cjk_families(manager)
+    needed = language() == CHINESE or any(CJK_TEXT.search(str(text)) for text in texts)
+    if not cjk and needed and _add_uncached_cjk_fonts(manager):
+        cjk = _cjk_families(manager)
     if not cjk:
-        return
+        return False
     base = matplotlib.rcParams["font.sans-serif"][0]
     matplotlib.rcParams["font.family"] = [base, *cjk, "sans-serif"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    return True
 
 
 def _x_values(predictions: pd.DataFrame) -> np.ndarray:
@@ -75,8 +140,8 @@ def actual_series(predictions: pd.DataFrame) -> pd.DataFrame:
 def step_label(step: int, horizon: int) -> str:
     """The predicted line's legend label: plain "predicted" when there is one step."""
     if horizon <= 1:
-        return "predicted"
-    return "predicted (1 step ahead)" if step == 1 else f"predicted ({step} steps ahead)"
+        return _("predicted")
+    return ngettext("predicted ({step} step ahead)", "predicted ({step} steps ahead)", step).format(step=step)
 
 
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
@@ -85,6 +150,7 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
     for a single step)."""
+    configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     if horizon is None:
         horizon = int(predictions["step"].max()) if len(predictions) else 1
     real = actual_series(predictions)
@@ -94,11 +160,11 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
         part = x[splits == split]
         if len(part):
             ax.axvspan(part[0], part[-1], color=SPLIT_COLORS[split], zorder=0,
-                       label=f"{SPLIT_NAMES[split]} ({len(part)})")
+                       label=f"{_(SPLIT_NAMES[split])} ({len(part)})")
     test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
-    ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label="real")
+    ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label=_("real"))
 
     one = predictions[(predictions["step"] == step) & predictions["predicted"].notna()]
     rows = _target_rows(one)
@@ -118,7 +184,7 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
         fx = forecast["time"].to_numpy()
         fy = forecast["predicted"].to_numpy(dtype=float)
         lower, upper = forecast["lower"].to_numpy(dtype=float), forecast["upper"].to_numpy(dtype=float)
-        band = f"{level:.0%} interval" if level else "interval"
+        band = _("{level:.0%} interval").format(level=level) if level else _("interval")
         if np.isfinite(lower).all() and np.isfinite(upper).all():
             if len(fx) == 1:  # a band over one point has no width: an error bar shows it
                 ax.errorbar(fx, fy, yerr=[fy - lower, upper - fy], fmt="none", ecolor="#7048e8",
@@ -126,9 +192,9 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
             else:
                 ax.fill_between(fx, lower, upper, color="#7048e8", alpha=0.18, linewidth=0, label=band)
         ax.plot(fx, fy, color="#7048e8", linewidth=1.6,
-                marker="o" if len(fx) <= 40 else None, markersize=3 if len(fx) > 1 else 6, label="forecast")
+                marker="o" if len(fx) <= 40 else None, markersize=3 if len(fx) > 1 else 6, label=_("forecast"))
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
-    ax.set_title(f"{target}: real vs predicted", **LITERAL)
+    ax.set_title(_("{target}: real vs predicted").format(target=target), **LITERAL)
     ax.set_ylabel(target, **LITERAL)
     # beside the plot, not on it: never over the data, and no search for the emptiest corner
     # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
@@ -139,18 +205,18 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
 def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_epoch: int,
                 loss_name: str = "loss") -> None:
     epochs = np.arange(1, len(train_loss) + 1)
-    ax.plot(epochs, train_loss, label="train", color="#1c7ed6")
+    ax.plot(epochs, train_loss, label=_("train"), color="#1c7ed6")
     if val_loss:
-        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label="validation", color="#e8590c")
+        ax.plot(np.arange(1, len(val_loss) + 1), val_loss, label=_("validation"), color="#e8590c")
     if best_epoch:
         ax.axvline(best_epoch, color="#555555", linestyle=":", linewidth=1,
-                   label=f"best epoch ({best_epoch})")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"{loss_name} (scaled)", **LITERAL)
+                   label=_("best epoch ({epoch})").format(epoch=best_epoch))
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("{loss} (scaled)").format(loss=loss_name), **LITERAL)
     values = [v for v in list(train_loss) + list(val_loss) if v is not None and np.isfinite(v)]
     if values and min(values) > 0 and max(values) / min(values) > 30:
         ax.set_yscale("log")  # only when the losses span decades; plain numbers read easier
-    ax.set_title("Loss curves")
+    ax.set_title(_("Loss curves"))
     ax.legend(loc="best", fontsize="small")
     ax.grid(True, alpha=0.3)
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from core.errors import ForecasterError, OutputError
 from core.files import atomic_write_bytes, refuse_overwriting_input
+from core.i18n import _
 
 STAGING_PREFIX = ".run-"
 METRICS_FILE = "metrics.json"
@@ -55,9 +56,10 @@ class RunFolder:
         try:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"Can't create the output folder {self.out}: {exc.strerror or exc}.") from None
+            raise OutputError(_("Can't create the output folder {folder}: {reason}.").format(
+                folder=self.out, reason=exc.strerror or exc)) from None
         if not self.out.is_dir():
-            raise OutputError(f"The output path {self.out} exists and is not a folder.")
+            raise OutputError(_("The output path {path} exists and is not a folder.").format(path=self.out))
         refuse_overwriting_input(self.targets(), self.inputs)
         self._lock()
         try:
@@ -65,7 +67,8 @@ class RunFolder:
             self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
         except OSError as exc:
             self._unlock()
-            raise OutputError(f"Can't write into {self.out}: {exc.strerror or exc}.") from None
+            raise OutputError(_("Can't write into {folder}: {reason}.").format(
+                folder=self.out, reason=exc.strerror or exc)) from None
         except BaseException:
             self._unlock()
             raise
@@ -99,8 +102,8 @@ class RunFolder:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise OutputError(f"Another run is writing into {self.out} right now; wait for it to "
-                              "finish or choose another output folder.") from None
+            raise OutputError(_("Another run is writing into {folder} right now; wait for it to finish or "
+                                "choose another output folder.").format(folder=self.out)) from None
         self._lock_fd = fd
 
     def _lock_windows(self) -> None:  # pragma: no cover - exercised on Windows only
@@ -111,8 +114,8 @@ class RunFolder:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
             os.close(fd)
-            raise OutputError(f"Another run is writing into {self.out} right now; wait for it to "
-                              "finish or choose another output folder.") from None
+            raise OutputError(_("Another run is writing into {folder} right now; wait for it to finish or "
+                                "choose another output folder.").format(folder=self.out)) from None
         self._lock_fd = fd
 
     def _unlock(self) -> None:
@@ -150,7 +153,8 @@ class RunFolder:
         except OSError as exc:
             if isinstance(exc, ForecasterError):
                 raise
-            raise OutputError(f"Can't write into {self.out}: {exc.strerror or exc}.") from None
+            raise OutputError(_("Can't write into {folder}: {reason}.").format(
+                folder=self.out, reason=exc.strerror or exc)) from None
 
 
 def _weights_first(path: Path) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import ConfigError
+from core.i18n import _
 
 SPLITS = ("train", "val", "test")
 
@@ -48,12 +49,12 @@ def chronological_split(
         val_rows = max(1, val_rows)
     train_rows = rows - test_rows - val_rows
     if test_rows >= rows:
-        raise ConfigError(f"The test size ({test_rows} rows) must be smaller than the data ({rows} rows).")
+        raise ConfigError(_("The test size ({test} rows) must be smaller than the data ({rows} rows).").format(
+            test=test_rows, rows=rows))
     if train_rows < 2:
-        raise ConfigError(
-            f"Only {max(train_rows, 0)} training rows are left after the validation "
-            f"({val_rows}) and test ({test_rows}) rows of {rows}; use smaller fractions."
-        )
+        raise ConfigError(_(
+            "Only {train} training rows are left after the validation ({val}) and test ({test}) rows of {rows}; "
+            "use smaller fractions.").format(train=max(train_rows, 0), val=val_rows, test=test_rows, rows=rows))
     return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows)
 
 
@@ -85,28 +86,29 @@ def multi_step_split(rows: int, val_fraction: float, test_fraction: float, test_
     notes: list[str] = []
     test_rows = test_size if test_size is not None else max(1, round(rows * test_fraction))
     if test_size is None and test_rows < horizon:
-        notes.append(f"The test split was enlarged from {test_rows} to {horizon} rows to hold one "
-                     f"forecast of {horizon} steps.")
+        notes.append(_("The test split was enlarged from {test} to {horizon} rows to hold one forecast of {horizon} "
+                       "steps.").format(test=test_rows, horizon=horizon))
         test_rows = horizon
     val_rows = max(1, round(rows * val_fraction)) if val_fraction > 0 else 0
     if 0 < val_rows < horizon:
         val_rows = horizon
     if val_rows and rows - test_rows - val_rows < min_train_rows:
-        notes.append(f"No validation split: {rows} rows are too few to hold out {horizon} more rows; "
-                     "training stops at the epoch with the lowest training loss.")
+        notes.append(_("No validation split: {rows} rows are too few to hold out {horizon} more rows; training "
+                       "stops at the epoch with the lowest training loss.").format(rows=rows, horizon=horizon))
         val_rows = 0
     train_rows = rows - test_rows - val_rows
     if test_rows >= rows:
-        raise ConfigError(f"The test size ({test_rows} rows) must be smaller than the data ({rows} rows).")
+        raise ConfigError(_("The test size ({test} rows) must be smaller than the data ({rows} rows).").format(
+            test=test_rows, rows=rows))
     if train_rows < max(2, min_train_rows):
         most = max(0, (rows - min_train_rows + horizon) // 2) if test_size is None else 0
-        advice = (f" {rows} rows support forecasts of at most {most} steps with a test split of that "
-                  "many rows." if most >= 1 and most < horizon else
-                  " Use a smaller test split, window or horizon.")
         window = min_train_rows - horizon - 1
-        raise ConfigError(
-            f"Window ({window}) + horizon ({horizon}) = {window + horizon} rows is too long for the "
-            f"{max(train_rows, 0)} training rows left after the validation ({val_rows}) and test "
-            f"({test_rows}) rows of {rows}: fewer than 2 training windows.{advice}"
-        )
+        problem = _("Window ({window}) + horizon ({horizon}) = {span} rows is too long for the {train} training "
+                    "rows left after the validation ({val}) and test ({test}) rows of {rows}: fewer than 2 training "
+                    "windows.").format(window=window, horizon=horizon, span=window + horizon,
+                                       train=max(train_rows, 0), val=val_rows, test=test_rows, rows=rows)
+        advice = (_("{rows} rows support forecasts of at most {most} steps with a test split of that many rows.")
+                  .format(rows=rows, most=most) if most >= 1 and most < horizon else
+                  _("Use a smaller test split, window or horizon."))
+        raise ConfigError(f"{problem} {advice}")
     return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows), notes

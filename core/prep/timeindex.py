@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.i18n import N_, _
+
 ROWS, DATES, YEARS = "rows", "dates", "years"
 
 
@@ -79,12 +81,13 @@ class TimeIndex:
 
     def describe(self) -> str:
         if self.kind == ROWS:
-            return "row numbers"
+            return _("row numbers")
         if self.kind == YEARS:
-            return "years"
+            return _("years")
         if not self.freq:
-            return "irregular dates"
-        return f"dates every {FREQUENCY_NAMES.get(self.freq.split('-')[0], self.freq)}"
+            return _("irregular dates")
+        unit = self.freq.split("-")[0]
+        return _("dates every {unit}").format(unit=_(FREQUENCY_NAMES[unit]) if unit in FREQUENCY_NAMES else self.freq)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "rows": self.rows, "last": self.last, "freq": self.freq}
@@ -95,9 +98,9 @@ class TimeIndex:
 
 
 FREQUENCY_NAMES = {
-    "min": "minute", "h": "hour", "D": "day", "B": "business day", "W": "week", "MS": "month (start)",
-    "ME": "month (end)", "QS": "quarter (start)", "QE": "quarter (end)", "YS": "year (start)",
-    "YE": "year (end)", "s": "second",
+    "min": N_("minute"), "h": N_("hour"), "D": N_("day"), "B": N_("business day"), "W": N_("week"),
+    "MS": N_("month (start)"), "ME": N_("month (end)"), "QS": N_("quarter (start)"), "QE": N_("quarter (end)"),
+    "YS": N_("year (start)"), "YE": N_("year (end)"), "s": N_("second"),
 }
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from core.errors import ConfigError
+from core.i18n import _
 from core.settings.table import Setting, required_setting, setting, settings_of
 
 SCHEMA_VERSION = 1
@@ -182,7 +183,8 @@ class ForecastConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.features, (str, bytes)) or not isinstance(self.features, (list, tuple)):
-            raise ConfigError(f"Feature columns must be a list of column names (got {self.features!r}).")
+            raise ConfigError(_("Feature columns must be a list of column names (got {value!r}).").format(
+                value=self.features))
         object.__setattr__(self, "features", tuple(self.features))
         validate(self)
 
@@ -211,13 +213,13 @@ class ForecastConfig:
         """Unknown keys are ignored and missing ones take their defaults, so files written before
         a setting existed still load."""
         if not isinstance(data, dict):
-            raise ConfigError(f"The settings are not a set of named values (got {type(data).__name__}).")
+            raise ConfigError(_("The settings are not a set of named values (got {kind}).").format(
+                kind=type(data).__name__))
         version = data.get("schema_version", SCHEMA_VERSION)
         if not isinstance(version, int) or version > SCHEMA_VERSION:
-            raise ConfigError(
-                f"These settings were written by a newer version (schema {version}); "
-                f"this version reads schema {SCHEMA_VERSION} or older. Please update the app."
-            )
+            raise ConfigError(_(
+                "These settings were written by a newer version (schema {version}); this version reads schema "
+                "{supported} or older. Please update the app.").format(version=version, supported=SCHEMA_VERSION))
         known = {s.name for s in SETTINGS}
         # settings missing from a file take the value that matches how runs worked before the
         # setting existed (a model saved then has one network, no highway, no log transform)
@@ -226,7 +228,7 @@ class ForecastConfig:
         if isinstance(kwargs.get("features"), list):
             kwargs["features"] = tuple(kwargs["features"])
         if "target" not in kwargs:
-            raise ConfigError("The settings name no target column.")
+            raise ConfigError(_("The settings name no target column."))
         return cls(**kwargs)
 
 
@@ -269,10 +271,10 @@ def validate(config: ForecastConfig) -> None:
             raise ConfigError(problem)
     twice = sorted({f for f in config.features if config.features.count(f) > 1})
     if twice:
-        raise ConfigError(f"Feature {twice[0]!r} is listed more than once.")
+        raise ConfigError(_("Feature {feature!r} is listed more than once.").format(feature=twice[0]))
     if config.test_size is None and config.val_fraction + config.test_fraction >= 0.9:
-        raise ConfigError("Validation and test fractions together must leave at least 10% of rows "
-                          f"for training (got {config.val_fraction} + {config.test_fraction}).")
+        raise ConfigError(_("Validation and test fractions together must leave at least 10% of rows for training "
+                            "(got {val} + {test}).").format(val=config.val_fraction, test=config.test_fraction))
 
 
 def check_forecast_steps(steps: Any) -> None:

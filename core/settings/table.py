@@ -17,17 +17,22 @@ import typing
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from core.i18n import N_, _
+
 T = TypeVar("T")
 
 # The order the form shows its boxes in; titles are what the user reads.
+# The texts of a declaration (label, help, title, auto, auto_text, special, message, the choices'
+# texts) are English; tools/catalog.py extracts them from the `setting(...)` calls, and the faces
+# show them through `_()` (or the `shown_*` helpers below) so they follow the chosen language.
 GROUPS: dict[str, str] = {
-    "data": "Data",
-    "windows": "Windows",
-    "split": "Split",
-    "scaling": "Scaling",
-    "model": "Network",
-    "training": "Training",
-    "forecast": "Forecast",
+    "data": N_("Data"),
+    "windows": N_("Windows"),
+    "split": N_("Split"),
+    "scaling": N_("Scaling"),
+    "model": N_("Network"),
+    "training": N_("Training"),
+    "forecast": N_("Forecast"),
 }
 
 class _Required:
@@ -62,7 +67,7 @@ class Setting:
     in_form: bool = True
     message: str = ""  # a hand-written message for any bad value, with {value}
     # display hints for the form
-    auto_text: str = "auto"  # shown in a spin box at "auto"
+    auto_text: str = N_("auto")  # shown in a spin box at "auto"
     special: str = ""  # what the lowest value means, e.g. "full batch" for a batch size of 0
     widget_range: tuple[float, float] | None = None  # narrower than the valid range, or a cap
     decimals: int = 2
@@ -76,7 +81,12 @@ class Setting:
 
     @property
     def noun(self) -> str:
-        return self.title or self.label
+        """The setting's name in a message, translated."""
+        return _(self.title or self.label)
+
+    def choice_text(self, value: str) -> str:
+        """What the form shows for one of the choices, translated."""
+        return _(dict(self.choices).get(value, value))
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -86,28 +96,32 @@ class Setting:
         """A readable sentence saying what is wrong with `value`, or None when it is valid."""
         problem = self._problem(value)
         if problem is not None and self.message:
-            return self.message.format(value=value)
+            return _(self.message).format(value=value)
         return problem
 
     def _problem(self, value: Any) -> str | None:
         if value is None:
-            return None if self.optional else f"{self.noun} must be set."
+            return None if self.optional else _("{noun} must be set.").format(noun=self.noun)
         if self.kind is bool:
-            return None if isinstance(value, bool) else f"{self.noun} must be true or false (got {value!r})."
+            return None if isinstance(value, bool) else _("{noun} must be true or false (got {value!r}).").format(
+                noun=self.noun, value=value)
         if self.choices:
             if value in self.values:
                 return None
-            return f"{self.noun} must be one of {', '.join(self.values)} (got {value!r})."
+            return _("{noun} must be one of {choices} (got {value!r}).").format(
+                noun=self.noun, choices=", ".join(self.values), value=value)
         if self.kind is str:
-            return None if isinstance(value, str) and value != "" else f"{self.noun} must be a name (got {value!r})."
+            if isinstance(value, str) and value != "":
+                return None
+            return _("{noun} must be a name (got {value!r}).").format(noun=self.noun, value=value)
         if self.kind is tuple:
             ok = isinstance(value, tuple) and all(isinstance(v, str) and v != "" for v in value)
-            return None if ok else f"{self.noun} must be names (got {value!r})."
+            return None if ok else _("{noun} must be names (got {value!r}).").format(noun=self.noun, value=value)
         if self.kind is int and not (isinstance(value, int) and not isinstance(value, bool)):
-            return f"{self.noun} must be a whole number (got {value!r})."
+            return _("{noun} must be a whole number (got {value!r}).").format(noun=self.noun, value=value)
         if self.kind is float and not (isinstance(value, (int, float)) and not isinstance(value, bool)
                                        and math.isfinite(value)):
-            return f"{self.noun} must be a number (got {value!r})."
+            return _("{noun} must be a number (got {value!r}).").format(noun=self.noun, value=value)
         return None if self.in_range(value) else self.range_message(value)
 
     def in_range(self, value: float) -> bool:
@@ -118,26 +132,27 @@ class Setting:
     def range_message(self, value: Any) -> str:
         """Whole sentences (one per shape of range) so a translation catalog can hold them."""
         low = _number_text(self.low)
-        low = f"{low} ({self.special})" if self.special else low
+        low = f"{low} ({_(self.special)})" if self.special else low
         high = _number_text(self.high)
-        noun = self.noun
         if self.high is None:
             if self.low_open:
-                return f"{noun} must be above {low} (got {value})."
-            if self.special:
-                return f"{noun} must be {low} or more (got {value})."
-            return f"{noun} must be at least {low} (got {value})."
-        if self.low is None:
-            if self.high_open:
-                return f"{noun} must be below {high} (got {value})."
-            return f"{noun} must be at most {high} (got {value})."
-        if self.low_open and self.high_open:
-            return f"{noun} must be above {low} and below {high} (got {value})."
-        if self.high_open:
-            return f"{noun} must be at least {low} and below {high} (got {value})."
-        if self.low_open:
-            return f"{noun} must be above {low} and at most {high} (got {value})."
-        return f"{noun} must be between {low} and {high} (got {value})."
+                message = _("{noun} must be above {low} (got {value}).")
+            elif self.special:
+                message = _("{noun} must be {low} or more (got {value}).")
+            else:
+                message = _("{noun} must be at least {low} (got {value}).")
+        elif self.low is None:
+            message = (_("{noun} must be below {high} (got {value}).") if self.high_open
+                       else _("{noun} must be at most {high} (got {value})."))
+        elif self.low_open and self.high_open:
+            message = _("{noun} must be above {low} and below {high} (got {value}).")
+        elif self.high_open:
+            message = _("{noun} must be at least {low} and below {high} (got {value}).")
+        elif self.low_open:
+            message = _("{noun} must be above {low} and at most {high} (got {value}).")
+        else:
+            message = _("{noun} must be between {low} and {high} (got {value}).")
+        return message.format(noun=self.noun, low=low, high=high, value=value)
 
     def from_text(self, text: str) -> Any:
         """The value written as text (command line, INI file); ValueError names what was expected."""
@@ -149,17 +164,17 @@ class Setting:
                 return True
             if lowered in ("false", "0", "no", "off"):
                 return False
-            raise ValueError(f"expected true or false, got {text!r}")
+            raise ValueError(_("expected true or false, got {text!r}").format(text=text))
         if self.kind is int:
             try:
                 return int(text)
             except ValueError:
-                raise ValueError(f"expected a whole number, got {text!r}") from None
+                raise ValueError(_("expected a whole number, got {text!r}").format(text=text)) from None
         if self.kind is float:
             try:
                 return float(text)
             except ValueError:
-                raise ValueError(f"expected a number, got {text!r}") from None
+                raise ValueError(_("expected a number, got {text!r}").format(text=text)) from None
         if self.kind is tuple:
             return tuple(part.strip() for part in text.split(",") if part.strip())
         return text
@@ -191,7 +206,7 @@ def _kind(hint: Any) -> tuple[type, bool]:
     args = typing.get_args(hint)
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         others = [a for a in args if a is not type(None)]
-        base, _ = _kind(others[0])
+        base, _optional = _kind(others[0])
         return base, len(others) < len(args)
     origin = typing.get_origin(hint)
     return (origin or hint), False

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from core.i18n import N_, _
 from gui.panels import Panel
 from gui.session import Session
 
-NO_DATE = "(none)"
+NO_DATE = N_("(none)")  # the date combo's first item, shown translated
 
 
 class ColumnsPanel(Panel):
@@ -26,28 +27,28 @@ class ColumnsPanel(Panel):
         self.setObjectName("columnsPanel")
         self.session = session
         self.target_combo = QComboBox(objectName="targetCombo")
-        self.target_combo.setToolTip("The column to forecast. Its own past is always an input.")
+        self.target_combo.setToolTip(_("The column to forecast. Its own past is always an input."))
         self.date_combo = QComboBox(objectName="dateColumnCombo")
-        self.date_combo.setToolTip("The date/time column: it orders the rows and labels the chart. "
-                                   "Changing it reads the file again.")
+        self.date_combo.setToolTip(_("The date/time column: it orders the rows and labels the chart. Changing it "
+                                     "reads the file again."))
         self.feature_list = QListWidget(objectName="featureList")
-        self.feature_list.setToolTip("Extra input columns (drivers). Tick the ones that help explain "
-                                     "the target; the target's own past is always used.")
+        self.feature_list.setToolTip(_("Extra input columns (drivers). Tick the ones that help explain the target; "
+                                       "the target's own past is always used."))
         self.feature_list.setMinimumHeight(180)  # a dozen columns without scrolling
-        self.select_all_button = QPushButton("Select all", objectName="selectAllFeatures")
-        self.select_all_button.setToolTip("Tick every column that can be a feature")
+        self.select_all_button = QPushButton(_("Select all"), objectName="selectAllFeatures")
+        self.select_all_button.setToolTip(_("Tick every column that can be a feature"))
         self.select_all_button.clicked.connect(lambda: self._tick_all(True))
-        self.select_none_button = QPushButton("Select none", objectName="selectNoFeatures")
+        self.select_none_button = QPushButton(_("Select none"), objectName="selectNoFeatures")
         self.select_none_button.clicked.connect(lambda: self._tick_all(False))
         feature_buttons = QHBoxLayout()
         feature_buttons.addWidget(self.select_all_button)
         feature_buttons.addWidget(self.select_none_button)
         feature_buttons.addStretch(1)
-        box = QGroupBox("Columns")
+        box = QGroupBox(_("Columns"))
         form = QFormLayout(box)
-        form.addRow("Target", self.target_combo)
-        form.addRow("Date column", self.date_combo)
-        form.addRow("Features", self.feature_list)
+        form.addRow(_("Target"), self.target_combo)
+        form.addRow(_("Date column"), self.date_combo)
+        form.addRow(_("Features"), self.feature_list)
         form.addRow("", feature_buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -88,11 +89,12 @@ class ColumnsPanel(Panel):
         self.target_combo.addItems(report.numeric_columns())
         self.target_combo.setCurrentText(self.session.target)
         self.date_combo.clear()
-        self.date_combo.addItem(NO_DATE)
+        self.date_combo.addItem(_(NO_DATE), None)
         for column in report.columns:
             if column.kind in ("datetime", "text") or column.name == report.date_column:
-                self.date_combo.addItem(column.name)
-        self.date_combo.setCurrentText(report.date_column or NO_DATE)
+                self.date_combo.addItem(column.name, column.name)
+        self.date_combo.setCurrentIndex(max(0, self.date_combo.findData(report.date_column))
+                                        if report.date_column else 0)
         self._fill_features(set(self.session.features))
         self.target_combo.blockSignals(blocked[0])
         self.feature_list.blockSignals(blocked[1])
@@ -109,13 +111,13 @@ class ColumnsPanel(Panel):
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
             if not column.usable:
                 flags = Qt.ItemFlag.ItemIsUserCheckable
-                item.setToolTip(f"Can't be a feature: {column.reason}.")
+                item.setToolTip(_("Can't be a feature: {reason}.").format(reason=column.reason))
             elif column.name == target:
                 flags = Qt.ItemFlag.ItemIsUserCheckable
-                item.setToolTip("This is the target: its own past is always an input.")
+                item.setToolTip(_("This is the target: its own past is always an input."))
             else:
-                item.setToolTip(f"Numeric column: tick to use it as an input "
-                                f"(range {column.min:.4g} to {column.max:.4g}).")
+                item.setToolTip(_("Numeric column: tick to use it as an input (range {low:.4g} to {high:.4g}).")
+                                .format(low=column.min, high=column.max))
             item.setFlags(flags)
             checked = column.name in keep_checked and column.name != target
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
@@ -128,7 +130,6 @@ class ColumnsPanel(Panel):
         self._push()
 
     def _on_date_column_chosen(self, _index: int) -> None:
-        text = self.date_combo.currentText()
-        chosen = None if text == NO_DATE else text
+        chosen = self.date_combo.currentData()  # None for "(none)", in any language
         if self.session.loaded is not None and chosen != self.session.loaded.report.date_column:
             self.session.reread(date_column=chosen)

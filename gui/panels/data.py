@@ -5,14 +5,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QTextBrowser, QVBoxLayout
 
 from core.data.csv_reader import LoadedTable
+from core.i18n import N_, _
 from gui.panels import Panel, escape
 from gui.session import Session
 from gui.widgets.table_model import DataFrameModel
 
-ENCODINGS = ["auto", "utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin-1", "big5", "shift_jis"]
-DELIMITERS = [("auto", None), ("comma ,", ","), ("semicolon ;", ";"), ("tab", "\t"), ("pipe |", "|")]
-DECIMALS = [("auto", None), ("point .", "."), ("comma ,", ",")]
-DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin-1", "big5", "shift_jis"]  # after "auto"
+DELIMITERS = [(N_("auto"), None), (N_("comma ,"), ","), (N_("semicolon ;"), ";"), (N_("tab"), "\t"),
+              (N_("pipe |"), "|")]
+DECIMALS = [(N_("auto"), None), (N_("point ."), "."), (N_("comma ,"), ",")]
+DELIMITER_NAMES = {"\t": N_("tab"), ",": N_("comma"), ";": N_("semicolon"), "|": N_("pipe")}
 
 
 class DataPanel(Panel):
@@ -21,21 +23,21 @@ class DataPanel(Panel):
         self.setObjectName("dataPanel")
         self.session = session
         self.encoding_combo = QComboBox(editable=True, objectName="encodingCombo")
-        self.encoding_combo.addItems(ENCODINGS)
-        self.encoding_combo.setToolTip("Text encoding of the file. 'auto' detects it; choose one if the "
-                                       "names or text look garbled (e.g. gb18030 for Chinese Excel files).")
+        self.encoding_combo.addItems([_("auto"), *ENCODINGS])
+        self.encoding_combo.setToolTip(_("Text encoding of the file. 'auto' detects it; choose one if the names or "
+                                         "text look garbled (e.g. gb18030 for Chinese Excel files)."))
         self.delimiter_combo = QComboBox(objectName="delimiterCombo")
         for label, value in DELIMITERS:
-            self.delimiter_combo.addItem(label, value)
+            self.delimiter_combo.addItem(_(label), value)
         self.decimal_combo = QComboBox(objectName="decimalCombo")
         for label, value in DECIMALS:
-            self.decimal_combo.addItem(label, value)
-        reread = QPushButton("Re-read", objectName="rereadButton")
-        reread.setToolTip("Read the file again with these options")
+            self.decimal_combo.addItem(_(label), value)
+        reread = QPushButton(_("Re-read"), objectName="rereadButton")
+        reread.setToolTip(_("Read the file again with these options"))
         reread.clicked.connect(self.reread)
         options = QHBoxLayout()
-        for text, widget in (("Encoding", self.encoding_combo), ("Delimiter", self.delimiter_combo),
-                             ("Decimal", self.decimal_combo)):
+        for text, widget in ((_("Encoding"), self.encoding_combo), (_("Delimiter"), self.delimiter_combo),
+                             (_("Decimal"), self.decimal_combo)):
             options.addWidget(QLabel(text))
             options.addWidget(widget)
         options.addWidget(reread)
@@ -57,7 +59,7 @@ class DataPanel(Panel):
     def reread(self) -> bool:
         """Reads the file again with the encoding, delimiter and decimal mark chosen here."""
         encoding = self.encoding_combo.currentText().strip()
-        return self.session.reread(encoding=None if encoding in ("", "auto") else encoding,
+        return self.session.reread(encoding=None if encoding in ("", "auto", _("auto")) else encoding,
                                    delimiter=self.delimiter_combo.currentData(),
                                    decimal=self.decimal_combo.currentData())
 
@@ -81,13 +83,14 @@ class DataPanel(Panel):
 
 def report_html(loaded: LoadedTable) -> str:
     r = loaded.report
+    delimiter = _(DELIMITER_NAMES[r.delimiter]) if r.delimiter in DELIMITER_NAMES else r.delimiter
     facts = [
-        ("Encoding", r.encoding), ("Delimiter", DELIMITER_NAMES.get(r.delimiter, r.delimiter)),
-        ("Decimal mark", "comma" if r.decimal == "," else "point"),
-        ("Date column", r.date_column or "none"), ("Rows", f"{r.rows:,}"),
-        ("Missing values filled", sum(r.filled.values())),
-        ("Duplicate timestamps dropped", r.duplicates_dropped),
-        ("Rows sorted by date", "yes" if r.sorted_by_date else "no"),
+        (_("Encoding"), r.encoding), (_("Delimiter"), delimiter),
+        (_("Decimal mark"), _("comma") if r.decimal == "," else _("point")),
+        (_("Date column"), r.date_column or _("none")), (_("Rows"), f"{r.rows:,}"),
+        (_("Missing values filled"), sum(r.filled.values())),
+        (_("Duplicate timestamps dropped"), r.duplicates_dropped),
+        (_("Rows sorted by date"), _("yes") if r.sorted_by_date else _("no")),
     ]
     table = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;{escape(str(v))}</td></tr>" for k, v in facts)
     notes = "".join(f"<li>{escape(n)}</li>" for n in r.notes)

@@ -6,25 +6,53 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
+from core.i18n import _, ngettext
 from gui.panels import Panel
 from gui.session import STATUS_WORDS, Session
 
 
 def duration(seconds: float) -> str:
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return _("{seconds:.0f} s").format(seconds=seconds)
     minutes, secs = divmod(int(seconds), 60)
     if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
+        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
+    return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
 
 
 def finished_text(history, seconds: float) -> str:
     """How a run ended, for the progress line and the Training tab (history: TrainingHistory)."""
-    status = STATUS_WORDS.get(history.status, history.status)
-    return (f"{status} after {history.epochs_run} epochs in {duration(seconds)}; "
-            f"best epoch {history.best_epoch}.")
+    status = _(STATUS_WORDS[history.status]) if history.status in STATUS_WORDS else history.status
+    return ngettext("{status} after {epochs} epoch in {duration}; best epoch {best}.",
+                    "{status} after {epochs} epochs in {duration}; best epoch {best}.", history.epochs_run).format(
+        status=status, epochs=history.epochs_run, duration=duration(seconds), best=history.best_epoch)
+
+
+def epoch_text(p, left: str) -> str:
+    """The progress line after an epoch (p: EpochProgress): which network, the losses, the time left.
+
+    One whole sentence per case (single network, network n of an ensemble, refit on every row;
+    with or without a validation loss) so a translation never glues fragments together."""
+    if p.refit:
+        text = (_("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
+                  "{train:.4g}, validation {val:.4g}; best epoch {best}; at most {left} left")
+                if p.val_loss is not None else
+                _("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
+                  "{train:.4g}; best epoch {best}; at most {left} left"))
+    elif p.networks > 1:
+        text = (_("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}, validation "
+                  "{val:.4g}; best epoch {best}; at most {left} left")
+                if p.val_loss is not None else
+                _("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch "
+                  "{best}; at most {left} left"))
+    else:
+        text = (_("Epoch {epoch}/{epochs}: train loss {train:.4g}, validation {val:.4g}; best epoch {best}; at "
+                  "most {left} left")
+                if p.val_loss is not None else
+                _("Epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch {best}; at most {left} left"))
+    return text.format(network=p.network, networks=p.networks, epoch=p.epoch, epochs=p.epochs,
+                       train=p.train_loss, val=p.val_loss, best=p.best_epoch, left=left)
 
 
 class RunPanel(Panel):
@@ -38,17 +66,17 @@ class RunPanel(Panel):
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote column names
         self.problem_label.setStyleSheet("color: #b42318; font-weight: 600;")
         self.problem_label.hide()
-        self.train_button = QPushButton("Train", objectName="trainButton")
-        self.train_button.setToolTip("Train a model with these settings (Ctrl+R)")
+        self.train_button = QPushButton(_("Train"), objectName="trainButton")
+        self.train_button.setToolTip(_("Train a model with these settings (Ctrl+R)"))
         self.train_button.clicked.connect(session.start_training)
-        self.cancel_button = QPushButton("Cancel", objectName="cancelButton")
-        self.cancel_button.setToolTip("Stop after the current batch and keep the best model so far (Esc)")
+        self.cancel_button = QPushButton(_("Cancel"), objectName="cancelButton")
+        self.cancel_button.setToolTip(_("Stop after the current batch and keep the best model so far (Esc)"))
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.train_button)
         buttons.addWidget(self.cancel_button)
         self.progress_bar = QProgressBar(objectName="progressBar")
-        self.progress_bar.setFormat("%v / %m epochs")
+        self.progress_bar.setFormat(_("%v / %m epochs"))
         self.progress_bar.setValue(0)
         self.progress_label = QLabel("", wordWrap=True, objectName="progressLabel")
         layout = QVBoxLayout(self)
@@ -64,14 +92,14 @@ class RunPanel(Panel):
         session.trainingStarted.connect(self._on_started)
         session.trainingProgress.connect(self._on_epoch)
         session.trainingFinished.connect(self._on_finished)
-        session.trainingFailed.connect(lambda _message: self.progress_label.setText("Training failed."))
+        session.trainingFailed.connect(lambda _message: self.progress_label.setText(_("Training failed.")))
         self._update_buttons()
 
     def cancel(self) -> None:
         """Stops the run after the current batch (Cancel, Esc); the best model so far is kept."""
         if self.session.is_training():
             self.session.cancel_training()
-            self.progress_label.setText("Cancelling: finishing the current batch…")
+            self.progress_label.setText(_("Cancelling: finishing the current batch…"))
 
     def _on_new_data(self, _loaded) -> None:
         """Another file: the previous run's progress is no longer about anything shown."""
@@ -94,41 +122,38 @@ class RunPanel(Panel):
 
     def _shapes_text(self, plan) -> str:
         rows = []
+        names = {"train": _("train"), "val": _("validation"), "test": _("test")}
         for split in ("train", "val", "test"):
             x, y = plan.shapes[f"X_{split}"], plan.shapes[f"y_{split}"]
-            rows.append(f"<tr><td>{split}</td><td>&nbsp;X ({x[0]:,}, {x[1]}, {x[2]})</td>"
+            rows.append(f"<tr><td>{names[split]}</td><td>&nbsp;X ({x[0]:,}, {x[1]}, {x[2]})</td>"
                         f"<td>&nbsp;→ y ({y[0]:,}, {y[1]})</td></tr>")
         asked = self.session.settings
         auto = []
         if asked.get("window") is None:
-            auto.append(f"window {plan.config.window}")
+            auto.append(_("window {window}").format(window=plan.config.window))
         if asked.get("season") is None:
-            auto.append(f"season {plan.config.season or 'none'}")
-        auto_text = f" · auto: {', '.join(auto)}" if auto else ""
-        return (f"<b>Input shapes</b> (windows, time steps, features):<table>{''.join(rows)}</table>"
-                f"{plan.parameters:,} trainable parameters{auto_text}")
+            auto.append(_("season {season}").format(season=plan.config.season or _("none")))
+        heading = _("<b>Input shapes</b> (windows, time steps, features):")
+        parameters = ngettext("{count:,} trainable parameter", "{count:,} trainable parameters",
+                              plan.parameters).format(count=plan.parameters)
+        if auto:
+            parameters = _("{parameters} · auto: {settings}").format(parameters=parameters, settings=", ".join(auto))
+        return f"{heading}<table>{''.join(rows)}</table>{parameters}"
 
     def _on_started(self, config) -> None:
         # every network of the ensemble, then its refit on every row (an upper bound: early
         # stopping ends most networks sooner, and the bar then jumps ahead)
         self.progress_bar.setRange(0, config.epochs * config.ensemble * (2 if config.refit else 1))
         self.progress_bar.setValue(0)
-        self.progress_label.setText("Starting… (loading PyTorch)" if self.session.engine_loading else "Starting…")
+        self.progress_label.setText(_("Starting… (loading PyTorch)") if self.session.engine_loading
+                                    else _("Starting…"))
 
     def _on_epoch(self, p) -> None:
         step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
         self.progress_bar.setMaximum(max(self.progress_bar.maximum(), steps))
         self.progress_bar.setValue(step)
         remaining = self.session.training_seconds / step * (steps - step)
-        val = f", validation {p.val_loss:.4g}" if p.val_loss is not None else ""
-        if p.refit:
-            where = f"Refit on every row, network {p.network} of {p.networks}: epoch {p.epoch}/{p.epochs}"
-        elif p.networks > 1:
-            where = f"Network {p.network} of {p.networks}: epoch {p.epoch}/{p.epochs}"
-        else:
-            where = f"Epoch {p.epoch}/{p.epochs}"
-        self.progress_label.setText(f"{where}: train loss {p.train_loss:.4g}{val}; best epoch {p.best_epoch}; "
-                                    f"at most {duration(remaining)} left")
+        self.progress_label.setText(epoch_text(p, duration(remaining)))
 
     def _on_finished(self, result) -> None:
         self.progress_bar.setValue(self.progress_bar.maximum())

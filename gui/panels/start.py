@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.i18n import _
 from gui.resources import SAMPLES, sample_path
 from gui.session import Session
 
@@ -28,35 +29,35 @@ class StartPanel(QWidget):
         super().__init__(parent)
         self.fileRequested.connect(session.open_csv)
         self.setObjectName("startPage")
-        title = QLabel("<h1>LSTM Forecaster</h1>")
-        subtitle = QLabel("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see "
-                          "honestly how it compares with simple baselines.")
+        title = QLabel("<h1>{}</h1>".format(_("LSTM Forecaster")))
+        subtitle = QLabel(_("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see honestly "
+                            "how it compares with simple baselines."))
         subtitle.setWordWrap(True)
-        open_button = QPushButton("Open a CSV file…")
+        open_button = QPushButton(_("Open a CSV file…"))
         open_button.setObjectName("startOpenButton")
         open_button.setMinimumHeight(40)
         open_button.clicked.connect(self.openRequested)
-        drop_hint = QLabel("or drop a file onto this window")
+        drop_hint = QLabel(_("or drop a file onto this window"))
         drop_hint.setStyleSheet("color: #666666;")
 
         samples = QFrame()
         samples.setFrameShape(QFrame.Shape.StyledPanel)
         grid = QGridLayout(samples)
-        grid.addWidget(QLabel("<b>Try a sample</b>"), 0, 0, 1, 2)
+        grid.addWidget(QLabel("<b>{}</b>".format(_("Try a sample"))), 0, 0, 1, 2)
         self.sample_buttons: dict[str, QPushButton] = {}
         for row, (name, label, description) in enumerate(SAMPLES, start=1):
-            button = QPushButton(label)
+            button = QPushButton(_(label))
             button.setObjectName(f"sample_{Path(name).stem}")
             button.setToolTip(str(sample_path(name)))
             button.clicked.connect(lambda _=False, n=name: self.fileRequested.emit(str(sample_path(n))))
-            text = QLabel(description)
+            text = QLabel(_(description))
             text.setWordWrap(True)
             grid.addWidget(button, row, 0)
             grid.addWidget(text, row, 1)
             self.sample_buttons[name] = button
         grid.setColumnStretch(1, 1)
 
-        self.recent_title = QLabel("<b>Recent files</b>")
+        self.recent_title = QLabel("<b>{}</b>".format(_("Recent files")))
         self.recent = QListWidget()
         self.recent.setObjectName("recentList")
         self.recent.setMaximumHeight(160)

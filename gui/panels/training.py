@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
+from core.i18n import _, ngettext
 from gui.panels import Panel
 from gui.panels.run import finished_text
 from gui.session import Session
@@ -29,9 +30,15 @@ class TrainingPanel(Panel):
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
-        networks = f" ({config.ensemble} networks; the chart shows the first)" if config.ensemble > 1 else ""
-        self.summary.setText(f"Training {config.cell.upper()} on '{config.target}' for up to {config.epochs} "
-                             f"epochs{networks}…")
+        if config.ensemble > 1:
+            text = ngettext("Training {cell} on '{target}' for up to {epochs} epochs ({count} network; the chart "
+                            "shows the first)…",
+                            "Training {cell} on '{target}' for up to {epochs} epochs ({count} networks; the chart "
+                            "shows the first)…", config.ensemble)
+        else:
+            text = _("Training {cell} on '{target}' for up to {epochs} epochs…")
+        self.summary.setText(text.format(cell=config.cell.upper(), target=config.target, epochs=config.epochs,
+                                         count=config.ensemble))
 
     def _on_epoch(self, progress) -> None:
         # the curves of the first network: the others of the ensemble and the refit only repeat
