@@ -12,6 +12,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from core.errors import ForecasterError
@@ -61,6 +62,7 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, details: 
     box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc), QMessageBox.StandardButton.Ok,
                       parent)
     box.setObjectName("errorDialog")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote file and column names: never markup
     # a parentless box would be garbage-collected at once: keep it until it is closed
     _open_dialogs.add(box)
     box.finished.connect(lambda _result, b=box: _open_dialogs.discard(b))

@@ -20,7 +20,7 @@ from core.data.columns import default_target, is_index_like
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
-from core.files import file_sha256
+from core.files import file_sha256, refuse_overwriting_input
 from core.i18n import N_, _, ngettext
 from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
@@ -321,6 +321,7 @@ class Session(QObject):
         if not path.lower().endswith(BUNDLE_SUFFIX):
             path += BUNDLE_SUFFIX
         try:
+            refuse_overwriting_input([path], self._input_files())
             checksum = file_sha256(self.source_path) if self.source_path else None
             save_bundle(self.result, path, data_sha256=checksum)
         except (ForecasterError, OSError) as exc:
@@ -409,11 +410,18 @@ class Session(QObject):
         self.status.emit(_("Applied the model to {file}.").format(file=name), 5000)
         self.modelApplied.emit(table)
 
+    def _input_files(self) -> list[str]:
+        """The files this window read (the CSV, and the model or data of what is shown): never
+        written over by a save or an export, whatever name the dialog was given."""
+        shown = self.shown.source if self.shown is not None else None
+        return [path for path in (self.source_path, shown) if path]
+
     # ---------------------------------------------------------------- exports of what is shown
     def _export(self, path: str | Path, write) -> bool:
         if self.shown is None:
             return False
         try:
+            refuse_overwriting_input([path], self._input_files())
             write(str(path))
         except (ForecasterError, OSError, ValueError) as exc:
             self.problem.emit(_("Can't export"), exc, "")

@@ -11,6 +11,13 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` as written: Qt renders a tooltip as HTML whenever it looks like
+    HTML, so a cell such as '<img src=x>' quoted in it would load an image. Escaped inside <p>, it
+    is always rich text whose content is literal."""
+    return f"<p>{escape(text)}</p>"
+
+
 class Panel(QWidget):
     def reveal(self) -> None:
         """Brings this panel to the front of the tabs that hold it (View > Data, Training, Results)."""

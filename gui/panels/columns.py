@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _
-from gui.panels import Panel
+from gui.panels import Panel, plain_tooltip
 from gui.session import Session
 
 NO_DATE = N_("(none)")  # the date combo's first item, shown translated
@@ -111,7 +111,8 @@ class ColumnsPanel(Panel):
             flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
             if not column.usable:
                 flags = Qt.ItemFlag.ItemIsUserCheckable
-                item.setToolTip(_("Can't be a feature: {reason}.").format(reason=column.reason))
+                # the reason may quote a cell of the file
+                item.setToolTip(plain_tooltip(_("Can't be a feature: {reason}.").format(reason=column.reason)))
             elif column.name == target:
                 flags = Qt.ItemFlag.ItemIsUserCheckable
                 item.setToolTip(_("This is the target: its own past is always an input."))
