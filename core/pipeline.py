@@ -27,6 +27,9 @@ from core.prep.timeindex import TimeIndex
 from core.settings.config import MAX_SEED, ForecastConfig, ResolvedConfig
 
 DEFAULT_WINDOW = 12
+# exponential smoothing anchors runs of up to this many rows (its fit is a Python loop); longer
+# series have windows enough for the seasonal profile or the last value
+SMOOTHING_MAX_ROWS = 5000
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
 
@@ -138,7 +141,11 @@ def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | No
     """The effective target mode and transform for "auto", with notes saying what was chosen."""
     notes: list[str] = []
     mode = config.target_mode
-    if mode == "auto":
+    if mode == "auto" and len(frame) <= SMOOTHING_MAX_ROWS:
+        mode = "smoothing"
+        notes.append(_("The network corrects an exponential smoothing forecast (level, damped trend and season "
+                       "fitted on the training rows), as the M4 winner ES-RNN did."))
+    elif mode == "auto":
         mode = "seasonal" if season and season > 1 and season <= window else "delta"
     elif mode == "seasonal" and not (season and season > 1 and season <= window):
         raise ConfigError(_("Predicting the change from the seasonal naive forecast needs a season of at least 2 "
@@ -310,6 +317,11 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     feature_names = c.input_columns[1:]
     feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
     predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
+    if c.target_mode == "smoothing":  # fit on the training rows, in the units the network sees
+        from core.prep.smoothing import fit_holt_winters
+
+        scaled = target_scaler.transform(shell.transformed_target(frame.iloc[rows])[:, None])[:, 0]
+        predictor.smoothing = fit_holt_winters(scaled, c.season)
     series = predictor.series(frame)
     # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
     linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway else None
@@ -520,7 +532,7 @@ def run_experiment(
     result = ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,
                               data_info, coverage, forecast, time_index,
                               tail=frame[[col for col in [c.date_column] if col] + c.input_columns]
-                              .iloc[-c.window:].reset_index(drop=True),
+                              .iloc[-predictor.context_rows:].reset_index(drop=True),
                               scoring_predictor=scoring, models=models, val_metrics=val_metrics)
     if val_metrics:
         from core.evaluation.metrics import BASELINE_NAMES, verdict

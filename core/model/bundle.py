@@ -99,6 +99,8 @@ def bundle_members(result, data_sha256: str | None = None, run_id: str | None = 
                       "calibrated_on": predictor.interval_source},
         "time_index": result.time_index.to_dict(),
         "tail": _tail_to_json(result.tail, c.date_column),
+        # the exponential smoothing the network corrects (target mode "smoothing"); None otherwise
+        "smoothing": predictor.smoothing.to_dict() if predictor.smoothing is not None else None,
         "tensors": {name: list(t.shape) for name, t in state.items()},
         "training": result.history.to_dict(),
         "test_metrics": result.test_metrics,
@@ -343,6 +345,11 @@ def load_bundle(path: str | Path) -> LoadedBundle:
             if config.date_column and config.date_column in tail:
                 tail[config.date_column] = pd.to_datetime(tail[config.date_column])
             _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
+            smoothing = None
+            if config.target_mode == "smoothing":
+                from core.prep.smoothing import HoltWinters
+
+                smoothing = HoltWinters.from_dict(meta["smoothing"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
                 ForecasterError) as exc:
             raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(
@@ -392,7 +399,7 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     model.load_state_dict(state)
     model.eval()
     predictor = Predictor(config, model, target_scaler, feature_scaler, half_widths,
-                          meta["intervals"].get("calibrated_on", "validation"))
+                          meta["intervals"].get("calibrated_on", "validation"), smoothing)
     return LoadedBundle(predictor, time_index, tail, meta)
 
 

@@ -52,6 +52,14 @@ class Predictor:
     feature_scaler: Any | None
     half_widths: np.ndarray  # (H,) interval half-widths in the target's units
     interval_source: str = "validation"  # which residuals calibrated the intervals
+    smoothing: Any = None  # core.prep.smoothing.HoltWinters when the target mode is "smoothing"
+
+    @property
+    def context_rows(self) -> int:
+        """Rows a forecast reads before its end: the window, or the smoothing's history too."""
+        from core.prep.smoothing import MAX_FIT_ROWS
+
+        return MAX_FIT_ROWS if self.config.target_mode == "smoothing" else self.config.window
 
     @property
     def columns(self) -> list[str]:
@@ -100,8 +108,11 @@ class Predictor:
         scaled_target = inputs[:, 0].copy()
         if len(self.columns) > 1:
             transform_into(self.feature_scaler, frame, inputs[:, 1:], self.columns[1:])
+        anchors = None
+        if c.target_mode == "smoothing":  # forecasts from the rows up to each t, in the scaled units
+            anchors = torch.from_numpy(self.smoothing.anchors(scaled_target, c.horizon).astype(np.float32))
         return WindowedSeries(torch.from_numpy(inputs), torch.from_numpy(scaled_target),
-                              c.window, c.horizon, mode=c.target_mode, season=c.season)
+                              c.window, c.horizon, mode=c.target_mode, season=c.season, anchor_table=anchors)
 
     def predict(self, series, origins: np.ndarray) -> np.ndarray:
         """(N, H) forecasts in the target's units for windows ending at `origins`, batched."""
@@ -134,14 +145,15 @@ class Predictor:
         if len(frame) < c.window:
             raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
                               "{rows}.").format(window=c.window, rows=len(frame)))
-        work = frame.iloc[-c.window:][self.columns].reset_index(drop=True)  # not a full-table copy
+        context = max(c.window, min(len(frame), self.context_rows))
+        work = frame.iloc[-context:][self.columns].reset_index(drop=True)  # not a full-table copy
         predicted: list[float] = []
         while len(predicted) < steps:
             levels = self.predict(self.series(work), np.array([len(work) - 1]))[0]
             predicted.extend(levels.tolist())
             future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
             future_rows[c.target] = levels
-            work = pd.concat([work, future_rows], ignore_index=True).iloc[-c.window:].reset_index(drop=True)
+            work = pd.concat([work, future_rows], ignore_index=True).iloc[-context:].reset_index(drop=True)
         predicted_arr = np.asarray(predicted[:steps])
         step = np.arange(1, steps + 1)
         rounds = (step - 1) // c.horizon  # 0 for direct steps

@@ -26,7 +26,8 @@ def inference_batch(window: int, values_per_step: int) -> int:
 
 class WindowedSeries:
     def __init__(self, inputs: torch.Tensor, target: torch.Tensor, window: int, horizon: int,
-                 mode: str = "delta", season: int | None = None) -> None:
+                 mode: str = "delta", season: int | None = None,
+                 anchor_table: torch.Tensor | None = None) -> None:
         """inputs: (rows, F) scaled inputs, target channel first; target: (rows,) scaled target.
 
         `mode` is what the network learns (see core.settings.config.TARGET_MODES):
@@ -36,6 +37,8 @@ class WindowedSeries:
           at the level of the last season. With one season in the window it is seasonal naive;
           with more, one noisy season can't throw it off. The network starts from a forecast that
           already repeats the season;
+        - "smoothing": y is the change from an exponential smoothing forecast made with the rows up
+          to the window's end (`anchor_table`, (rows, H), from core.prep.smoothing);
         - "level": y is the scaled value itself.
         In "delta" and "seasonal" the target channel of x is relative to the last observed value,
         so the network sees the same numbers wherever the level of the series has drifted to.
@@ -46,10 +49,13 @@ class WindowedSeries:
         self.target = target
         self.window = window
         self.horizon = horizon
-        if mode not in ("delta", "seasonal", "level"):
+        if mode not in ("delta", "seasonal", "smoothing", "level"):
             raise ValueError(f"unknown target mode {mode!r}")
         if mode == "seasonal" and (not season or season > window):
             raise ValueError("the seasonal mode needs a season no longer than the window")
+        if mode == "smoothing" and (anchor_table is None or anchor_table.shape != (inputs.shape[0], horizon)):
+            raise ValueError("the smoothing mode needs an anchor table of (rows, horizon)")
+        self.anchor_table = anchor_table
         self.mode = mode
         self.delta = mode != "level"  # inputs relative to the last value
         # seasonal anchors read the last `seasons` whole seasons; step k (1-based) takes the
@@ -87,6 +93,8 @@ class WindowedSeries:
 
     def anchors(self, origins: torch.Tensor) -> torch.Tensor:
         """(B, H) what outputs are relative to: the last value, or the seasonal profile forecast."""
+        if self.mode == "smoothing":
+            return self.anchor_table[origins]
         if self.mode != "seasonal":
             return self.target[origins].unsqueeze(1).expand(-1, self.horizon)
         recent = self.target[origins.unsqueeze(1) + self._recent_offsets.unsqueeze(0)]

@@ -78,16 +78,18 @@ class ForecastConfig:
         choices=(("standard", "standardize (mean 0, std 1)"), ("minmax", "min-max (0 to 1)")),
         cli="--scaler", searchable=True)
     # "delta": the network predicts the change from the last observed target value, so a trend
-    # can continue past the training range; "seasonal": the change from the seasonal naive forecast
-    # (the value one season before each target), so the season carries over with nothing learned;
-    # "level": the scaled value itself (as tutorials do); "auto": seasonal when a season fits in
-    # the window, else delta.
+    # can continue past the training range; "seasonal": the change from the seasonal profile of the
+    # window, so the season carries over with nothing learned; "smoothing": the change from a
+    # Holt-Winters forecast fitted on the training rows (ES-RNN's hybrid); "level": the scaled value
+    # itself (as tutorials do); "auto": smoothing up to 5,000 rows, else seasonal or delta.
     target_mode: str = setting(
         "auto", "scaling", "Predict", "'Change from last value' lets a trend continue past the "
-        "training range; 'change from a season ago' also carries the seasonal pattern over; 'level' "
+        "training range; 'change from a season ago' also carries the seasonal pattern over; 'change "
+        "from exponential smoothing' corrects a level, trend and season smoothed from the data; 'level' "
         "predicts the scaled value directly, as many tutorials do.", title="Target mode",
         choices=(("auto", "automatic"), ("delta", "change from last value"),
-                 ("seasonal", "change from a season ago"), ("level", "level")),
+                 ("seasonal", "change from a season ago"),
+                 ("smoothing", "change from exponential smoothing"), ("level", "level")),
         cli="--target-mode", searchable=True)
     transform: str = setting(
         "auto", "scaling", "Transform", "'log' models the logarithm of the target, so growth and "

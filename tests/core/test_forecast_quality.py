@@ -40,9 +40,12 @@ def test_too_few_rows_are_refused_with_the_most_steps_that_fit():
         plan_run(monthly(13), ForecastConfig(target="sales", forecast_steps=8, season=4))
 
 
-def test_auto_modes_pick_seasonal_anchor_and_log_for_a_positive_seasonal_series():
+def test_auto_modes_pick_smoothing_or_the_seasonal_anchor_and_log_for_a_positive_seasonal_series():
     plan = plan_run(monthly(120), ForecastConfig(target="sales", date_column="date", forecast_steps=6, season=12))
-    assert plan.config.target_mode == "seasonal" and plan.config.transform == "log"
+    assert plan.config.target_mode == "smoothing" and plan.config.transform == "log"
+    # too long for the smoothing's fit: the window's seasonal profile
+    plan = plan_run(monthly(6000), ForecastConfig(target="sales", forecast_steps=6, season=12))
+    assert plan.config.target_mode == "seasonal"
     negative = monthly(120).assign(sales=lambda f: f["sales"] - 150)
     plan = plan_run(negative, ForecastConfig(target="sales", forecast_steps=6, season=12))
     assert plan.config.transform == "none"

@@ -1,0 +1,52 @@
+"""Holt-Winters anchors: hand-computed recursion, no peeking past the origin, the fit uses
+training rows only, and a saved model keeps its smoothing."""
+
+import numpy as np
+import pytest
+
+from core.prep.smoothing import HoltWinters, fit_holt_winters
+
+
+def test_one_step_of_the_recursion_by_hand():
+    # no season: level starts at y0 = 10, trend 0
+    model = HoltWinters(alpha=0.5, beta=0.5, gamma=0.0, phi=0.9, season=1)
+    levels, trends, _written, sse = model.states(np.array([10.0, 14.0]))
+    # t=0: forecast 10, error 0; level 0.5*10 + 0.5*10 = 10, trend 0
+    # t=1: forecast 10, error 4; level 0.5*14 + 0.5*10 = 12; trend 0.5*(12-10) + 0.5*0.9*0 = 1
+    assert levels.tolist() == [10.0, 12.0] and trends.tolist() == [0.0, 1.0] and sse == 16.0
+    # forecasts from t=1: 12 + (0.9, 0.9 + 0.81) * 1
+    assert model.anchors(np.array([10.0, 14.0]), 2)[1] == pytest.approx([12.9, 13.71])
+
+
+def test_seasonal_steps_repeat_the_component_of_their_phase():
+    values = np.tile([1.0, -1.0, 2.0, -2.0], 6) + 10
+    model = HoltWinters(alpha=0.3, beta=0.0, gamma=0.3, phi=0.9, season=4)
+    anchors = model.anchors(values, 6)
+    # a pure repeating season: every forecast repeats the pattern exactly
+    t = len(values) - 1  # ends on phase 3 (-2): next are phases 0, 1, 2, 3, 0, 1
+    assert anchors[t] == pytest.approx(10 + np.array([1.0, -1.0, 2.0, -2.0, 1.0, -1.0]))
+
+
+def test_anchors_at_a_row_use_only_the_rows_up_to_it():
+    rng = np.random.default_rng(1)
+    values = np.cumsum(rng.normal(size=80)) + 50
+    model = fit_holt_winters(values[:60], season=4)
+    full = model.anchors(values, 5)
+    changed = values.copy()
+    changed[41:] += 100  # the future after row 40 changes
+    assert np.array_equal(model.anchors(changed, 5)[:41], full[:41])
+
+
+def test_the_fit_sees_the_training_rows_only():
+    rng = np.random.default_rng(2)
+    train = np.cumsum(rng.normal(size=60))
+    later = np.concatenate([train, rng.normal(0, 50, 40)])  # wild rows after the training ones
+    assert fit_holt_winters(train, 4) == fit_holt_winters(later[:60], 4)
+
+
+def test_bad_smoothing_values_in_a_model_file_are_refused():
+    good = HoltWinters(0.3, 0.05, 0.1, 0.95, 12).to_dict()
+    assert HoltWinters.from_dict(good) == HoltWinters(0.3, 0.05, 0.1, 0.95, 12)
+    for key, value in [("alpha", 2.0), ("phi", -0.1), ("season", 0), ("season", True), ("gamma", "x")]:
+        with pytest.raises(ValueError):
+            HoltWinters.from_dict(good | {key: value})
