@@ -4,18 +4,19 @@ beside the baselines' and per step, and the forecast as numbers."""
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
+from core.i18n import N_, _, ngettext
 from core.prep.timeindex import format_time
 from gui.panels import Panel, escape
 from gui.session import Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
+from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
 from gui.widgets.result_tables import ForecastTable, StepScoresTable
 
-EMPTY_CHART = "Train a model to see real vs predicted values here."
+EMPTY_CHART = N_("Train a model to see real vs predicted values here.")
 
 
 WARNING_STYLE = ("background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; "
@@ -50,20 +51,20 @@ class ResultsPanel(Panel):
         self.notes_label.setStyleSheet("color: #495057;")
         self.notes_label.hide()
         self.step_selector = QSpinBox(objectName="stepSelector")
-        self.step_selector.setToolTip("Which step ahead the chart's predictions show: 1 is the next row "
-                                      "after each window, the horizon the farthest.")
+        self.step_selector.setToolTip(_("Which step ahead the chart's predictions show: 1 is the next row after "
+                                        "each window, the horizon the farthest."))
         self.step_selector.valueChanged.connect(self._on_step_changed)
         self.step_caption = QLabel("", objectName="stepCaption")
         self.step_row = QWidget()
         step_layout = QHBoxLayout(self.step_row)
         step_layout.setContentsMargins(0, 0, 0, 0)
-        step_layout.addWidget(QLabel("Step shown:"))
+        step_layout.addWidget(QLabel(_("Step shown:")))
         step_layout.addWidget(self.step_selector)
         step_layout.addWidget(self.step_caption, 1)
         self.step_row.hide()
         self.canvas = ResultCanvas()
         self.canvas.setObjectName("resultCanvas")
-        self.nav_toolbar = NavigationToolbar2QT(self.canvas, self)
+        self.nav_toolbar = ChartToolbar(self.canvas, self)
         self.nav_toolbar.setIconSize(QSize(18, 18))
         self.hover_label = _plain_label("hoverLabel")
         self.hover_label.setStyleSheet("color: #495057;")
@@ -84,7 +85,7 @@ class ResultsPanel(Panel):
         forecast_box = QWidget()
         forecast_layout = QVBoxLayout(forecast_box)
         forecast_layout.setContentsMargins(0, 0, 0, 0)
-        forecast_layout.addWidget(QLabel("<b>Forecast</b>"))
+        forecast_layout.addWidget(QLabel(f"<b>{escape(_('Forecast'))}</b>"))
         forecast_layout.addWidget(self.forecast_table, 1)
         top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
         top.addWidget(chart)
@@ -117,7 +118,7 @@ class ResultsPanel(Panel):
 
     def clear(self, _loaded=None) -> None:
         self.shown = None
-        self.canvas.show_message(EMPTY_CHART)
+        self.canvas.show_message(_(EMPTY_CHART))
         self.metrics_table.clear_metrics()
         self.forecast_table.show_forecast(None)
         self.step_table.show_scores(None)
@@ -154,27 +155,32 @@ class ResultsPanel(Panel):
         self.notes_label.setVisible(bool(shown.notes))
         if shown.beats_naive is False and not shown.verdict:
             model, naive = (_number(shown.metrics.get(k, {}).get("rmse")) for k in ("model", "naive"))
-            self.warning_label.setText(
-                f"⚠ The model does not beat the naive forecast (each value = the previous one): "
-                f"RMSE {model} vs {naive}. Try a longer window, more epochs, different "
-                "features, or use the baseline.")
+            self.warning_label.setText(_(
+                "⚠ The model does not beat the naive forecast (each value = the previous one): RMSE {model} vs "
+                "{naive}. Try a longer window, more epochs, different features, or use the baseline.").format(
+                model=model, naive=naive))
         self.warning_label.setVisible(shown.beats_naive is False and not shown.verdict)
         lines = [shown.models] if shown.models else []
         if shown.coverage is not None:
-            lines.append(f"{shown.level:.0%} prediction intervals covered {shown.coverage:.0%} of the "
-                         "actual values.")
+            lines.append(_("{level:.0%} prediction intervals covered {coverage:.0%} of the actual values.").format(
+                level=shown.level, coverage=shown.coverage))
         if shown.forecast is not None and len(shown.forecast):
             first = shown.forecast["time"].iloc[0]
-            lines.append(f"Forecast: {len(shown.forecast)} step(s) from {format_time(first)}. {shown.assumption}")
+            lines.append(ngettext("Forecast: {count} step from {start}.", "Forecast: {count} steps from {start}.",
+                                  len(shown.forecast)).format(count=len(shown.forecast), start=format_time(first)))
+            if shown.assumption:
+                lines.append(shown.assumption)
         self.coverage_label.setText(" ".join(lines))
 
     def _draw(self, step: int) -> None:
         s = self.shown
         self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
                                      horizon=s.horizon)
-        self.step_caption.setText(
-            f"The orange line shows predictions made {step} row(s) before the value they predict (horizon "
-            f"{s.horizon}); the real line shows every actual value.")
+        self.step_caption.setText(ngettext(
+            "The orange line shows predictions made {step} row before the value they predict (horizon {horizon}); "
+            "the real line shows every actual value.",
+            "The orange line shows predictions made {step} rows before the value they predict (horizon "
+            "{horizon}); the real line shows every actual value.", step).format(step=step, horizon=s.horizon))
 
     def _on_step_changed(self, step: int) -> None:
         if self.shown is not None:

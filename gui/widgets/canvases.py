@@ -19,6 +19,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from core.i18n import N_, _
 from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
 from core.prep.timeindex import format_time
 
@@ -106,7 +107,7 @@ class LossCanvas(PlotCanvas):
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._redraw_if_dirty)
-        self.show_message("Loss curves appear here while the model trains.")
+        self.show_message(_("Loss curves appear here while the model trains."))
 
     def reset(self, loss_name: str) -> None:
         self.train_loss, self.val_loss, self.best_epoch = [], [], 0
@@ -167,7 +168,8 @@ class LossCanvas(PlotCanvas):
         epochs = max(len(self.train_loss), len(self.val_loss))
         painter.setPen(QColor("#222222"))
         painter.drawText(QRectF(0, 6, width, 20), Qt.AlignmentFlag.AlignHCenter,
-                         f"Loss curves (training: epoch {epochs})" if epochs else "Loss curves (training…)")
+                         _("Loss curves (training: epoch {epoch})").format(epoch=epochs) if epochs
+                         else _("Loss curves (training…)"))
         painter.setPen(QColor("#999999"))
         painter.drawRect(plot)
         values = [v for v in self.train_loss + self.val_loss if v is not None and math.isfinite(v)]
@@ -205,11 +207,12 @@ class LossCanvas(PlotCanvas):
                          str(max(epochs, 1)))
         painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16),
                          Qt.AlignmentFlag.AlignHCenter,
-                         f"epoch · {self.loss_name} (scaled{', log' if log else ''}) · " + self.legend_text())
+                         (_("epoch · {loss} (scaled, log) · {key}") if log else _("epoch · {loss} (scaled) · {key}"))
+                         .format(loss=self.loss_name, key=self.legend_text()))
 
     def legend_text(self) -> str:
         """The live chart's key: the validation curve only when there is one."""
-        return "blue: train · orange: validation" if self.val_loss else "blue: train"
+        return _("blue: train · orange: validation") if self.val_loss else _("blue: train")
 
 
 # lines longer than this are decimated; shorter ones are drawn as they are
@@ -259,13 +262,13 @@ def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
 class ResultCanvas(PlotCanvas):
     hovered = Signal(str)  # the data point nearest the mouse, in words ("" when there is none)
 
-    HOVER_LINES = ("real", "predicted", "forecast")  # labels (or their start) the readout reports
+    HOVER_LINES = (N_("real"), N_("predicted"), N_("forecast"))  # labels (or their start) the readout reports
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(8.0, 4.5))
         self.decimators: list[LineDecimator] = []
         self._hover: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []  # label, x float, x, y
-        self.show_message("Train a model to see real vs predicted values here.")
+        self.show_message(_("Train a model to see real vs predicted values here."))
         self.mpl_connect("motion_notify_event", self._on_motion)
 
     def show_message(self, text: str) -> None:
@@ -312,11 +315,12 @@ class ResultCanvas(PlotCanvas):
                          horizon: int | None = None) -> None:
         axes = self.new_axes()
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon)
+        hover_lines = tuple(_(label) for label in self.HOVER_LINES)  # the legend's labels are translated
         if dates:
             self.figure.autofmt_xdate()
         self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
                         np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
-                       for line in axes.get_lines() if line.get_label().startswith(self.HOVER_LINES)]
+                       for line in axes.get_lines() if line.get_label().startswith(hover_lines)]
         # the toolbar's readout names the nearest data point rather than the cursor's position
         axes.format_coord = lambda x, y: self.readout(*axes.transData.transform((x, y)))
         self.decimators = [LineDecimator(line) for line in axes.get_lines()

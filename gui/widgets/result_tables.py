@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from core.i18n import N_, _
 from core.prep.timeindex import format_time
 
 FULL = Qt.ItemDataRole.UserRole  # the cell's value as copied: full precision
@@ -42,7 +43,7 @@ class CopyableTable(QTableWidget):
         super().__init__(0, len(self.COLUMNS), parent)
         if objectName:
             self.setObjectName(objectName)
-        self.setHorizontalHeaderLabels([header for _, header in self.COLUMNS])
+        self.setHorizontalHeaderLabels([_(header) for _key, header in self.COLUMNS])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -65,7 +66,7 @@ class CopyableTable(QTableWidget):
         """The header and the given rows (default: the selected ones, else all) as TSV."""
         if rows is None:
             rows = sorted({index.row() for index in self.selectedIndexes()}) or list(range(self.rowCount()))
-        lines = ["\t".join(key for key, _ in self.COLUMNS)]
+        lines = ["\t".join(key for key, _header in self.COLUMNS)]
         for r in rows:
             lines.append("\t".join(str(self.item(r, c).data(FULL)) if self.item(r, c) else ""
                                    for c in range(self.columnCount())))
@@ -85,13 +86,13 @@ class CopyableTable(QTableWidget):
 class ForecastTable(CopyableTable):
     """One row per forecast step: time, step, predicted, lower, upper, method."""
 
-    COLUMNS = (("time", "Time"), ("step", "Step"), ("predicted", "Predicted"), ("lower", "Lower"),
-               ("upper", "Upper"), ("method", "Method"))
+    COLUMNS = (("time", N_("Time")), ("step", N_("Step")), ("predicted", N_("Predicted")), ("lower", N_("Lower")),
+               ("upper", N_("Upper")), ("method", N_("Method")))
 
     def __init__(self, parent=None, objectName: str = "forecastTable") -> None:
         super().__init__(parent, objectName)
-        self.setToolTip("The forecast past the last row, one row per step. Ctrl+C copies the selected rows; "
-                        "File > Export > Predictions and forecast writes them with the predictions.")
+        self.setToolTip(_("The forecast past the last row, one row per step. Ctrl+C copies the selected rows; "
+                          "File > Export > Predictions and forecast writes them with the predictions."))
 
     def show_forecast(self, forecast: pd.DataFrame | None) -> None:
         rows = []
@@ -109,19 +110,19 @@ class ForecastTable(CopyableTable):
 
     def values(self, key: str) -> list[float]:
         """A numeric column at full precision (NaN where empty), as it would be copied."""
-        column = [k for k, _ in self.COLUMNS].index(key)
+        column = [k for k, _header in self.COLUMNS].index(key)
         return [float(self.item(r, column).data(FULL) or "nan") for r in range(self.rowCount())]
 
 
 class StepScoresTable(CopyableTable):
     """The model's test scores at each step of the horizon."""
 
-    COLUMNS = (("step", "Step"), ("windows", "Windows"), ("rmse", "RMSE"), ("mae", "MAE"),
-               ("mape", "MAPE %"), ("coverage", "Interval coverage"))
+    COLUMNS = (("step", N_("Step")), ("windows", N_("Windows")), ("rmse", "RMSE"), ("mae", "MAE"),
+               ("mape", "MAPE %"), ("coverage", N_("Interval coverage")))
 
     def __init__(self, parent=None, objectName: str = "stepScoresTable") -> None:
         super().__init__(parent, objectName)
-        self.setToolTip("The model's test scores for each step ahead: how much accuracy falls with distance.")
+        self.setToolTip(_("The model's test scores for each step ahead: how much accuracy falls with distance."))
 
     def show_scores(self, scores: pd.DataFrame | None) -> None:
         rows = []

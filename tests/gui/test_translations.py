@@ -41,21 +41,10 @@ WRAPPED = re.compile(r"⟦[^⟦⟧]*⟧")
 NUMBER = re.compile(r"[-+]?\d[\d,.:]*(?:e[-+]?\d+)?")
 LETTERS = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 # words that are the same in every language: the app's name, the languages named in themselves,
-# encodings' technical names, tensor names in the shapes table
+# encodings' technical names, tensor names in the shapes table, the scores' abbreviations
 SAME_IN_EVERY_LANGUAGE = {"LSTM Forecaster", "English", "简体中文", "X", "y", "utf-8", "utf-8-sig", "gb18030",
-                          "cp1252", "utf-16", "latin-1", "big5", "shift_jis", "%"}
-
-
-def pending(widget: QWidget, window: MainWindow) -> bool:
-    """gui/panels/results.py and gui/widgets/* are being rewritten on another branch: their texts are
-    PENDING translation, allow-listed here until that work lands (remove this then)."""
-    from gui.widgets.metrics_table import MetricsTable
-
-    while widget is not None:
-        if widget is window.results_panel or isinstance(widget, MetricsTable):
-            return True
-        widget = widget.parentWidget()
-    return False
+                          "cp1252", "utf-16", "latin-1", "big5", "shift_jis", "%", "RMSE", "MAE", "MAPE", "R²",
+                          "MASE"}
 
 
 def untranslated(text: str, data: set[str]) -> str | None:
@@ -75,7 +64,7 @@ def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = [("window title", window.windowTitle()),
                                     ("status bar", window.statusBar().currentMessage())]
     for widget in [window, *window.findChildren(QWidget)]:
-        if pending(widget, window) or (not widget.isVisible() and not isinstance(widget, QMenu)):
+        if not widget.isVisible() and not isinstance(widget, QMenu):
             continue
         where = f"{type(widget).__name__} {widget.objectName()!r}"
         found.append((f"{where} tooltip", widget.toolTip()))
@@ -96,7 +85,8 @@ def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
         elif isinstance(widget, QTableView) and widget.model() is not None:
             model = widget.model()
             found += [(f"{where} header", str(model.headerData(i, orientation)))
-                      for orientation, count in ((1, model.columnCount()), (2, model.rowCount()))
+                      for orientation, count in ((Qt.Orientation.Horizontal, model.columnCount()),
+                                                 (Qt.Orientation.Vertical, model.rowCount()))
                       for i in range(min(count, 50))]
         for action in widget.actions():
             found += [(f"action {action.objectName()!r}", action.text()),
@@ -125,11 +115,12 @@ def test_every_visible_text_goes_through_the_catalog(qtbot, pseudo_locale):
     window.columns_panel.set_features(["temperature"])
     window.settings_panel.form.epochs.setValue(2)
     window.settings_panel.form.ensemble.setValue(1)
+    window.settings_panel.form.horizon.setValue(2)  # the Results tab's step selector and per-step scores
     window.session.replan()
     checked += visible_texts(window)  # the data, settings and plan
     with qtbot.waitSignal(window.session.trainingFinished, timeout=120_000):
         window.commands["train"].trigger()
-    for panel in (window.training_panel, window.data_panel):
+    for panel in (window.results_panel, window.training_panel, window.data_panel):
         panel.reveal()
         checked += visible_texts(window)
     data = {str(c) for c in window.session.loaded.frame.columns} | {SALES.name, str(SALES), str(SALES.parent)}
@@ -138,7 +129,7 @@ def test_every_visible_text_goes_through_the_catalog(qtbot, pseudo_locale):
     problems = [(where, text, left) for where, text in checked if text
                 if (left := untranslated(text, data)) is not None]
     assert len(checked) > 200  # the walk reached the window's widgets
-    assert problems == []
+    assert problems == [], "\n".join(map(repr, problems))
     window.session.jobs.stop_all()
 
 
