@@ -53,6 +53,7 @@ class Predictor:
     half_widths: np.ndarray  # (H,) interval half-widths in the target's units
     interval_source: str = "validation"  # which residuals calibrated the intervals
     smoothing: Any = None  # core.prep.smoothing.HoltWinters when the target mode is "smoothing"
+    linear_start: bool = False  # the networks started at the Ridge solution (else at the anchor alone)
 
     @property
     def context_rows(self) -> int:
