@@ -43,24 +43,11 @@ def keep_matplotlib_cache() -> None:
     os.environ["MPLCONFIGDIR"] = str(folder)
 
 
-def language_option(argv: list[str]) -> tuple[str | None, list[str]]:
-    """`--lang X` / `--lang=X` anywhere in argv, and the other arguments."""
-    rest, lang, i = [], None, 0
-    while i < len(argv):
-        if argv[i] == "--lang" and i + 1 < len(argv):
-            lang, i = argv[i + 1], i + 2
-            continue
-        if argv[i].startswith("--lang="):
-            lang = argv[i].split("=", 1)[1]
-        else:
-            rest.append(argv[i])
-        i += 1
-    return lang, rest
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    lang, rest = language_option(argv)
+    from core.i18n import take_language
+
+    lang, rest = take_language(argv)
     if rest[:1] == ["--self-test"]:
         from gui.selftest import run as self_test
 

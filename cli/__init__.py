@@ -22,7 +22,7 @@ from cli.settings_args import add_setting_arguments, config_from_args
 from core import __version__
 from core.errors import ForecasterError
 from core.files import file_sha256
-from core.i18n import LANGUAGES, N_, _, ngettext, set_language
+from core.i18n import LANGUAGES, N_, _, ngettext, set_language, take_language
 from core.prep.timeindex import format_time
 
 EXIT_OK = 0
@@ -395,21 +395,6 @@ def _log_unexpected(exc: BaseException) -> Path | None:
         return path
     except OSError:
         return None
-
-
-def take_language(argv: list[str]) -> tuple[str | None, list[str]]:
-    """`--lang X` or `--lang=X` anywhere in argv (before or after the command), and argv without it."""
-    rest, lang, i = [], None, 0
-    while i < len(argv):
-        if argv[i] == "--lang" and i + 1 < len(argv):
-            lang, i = argv[i + 1], i + 2
-            continue
-        if argv[i].startswith("--lang="):
-            lang = argv[i].split("=", 1)[1]
-        else:
-            rest.append(argv[i])
-        i += 1
-    return lang, rest
 
 
 def main(argv: list[str] | None = None) -> int:
