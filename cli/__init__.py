@@ -292,11 +292,6 @@ def command_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source_name(csv: str) -> str:
-    path = Path(csv)
-    return str(path.resolve()) if path.is_file() else csv
-
-
 def command_predict(args: argparse.Namespace) -> int:
     from core.apply import OUTPUT_COLUMNS, predict_table
     from core.files import refuse_overwriting_input

@@ -138,7 +138,8 @@ class LoadedTable:
         r = self.report
         return {"encoding": r.encoding, "delimiter": r.delimiter, "decimal": r.decimal,
                 "date_column": r.date_column, "date_is_year": r.date_is_year,
-                "source": str(Path(path).resolve()) if path else None}
+                # a pipe such as /dev/stdin is named as given, not as the /proc path it resolves to
+                "source": (str(Path(path).resolve()) if Path(path).is_file() else str(path)) if path else None}
 
 
 def read_csv(path, *, encoding: str | None = None, delimiter: str | None = None,
