@@ -38,8 +38,9 @@ def _auto_in_widget(s: Setting) -> bool:
     return s.optional and s.name not in AUTO_ELSEWHERE
 
 
-class SpinBox(QSpinBox):
-    """A spin box that leaves the mouse wheel to the scrolling panel unless it has focus."""
+class WheelNeedsFocus:
+    """Leaves the mouse wheel to the scrolling panel unless the field has focus: scrolling past a
+    spin box or a drop-down must not change its value silently."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,32 +53,16 @@ class SpinBox(QSpinBox):
             event.ignore()  # goes on to the scroll area
 
 
-class DoubleSpinBox(QDoubleSpinBox):
+class SpinBox(WheelNeedsFocus, QSpinBox):
+    """A whole-number spin box that ignores the mouse wheel unless it has focus."""
+
+
+class DoubleSpinBox(WheelNeedsFocus, QDoubleSpinBox):
     """A decimal spin box that ignores the mouse wheel unless it has focus."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
-
-
-class ComboBox(QComboBox):
+class ComboBox(WheelNeedsFocus, QComboBox):
     """A drop-down that ignores the mouse wheel unless it has focus."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
 
 def object_name(s: Setting) -> str:
