@@ -30,9 +30,11 @@ DEFAULT_WINDOW = 12
 # exponential smoothing anchors runs of up to this many rows (its fit is a Python loop); longer
 # series have windows enough for the seasonal profile or the last value
 SMOOTHING_MAX_ROWS = 5000
-# validation windows needed before the network may change the smoothing's forecast: one or two
-# windows choose epochs by noise (M1 quarterly: sMAPE 33.1 trained on them, 29.0 for the smoothing)
+# validation windows needed before the network may change the smoothing's forecast: at least 4,
+# and 3 horizons' worth. Fewer choose epochs by noise: on M1 quarterly (1-2 windows) sMAPE 33.1
+# trained vs 29.0 for the smoothing; on Tourism quarterly (8 windows of 8 steps) 13.64 vs 12.78
 MIN_VALIDATION_WINDOWS = 4
+VALIDATION_HORIZONS = 3
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
 
@@ -395,7 +397,9 @@ def _interval_widths(residuals: np.ndarray, level: float) -> tuple[np.ndarray, s
 
     With few windows one residual per step says little, so the approximation pools every step:
     errors are taken to grow like the square root of the step (as a random walk's do), one scale
-    is estimated from all n·H residuals, and Student's t stands in for the normal quantile.
+    is estimated from all n·H residuals, and Student's t with n - 1 degrees of freedom stands in
+    for the normal quantile: the H errors of one window move together, so the evidence is n
+    windows, not n·H numbers (with n·H, 90% intervals held 73-80% on the dev set; with n, 91%).
     """
     from scipy.stats import t as student_t
 
@@ -406,7 +410,7 @@ def _interval_widths(residuals: np.ndarray, level: float) -> tuple[np.ndarray, s
     if n == 0:
         return widths, "none"
     growth = np.sqrt(np.arange(1, horizon + 1))
-    count = n * horizon
+    count = n  # the steps of one window share their errors: independent evidence is per window
     scale = np.sqrt(np.mean(np.square(residuals / growth[None, :])))
     quantile = student_t.ppf(0.5 + level / 2, df=max(1, count - 1))
     return quantile * scale * growth * np.sqrt(1 + 1 / count), "normal"
@@ -439,11 +443,12 @@ def run_experiment(
     # without validation rows nothing honest says whether the network improves on exponential
     # smoothing, and fitting its few training windows only made forecasts worse (M1 quarterly,
     # Tourism quarterly): the smoothing stands alone
-    smoothing_alone = c.target_mode == "smoothing" and len(plan.origins["val"]) < MIN_VALIDATION_WINDOWS
+    needed = max(MIN_VALIDATION_WINDOWS, VALIDATION_HORIZONS * c.horizon)
+    smoothing_alone = c.target_mode == "smoothing" and len(plan.origins["val"]) < needed
     if smoothing_alone:
-        plan.notes.append(_("There are too few validation windows ({count}) to show whether the network improves "
-                            "on the exponential smoothing: the forecast is the smoothing alone.").format(
-            count=len(plan.origins["val"])))
+        plan.notes.append(_("There are too few validation windows ({count} of the {needed} needed) to show whether "
+                            "the network improves on the exponential smoothing: the forecast is the smoothing "
+                            "alone.").format(count=len(plan.origins["val"]), needed=needed))
     predictor, histories, series, done = _fit_predictor(
         frame, c, bounds.train_end, plan.origins["train"], plan.origins["val"], progress, cancel,
         epochs=[0] * c.ensemble if smoothing_alone else None, progress_total=total_epochs,

@@ -347,9 +347,9 @@ def load_bundle(path: str | Path) -> LoadedBundle:
             _check_meta(config, target_scaler, feature_scaler, half_widths, time_index, tail)
             smoothing = None
             if config.target_mode == "smoothing":
-                from core.prep.smoothing import HoltWinters
+                from core.prep.smoothing import smoothing_from_dict
 
-                smoothing = HoltWinters.from_dict(meta["smoothing"])
+                smoothing = smoothing_from_dict(meta["smoothing"])
         except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError,
                 ForecasterError) as exc:
             raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(

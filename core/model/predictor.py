@@ -52,7 +52,7 @@ class Predictor:
     feature_scaler: Any | None
     half_widths: np.ndarray  # (H,) interval half-widths in the target's units
     interval_source: str = "validation"  # which residuals calibrated the intervals
-    smoothing: Any = None  # core.prep.smoothing.HoltWinters when the target mode is "smoothing"
+    smoothing: Any = None  # core.prep.smoothing.SmoothingAverage (or HoltWinters) when the target mode is "smoothing"
     linear_start: bool = False  # the networks started at the Ridge solution (else at the anchor alone)
 
     @property

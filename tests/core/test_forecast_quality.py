@@ -109,9 +109,27 @@ def test_few_windows_get_a_pooled_normal_interval():
     # one window of 2 steps: too few for a 90% conformal quantile (it needs 9 windows)
     widths, how = _interval_widths(np.array([[1.0, 2.0]]), 0.9)
     assert how == "normal"
-    # scale² = mean(1²/1, 2²/2) = 1.5; t(0.95, df=1) = 6.3138; widths = t·scale·√k·√(1 + 1/2)
-    assert widths == pytest.approx([6.3138 * 1.5, 6.3138 * 1.5 * np.sqrt(2)], rel=1e-4)
+    # scale² = mean(1²/1, 2²/2) = 1.5; one window: t(0.95, df=1) = 6.3138; widths = t·scale·√k·√(1 + 1/1)
+    assert widths == pytest.approx([6.3138 * np.sqrt(3), 6.3138 * np.sqrt(3) * np.sqrt(2)], rel=1e-4)
+    # three windows: the steps of a window move together, so df = 3 - 1 = 2 (t = 2.9200), not 3·2 - 1
+    widths, how = _interval_widths(np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]), 0.9)
+    assert how == "normal"
+    assert widths == pytest.approx(2.9200 * np.sqrt(1.5) * np.sqrt([1, 2]) * np.sqrt(4 / 3), rel=1e-4)
     # enough windows: split-conformal, the ceil(0.9·(n+1))-th smallest absolute residual per step
     residuals = np.arange(1, 21, dtype=float).reshape(10, 2)  # steps: 1,3,...,19 and 2,4,...,20
     widths, how = _interval_widths(residuals, 0.9)
     assert how == "conformal" and widths.tolist() == [19.0, 20.0]
+
+
+def test_the_network_corrects_the_smoothing_only_with_three_horizons_of_validation_windows():
+    # 200 rows, 15% validation = 30 rows: one step has 30 validation windows (>= max(4, 3)),
+    # 8 steps have 30 - 8 + 1 = 23 (< 3·8 = 24): the smoothing stands alone, no epoch trained
+    frame = monthly(200)
+    config = ForecastConfig(target="sales", date_column="date", season=12, **QUICK)
+    one_step = run_experiment(frame, config.replace(forecast_steps=1))
+    assert one_step.config.target_mode == "smoothing" and one_step.history.epochs_run > 0
+    eight = run_experiment(frame, config.replace(forecast_steps=8))
+    assert len(eight.plan.origins["val"]) == 23 and eight.history.epochs_run == 0
+    assert any("(23 of the 24 needed)" in note for note in eight.plan.notes)
+    # the forecast is the smoothing's alone: the network's output is the zero it starts at
+    assert not eight.predictor.linear_start

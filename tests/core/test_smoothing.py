@@ -4,7 +4,14 @@ training rows only, and a saved model keeps its smoothing."""
 import numpy as np
 import pytest
 
-from core.prep.smoothing import HoltWinters, fit_holt_winters
+from core.prep.smoothing import (
+    HoltWinters,
+    SmoothingAverage,
+    fit_by_aicc,
+    fit_holt_winters,
+    fit_least_squares,
+    smoothing_from_dict,
+)
 
 
 def test_one_step_of_the_recursion_by_hand():
@@ -50,3 +57,35 @@ def test_bad_smoothing_values_in_a_model_file_are_refused():
     for key, value in [("alpha", 2.0), ("phi", -0.1), ("season", 0), ("season", True), ("gamma", "x")]:
         with pytest.raises(ValueError):
             HoltWinters.from_dict(good | {key: value})
+
+
+def test_the_anchor_averages_the_least_squares_and_the_aicc_models():
+    rng = np.random.default_rng(3)
+    values = np.tile([3.0, -1.0, 2.0, -4.0], 12) + rng.normal(0, 0.3, 48) + 20
+    anchor = fit_holt_winters(values, season=4)
+    least, by_aicc = anchor.members
+    assert least == fit_least_squares(values, 4) and by_aicc == fit_by_aicc(values, 4)
+    expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6)) / 2
+    assert np.allclose(anchor.anchors(values, 6), expected)
+
+
+def test_aicc_drops_a_trend_the_data_does_not_have():
+    # white noise around a constant: a trend costs three parameters and buys nothing
+    values = np.random.default_rng(4).normal(100, 5, 60)
+    chosen = fit_by_aicc(values, season=None)
+    assert chosen.beta == 0.0 and chosen.phi == 0.0 and chosen.season == 1
+    # the trend term vanishes: every step ahead forecasts the last level
+    assert np.ptp(chosen.anchors(values, 5)[-1]) == 0.0
+    # a steady climb keeps its trend
+    climbing = np.arange(60, dtype=float) * 3 + np.random.default_rng(5).normal(0, 1, 60)
+    assert fit_by_aicc(climbing, season=None).phi > 0
+
+
+def test_saved_smoothings_load_in_both_formats():
+    member = HoltWinters(0.3, 0.05, 0.1, 0.95, 12)
+    average = SmoothingAverage((member, HoltWinters(0.6, 0.0, 0.0, 0.0, 1)))
+    assert smoothing_from_dict(average.to_dict()) == average
+    assert smoothing_from_dict(member.to_dict()) == member  # one model, as files of 0.x hold
+    for bad in ({"members": []}, {"members": "x"}, {"members": [member.to_dict() | {"alpha": 3}]}):
+        with pytest.raises(ValueError):
+            smoothing_from_dict(bad)
