@@ -3,7 +3,7 @@
 Everything a worker needs lives in the study's user attributes as JSON, so `search-worker` on
 any machine with the app can join with only the storage URL and the study's name: the planned
 settings, the rows before the test split (the only rows a trial may read), the search space,
-the deadline as a UTC timestamp and the trial limit. No pickle is stored anywhere.
+the deadline as a UTC timestamp and the trial limit. Everything stored is JSON text.
 """
 
 from __future__ import annotations
