@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from cli.backtest_command import add_backtest_parser, command_backtest
 from cli.settings_args import add_setting_arguments, config_from_args
 from core import __version__
 from core.errors import ForecasterError
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_reading_options(forecast, csv_required=False)
     forecast.add_argument("--steps", type=_int, help=_("steps to forecast (default: as trained)"))
     forecast.add_argument("--out", required=True, help=_("CSV to write: time, step, predicted, lower, upper"))
+    add_backtest_parser(commands, add_reading_options)
     return parser
 
 
@@ -406,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return EXIT_USAGE
         handler = {"inspect": command_inspect, "train": command_train, "predict": command_predict,
-                   "forecast": command_forecast}[args.command]
+                   "forecast": command_forecast, "backtest": command_backtest}[args.command]
         return handler(args)
     except ForecasterError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)

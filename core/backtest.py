@@ -168,14 +168,23 @@ def _fold_zero_plan(frame: pd.DataFrame, config: ForecastConfig, layout: _Layout
 
 
 def _most_folds(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest, horizon: int) -> int:
-    """The most folds these settings can run on this data (0: not even one)."""
-    for folds in range(request.folds - 1, 0, -1):
+    """The most folds these settings can run on this data (0: not even one), by bisection: fewer
+    folds leave the first fold more training rows."""
+    def fits(folds: int) -> bool:
         try:
             _fold_zero_plan(frame, config, _layout(len(frame), horizon, request, folds))
         except ForecasterError:
-            continue
-        return folds
-    return 0
+            return False
+        return True
+
+    low, high = 0, request.folds - 1  # fits(low) is taken as true, fits(request.folds) is false
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _resolve(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest) -> tuple[_Layout, RunPlan]:
