@@ -92,6 +92,9 @@ class BacktestResult:
     trainings: int
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False  # stopped before every fold ran: `folds` holds the finished ones
+    # time, actual: the target from as many rows before the first cutoff as the folds span, to the
+    # last row (what a chart of the folds shows behind them)
+    actual: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"time": [], "actual": []}))
 
     @property
     def seasonal(self) -> bool:
@@ -323,4 +326,8 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
             pooled[name] = metrics
     forecasts = (pd.concat(parts, ignore_index=True) if parts else
                  pd.DataFrame({"fold": [], "cutoff": [], "time": [], "step": [], "actual": [], "predicted": []}))
-    return BacktestResult(request, resolved, folds, pooled, forecasts, trainings, notes, cancelled)
+    first_shown = max(0, 2 * layout.cutoffs[0] - len(frame))
+    shown_rows = np.arange(first_shown, len(frame))
+    actual = pd.DataFrame({"time": time_labels(frame, config.date_column, shown_rows, date_is_year),
+                           "actual": values[first_shown:]})
+    return BacktestResult(request, resolved, folds, pooled, forecasts, trainings, notes, cancelled, actual)
