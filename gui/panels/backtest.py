@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -65,11 +65,16 @@ class BacktestPanel(Panel):
         self.window_combo = QComboBox(objectName="backtestWindow")
         self.window_combo.addItem(_("expanding (all rows before the cutoff)"), True)
         self.window_combo.addItem(_("sliding (the same number of rows in every fold)"), False)
-        form = QFormLayout()
-        form.addRow(_("Folds"), self.folds_spin)
-        form.addRow(_("Fold step (rows)"), self.step_spin)
-        form.addRow(_("Retrain every (folds)"), self.retrain_spin)
-        form.addRow(_("Training window"), self.window_combo)
+        form = QGridLayout()  # two short rows of two fields: the table and chart keep the height
+        for index, (label, field) in enumerate(((_("Folds"), self.folds_spin),
+                                                (_("Fold step (rows)"), self.step_spin),
+                                                (_("Retrain every (folds)"), self.retrain_spin),
+                                                (_("Training window"), self.window_combo))):
+            row, column = divmod(index, 2)
+            form.addWidget(QLabel(label), row, 2 * column)
+            form.addWidget(field, row, 2 * column + 1)
+        for spin in (self.folds_spin, self.step_spin, self.retrain_spin):
+            spin.setMinimumWidth(140)
         for widget in (self.folds_spin, self.step_spin, self.retrain_spin):
             widget.valueChanged.connect(lambda _value: self.requestChanged.emit(self.request()))
         self.window_combo.currentIndexChanged.connect(lambda _index: self.requestChanged.emit(self.request()))
@@ -104,10 +109,15 @@ class BacktestPanel(Panel):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setToolTip(_("One row per fold; the best RMSE and MASE of each row are in bold."))
+        self.table.verticalHeader().setVisible(False)  # the cutoff names the row
+        self.table.setMinimumHeight(150)
         self.pooled_label = QLabel(_("Pooled over every fold"), objectName="backtestPooledLabel")
         self.pooled_table = MetricsTable(objectName="backtestPooled")
         self.pooled_table.setToolTip(_("Scores over the forecasts of every fold together; the best in each column "
                                        "is in bold."))
+        self.pooled_table.setMinimumHeight(0)
+        rows_height = sum(self.pooled_table.verticalHeader().sectionSize(i) for i in range(4))
+        self.pooled_table.setFixedHeight(rows_height + self.pooled_table.horizontalHeader().sizeHint().height() + 4)
         self.notes_label = QLabel("", wordWrap=True, objectName="backtestNotes")
         self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notes_label.setStyleSheet("color: #495057;")
@@ -124,7 +134,7 @@ class BacktestPanel(Panel):
         top_layout.addLayout(buttons)
         top_layout.addWidget(self.progress_bar)
         top_layout.addWidget(self.status_label)
-        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self.table, 2)
         top_layout.addWidget(self.pooled_label)
         top_layout.addWidget(self.pooled_table)
         top_layout.addWidget(self.notes_label)
