@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from cli.backtest_command import add_backtest_parser, command_backtest
 from cli.settings_args import add_setting_arguments, config_from_args
 from core import __version__
 from core.errors import ForecasterError
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     from cli.search_command import add_search_commands
 
     add_search_commands(commands, add_reading_options, _float, _int)
+    add_backtest_parser(commands, add_reading_options)
     return parser
 
 
@@ -413,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
 
         handler = {"inspect": command_inspect, "train": command_train, "predict": command_predict,
                    "forecast": command_forecast, "search": command_search,
-                   "search-worker": command_search_worker}[args.command]
+                   "search-worker": command_search_worker, "backtest": command_backtest}[args.command]
         return handler(args)
     except ForecasterError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)

@@ -169,9 +169,11 @@ def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | No
     return mode, transform, notes
 
 
-def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
+def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | None = None) -> RunPlan:
     """Resolves automatic settings and checks the settings against the data.
 
+    `season_rows`: the first rows an automatic season is detected on (default: those before a
+    rough split); a backtest passes its training rows so no forecast row decides the season.
     Raises ConfigError/DataError with a message that says what to change.
     """
     _check_columns(frame, config)
@@ -181,7 +183,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig) -> RunPlan:
     horizon = config.horizon or config.forecast_steps or 1
     season = config.season
     if season is None:
-        rough = max(2, rows - 2 * max(1, round(rows * config.test_fraction)))  # before the split is known
+        rough = season_rows or max(2, rows - 2 * max(1, round(rows * config.test_fraction)))  # before the split
         dates = frame[config.date_column].iloc[:rough] if config.date_column else None
         season = detect_season(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
         notes.append(ngettext("Season detected: {rows} row.", "Season detected: {rows} rows.", season).format(
@@ -300,6 +302,24 @@ class ExperimentResult:
         }
 
 
+def fit_scaling(frame: pd.DataFrame, c: ResolvedConfig, fit_rows: int) -> Predictor:
+    """A predictor without a network: the scalers (and the smoothing anchor) fit on rows [0, fit_rows)."""
+    from core.prep.scaling import fit_scaler
+
+    rows = slice(0, fit_rows)
+    shell = Predictor(c, None, None, None, np.full(c.horizon, np.nan))
+    target_scaler = fit_scaler(c.scaler, shell.transformed_target(frame.iloc[rows])[:, None])
+    feature_names = c.input_columns[1:]
+    feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
+    predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
+    if c.target_mode == "smoothing":  # fit on the training rows, in the units the network sees
+        from core.prep.smoothing import fit_holt_winters
+
+        scaled = target_scaler.transform(shell.transformed_target(frame.iloc[rows])[:, None])[:, 0]
+        predictor.smoothing = fit_holt_winters(scaled, c.season)
+    return predictor
+
+
 def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_origins: np.ndarray,
                    val_origins: np.ndarray, progress: Callable | None, cancel: threading.Event | None,
                    epochs: list[int] | None = None, progress_offset: int = 0, progress_total: int = 0,
@@ -318,19 +338,8 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     from core.evaluation.baselines import fit_ridge
     from core.model.network import EnsembleForecaster, build_member, start_from_linear
     from core.model.training import CANCELLED, DIVERGED, OUT_OF_TIME, EpochProgress, TrainingHistory, train
-    from core.prep.scaling import fit_scaler
 
-    rows = slice(0, fit_rows)
-    shell = Predictor(c, None, None, None, np.full(c.horizon, np.nan))
-    target_scaler = fit_scaler(c.scaler, shell.transformed_target(frame.iloc[rows])[:, None])
-    feature_names = c.input_columns[1:]
-    feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
-    predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
-    if c.target_mode == "smoothing":  # fit on the training rows, in the units the network sees
-        from core.prep.smoothing import fit_holt_winters
-
-        scaled = target_scaler.transform(shell.transformed_target(frame.iloc[rows])[:, None])[:, 0]
-        predictor.smoothing = fit_holt_winters(scaled, c.season)
+    predictor = fit_scaling(frame, c, fit_rows)
     series = predictor.series(frame)
     # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
     linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway else None

@@ -79,6 +79,10 @@ def main() -> None:
     parser.add_argument("--step", type=int, default=1, help="the step ahead the results chart shows")
     parser.add_argument("--prefix", default="", help="name prefix; the start page is shot only without one")
     parser.add_argument("--only-results", action="store_true")
+    parser.add_argument("--backtest", type=int, default=0, metavar="FOLDS",
+                        help="also run a backtest of this many folds and shoot the Backtest tab (README: "
+                        "--sample monthly_visitors.csv --target visitors --features '' --window 24 --horizon 6 "
+                        "--forecast-steps 6 --epochs 100 --prefix bt_ --only-results --backtest 5)")
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
     parser.add_argument("--lang", default="en", help="en or zh_CN (README.zh-CN.md's images: --lang zh_CN "
                         "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --out docs/zh-CN)")
@@ -115,6 +119,13 @@ def main() -> None:
         window.results_panel.step_selector.setValue(args.step)
     hover_last_value(window)
     shot(window, args.prefix + "results")
+    if args.backtest:
+        panel = window.backtest_panel
+        window.tabs.setCurrentWidget(panel)
+        panel.folds_spin.setValue(args.backtest)
+        panel.run_button.click()
+        wait_for(session.backtestFinished, 600_000)
+        shot(window, "backtest")
     session.model_saved = True  # nothing to keep: close without asking to save the model
     window.close()
     app.quit()

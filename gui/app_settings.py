@@ -24,6 +24,7 @@ MAX_RECENT = 8
 MAX_REMEMBERED_FILES = 50  # files whose target and ticked features are remembered
 COLUMNS_BY_FILE = "columns_by_file"  # one JSON object: file path -> {"target": ..., "features": [...]}
 LAST_USED = "last_used"
+BACKTEST = "backtest_request"  # one JSON object: the Backtest tab's form
 LEGACY_LAST_SETTINGS = "last_settings"  # one JSON string, written by versions before the table
 
 
@@ -143,6 +144,17 @@ class AppSettings:
         while len(data) > MAX_REMEMBERED_FILES:
             del data[next(iter(data))]
         self._settings.setValue(COLUMNS_BY_FILE, json.dumps(data, ensure_ascii=False))
+
+    def backtest_request(self) -> dict[str, Any]:
+        """The Backtest tab's last form (folds, fold_step, retrain_every, expanding); {} if none or unreadable."""
+        try:
+            stored = json.loads(str(self._settings.value(BACKTEST, "{}")))
+        except ValueError:
+            return {}
+        return stored if isinstance(stored, dict) else {}
+
+    def set_backtest_request(self, values: dict[str, Any]) -> None:
+        self._settings.setValue(BACKTEST, json.dumps(values))
 
     def sync(self) -> None:
         self._settings.sync()

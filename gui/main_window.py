@@ -4,6 +4,7 @@ from the action table. State lives in the Session; the window only arranges and 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -27,6 +28,7 @@ from gui.app_settings import AppSettings
 from gui.dialogs import APP_NAME, FileDialogs
 from gui.errors import show_error
 from gui.language import LanguageMenu
+from gui.panels.backtest import BacktestPanel
 from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
 from gui.panels.results import ResultsPanel
@@ -56,6 +58,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(session)
         self.training_panel = TrainingPanel(session)
         self.results_panel = ResultsPanel(session)
+        self.backtest_panel = BacktestPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.commands = Actions(self, session)
         session.confirm_discard = self.dialogs.confirm_discard_model
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.data_panel, _("Data"))
         self.tabs.addTab(self.training_panel, _("Training"))
         self.tabs.addTab(self.results_panel, _("Results"))
+        self.tabs.addTab(self.backtest_panel, _("Backtest"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
@@ -197,12 +201,27 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.settings_panel.restore(self.settings.form_values())
+        self._restore_backtest_request()
+
+    def _restore_backtest_request(self) -> None:
+        from core.backtest import BacktestRequest
+        from core.errors import ForecasterError
+
+        stored = self.settings.backtest_request()
+        known = {k: v for k, v in stored.items() if k in asdict(BacktestRequest())}
+        try:
+            request = BacktestRequest(**known)
+            request.check()
+        except (ForecasterError, TypeError):
+            return  # an edited or older file: the form keeps its defaults
+        self.backtest_panel.set_request(request)
 
     def save_settings(self) -> None:
         self.settings.set_bytes_value("geometry", self.saveGeometry())
         self.settings.set_bytes_value("window_state", self.saveState())
         self.settings.set_bytes_value("splitter", QByteArray(self.splitter.saveState()))
         self.settings.set_form_values(self.settings_panel.form.values())
+        self.settings.set_backtest_request(asdict(self.backtest_panel.request()))
         self.settings.sync()
 
     # ---------------------------------------------------------------- Qt events

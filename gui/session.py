@@ -106,6 +106,10 @@ class Session(QObject):
     problem = Signal(str, object, str)  # for the one error path: dialog title, exception, traceback or ""
     status = Signal(str, int)  # a passing note for the status bar; ms to show it (0: until replaced)
     engineReady = Signal()  # torch and scikit-learn are loaded (see core.warmup)
+    backtestStarted = Signal(object)  # the BacktestRequest that starts
+    backtestProgress = Signal(object)  # core.backtest.BacktestProgress: a fold starts, or one of its epochs
+    backtestFinished = Signal(object)  # core.backtest.BacktestResult (also when cancelled: the finished folds)
+    backtestFailed = Signal(str)  # the backtest raised or was refused by the data: the message
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -126,6 +130,7 @@ class Session(QObject):
         self._pending: tuple[str, ReadOptions] | None = None
         self._closing = False
         self.model_saved = False  # the trained result was saved since it finished
+        self.backtest = None  # core.backtest.BacktestResult of the last backtest
         # asked before the shown model is discarded (a new file replaces it): the window sets it
         self.confirm_discard: Callable[[], bool] | None = None
         self.jobs = JobRunner(self)
@@ -193,6 +198,7 @@ class Session(QObject):
         self.source_path, self.read_options = self._pending or (None, ReadOptions())
         same_file = previous is not None and previous == self.source_path
         self.loaded, self.result, self.shown = loaded, None, None
+        self.backtest = None  # it scored another table
         usable = loaded.report.numeric_columns()
         # a new file starts at a real measurement, never at a column that only numbers the rows
         keep = self.target in usable and (same_file or not is_index_like(self.target, loaded.frame[self.target]))
@@ -278,7 +284,9 @@ class Session(QObject):
             self.jobs.cancel(Job.TRAIN)
 
     def _on_progress(self, job: Job, value: object) -> None:
-        if job is Job.TRAIN:
+        if job is Job.BACKTEST:
+            self.backtestProgress.emit(value)
+        elif job is Job.TRAIN:
             self.training_seconds = time.perf_counter() - self._train_started
             self.trainingProgress.emit(value)
 
@@ -311,6 +319,64 @@ class Session(QObject):
     def _show(self, shown: ShownOutput) -> None:
         self.shown = shown
         self.resultShown.emit(shown)
+
+    # ---------------------------------------------------------------- backtest
+    def is_backtesting(self) -> bool:
+        return self.jobs.is_running(Job.BACKTEST)
+
+    def can_backtest(self) -> bool:
+        return self.loaded is not None and bool(self.target) and self.may(Job.BACKTEST)
+
+    def start_backtest(self, request) -> bool:
+        """Runs a rolling-origin backtest (core.backtest.BacktestRequest) of the current data, columns
+        and settings in the background; `backtestFinished` or `backtestFailed` follows. False if refused."""
+        reason = self.jobs.refusal(Job.BACKTEST)
+        if reason is not None:
+            self.refused.emit(reason)
+            return False
+        try:
+            config = self.asked_config()
+            request.check()
+        except ForecasterError as exc:
+            self.backtestFailed.emit(str(exc))
+            return False
+        frame, source_info = self.loaded.frame, self.loaded.source_info(self.source_path)
+
+        def work(progress, cancel):
+            from core.backtest import run_backtest  # torch loads here, on the worker thread
+
+            return run_backtest(frame, config, request, progress, cancel, source_info)
+
+        if not self._start(Job.BACKTEST, work, _("Backtesting…")):
+            return False
+        self.backtestStarted.emit(request)
+        return True
+
+    def cancel_backtest(self) -> None:
+        if self.is_backtesting():
+            self.jobs.cancel(Job.BACKTEST)
+
+    def _on_backtested(self, result) -> None:
+        self.backtest = result
+        self.status.emit(_("Backtest cancelled.") if result.cancelled else _("Backtest finished."), 5000)
+        self.backtestFinished.emit(result)
+
+    def export_backtest(self, path: str | Path) -> bool:
+        """The last backtest as backtest.json (a .json path) or backtest.csv (any other), as the CLI writes them."""
+        from core.backtest import write_backtest
+
+        result = self.backtest
+        if result is None:
+            return False
+        as_json = str(path).lower().endswith(".json")
+        try:
+            refuse_overwriting_input([path], [p for p in (self.source_path,) if p])
+            write_backtest(result, path if as_json else None, None if as_json else path)
+        except (ForecasterError, OSError, ValueError) as exc:
+            self.problem.emit(_("Can't export"), exc, "")
+            return False
+        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
+        return True
 
     # ---------------------------------------------------------------- models
     def save_model(self, path: str | Path) -> bool:
@@ -450,6 +516,8 @@ class Session(QObject):
             self._on_loaded(value)
         elif job is Job.TRAIN:
             self._on_trained(value)
+        elif job is Job.BACKTEST:
+            self._on_backtested(value)
         elif isinstance(value, OpenedModel):
             self._on_opened(value)
         elif isinstance(value, AppliedModel):
@@ -465,7 +533,9 @@ class Session(QObject):
             return
         title, signal, note = {Job.LOAD: (_("Can't open the file"), self.loadFailed, _("The file could not be read.")),
                                Job.TRAIN: (_("Training failed"), self.trainingFailed, _("Training failed.")),
-                               Job.MODEL: (_("Model"), self.modelFailed, _("That did not work."))}[job]
+                               Job.MODEL: (_("Model"), self.modelFailed, _("That did not work.")),
+                               Job.BACKTEST: (_("Backtest failed"), self.backtestFailed,
+                                              _("The backtest failed."))}[job]
         self.status.emit(note, 5000)
         if not self._closing:
             self.problem.emit(title, exc, details)

@@ -1,0 +1,125 @@
+"""`backtest`: the train settings scored at several rolling origins; backtest.json and backtest.csv.
+
+Same reading, settings flags, output folder handling (locked, staged, never the input) and exit
+codes as `train`: 2 for bad input, 1 for a bug (logged), 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from cli.settings_args import add_setting_arguments
+from core.i18n import _, ngettext
+
+
+def add_backtest_parser(commands, add_reading_options) -> None:
+    """The `backtest` subcommand: CSV, the reading options and train's settings, then the folds."""
+    from cli import _int as whole_number
+
+    backtest = commands.add_parser("backtest", help=_("score the settings at several rolling origins (folds)"))
+    add_reading_options(backtest)
+    add_setting_arguments(backtest)
+    group = backtest.add_argument_group(_("backtest"))
+    group.add_argument("--folds", type=whole_number, default=5, help=_("number of folds (default: 5)"))
+    group.add_argument("--fold-step", type=whole_number,
+                       help=_("rows between cutoffs (default: the horizon)"))
+    group.add_argument("--retrain-every", type=whole_number, default=1,
+                       help=_("train a new model every K folds; 0 = train once on the first fold (default: 1)"))
+    group.add_argument("--sliding", action="store_true",
+                       help=_("train every fold on the same number of rows (default: all rows before the cutoff)"))
+    backtest.add_argument("--out", required=True, help=_("output folder (created if missing)"))
+
+
+class FoldProgress:
+    """One line per fold on stderr when it is a terminal: fold i/K and its epochs."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = self.stream.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, p) -> None:
+        if not self.enabled:
+            return
+        e = p.epoch
+        epoch = "" if e is None else f" epoch {e.step or e.epoch}/{e.steps or e.epochs}"
+        elapsed = time.perf_counter() - self.started
+        self.stream.write(f"\rfold {p.fold}/{p.folds}{epoch}  {elapsed:.0f}s        ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def command_backtest(args: argparse.Namespace) -> int:
+    from cli import EXIT_INTERRUPTED, EXIT_OK, _config_from_args, _read
+    from core.backtest import CSV_FILE, JSON_FILE, BacktestRequest, run_backtest, write_backtest
+    from core.outputs.run_folder import RunFolder
+
+    loaded = _read(args)
+    config = _config_from_args(args, loaded.report.date_column)
+    request = BacktestRequest(folds=args.folds, fold_step=args.fold_step, retrain_every=args.retrain_every,
+                              expanding=not args.sliding)
+    request.check()
+    with RunFolder(args.out, [CSV_FILE, JSON_FILE], inputs=[args.csv]) as run:
+        cancel = threading.Event()
+        previous = signal.getsignal(signal.SIGINT)
+
+        def on_interrupt(signum, frame):  # first Ctrl+C: stop this fold, keep the finished ones
+            cancel.set()
+            signal.signal(signal.SIGINT, previous)
+
+        signal.signal(signal.SIGINT, on_interrupt)
+        progress = FoldProgress()
+        try:
+            result = run_backtest(loaded.frame, config, request, progress, cancel, loaded.source_info(args.csv))
+        finally:
+            progress.close()
+            signal.signal(signal.SIGINT, previous)
+        write_backtest(result, run.stage(JSON_FILE), run.stage(CSV_FILE))
+        run.commit()
+    print_backtest(result, Path(args.out))
+    if result.cancelled:
+        print(_("The backtest was cancelled; the finished folds were scored and saved."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def print_backtest(result, out: Path) -> None:
+    from cli import _fmt as fmt
+    from cli import _pad as pad
+    from core.backtest import FORECASTERS
+    from core.prep.timeindex import format_time
+
+    c = result.config
+    print(ngettext("{target}: {folds} fold of {horizon} steps, window {window}, season {season}, trainings: "
+                   "{trainings}",
+                   "{target}: {folds} folds of {horizon} steps, window {window}, season {season}, trainings: "
+                   "{trainings}", len(result.folds)).format(
+        target=c.target, folds=len(result.folds), horizon=c.horizon, window=c.window,
+        season=c.season if result.seasonal else _("none"), trainings=result.trainings))
+    names = [name for name in FORECASTERS if result.seasonal or name != "seasonal_naive"]
+    short = {"model": _("model"), "naive": _("naive"), "seasonal_naive": _("seasonal"), "linear": _("linear")}
+    heading = pad(_("fold"), 6) + pad(_("cutoff"), 12) + pad(_("rows"), 7) \
+        + "".join(pad(_("{name} RMSE").format(name=short[n]), 15) for n in names) + _("seconds")
+    print(heading)
+    for fold in result.folds:
+        mark = "" if fold.retrained else "*"
+        print(pad(f"{fold.fold}{mark}", 6) + pad(format_time(fold.cutoff), 12) + pad(str(fold.train_rows), 7)
+              + "".join(pad(fmt(fold.scores[n]["rmse"]), 15) for n in names) + f"{fold.seconds:.1f}")
+    if any(not fold.retrained for fold in result.folds):
+        print(_("* this fold reused the model trained on an earlier fold"))
+    print(_("Pooled over every fold:"))
+    print("  " + pad("", 10) + "".join(pad(metric, 12) for metric in ("RMSE", "MAE", "MAPE %", "R2", "MASE")))
+    for name in names:
+        m = result.pooled.get(name, {})
+        print("  " + pad(short[name], 10) + "".join(pad(fmt(m.get(key)), 12)
+                                                     for key in ("rmse", "mae", "mape", "r2", "mase")))
+    print(_("Wrote {folder}/{files}").format(folder=out, files="backtest.json, backtest.csv"))
