@@ -24,6 +24,7 @@ MAX_RECENT = 8
 MAX_REMEMBERED_FILES = 50  # files whose target and ticked features are remembered
 COLUMNS_BY_FILE = "columns_by_file"  # one JSON object: file path -> {"target": ..., "features": [...]}
 LAST_USED = "last_used"
+SEARCH_FORM = "search_form"  # one JSON object: the Search tab's fields
 LEGACY_LAST_SETTINGS = "last_settings"  # one JSON string, written by versions before the table
 
 
@@ -120,6 +121,17 @@ class AppSettings:
         except json.JSONDecodeError:
             return {}
         return data if isinstance(data, dict) else {}
+
+    def search_values(self) -> dict[str, Any]:
+        """The Search tab's form as last used (budget, trials, workers, seed, storage, study)."""
+        try:
+            data = json.loads(str(self._settings.value(SEARCH_FORM, "{}", type=str)))
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def set_search_values(self, values: dict[str, Any]) -> None:
+        self._settings.setValue(SEARCH_FORM, json.dumps(values, ensure_ascii=False))
 
     def _columns_by_file(self) -> dict[str, Any]:
         try:

@@ -1,6 +1,7 @@
 """The session's background jobs: one BackgroundTask per kind of job, one failure path, and the
 rules of which jobs may not run together (no two trainings; no reading a file or opening a model
-while a model trains), each refusal with a sentence a user can read."""
+while a model trains; no training or reading a file while a settings search runs, nor the reverse),
+each refusal with a sentence a user can read."""
 
 from __future__ import annotations
 
@@ -17,18 +18,26 @@ class Job(Enum):
     TRAIN = "training"
     MODEL = "opening or applying a model"
     WARM_UP = "loading the engine"
+    SEARCH = "searching settings"
 
 
 # the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
 RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
     Job.TRAIN: ((Job.TRAIN, N_("A model is already training.")),
-                (Job.LOAD, N_("Still reading the file: train once it is shown."))),
+                (Job.LOAD, N_("Still reading the file: train once it is shown.")),
+                (Job.SEARCH, N_("A settings search is running: cancel it on the Search tab before training."))),
     Job.LOAD: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening another file.")),
-               (Job.LOAD, N_("Still reading the previous file…"))),
+               (Job.LOAD, N_("Still reading the previous file…")),
+               (Job.SEARCH, N_("A settings search is running: cancel it on the Search tab before opening "
+                               "another file."))),
     Job.MODEL: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening or applying a model.")),
                 (Job.MODEL, N_("Still opening or applying a model…"))),
     Job.WARM_UP: ((Job.TRAIN, N_("Training loads the engine itself.")),
-                  (Job.WARM_UP, N_("The engine is already loading."))),
+                  (Job.WARM_UP, N_("The engine is already loading.")),
+                  (Job.SEARCH, N_("The search loads the engine itself."))),
+    Job.SEARCH: ((Job.SEARCH, N_("A settings search is already running.")),
+                 (Job.TRAIN, N_("A model is training: cancel it (Esc) before searching for settings.")),
+                 (Job.LOAD, N_("Still reading the file: search once it is shown."))),
 }
 
 
@@ -76,5 +85,5 @@ class JobRunner(QObject):
     def stop_all(self) -> None:
         """Cancels every job and waits for its thread (closing the window). An import in progress
         can't be interrupted: closing during the warm-up waits for it, a second or two."""
-        for job in (Job.TRAIN, Job.LOAD, Job.MODEL, Job.WARM_UP):
+        for job in (Job.SEARCH, Job.TRAIN, Job.LOAD, Job.MODEL, Job.WARM_UP):
             self._tasks[job].cancel_and_wait()

@@ -31,6 +31,7 @@ from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
 from gui.panels.results import ResultsPanel
 from gui.panels.run import RunPanel
+from gui.panels.search import SearchPanel
 from gui.panels.settings import SettingsPanel
 from gui.panels.start import StartPanel
 from gui.panels.training import TrainingPanel
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(session)
         self.training_panel = TrainingPanel(session)
         self.results_panel = ResultsPanel(session)
+        self.search_panel = SearchPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.commands = Actions(self, session)
         session.confirm_discard = self.dialogs.confirm_discard_model
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.data_panel, _("Data"))
         self.tabs.addTab(self.training_panel, _("Training"))
         self.tabs.addTab(self.results_panel, _("Results"))
+        self.tabs.addTab(self.search_panel, _("Search"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
@@ -197,12 +200,14 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.settings_panel.restore(self.settings.form_values())
+        self.search_panel.restore(self.settings.search_values())
 
     def save_settings(self) -> None:
         self.settings.set_bytes_value("geometry", self.saveGeometry())
         self.settings.set_bytes_value("window_state", self.saveState())
         self.settings.set_bytes_value("splitter", QByteArray(self.splitter.saveState()))
         self.settings.set_form_values(self.settings_panel.form.values())
+        self.settings.set_search_values(self.search_panel.values())
         self.settings.sync()
 
     # ---------------------------------------------------------------- Qt events

@@ -19,6 +19,12 @@ class SettingsPanel(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)
         self.form.changed.connect(self._push)
+        session.settingsAdopted.connect(self._show_adopted)
+        self._push()
+
+    def _show_adopted(self, values: dict) -> None:
+        """Settings the Session took from elsewhere (a search's best): the form shows them."""
+        self.form.set_values(values)
         self._push()
 
     def _push(self) -> None:
