@@ -301,7 +301,7 @@ class ExperimentResult:
 def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_origins: np.ndarray,
                    val_origins: np.ndarray, progress: Callable | None, cancel: threading.Event | None,
                    epochs: list[int] | None = None, progress_offset: int = 0, progress_total: int = 0,
-                   linear_start: bool | None = None):
+                   linear_start: bool | None = None, deadline: float | None = None):
     """Scalers fit on rows [0, fit_rows), then `c.ensemble` networks trained from seeds seed, seed+1...
 
     `epochs` (one per network) trains each for exactly that many epochs with no early stopping:
@@ -309,13 +309,13 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     whether the highway starts at the Ridge solution or at zero (the anchor alone); None decides
     on the validation windows (the refit repeats the decision). Returns the predictor, the
     histories of the networks that were trained, the series and the epochs run so far; the
-    decision is in `predictor.linear_start`.
+    decision is in `predictor.linear_start`. `deadline` (time.monotonic): no epoch starts after it.
     """
     import torch
 
     from core.evaluation.baselines import fit_ridge
     from core.model.network import EnsembleForecaster, build_member, start_from_linear
-    from core.model.training import CANCELLED, DIVERGED, EpochProgress, TrainingHistory, train
+    from core.model.training import CANCELLED, DIVERGED, OUT_OF_TIME, EpochProgress, TrainingHistory, train
     from core.prep.scaling import fit_scaler
 
     rows = slice(0, fit_rows)
@@ -359,13 +359,13 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
                                              step=base + p.epoch, steps=max(progress_total, base + p.epochs)))
 
         history = train(member, series, torch.from_numpy(train_origins), torch.from_numpy(val_origins),
-                        member_config, report, cancel)
+                        member_config, report, cancel, deadline)
         done += history.epochs_run
         if history.status == DIVERGED and index > 0:
             break  # keep the networks that trained; the first one's failure is the run's
         members.append(member)
         histories.append(history)
-        if history.status in (CANCELLED, DIVERGED):
+        if history.status in (CANCELLED, DIVERGED, OUT_OF_TIME):
             break
     model = EnsembleForecaster(members)
     model.eval()
@@ -596,3 +596,49 @@ def time_labels(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray,
     if date_is_year:
         return dates.year.to_numpy()
     return dates.to_numpy()
+
+
+@dataclass
+class ValidationScore:
+    rmse: float  # the model's RMSE on the validation windows, in the target's units
+    config: ResolvedConfig  # what was trained (target mode and transform resolved)
+    histories: list  # core.model.training.TrainingHistory, one per network trained
+    origins: dict[str, np.ndarray]  # the "train" and "val" windows used
+
+
+def validation_score(dev_frame: pd.DataFrame, config: ForecastConfig, train_end: int,
+                     progress: Callable | None = None, cancel: threading.Event | None = None,
+                     deadline: float | None = None) -> ValidationScore:
+    """Trains `config` on rows [0, train_end) and scores it on the validation rows after them.
+
+    What a hyperparameter search compares: `dev_frame` holds only the rows before the test split
+    (validation ends where it ends), so no test row can reach a trial. `config` has its window,
+    horizon, season and threads planned; "auto" target mode and transform resolve on `dev_frame`.
+    `deadline` (time.monotonic): no epoch starts after it.
+    """
+    _check_columns(dev_frame, config)
+    window, horizon = config.window, config.horizon or 1
+    if window is None or config.threads is None:
+        raise ValueError("validation_score needs a planned window and thread count")
+    mode, transform, _notes = _resolve_modes(dev_frame, config, config.season, window)
+    c = config.resolved(target_mode=mode, transform=transform, horizon=horizon)
+    origins = window_origins(SplitBounds(len(dev_frame), train_end, len(dev_frame)), window, horizon)
+    if len(origins["train"]) < 2:
+        raise ConfigError(_(
+            "Window ({window}) + horizon ({horizon}) = {span} rows is too long for the {rows} training rows: fewer "
+            "than 2 training windows. Use a smaller window or horizon, or less validation/test data."
+        ).format(window=window, horizon=horizon, span=window + horizon, rows=train_end))
+    if not len(origins["val"]):
+        raise ConfigError(_(
+            "The validation split has {rows} rows, fewer than the horizon ({horizon}): no validation window fits. "
+            "Use a larger validation fraction, a shorter horizon, or 0 for no validation.").format(
+            rows=len(dev_frame) - train_end, horizon=horizon))
+    smoothing_alone = c.target_mode == "smoothing" and len(origins["val"]) < MIN_VALIDATION_WINDOWS
+    predictor, histories, series, _done = _fit_predictor(
+        dev_frame, c, train_end, origins["train"], origins["val"], progress, cancel,
+        epochs=[0] * c.ensemble if smoothing_alone else None, linear_start=False if smoothing_alone else None,
+        progress_total=c.epochs * c.ensemble, deadline=deadline)
+    predicted = predictor.predict(series, origins["val"])
+    target = dev_frame[c.target].to_numpy(dtype=np.float64)
+    actual = target[origins["val"][:, None] + np.arange(1, horizon + 1)[None, :]]
+    return ValidationScore(float(np.sqrt(np.mean((actual - predicted) ** 2))), c, histories, origins)

@@ -24,6 +24,7 @@ COMPLETED = "completed"
 EARLY_STOPPED = "early_stopped"
 CANCELLED = "cancelled"
 DIVERGED = "diverged"
+OUT_OF_TIME = "out_of_time"  # a deadline passed before the next epoch could start
 
 _LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
@@ -102,8 +103,12 @@ def train(
     config: ForecastConfig,
     progress: Callable[[EpochProgress], None] | None = None,
     cancel: threading.Event | None = None,
+    deadline: float | None = None,
 ) -> TrainingHistory:
     """Trains `model` in place and leaves it holding the best weights seen.
+
+    `deadline` (a `time.monotonic()` value): no epoch starts after it; the loop stops with status
+    OUT_OF_TIME instead, keeping the best weights so far. A running epoch is not interrupted.
 
     "Best" is the lowest validation loss, or the lowest training loss when there is no
     validation split. The seed fixes both the initial weights (set by the caller before
@@ -130,6 +135,9 @@ def train(
             best_loss = initial
 
     for epoch in range(1, config.epochs + 1):
+        if deadline is not None and time.monotonic() >= deadline:
+            history.status = OUT_OF_TIME
+            break
         started = time.perf_counter()
         model.train()
         order = train_origins[torch.randperm(n_train, generator=shuffle)]

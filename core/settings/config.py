@@ -49,6 +49,7 @@ class ForecastConfig:
         None, "windows", "Window (T)", "How many past rows the model reads to make one forecast "
         "(T in the input shape).",
         title="Window", low=1, auto="two seasons, or 12 rows", cli="--window", searchable=True,
+        search_range=(2, 256), search_log=True,
         widget_range=(1, 100_000))
     horizon: int | None = setting(
         None, "windows", "Horizon (H)", "How many steps ahead each window forecasts (H): the model "
@@ -103,14 +104,15 @@ class ForecastConfig:
         choices=(("lstm", "LSTM"), ("gru", "GRU"), ("rnn", "RNN (plain)")), cli="--cell", searchable=True)
     hidden: int = setting(
         32, "model", "Hidden size", "Size of the memory (hidden state) of each layer. Larger learns "
-        "more but needs more data.", low=1, high=4096, cli="--hidden", searchable=True)
+        "more but needs more data.", low=1, high=4096, cli="--hidden", searchable=True,
+        search_range=(4, 256), search_log=True)
     layers: int = setting(
         1, "model", "Layers", "Recurrent layers stacked on top of each other.", low=1, high=16,
-        cli="--layers", searchable=True)
+        cli="--layers", searchable=True, search_range=(1, 3))
     dropout: float = setting(
         0.0, "model", "Dropout", "Share of values randomly zeroed between layers while training, "
         "to reduce overfitting. 0 = off.", low=0.0, high=1.0, high_open=True, cli="--dropout",
-        searchable=True, widget_range=(0.0, 0.95), step=0.05)
+        searchable=True, search_range=(0.0, 0.5), widget_range=(0.0, 0.95), step=0.05)
     bidirectional: bool = setting(
         False, "model", "Bidirectional", "Also read each window backwards. Doubles the recurrent "
         "parameters.", cli="--bidirectional", searchable=True)
@@ -122,7 +124,8 @@ class ForecastConfig:
     head_width: int = setting(
         0, "model", "Head width", "Width of a hidden Dense layer (with ReLU) between the recurrent "
         "layers and the output. 0 = a single Linear layer.", low=0, high=4096,
-        special="one Linear layer", cli="--head-width", searchable=True)
+        special="one Linear layer", cli="--head-width", searchable=True,
+        search_range=(0, 128))
     # ---------------------------------------------------------------- training
     epochs: int = setting(
         200, "training", "Epochs", "Maximum passes over the training windows.", low=1,
@@ -130,17 +133,20 @@ class ForecastConfig:
     batch_size: int = setting(
         32, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
         "(full batch).", low=0, special="full batch", cli="--batch-size", searchable=True,
+        search_range=(8, 256), search_log=True,
         widget_range=(0, 1_000_000))
     lr: float = setting(
         0.001, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
         "Lower it if the loss jumps around or diverges.", low=0.0, high=10.0, low_open=True,
-        high_open=True, cli="--lr", searchable=True, widget_range=(0.00001, 1.0), decimals=5, step=0.001)
+        high_open=True, cli="--lr", searchable=True, search_range=(0.0001, 0.1), search_log=True,
+        widget_range=(0.00001, 1.0), decimals=5, step=0.001)
     optimizer: str = setting(
         "adam", "training", "Optimizer", "The optimizer: Adam, or AdamW (decoupled weight decay).",
         choices=(("adam", "Adam"), ("adamw", "AdamW")), cli="--optimizer", searchable=True,
         in_form=False)
     weight_decay: float = setting(
         0.0, "training", "Weight decay", "L2 penalty on the weights.", low=0.0, searchable=True,
+        search_range=(0.0, 0.01),
         in_form=False)
     loss: str = setting(
         "mse", "training", "Loss", "What training minimizes. MAE and Huber care less about outliers.",
@@ -159,7 +165,7 @@ class ForecastConfig:
     ensemble: int = setting(
         5, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
         "their median: steadier than any one of them on small series.", low=1, high=10,
-        cli="--ensemble", searchable=True)
+        cli="--ensemble", searchable=True, search_range=(1, 5))
     threads: int | None = setting(
         None, "training", "Threads", "torch threads", low=1, high=1024,
         auto="cores - 1, at least 1, at most 4", cli="--threads", in_form=False)

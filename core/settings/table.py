@@ -64,6 +64,10 @@ class Setting:
     auto: str = ""  # what None means, e.g. "from the season"
     cli: str | None = None  # the `train` flag, e.g. "--hidden"; None: not on the command line
     searchable: bool = False  # a hyperparameter search may tune it
+    # where a search looks (numbers): (low, high) inside the valid range, and whether on a log scale;
+    # None: the valid range itself (which must then be finite)
+    search_range: tuple[float, float] | None = None
+    search_log: bool = False
     in_form: bool = True
     message: str = ""  # a hand-written message for any bad value, with {value}
     # display hints for the form

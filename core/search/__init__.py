@@ -1,0 +1,15 @@
+"""Hyperparameter search with a hard time budget (Optuna: TPE sampler, per-epoch pruning).
+
+Trials are scored on the validation split only; the best settings are then run once and scored
+on the test split. Trials run in this process or in worker processes sharing one study in
+Optuna's RDB storage (SQLite by default, PostgreSQL for several machines: `search-worker`).
+"""
+
+from core.search.records import SearchProgress, SearchRequest, SearchResult, TrialRecord
+from core.search.runner import run_search
+from core.search.space import search_space
+from core.search.storage import SearchError
+from core.search.study import join_study
+
+__all__ = ["SearchError", "SearchProgress", "SearchRequest", "SearchResult", "TrialRecord", "join_study",
+           "run_search", "search_space"]

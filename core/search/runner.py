@@ -1,0 +1,215 @@
+"""`run_search`: plan once, publish the study, run its trials (here or in worker processes), then
+score the best settings once on the test split."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing
+import socket
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+from optuna.distributions import CategoricalDistribution
+from optuna.trial import TrialState
+
+from core.errors import ForecasterError
+from core.i18n import _, language, set_language
+from core.search.records import SearchProgress, SearchRequest, SearchResult, TrialRecord
+from core.search.space import describe_space, search_space
+from core.search.storage import SearchError, shown_url
+from core.search.study import REASON, SKIPPED, WORKER, Job, join_study, publish, request_stop
+from core.settings.config import ForecastConfig
+
+POLL_S = 0.5  # how often the parent reads the study to report progress
+STOP_WAIT_S = 15.0  # after a cancel, how long workers get to stop at their next epoch before termination
+
+
+def trial_records(study, stopped_workers: frozenset[str] = frozenset()) -> list[TrialRecord]:
+    """The study's trials as records, in order; skipped ones (never trained) left out. A trial
+    still RUNNING on a worker that was stopped is reported as FAIL."""
+    now = dt.datetime.now()
+    out = []
+    for t in study.get_trials(deepcopy=False):
+        if t.user_attrs.get(SKIPPED) or t.state == TrialState.WAITING:
+            continue
+        state, reason = t.state.name, t.user_attrs.get(REASON)
+        worker = t.user_attrs.get(WORKER)
+        if t.state == TrialState.RUNNING and worker in stopped_workers:
+            state, reason = "FAIL", _("the search was stopped")
+        end = t.datetime_complete or now
+        seconds = (end - t.datetime_start).total_seconds() if t.datetime_start else 0.0
+        score = t.value if t.state == TrialState.COMPLETE else None
+        out.append(TrialRecord(t.number, dict(t.params), score, state, max(0.0, seconds), reason, worker))
+    return out
+
+
+def best_of(records: list[TrialRecord]) -> TrialRecord | None:
+    complete = [r for r in records if r.state == "COMPLETE" and r.score is not None and math.isfinite(r.score)]
+    return min(complete, key=lambda r: (r.score, r.number)) if complete else None
+
+
+def _check(request: SearchRequest) -> None:
+    if not (isinstance(request.budget_s, (int, float)) and math.isfinite(request.budget_s) and request.budget_s > 0):
+        raise SearchError(_("The time budget must be a number of seconds above 0 (got {value}).").format(
+            value=request.budget_s))
+    if request.trials is not None and request.trials < 1:
+        raise SearchError(_("The number of trials must be at least 1 (got {value}).").format(value=request.trials))
+    if request.jobs < 0:
+        raise SearchError(_("The number of worker processes must be 0 or more (got {value}).").format(
+            value=request.jobs))
+
+
+def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest) -> Job:
+    """Plans the user's split once and packs what trials need: only rows before the test split."""
+    from core.pipeline import plan_run
+
+    _check(request)
+    plan = plan_run(frame, config)
+    bounds, planned = plan.bounds, plan.config
+    if bounds.val_end == bounds.train_end:
+        raise SearchError(_("A search scores settings on the validation split, and these settings leave no "
+                            "validation rows: set a validation fraction above 0."))
+    settings = config.replace(window=planned.window, horizon=planned.horizon, season=planned.season,
+                              threads=planned.threads, date_column=None)
+    rows = frame.iloc[:bounds.val_end][planned.input_columns].reset_index(drop=True)
+    space = search_space(config, request.fixed, max_window=bounds.train_end - planned.horizon - 1)
+    # values these data rule out are not searched: each would only fail
+    if "transform" in space and not (rows[planned.target] > 0).all():
+        del space["transform"]
+        settings = settings.replace(transform="none")
+    mode = space.get("target_mode")
+    if isinstance(mode, CategoricalDistribution) and not (planned.season and planned.season > 1):
+        space["target_mode"] = CategoricalDistribution(tuple(v for v in mode.choices if v != "seasonal"))
+    return Job(settings, bounds.train_end, rows, space, time.time() + request.budget_s, request.trials, request.seed)
+
+
+def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
+    """A worker process on this machine: one torch thread, its own sampler seed."""
+    import torch
+
+    torch.set_num_threads(1)
+    set_language(lang)
+    try:
+        join_study(storage, study, threads=1, sampler_seed=seed)
+    except ForecasterError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        sys.exit(2)
+    except Exception:  # a bug: the traceback goes to the log, not the terminal
+        from core.files import log_dir
+
+        try:
+            with open(log_dir() / "search-worker.log", "a", encoding="utf-8") as handle:
+                handle.write(f"--- {dt.datetime.now().isoformat()} pid {multiprocessing.current_process().pid}\n")
+                handle.write(traceback.format_exc())
+        except OSError:
+            pass
+        sys.exit(1)
+
+
+def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest,
+               progress: Callable[[SearchProgress], None] | None = None,
+               cancel: threading.Event | None = None) -> SearchResult:
+    """Tunes the searchable settings of `config` on the validation split within `request.budget_s`.
+
+    Trials train on the training rows and are scored (RMSE, target units) on the validation rows;
+    they never see a test row. The best settings are then run once with `run_experiment` on the
+    whole table and their test metrics reported. `progress` gets the trials table about twice a
+    second; `cancel` stops every worker at its next epoch (and the final run is skipped).
+    """
+    from core.pipeline import run_experiment
+
+    started = time.monotonic()
+    cancel = cancel or threading.Event()
+    job = prepare(frame, config, request)
+    storage = request.storage or f"sqlite:///{Path(tempfile.mkdtemp(prefix='lstmf-search-')) / 'search.sqlite3'}"
+    name = request.study or f"search-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+    study = publish(storage, name, job)
+    last_emit = [0.0]
+
+    def emit(force: bool = False, stopped: frozenset[str] = frozenset()) -> list[TrialRecord]:
+        now = time.monotonic()
+        if progress is None or (not force and now - last_emit[0] < POLL_S):
+            return []
+        last_emit[0] = now
+        records = trial_records(study, stopped)
+        progress(SearchProgress(tuple(records), now - started, request.budget_s, best_of(records)))
+        return records
+
+    stopped: frozenset[str] = frozenset()
+    if request.jobs == 0:
+        join_study(storage, name, progress=emit, cancel=cancel, threads=None, sampler_seed=request.seed)
+        if cancel.is_set():
+            request_stop(study)  # workers elsewhere stop too
+    else:
+        stopped = _run_workers(storage, name, request, study, cancel, emit)
+    search_s = time.monotonic() - started
+    records = trial_records(study, stopped)
+    emit(force=True, stopped=stopped)
+    best = best_of(records)
+    common = dict(trials=records, budget_s=request.budget_s, elapsed_s=search_s, study=name,
+                  storage=shown_url(storage), seed=request.seed, space=describe_space(job.space))
+    if best is None:
+        if cancel.is_set():
+            return SearchResult({}, config, math.nan, {}, cancelled=True, **common)
+        raise SearchError(_no_result_message(records, request.budget_s))
+    best_config = config.replace(**best.settings)
+    if cancel.is_set():
+        return SearchResult(best.settings, best_config, best.score, {}, cancelled=True, **common)
+    experiment = run_experiment(frame, best_config, cancel=cancel)
+    metrics = experiment.test_metrics
+    test = dict(metrics.get("model", {})) | {"baselines": {k: v for k, v in metrics.items() if k != "model"}}
+    return SearchResult(best.settings, best_config, best.score, test, experiment=experiment,
+                        cancelled=cancel.is_set(), **common)
+
+
+def _no_result_message(records: list[TrialRecord], budget_s: float) -> str:
+    reasons = [r.reason for r in records if r.reason]
+    if not records:
+        return _("No trial could start within the time budget of {budget:g} s; give the search more time.").format(
+            budget=budget_s)
+    return _("None of the {count} trials finished within the time budget of {budget:g} s; give the search more "
+             "time or fewer epochs. First problem: {reason}").format(
+        count=len(records), budget=budget_s, reason=reasons[0] if reasons else _("none recorded"))
+
+
+def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel: threading.Event,
+                 emit: Callable[..., list]) -> frozenset[str]:
+    """Starts request.jobs worker processes on the shared study and waits for them; returns the
+    names of workers that had to be terminated."""
+    context = multiprocessing.get_context("spawn")  # no fork: torch's threads and locks don't survive it
+    workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language()),
+                               name=f"search-worker-{index}", daemon=True) for index in range(request.jobs)]
+    for worker in workers:
+        worker.start()
+    host = socket.gethostname()
+    stop_by: float | None = None
+    terminated: set[str] = set()
+    while any(w.is_alive() for w in workers):
+        if cancel.is_set() and stop_by is None:
+            request_stop(study)  # every worker, here or elsewhere, stops at its next epoch
+            stop_by = time.monotonic() + STOP_WAIT_S
+        if stop_by is not None and time.monotonic() > stop_by:
+            for worker in workers:
+                if worker.is_alive():  # the last resort: a worker stuck in one long epoch
+                    worker.terminate()
+                    terminated.add(f"{host}:{worker.pid}")
+            break
+        emit()
+        cancel.wait(POLL_S) if stop_by is None else time.sleep(POLL_S)
+    for worker in workers:
+        worker.join(timeout=10)
+    failed = [w for w in workers if w.exitcode not in (0, None) and f"{host}:{w.pid}" not in terminated]
+    if failed and len(failed) == len(workers) and best_of(trial_records(study)) is None:
+        from core.files import log_dir
+
+        raise RuntimeError(f"every search worker failed (exit codes {[w.exitcode for w in failed]}); "
+                           f"see {log_dir() / 'search-worker.log'}")
+    return frozenset(terminated)

@@ -1,0 +1,56 @@
+"""Opening Optuna's RDB storage with readable errors: SQLite on one machine, PostgreSQL beyond it."""
+
+from __future__ import annotations
+
+from core.errors import ForecasterError
+from core.i18n import _
+
+# a worker that dies mid-trial stops sending heartbeats; other workers then mark its trial FAIL
+HEARTBEAT_S = 10
+GRACE_S = 30
+SQLITE_TIMEOUT_S = 120  # several processes write one file: wait for the lock instead of failing
+
+
+class SearchError(ForecasterError):
+    """A search can't start or join: its storage, its study, or settings no trial can use."""
+
+
+def shown_url(url: str) -> str:
+    """The URL with any password hidden, for messages and search.json."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL at all: say what was given
+        return url
+
+
+def open_storage(url: str):
+    """An RDBStorage for `url`; SearchError with one line when the driver, URL or server is wrong."""
+    import warnings
+
+    import optuna
+    import sqlalchemy.exc
+
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # we report trials ourselves, in the user's language
+    engine_kwargs: dict = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}
+    try:
+        with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 4-5; we rely on little of it
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, heartbeat_interval=HEARTBEAT_S,
+                                              grace_period=GRACE_S)
+    except ImportError as exc:  # SQLAlchemy loads the database driver on first use
+        if "psycopg" in str(exc) or url.startswith("postgres"):
+            raise SearchError(_("The PostgreSQL driver is not installed: install it with "
+                                "pip install \"lstm-forecaster[postgres]\".")) from None
+        raise SearchError(_("The database driver for {url} is not installed ({reason}).").format(
+            url=shown_url(url), reason=exc)) from None
+    except sqlalchemy.exc.ArgumentError:
+        raise SearchError(_("{url} is not a database URL; use e.g. sqlite:///search.sqlite3 or "
+                            "postgresql://user@host/db.").format(url=shown_url(url))) from None
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise SearchError(_("Could not open the study storage {url}: {reason}").format(
+            url=shown_url(url), reason=reason)) from None

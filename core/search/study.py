@@ -1,0 +1,221 @@
+"""A study that carries its whole job, and the worker that runs its trials.
+
+Everything a worker needs lives in the study's user attributes as JSON, so `search-worker` on
+any machine with the app can join with only the storage URL and the study's name: the planned
+settings, the rows before the test split (the only rows a trial may read), the search space,
+the deadline as a UTC timestamp and the trial limit. No pickle is stored anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import optuna
+import pandas as pd
+from optuna.distributions import BaseDistribution
+from optuna.trial import TrialState
+
+from core.errors import ConfigError, DataError, ForecasterError
+from core.i18n import _
+from core.search import pruning
+from core.search.space import space_from_json, space_to_json, suggest
+from core.search.storage import SearchError, open_storage, shown_url
+from core.settings.config import ForecastConfig
+
+FORMAT = 1  # of the job in the user attributes; a newer one is refused
+KEY = "lstmf"  # the study's user attribute holding the job (JSON text)
+STOP_KEY = "lstmf_stop"  # set to true to stop every worker at its next epoch
+STOP_POLL_S = 1.0  # how often a worker asks the storage whether to stop
+REASON, WORKER, SKIPPED = "reason", "worker", "skipped"
+
+
+@dataclass
+class Job:
+    settings: ForecastConfig  # planned: window, horizon and season set; no date column
+    train_end: int  # rows [0, train_end) train, [train_end, len(rows)) validate
+    rows: pd.DataFrame  # the rows before the test split, input columns only
+    space: dict[str, BaseDistribution]
+    deadline_utc: float  # time.time() after which no epoch starts
+    trials: int | None
+    seed: int
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FORMAT, "settings": self.settings.to_dict(), "train_end": self.train_end,
+            "columns": {name: self.rows[name].astype(float).tolist() for name in self.rows.columns},
+            "space": space_to_json(self.space), "deadline_utc": self.deadline_utc, "trials": self.trials,
+            "seed": self.seed})
+
+    @classmethod
+    def from_json(cls, text: str) -> Job:
+        data = json.loads(text)
+        if data.get("format", FORMAT) > FORMAT:
+            raise SearchError(_("This study was made by a newer version of the app; update it to join."))
+        return cls(ForecastConfig.from_dict(data["settings"]), int(data["train_end"]),
+                   pd.DataFrame(data["columns"]), space_from_json(data["space"]), float(data["deadline_utc"]),
+                   data["trials"], int(data["seed"]))
+
+    def monotonic_deadline(self) -> float:
+        """The deadline on this machine's monotonic clock (trials compare against it every epoch)."""
+        return time.monotonic() + (self.deadline_utc - time.time())
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def publish(storage_url: str, study_name: str, job: Job):
+    """Creates the study holding `job`; SearchError when a study of that name exists already."""
+    storage = open_storage(storage_url)
+    try:
+        study = optuna.create_study(storage=storage, study_name=study_name, direction="minimize")
+    except optuna.exceptions.DuplicatedStudyError:
+        raise SearchError(_("A study named {study!r} already exists in {url}; choose another name, or join it "
+                            "with search-worker.").format(study=study_name, url=shown_url(storage_url))) from None
+    study.set_user_attr(KEY, job.to_json())
+    study.set_user_attr(STOP_KEY, False)
+    return study
+
+
+def load(storage_url: str, study_name: str, sampler=None) -> tuple[optuna.Study, Job]:
+    storage = open_storage(storage_url)
+    try:
+        study = optuna.load_study(study_name=study_name, storage=storage, sampler=sampler,
+                                  pruner=pruning.make_pruner())
+    except KeyError:
+        raise SearchError(_("There is no study named {study!r} in {url}.").format(
+            study=study_name, url=shown_url(storage_url))) from None
+    text = study.user_attrs.get(KEY)
+    if not isinstance(text, str):
+        raise SearchError(_("The study {study!r} was not made by this app's search.").format(study=study_name))
+    return study, Job.from_json(text)
+
+
+def request_stop(study: optuna.Study) -> None:
+    study.set_user_attr(STOP_KEY, True)
+
+
+def _units(config: ForecastConfig) -> str:
+    return f"{config.scaler}/{config.loss}/{config.transform}/{config.target_mode}"
+
+
+class _StopWatch:
+    """Asks the storage at most every STOP_POLL_S whether the study was told to stop."""
+
+    def __init__(self, study: optuna.Study, cancel: threading.Event) -> None:
+        self.study, self.cancel, self.checked = study, cancel, 0.0
+
+    def poll(self) -> bool:
+        now = time.monotonic()
+        if not self.cancel.is_set() and now - self.checked >= STOP_POLL_S:
+            self.checked = now
+            if self.study.user_attrs.get(STOP_KEY):
+                self.cancel.set()
+        return self.cancel.is_set()
+
+
+def _skip(trial: optuna.Trial, why: str) -> None:
+    """Ends a trial that never trained (over the limit, past the deadline, stopped): not a result."""
+    trial.set_user_attr(SKIPPED, True)
+    trial.set_user_attr(REASON, why)
+    trial.study.stop()
+    raise optuna.TrialPruned(why)
+
+
+def objective(trial: optuna.Trial, job: Job, cancel: threading.Event, watch: _StopWatch, threads: int | None,
+              on_epoch: Callable[[], None] | None = None) -> float:
+    """Trains one trial's settings on the training rows and returns its validation RMSE."""
+    from core.model.training import CANCELLED, OUT_OF_TIME
+    from core.pipeline import validation_score
+
+    trial.set_user_attr(WORKER, worker_name())
+    if job.trials is not None and trial.number >= job.trials:
+        _skip(trial, _("the trial limit was reached"))
+    deadline = job.monotonic_deadline()
+    if time.monotonic() >= deadline:
+        _skip(trial, _("the time budget was used up"))
+    if watch.poll():
+        _skip(trial, _("the search was stopped"))
+    values = suggest(trial, job.space)
+    try:
+        config = job.settings.replace(**values, **({"threads": threads} if threads else {}))
+    except ConfigError as exc:
+        trial.set_user_attr(REASON, str(exc))
+        raise
+    trial.set_user_attr(UNITS_KEY, _units(config))
+
+    def report(p) -> None:
+        if on_epoch is not None:
+            on_epoch()
+        watch.poll()  # a stop sets `cancel`; training then stops at its next batch
+        if p.val_loss is not None and math.isfinite(p.val_loss):
+            trial.report(p.val_loss, p.step)
+            if trial.should_prune():
+                trial.set_user_attr(REASON, _("pruned: worse than the median of comparable trials at epoch "
+                                              "{epoch}").format(epoch=p.step))
+                raise optuna.TrialPruned()
+
+    try:
+        score = validation_score(job.rows, config, job.train_end, report, cancel, deadline)
+    except (ConfigError, DataError) as exc:
+        trial.set_user_attr(REASON, str(exc))
+        raise
+    statuses = {h.status for h in score.histories}
+    if OUT_OF_TIME in statuses:
+        trial.set_user_attr(REASON, _("out of time: the budget ended during training"))
+        raise optuna.TrialPruned()
+    if CANCELLED in statuses:
+        trial.set_user_attr(REASON, _("the search was stopped"))
+        trial.study.stop()
+        raise optuna.TrialPruned()
+    if not math.isfinite(score.rmse):
+        trial.set_user_attr(REASON, _("the validation score is not a number (the network diverged)"))
+        raise ConfigError(_("the validation score is not a number (the network diverged)"))
+    return score.rmse
+
+
+UNITS_KEY = pruning.UNITS_KEY
+
+
+def join_study(storage: str, study: str, progress: Callable[[], None] | None = None,
+               cancel: threading.Event | None = None, *, threads: int | None = 1,
+               sampler_seed: int | None = None) -> int:
+    """Runs trials of a published study until its deadline, trial limit or stop; returns how many it ran.
+
+    What `search-worker` runs on any machine. `threads`: torch threads per trial (1 where several
+    workers share a machine; None keeps the planned count). `progress` is called after every epoch
+    and trial (for a caller that shows the study). `sampler_seed` None: a random one (workers on
+    other machines must not draw the same settings).
+    """
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    the_study, job = load(storage, study, optuna.samplers.TPESampler(seed=sampler_seed))
+    cancel = cancel or threading.Event()
+    watch = _StopWatch(the_study, cancel)
+    remaining = job.deadline_utc - time.time()
+    if remaining <= 0 or watch.poll():
+        return 0
+    ran = 0
+
+    def after_trial(s: optuna.Study, t) -> None:
+        nonlocal ran
+        if not t.user_attrs.get(SKIPPED):
+            ran += 1
+        if progress is not None:
+            progress()
+        if watch.poll() or time.time() >= job.deadline_utc:
+            s.stop()
+
+    the_study.optimize(lambda t: objective(t, job, cancel, watch, threads, progress), timeout=remaining,
+                       callbacks=[after_trial], catch=(ForecasterError,), gc_after_trial=False)
+    return ran
+
+
+def finished(state: TrialState) -> bool:
+    return state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
