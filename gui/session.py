@@ -20,7 +20,7 @@ from core.data.columns import default_target, is_index_like
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
-from core.files import file_sha256, refuse_overwriting_input
+from core.files import file_sha256, refuse_overwriting_input, write_json
 from core.i18n import N_, _, ngettext
 from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
@@ -106,7 +106,7 @@ class Session(QObject):
     problem = Signal(str, object, str)  # for the one error path: dialog title, exception, traceback or ""
     status = Signal(str, int)  # a passing note for the status bar; ms to show it (0: until replaced)
     engineReady = Signal()  # torch and scikit-learn are loaded (see core.warmup)
-    settingsAdopted = Signal(dict)  # settings chosen outside the form (a search's best): the form shows them
+    settingsAdopted = Signal(dict)  # settings chosen outside the form (a search's best), by name: the form shows them
     searchStarted = Signal(object)  # SearchRequest of the search that starts
     searchProgress = Signal(object)  # SearchProgress, whenever a trial reports or ends
     searchFinished = Signal(object)  # SearchResult: finished, out of time or cancelled
@@ -235,7 +235,7 @@ class Session(QObject):
         """Settings chosen elsewhere than the form (a search's best): they replace those keys, the
         plan follows, and `settingsAdopted` tells the form to show them."""
         self.set_settings({**self.settings, **values})
-        self.settingsAdopted.emit(dict(self.settings))
+        self.settingsAdopted.emit(dict(values))
 
     def asked_config(self) -> ForecastConfig:
         """The settings as asked (window None = auto); raises ForecasterError with a readable message."""
@@ -389,21 +389,18 @@ class Session(QObject):
             self.status.emit(_("The best settings are in the form, and their run is on the Results tab."), 8000)
         return True
 
-    def export_search(self, folder: str | Path) -> bool:
-        """Writes search.json and search.csv of the last search into `folder`."""
+    def export_search(self, path: str | Path) -> bool:
+        """Writes the last search as JSON: the keys of the CLI's search.json (SearchResult.to_dict)."""
         found = self.search_result
         if found is None:
             return False
         try:
-            from core.search import write_search
-
-            targets = [Path(folder) / "search.json", Path(folder) / "search.csv"]
-            refuse_overwriting_input(targets, self._input_files())
-            write_search(found, folder)
+            refuse_overwriting_input([path], self._input_files())
+            write_json(path, found.to_dict())
         except (ForecasterError, OSError, ValueError) as exc:
             self.problem.emit(_("Can't export"), exc, "")
             return False
-        self.status.emit(_("Wrote search.json and search.csv to {folder}.").format(folder=folder), 5000)
+        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
         return True
 
     def _on_searched(self, result) -> None:

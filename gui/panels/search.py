@@ -14,8 +14,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,16 +32,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import _, ngettext
+from core.i18n import N_, _, ngettext
+from gui.jobs import Job
 from gui.panels import Panel
 from gui.panels.run import duration
 from gui.session import Session
 from gui.settings_form import ComboBox, SpinBox
-from gui.widgets.search_views import SEARCHABLE, TrialsCanvas, TrialsModel, score_text, settings_summary
+from gui.widgets.search_views import (
+    SEARCHABLE,
+    TrialsCanvas,
+    TrialsModel,
+    best_trial,
+    score_text,
+    settings_summary,
+)
 
 DEFAULT_BUDGET_MINUTES = 5
 MAX_SPIN = 2_147_483_647  # a QSpinBox holds a C int
+SEARCHED_COLUMNS = 3
 CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
+
+
+RUN_TIP = N_("Search for better settings within the time budget, starting from the form's")
 
 
 def default_workers() -> int:
@@ -103,7 +117,7 @@ class SearchPanel(Panel):
         self.seed_spin.setRange(0, MAX_SPIN)
         self.seed_spin.setToolTip(_("The same seed with the same data and budget proposes the same trials."))
         self.storage_edit = QLineEdit(objectName="searchStorageEdit")
-        self.storage_edit.setPlaceholderText(_("empty: a SQLite file of this search"))
+        self.storage_edit.setPlaceholderText(_("empty: a SQLite file in a temporary folder"))
         self.storage_edit.setToolTip(_("An Optuna storage URL, e.g. postgresql://user@host/db: workers on other "
                                        "machines join the study with `main.py search-worker --storage URL --study "
                                        "NAME`."))
@@ -132,25 +146,29 @@ class SearchPanel(Panel):
         request_box = QGroupBox(_("Search"))
         request_box.setLayout(form)
 
-        self.searched_label = QLabel(objectName="searchedSettingsLabel", wordWrap=True)
-        self.searched_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.searched_label.setText(", ".join(_(s.label) for s in SEARCHABLE))
-        searched_note = QLabel(_("The search tunes these settings; the others stay as the form has them. Trials are "
-                                 "scored on the validation split; only the best settings are scored on the test "
-                                 "split, once."), wordWrap=True)
-        searched_note.setStyleSheet("color: #475467;")
         searched_box = QGroupBox(_("Searched settings"))
         searched_layout = QVBoxLayout(searched_box)
-        searched_layout.addWidget(self.searched_label)
+        grid = QGridLayout()
+        self.searched_checks: dict[str, QCheckBox] = {}
+        for index, s in enumerate(SEARCHABLE):
+            check = QCheckBox(_(s.label), objectName=f"searched_{s.name}Check", checked=True)
+            check.setToolTip(_("Ticked: the search tunes it. Unticked: it stays as the form has it."))
+            check.toggled.connect(self.requestChanged)
+            check.toggled.connect(self._update_buttons)
+            self.searched_checks[s.name] = check
+            grid.addWidget(check, index // SEARCHED_COLUMNS, index % SEARCHED_COLUMNS)
+        searched_layout.addLayout(grid)
+        searched_note = QLabel(_("The other settings stay as the form has them. Trials are scored on the validation "
+                                 "split; only the best settings are scored on the test split, once."), wordWrap=True)
+        searched_note.setStyleSheet("color: #475467;")
         searched_layout.addWidget(searched_note)
         searched_layout.addStretch(1)
 
         top = QHBoxLayout()
-        top.addWidget(request_box, 1)
-        top.addWidget(searched_box, 1)
+        top.addWidget(request_box, 2)
+        top.addWidget(searched_box, 3)
 
         self.run_button = QPushButton(_("Run search"), objectName="searchRunButton")
-        self.run_button.setToolTip(_("Search for better settings within the time budget, starting from the form's"))
         self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton(_("Cancel"), objectName="searchCancelButton")
         self.cancel_button.setToolTip(_("Stop the search after the current epoch; the trials so far are kept"))
@@ -159,8 +177,9 @@ class SearchPanel(Panel):
         self.use_button.setToolTip(_("Put the best settings into the form (the next Train uses them) and show their "
                                      "run on the Results tab"))
         self.use_button.clicked.connect(self.use_best)
-        self.export_button = QPushButton(_("Export…"), objectName="exportSearchButton")
-        self.export_button.setToolTip(_("Write search.json and search.csv into a folder"))
+        self.export_button = QPushButton(_("Export JSON…"), objectName="exportSearchButton")
+        self.export_button.setToolTip(_("Write the search (every trial, the best settings and their test scores) to "
+                                        "a JSON file, as the command line's search.json"))
         self.export_button.clicked.connect(self.export)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.cancel_button, self.use_button, self.export_button):
@@ -220,7 +239,11 @@ class SearchPanel(Panel):
         """The search form, to persist between runs."""
         return {"budget": self.budget_spin.value(), "budget_unit": self.budget_unit.currentData(),
                 "trials": self.trials_spin.value(), "jobs": self.jobs_spin.value(), "seed": self.seed_spin.value(),
-                "storage": self.storage_edit.text(), "study": self.study_edit.text()}
+                "storage": self.storage_edit.text(), "study": self.study_edit.text(), "fixed": list(self.fixed())}
+
+    def fixed(self) -> tuple[str, ...]:
+        """The searchable settings the user unticked: the search keeps them as the form has them."""
+        return tuple(name for name, check in self.searched_checks.items() if not check.isChecked())
 
     def restore(self, values: dict[str, Any]) -> None:
         """Shows saved values; missing or unreadable ones keep the defaults."""
@@ -240,6 +263,10 @@ class SearchPanel(Panel):
             self.budget_unit.setCurrentIndex(unit)
         self.storage_edit.setText(str(values.get("storage", "") or ""))
         self.study_edit.setText(str(values.get("study", "") or ""))
+        fixed = values.get("fixed", [])
+        fixed = fixed if isinstance(fixed, list) else []
+        for name, check in self.searched_checks.items():
+            check.setChecked(name not in fixed)
         self._show_advanced(bool(self.storage_edit.text() or self.study_edit.text()))
         self.advanced_button.setChecked(self.advanced.isVisible())
 
@@ -248,7 +275,8 @@ class SearchPanel(Panel):
 
         return SearchRequest(budget_s=self.budget_seconds(), trials=self.trials_spin.value() or None,
                              jobs=self.jobs_spin.value(), storage=self.storage_edit.text().strip() or None,
-                             study=self.study_edit.text().strip() or None, seed=self.seed_spin.value())
+                             study=self.study_edit.text().strip() or None, seed=self.seed_spin.value(),
+                             fixed=self.fixed())
 
     # ---------------------------------------------------------------- commands
     def run(self) -> bool:
@@ -264,18 +292,24 @@ class SearchPanel(Panel):
     def use_best(self) -> bool:
         return self.session.use_search_result()
 
-    def export(self, folder: str | None = None) -> bool:
-        """Writes search.json and search.csv; asks for a folder when none is given."""
+    def export(self, path: str | None = None) -> bool:
+        """Writes the search as JSON; asks where when no path is given."""
         if self.session.search_result is None:
             return False
-        folder = folder or QFileDialog.getExistingDirectory(self, _("Export the search into a folder"))
-        return bool(folder) and self.session.export_search(folder)
+        path = path or QFileDialog.getSaveFileName(self, _("Export the search"), "search.json",
+                                                   _("JSON (*.json)"))[0]
+        return bool(path) and self.session.export_search(path)
 
     # ---------------------------------------------------------------- following the session
     def _update_buttons(self, *_args) -> None:
         s = self.session
         searching = s.is_searching()
-        self.run_button.setEnabled(s.can_search())
+        # a disabled button still shows its tooltip: it says why it is disabled
+        reason = s.jobs.refusal(Job.SEARCH) if s.loaded is not None else _("Open a CSV file first.")
+        if reason is None and len(self.fixed()) == len(self.searched_checks):
+            reason = _("Tick at least one setting to search.")
+        self.run_button.setEnabled(reason is None and s.can_search())
+        self.run_button.setToolTip(reason or _(RUN_TIP))
         self.cancel_button.setEnabled(searching)
         found = s.search_result
         self.use_button.setEnabled(found is not None and bool(found.best_settings) and not searching
@@ -304,7 +338,10 @@ class SearchPanel(Panel):
         self.reveal()
 
     def _tick(self) -> None:
-        self._show_time(time.perf_counter() - self._started_at, self._finished_trials())
+        elapsed = time.perf_counter() - self._started_at
+        self._show_time(elapsed, self._finished_trials())
+        if self._trials_over(elapsed, running=0 if elapsed >= self._budget_s else None):
+            self._say_final_run()
 
     def _finished_trials(self) -> int:
         return sum(1 for row in range(self.trials_model.rowCount())
@@ -317,6 +354,20 @@ class SearchPanel(Panel):
                         trials).format(used=duration(min(elapsed, budget)), budget=duration(budget), count=trials)
         self.progress_bar.setFormat(text.replace("%", "%%"))
 
+    def _trials_over(self, elapsed: float, running: int | None) -> bool:
+        """No trial runs and none will start: the budget is used or the trial limit reached.
+        `running` None: not known (between the engine's reports)."""
+        if self._cancelled or running:
+            return False
+        limit = self.trials_spin.value()
+        return elapsed >= self._budget_s or (running == 0 and bool(limit) and self._finished_trials() >= limit)
+
+    def _say_final_run(self) -> None:
+        """After the trials, the search trains the best settings once more (on every row before the
+        test split) and scores them on the test split: a while of no news deserves a word."""
+        self.state_label.setText(_("The trials are over: training the best settings once more and scoring them on "
+                                   "the test split…"))
+
     def _on_progress(self, progress) -> None:
         best = progress.best
         self.trials_model.set_trials(progress.trials, best.number if best is not None else None)
@@ -327,7 +378,9 @@ class SearchPanel(Panel):
         running = sum(1 for t in progress.trials if t.state == "RUNNING")
         if self._cancelled:
             return
-        if best is not None:
+        if self._trials_over(progress.elapsed_s, running):
+            self._say_final_run()
+        elif best is not None:
             self.state_label.setText(ngettext(
                 "Searching: {running} trial running; best score so far {score} (trial {number}).",
                 "Searching: {running} trials running; best score so far {score} (trial {number}).", running).format(
@@ -338,16 +391,17 @@ class SearchPanel(Panel):
 
     def _on_finished(self, result) -> None:
         self._clock.stop()
-        best = min((t for t in result.trials if t.state == "COMPLETE" and t.score is not None),
-                   key=lambda t: t.score, default=None)
+        best = best_trial(result.trials)
         self.trials_model.set_trials(result.trials, best.number if best is not None else None)
         self.canvas.show_trials(result.trials)
         self._budget_s = result.budget_s or self._budget_s
         self._show_time(result.elapsed_s, self._finished_trials())
         count = len(result.trials)
-        if self._cancelled:
-            text = ngettext("Cancelled after {count} trial in {duration}.",
-                            "Cancelled after {count} trials in {duration}.", count)
+        if result.cancelled:
+            text = ngettext("Cancelled after {count} trial in {duration}: the best settings so far are kept, "
+                            "not scored on the test split.",
+                            "Cancelled after {count} trials in {duration}: the best settings so far are kept, "
+                            "not scored on the test split.", count)
         else:
             text = ngettext("Finished: {count} trial in {duration}.", "Finished: {count} trials in {duration}.",
                             count)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.i18n import N_, _
 from core.settings.config import SETTINGS
+from gui.panels import plain_tooltip
 from gui.widgets.canvases import PlotCanvas
 
 _ROOT = QModelIndex()
@@ -61,6 +62,12 @@ def settings_summary(settings: dict[str, Any]) -> str:
     names = sorted(settings, key=lambda n: order.get(n, len(order)))
     return ", ".join(_("{setting} {value}").format(setting=setting_label(n), value=setting_text(n, settings[n]))
                      for n in names)
+
+
+def best_trial(trials):
+    """The complete trial with the lowest score (the earliest of equals), as the engine picks it."""
+    complete = [t for t in trials if t.state == "COMPLETE" and t.score is not None and math.isfinite(t.score)]
+    return min(complete, key=lambda t: (t.score, t.number)) if complete else None
 
 
 class TrialsModel(QAbstractTableModel):
@@ -135,8 +142,10 @@ class TrialsModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and best:
-            return _("The best trial so far")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if getattr(t, "reason", None):  # why it was pruned or failed, in words
+                return plain_tooltip(t.reason)
+            return _("The best trial so far") if best else None
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
