@@ -405,6 +405,7 @@ class Session(QObject):
 
     def _on_searched(self, result) -> None:
         self.search_result = result
+        self.status.emit(_("The search was cancelled.") if result.cancelled else _("The search has finished."), 5000)
         self.searchFinished.emit(result)
 
     # ---------------------------------------------------------------- models

@@ -345,7 +345,7 @@ class SearchPanel(Panel):
 
     def _finished_trials(self) -> int:
         return sum(1 for row in range(self.trials_model.rowCount())
-                   if self.trials_model.trial(row).state not in ("RUNNING", "WAITING"))
+                   if self.trials_model.trial(row).state != "RUNNING")
 
     def _show_time(self, elapsed: float, trials: int) -> None:
         budget = max(self._budget_s, 1e-9)

@@ -21,8 +21,7 @@ from gui.widgets.canvases import PlotCanvas
 _ROOT = QModelIndex()
 SETTING_BY_NAME = {s.name: s for s in SETTINGS}
 SEARCHABLE = tuple(s for s in SETTINGS if s.searchable)  # the settings table's order
-STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running"),
-               "WAITING": N_("waiting")}
+STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
 BEST_BACKGROUND = QColor("#d1fadf")  # the best trial's row: a pale green that keeps text readable
 FIXED_COLUMNS = (N_("Trial"), N_("State"), N_("Score"), N_("Seconds"))
 
@@ -199,5 +198,6 @@ class TrialsCanvas(PlotCanvas):
         axes.set_xlabel(_("trial"))
         axes.set_ylabel(_("validation score (lower is better)"))
         axes.xaxis.get_major_locator().set_params(integer=True)
-        axes.legend(loc="upper right", fontsize=8)
+        axes.margins(x=0.08, y=0.1)  # the first and last trials off the frame's edge
+        axes.legend(loc="best", fontsize=8)  # where it covers no point
         self.draw_idle()
