@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_reading_options(forecast, csv_required=False)
     forecast.add_argument("--steps", type=_int, help=_("steps to forecast (default: as trained)"))
     forecast.add_argument("--out", required=True, help=_("CSV to write: time, step, predicted, lower, upper"))
+
+    from cli.search_command import add_search_commands
+
+    add_search_commands(commands, add_reading_options, _float, _int)
     return parser
 
 
@@ -405,8 +409,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return EXIT_USAGE
+        from cli.search_command import command_search, command_search_worker
+
         handler = {"inspect": command_inspect, "train": command_train, "predict": command_predict,
-                   "forecast": command_forecast}[args.command]
+                   "forecast": command_forecast, "search": command_search,
+                   "search-worker": command_search_worker}[args.command]
         return handler(args)
     except ForecasterError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)

@@ -91,10 +91,19 @@ def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest)
     return Job(settings, bounds.train_end, rows, space, time.time() + request.budget_s, request.trials, request.seed)
 
 
+def _import_training() -> None:
+    import core.evaluation.baselines
+    import core.model.network
+    import core.model.training  # noqa: F401
+
+
 def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
     """A worker process on this machine: one torch thread, its own sampler seed."""
+    import signal
+
     import torch
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops us
     torch.set_num_threads(1)
     set_language(lang)
     try:
@@ -126,6 +135,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     """
     from core.pipeline import run_experiment
 
+    _import_training()  # seconds on a busy machine: not the budget's to pay
     started = time.monotonic()
     cancel = cancel or threading.Event()
     job = prepare(frame, config, request)

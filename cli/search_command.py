@@ -1,0 +1,164 @@
+"""The `search` and `search-worker` subcommands: a hyperparameter search with a time budget.
+
+`search CSV --target COL [settings as train] --budget SECONDS --out DIR` writes DIR/search.json,
+DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run). Settings
+given on the command line stay fixed; the other searchable settings are tuned. The study lives in
+DIR/search.sqlite3 unless --storage names another database (PostgreSQL for several machines);
+`search-worker --storage URL --study NAME` joins a study from any machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from cli.settings_args import add_setting_arguments, config_from_args
+from core.i18n import N_, _
+from core.settings.config import SETTINGS
+
+STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
+SEARCH_OUTPUTS = ("search.json", "search.csv", "model.lstmf")
+TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]
+
+
+class _NotGiven:
+    """The default of a searchable setting's flag: tells "searched" from "given on the command line"."""
+
+    def __repr__(self) -> str:
+        return "searched"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
+def add_search_commands(commands, add_reading_options, number, whole) -> None:
+    search = commands.add_parser("search", help=_("tune the settings within a time budget (hyperparameter search)"))
+    add_reading_options(search)
+    add_setting_arguments(search)
+    # a searchable setting given on the command line is kept; the others are searched
+    search.set_defaults(**{s.name: NOT_GIVEN for s in SETTINGS if s.searchable and s.cli})
+    search.add_argument("--budget", type=number, required=True,
+                        help=_("seconds the search may take; no epoch starts after them"))
+    search.add_argument("--trials", type=whole, help=_("at most this many trials (default: until the budget)"))
+    search.add_argument("--jobs", type=whole, default=1,
+                        help=_("worker processes on this machine, one torch thread each (default: 1; 0 = in this "
+                               "process)"))
+    search.add_argument("--storage", help=_("the study's database URL, e.g. postgresql://user@host/db (default: "
+                                            "sqlite:///OUT/search.sqlite3)"))
+    search.add_argument("--study", help=_("the study's name (default: generated)"))
+    search.add_argument("--search-seed", type=whole, default=0, help=_("the sampler's seed (default: 0)"))
+    search.add_argument("--out", required=True, help=_("output folder (created if missing)"))
+
+    worker = commands.add_parser("search-worker", help=_("join a search's study and run its trials"))
+    worker.add_argument("--storage", required=True, help=_("the study's database URL"))
+    worker.add_argument("--study", required=True, help=_("the study's name"))
+    worker.add_argument("--threads", type=whole, default=1, help=_("torch threads per trial (default: 1)"))
+
+
+def _interruptible() -> tuple[threading.Event, Any]:
+    """A cancel event the first Ctrl+C sets (the second one interrupts as usual)."""
+    cancel = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_interrupt(signum, frame):
+        cancel.set()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    return cancel, previous
+
+
+class TrialLines:
+    """One line per finished trial: its state and score, the best so far and the time left."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stdout
+        self.shown: set[int] = set()
+
+    def __call__(self, p) -> None:
+        for t in p.trials:
+            if t.state == "RUNNING" or t.number in self.shown:
+                continue
+            self.shown.add(t.number)
+            state = _(STATE_WORDS.get(t.state, t.state))
+            score = f"{t.score:.4g}" if t.score is not None else "-"
+            best = f"{p.best.score:.4g} (#{p.best.number})" if p.best is not None else "-"
+            print(_("trial {number}: {state}, score {score}; best {best}; {left:.0f} s left").format(
+                number=t.number, state=state, score=score, best=best, left=p.remaining_s), file=self.stream,
+                flush=True)
+
+
+def trials_table(result) -> str:
+    import pandas as pd
+
+    names = [name for name in result.space if any(name in t.settings for t in result.trials)]
+    rows = [{**{c: t.to_dict()[c] for c in TRIAL_COLUMNS}, **{n: t.settings.get(n) for n in names}}
+            for t in result.trials]
+    return pd.DataFrame(rows, columns=TRIAL_COLUMNS + names).to_csv(index=False)
+
+
+def command_search(args: argparse.Namespace) -> int:
+    from cli import EXIT_INTERRUPTED, EXIT_OK, _read
+    from core.files import file_sha256, refuse_overwriting_input, write_json
+    from core.model.bundle import save_bundle
+    from core.outputs.export import write_bytes
+    from core.search import SearchRequest, run_search
+
+    given = {s.name: getattr(args, s.name) for s in SETTINGS if s.cli}
+    fixed = tuple(name for name, value in given.items() if value is not NOT_GIVEN
+                  and next(s for s in SETTINGS if s.name == name).searchable)
+    for s in SETTINGS:
+        if getattr(args, s.name, None) is NOT_GIVEN:
+            setattr(args, s.name, s.default)
+    out = Path(args.out)
+    refuse_overwriting_input([out / name for name in SEARCH_OUTPUTS], [args.csv])
+    loaded = _read(args)
+    config = config_from_args(args, date_column=loaded.report.date_column)
+    out.mkdir(parents=True, exist_ok=True)
+    storage = args.storage or f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+    request = SearchRequest(budget_s=args.budget, trials=args.trials, jobs=args.jobs, storage=storage,
+                            study=args.study, seed=args.search_seed, fixed=fixed)
+    cancel, previous = _interruptible()
+    try:
+        result = run_search(loaded.frame, config, request, TrialLines(), cancel)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    write_json(out / "search.json", result.to_dict())
+    write_bytes(out / "search.csv", trials_table(result).encode("utf-8"))
+    if result.experiment is not None:
+        save_bundle(result.experiment, out / "model.lstmf", data_sha256=loaded.sha256 or file_sha256(args.csv))
+    counts = {state: sum(t.state == state for t in result.trials) for state in STATE_WORDS}
+    print(_("Study {study}: {complete} complete, {pruned} pruned, {failed} failed trials in {seconds:.0f} s.").format(
+        study=result.study, complete=counts["COMPLETE"], pruned=counts["PRUNED"], failed=counts["FAIL"],
+        seconds=result.elapsed_s))
+    if result.best_settings:
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                          for k, v in result.best_settings.items())
+        print(_("Best settings (validation RMSE {score:.4g}): {settings}").format(
+            score=result.validation_score, settings=shown))
+    if result.test:
+        print(_("The best settings on the test split: RMSE {rmse:.4g}, MAE {mae:.4g}.").format(
+            rmse=result.test["rmse"], mae=result.test["mae"]))
+    written = ["search.json", "search.csv"] + ["model.lstmf"] * (result.experiment is not None)
+    print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))
+    if result.cancelled:
+        print(_("The search was cancelled; the trials so far were written."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def command_search_worker(args: argparse.Namespace) -> int:
+    from cli import EXIT_INTERRUPTED, EXIT_OK
+    from core.search import join_study
+
+    cancel, previous = _interruptible()
+    try:
+        ran = join_study(args.storage, args.study, cancel=cancel, threads=args.threads)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(_("Ran {count} trials of study {study}.").format(count=ran, study=args.study))
+    return EXIT_INTERRUPTED if cancel.is_set() else EXIT_OK

@@ -1,0 +1,192 @@
+"""The hyperparameter search: budget, validation-only trials, pruning, workers sharing a study."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import optuna
+import pytest
+
+import core.pipeline
+from core.data.csv_reader import read_csv
+from core.errors import ForecasterError
+from core.search import SearchRequest, pruning, run_search, search_space
+from core.search.runner import prepare
+from core.search.study import KEY, Job, publish
+from core.settings.config import SETTINGS, ForecastConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+# small and quick: the tests search the network, not the ensemble or the exponential smoothing
+# (its fit takes seconds on these rows)
+FAST = dict(epochs=3, ensemble=1, refit=False, target_mode="delta")
+FIXED = ("ensemble", "target_mode")
+
+
+@pytest.fixture(scope="module")
+def wool():
+    return read_csv(DATA / "woolyrnq.csv").frame
+
+
+def config(**changes):
+    return ForecastConfig(target="tonnes", **(FAST | changes))
+
+
+def test_search_space_is_every_searchable_setting_of_the_table():
+    space = search_space(config())
+    declared = {s.name: s for s in SETTINGS if s.searchable}
+    assert list(space) == list(declared)  # the table's order, nothing else
+    assert space["hidden"].low == declared["hidden"].search_range[0] and space["hidden"].log
+    assert space["lr"].high == declared["lr"].search_range[1]
+    assert "auto" not in space["target_mode"].choices and "auto" not in space["transform"].choices
+    assert set(space["cell"].choices) == {"lstm", "gru", "rnn"}
+    assert space["bidirectional"].choices == (False, True)
+    narrowed = search_space(config(), fixed=("hidden", "cell"), max_window=20)
+    assert "hidden" not in narrowed and "cell" not in narrowed and narrowed["window"].high == 20
+
+
+def test_no_epoch_starts_after_the_deadline(wool, monkeypatch):
+    """Every epoch's start (its end minus its duration) lies before the deadline the trial was given."""
+    starts, deadlines = [], []
+    real = core.pipeline.validation_score
+
+    def recording(frame, cfg, train_end, progress=None, cancel=None, deadline=None):
+        deadlines.append(deadline)
+
+        def timed(p):
+            starts.append((deadline, time.monotonic() - p.seconds))
+            if progress is not None:
+                progress(p)
+        return real(frame, cfg, train_end, timed, cancel, deadline)
+
+    monkeypatch.setattr(core.pipeline, "validation_score", recording)
+    # epochs without end and no early stopping: only the budget can end a trial
+    request = SearchRequest(budget_s=3, jobs=0, fixed=(*FIXED, "hidden", "batch_size", "layers"))
+    # no trial can finish: each is cut by the budget and recorded as pruned, "out of time"
+    with pytest.raises(ForecasterError, match="None of the .* out of time"):
+        run_search(wool, config(epochs=100_000, patience=0, hidden=8, batch_size=8), request)
+    assert deadlines and all(d is not None for d in deadlines)
+    assert len(starts) > 3
+    assert all(start < deadline for deadline, start in starts)
+
+
+def test_trials_never_read_the_test_rows(wool, monkeypatch):
+    seen = []
+    real = core.pipeline.validation_score
+
+    def recording(frame, cfg, train_end, progress=None, cancel=None, deadline=None):
+        score = real(frame, cfg, train_end, progress, cancel, deadline)
+        seen.append((frame.copy(), train_end, score.origins, score.config.horizon))
+        return score
+
+    monkeypatch.setattr(core.pipeline, "validation_score", recording)
+    base = config(horizon=2)
+    bounds = core.pipeline.plan_run(wool, base).bounds
+    result = run_search(wool, base, SearchRequest(budget_s=60, trials=3, jobs=0, fixed=FIXED))
+    assert len(seen) == 3 and len(result.trials) == 3
+    for frame, train_end, origins, horizon in seen:
+        assert len(frame) == bounds.val_end < len(wool)
+        assert train_end == bounds.train_end
+        assert np.array_equal(frame["tonnes"].to_numpy(), wool["tonnes"].to_numpy()[:bounds.val_end])
+        assert origins["val"].max() + horizon < bounds.val_end  # every scored target is a validation row
+        assert origins["train"].max() + horizon < bounds.train_end
+    # the test metrics come once, from the final run of the best settings on the whole table
+    assert result.experiment is not None and result.test["rmse"] == result.experiment.test_metrics["model"]["rmse"]
+    assert result.validation_score == min(t.score for t in result.trials if t.score is not None)
+
+
+def test_the_study_holds_only_rows_before_the_test_split(wool, tmp_path):
+    base = config()
+    bounds = core.pipeline.plan_run(wool, base).bounds
+    job = prepare(wool, base, SearchRequest(budget_s=10))
+    study = publish(f"sqlite:///{tmp_path / 's.sqlite3'}", "only-dev-rows", job)
+    stored = Job.from_json(study.user_attrs[KEY])
+    assert len(stored.rows) == bounds.val_end and list(stored.rows.columns) == ["tonnes"]
+    assert "pickle" not in study.user_attrs[KEY] and json.loads(study.user_attrs[KEY])["train_end"] == bounds.train_end
+
+
+def test_pruner_compares_trials_in_the_same_units_only():
+    study = optuna.create_study(pruner=pruning.SameUnitsMedianPruner(startup_trials=3, warmup_steps=0))
+    for value in (1.0, 2.0, 3.0):
+        study.add_trial(optuna.trial.create_trial(value=value, intermediate_values={1: value},
+                                                  user_attrs={pruning.UNITS_KEY: "standard/mse"}))
+    worse = study.ask()
+    worse.set_user_attr(pruning.UNITS_KEY, "standard/mse")
+    worse.report(2.5, 1)
+    assert worse.should_prune()  # 2.5 > median 2.0
+    better = study.ask()
+    better.set_user_attr(pruning.UNITS_KEY, "standard/mse")
+    better.report(1.5, 1)
+    assert not better.should_prune()
+    other_units = study.ask()
+    other_units.set_user_attr(pruning.UNITS_KEY, "minmax/mse")
+    other_units.report(2.5, 1)
+    assert not other_units.should_prune()  # nothing comparable yet
+
+
+def test_pruned_trials_are_recorded_with_their_reason(wool, monkeypatch):
+    monkeypatch.setattr(pruning, "make_pruner", lambda: optuna.pruners.ThresholdPruner(upper=0.0))
+    with pytest.raises(ForecasterError, match="None of the 2 trials finished"):
+        run_search(wool, config(), SearchRequest(budget_s=60, trials=2, jobs=0, fixed=FIXED))
+
+
+def test_same_seed_same_trials(wool):
+    runs = [run_search(wool, config(), SearchRequest(budget_s=60, trials=3, jobs=0, seed=5, fixed=FIXED))
+            for _ in range(2)]
+    assert [t.settings for t in runs[0].trials] == [t.settings for t in runs[1].trials]
+    assert [t.score for t in runs[0].trials] == pytest.approx([t.score for t in runs[1].trials])
+
+
+def test_a_search_needs_validation_rows(wool):
+    with pytest.raises(ForecasterError, match="validation"):
+        run_search(wool, config(val_fraction=0.0), SearchRequest(budget_s=5, jobs=0))
+
+
+def _workers(storage: str, study: str, count: int) -> list[subprocess.CompletedProcess]:
+    processes = [subprocess.Popen([sys.executable, str(ROOT / "main.py"), "search-worker", "--storage", storage,
+                                   "--study", study], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(count)]
+    return [subprocess.CompletedProcess(p.args, p.wait(timeout=300), *p.communicate()) for p in processes]
+
+
+def _publish_job(wool, storage: str, name: str, budget_s: float, trials: int) -> None:
+    job = prepare(wool, config(), SearchRequest(budget_s=budget_s, trials=trials, fixed=FIXED))
+    publish(storage, name, job)
+
+
+def test_search_worker_joins_a_sqlite_study(wool, tmp_path):
+    storage = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    _publish_job(wool, storage, "joined", budget_s=120, trials=3)
+    (out,) = _workers(storage, "joined", 1)
+    assert out.returncode == 0, out.stderr
+    assert "Ran 3 trials" in out.stdout
+    trials = optuna.load_study(study_name="joined", storage=storage).get_trials()
+    assert [t.state.name for t in trials if not t.user_attrs.get("skipped")] == ["COMPLETE"] * 3
+    assert all(t.user_attrs["worker"].endswith(f":{t.user_attrs['worker'].split(':')[1]}") for t in trials)
+
+
+def test_search_worker_names_a_missing_study_in_one_line(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "search-worker", "--storage", storage,
+                          "--study", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and out.stderr.strip().count("\n") == 0 and "nope" in out.stderr
+
+
+def test_two_workers_share_a_study_on_postgresql(wool):
+    url = os.environ.get("LSTMF_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("LSTMF_TEST_POSTGRES_URL is not set: .ci/run starts a PostgreSQL server and sets it")
+        pytest.skip("LSTMF_TEST_POSTGRES_URL is not set (no PostgreSQL server; .ci/run starts one)")
+    name = f"two-workers-{os.getpid()}-{time.time_ns()}"
+    _publish_job(wool, url, name, budget_s=40, trials=12)
+    outs = _workers(url, name, 2)
+    assert all(o.returncode == 0 for o in outs), [o.stderr for o in outs]
+    trials = [t for t in optuna.load_study(study_name=name, storage=url).get_trials()
+              if not t.user_attrs.get("skipped")]
+    assert len({t.user_attrs["worker"] for t in trials}) == 2  # both workers ran trials of the one study
+    assert sum(t.state.name == "COMPLETE" for t in trials) >= 2 and len(trials) <= 12
