@@ -150,7 +150,12 @@ class TrialsModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and section == 2:
+            return _("The trial's RMSE on the validation split, in the target's units: lower is better. Pruned and "
+                     "failed trials have none.")
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if section < len(FIXED_COLUMNS):
             return _(FIXED_COLUMNS[section])
@@ -196,7 +201,7 @@ class TrialsCanvas(PlotCanvas):
             axes.plot([t.number for t in pruned], [t.score for t in pruned], "x", color="#98a2b3",
                       label=_("pruned"))
         axes.set_xlabel(_("trial"))
-        axes.set_ylabel(_("validation score (lower is better)"))
+        axes.set_ylabel(_("validation RMSE (lower is better)"))
         axes.xaxis.get_major_locator().set_params(integer=True)
         axes.margins(x=0.08, y=0.1)  # the first and last trials off the frame's edge
         axes.legend(loc="best", fontsize=8)  # where it covers no point
