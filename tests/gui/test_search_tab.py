@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QPushButton, QTableView
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox, QPushButton, QTableView
 
 from gui.widgets.search_views import BEST_BACKGROUND
 
@@ -171,3 +171,38 @@ def test_search_and_training_refuse_each_other_with_a_sentence(qtbot, window):
         "A settings search is running: cancel it on the Search tab before training.")
     with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "searchCancelButton")
+
+
+def test_the_search_form_is_remembered_between_runs(qtbot):
+    from gui import MainWindow
+
+    first = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(first)
+    panel = first.search_panel
+    set_search(first, trials=7, budget_s=45, jobs=0, seed=11)
+    panel.storage_edit.setText("sqlite:////tmp/shared.sqlite3")
+    panel.searched_checks["hidden"].setChecked(False)
+    first.close()  # saves the window's settings
+
+    second = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(second)
+    again = second.search_panel
+    assert (again.budget_spin.value(), again.budget_unit.currentText()) == (45, "seconds")
+    assert (again.trials_spin.value(), again.jobs_spin.text(), again.seed_spin.value()) == (7, "0 (in this window)", 11)
+    assert again.storage_edit.text() == "sqlite:////tmp/shared.sqlite3"
+    assert again.advanced.isVisibleTo(again)  # the Advanced fields in use are shown, not hidden away
+    assert not again.searched_checks["hidden"].isChecked() and again.searched_checks["cell"].isChecked()
+    assert again.fixed() == ("hidden",)
+
+
+def test_closing_the_window_during_a_search_asks_then_stops_it(qtbot, window, questions):
+    open_ausbeer(qtbot, window, epochs=2000, patience=0)
+    set_search(window, trials=0, budget_s=3600)
+    with qtbot.waitSignal(window.session.searchProgress, timeout=SEARCH_TIMEOUT):
+        click(qtbot, window, "searchRunButton")
+    questions.answer = QMessageBox.StandardButton.Cancel
+    assert not window.close()  # "Cancel": the search goes on
+    assert questions.asked == ["Stop the search and quit?"] and window.session.is_searching()
+    questions.answer = QMessageBox.StandardButton.Discard
+    assert window.close()  # stops the search and waits for its thread
+    assert not window.session.is_searching()
