@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolButton,
@@ -213,13 +214,22 @@ class SearchPanel(Panel):
         self.best_label.setTextFormat(Qt.TextFormat.PlainText)  # setting labels and values only, but plain anyway
         self.best_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        layout = QVBoxLayout(self)
+        content = QWidget(objectName="searchContent")
+        layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addLayout(buttons)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.state_label)
         layout.addWidget(views, 1)
         layout.addWidget(self.best_label)
+        # the tabs share one minimum size: scrolled, this tab's many fields don't make the window
+        # taller or wider than the other tabs need
+        scroll = QScrollArea(objectName="searchScroll", widgetResizable=True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         for spin in (self.budget_spin, self.trials_spin, self.jobs_spin, self.seed_spin):
             spin.valueChanged.connect(self.requestChanged)
