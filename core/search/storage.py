@@ -25,6 +25,18 @@ def shown_url(url: str) -> str:
         return url
 
 
+def driver_url(url: str) -> str:
+    """`url` with the PostgreSQL driver we install named: SQLAlchemy 2.1 takes a bare postgresql://
+    to mean psycopg 3, and our `postgres` extra installs psycopg2 (the driver most machines have)."""
+    import importlib.util
+
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres") and importlib.util.find_spec("psycopg") is None \
+            and importlib.util.find_spec("psycopg2") is not None:
+        return f"postgresql+psycopg2://{rest}"
+    return url
+
+
 def open_storage(url: str):
     """An RDBStorage for `url`; SearchError with one line when the driver, URL or server is wrong."""
     import warnings
@@ -39,8 +51,8 @@ def open_storage(url: str):
     try:
         with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 4-5; we rely on little of it
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, heartbeat_interval=HEARTBEAT_S,
-                                              grace_period=GRACE_S)
+            return optuna.storages.RDBStorage(driver_url(url), engine_kwargs=engine_kwargs,
+                                              heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S)
     except ImportError as exc:  # SQLAlchemy loads the database driver on first use
         if "psycopg" in str(exc) or url.startswith("postgres"):
             raise SearchError(_("The PostgreSQL driver is not installed: install it with "

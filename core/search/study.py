@@ -3,11 +3,12 @@
 Everything a worker needs lives in the study's user attributes as JSON, so `search-worker` on
 any machine with the app can join with only the storage URL and the study's name: the planned
 settings, the rows before the test split (the only rows a trial may read), the search space,
-the deadline as a UTC timestamp and the trial limit. No pickle is stored anywhere.
+the deadline as a UTC timestamp and the trial limit. Everything stored is JSON text.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
@@ -194,6 +195,10 @@ def join_study(storage: str, study: str, progress: Callable[[], None] | None = N
     and trial (for a caller that shows the study). `sampler_seed` None: a random one (workers on
     other machines must not draw the same settings).
     """
+    # torch and scikit-learn load before the first trial's clock starts
+    for module in ("core.evaluation.baselines", "core.model.training"):
+        importlib.import_module(module)
+
     optuna.logging.set_verbosity(optuna.logging.ERROR)
     the_study, job = load(storage, study, optuna.samplers.TPESampler(seed=sampler_seed))
     cancel = cancel or threading.Event()

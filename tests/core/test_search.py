@@ -16,6 +16,7 @@ from core.data.csv_reader import read_csv
 from core.errors import ForecasterError
 from core.search import SearchRequest, pruning, run_search, search_space
 from core.search.runner import prepare
+from core.search.storage import open_storage
 from core.search.study import KEY, Job, publish
 from core.settings.config import SETTINGS, ForecastConfig
 
@@ -186,7 +187,42 @@ def test_two_workers_share_a_study_on_postgresql(wool):
     _publish_job(wool, url, name, budget_s=40, trials=12)
     outs = _workers(url, name, 2)
     assert all(o.returncode == 0 for o in outs), [o.stderr for o in outs]
-    trials = [t for t in optuna.load_study(study_name=name, storage=url).get_trials()
+    trials = [t for t in optuna.load_study(study_name=name, storage=open_storage(url)).get_trials()
               if not t.user_attrs.get("skipped")]
     assert len({t.user_attrs["worker"] for t in trials}) == 2  # both workers ran trials of the one study
-    assert sum(t.state.name == "COMPLETE" for t in trials) >= 2 and len(trials) <= 12
+    assert sum(t.state.name == "COMPLETE" for t in trials) >= 2 and len(trials) <= 12, [
+        (t.number, t.state.name, t.user_attrs) for t in trials]
+
+
+def test_search_command_writes_json_and_csv_with_stable_keys(tmp_path):
+    out = tmp_path / "search"
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "search", str(DATA / "woolyrnq.csv"),
+                             "--target", "tonnes", "--epochs", "3", "--ensemble", "1", "--target-mode", "delta",
+                             "--no-refit", "--budget", "120", "--trials", "3", "--jobs", "0", "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "trial 0:" in result.stdout and "s left" in result.stdout
+    report = json.loads((out / "search.json").read_text(encoding="utf-8"))
+    assert {"best", "trials", "budget_s", "elapsed_s"} <= set(report)
+    assert {"settings", "validation_score", "test"} <= set(report["best"])
+    assert {"rmse", "mae", "mape", "r2", "mase"} <= set(report["best"]["test"])
+    assert report["budget_s"] == 120 and len(report["trials"]) == 3
+    assert all(set(t) >= {"number", "settings", "score", "state", "seconds"} for t in report["trials"])
+    # given on the command line, so kept: never searched
+    assert all("ensemble" not in t["settings"] and "target_mode" not in t["settings"] for t in report["trials"])
+    assert report["best"]["config"]["ensemble"] == 1 and "hidden" in report["best"]["settings"]
+    table = (out / "search.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("number,state,score,seconds,worker,reason,window,") and len(table) == 4
+    assert (out / "search.sqlite3").is_file() and (out / "model.lstmf").is_file()
+    assert report["storage"] == f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+
+
+@pytest.mark.parametrize("flags, words", [(["--budget", "0"], "time budget"),
+                                          (["--budget", "ten"], "--budget"),
+                                          (["--budget", "5", "--storage", "nonsense"], "database URL")])
+def test_search_command_bad_input_is_one_line_and_exit_2(tmp_path, flags, words):
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "search", str(DATA / "woolyrnq.csv"),
+                             "--target", "tonnes", *flags, "--out", str(tmp_path / "o")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and words in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
