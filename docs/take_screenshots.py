@@ -4,7 +4,8 @@ Run under a real X server, e.g. `xvfb-run -s "-screen 0 1400x900x24" python docs
 see --help for another sample or settings (the README's images are made with the defaults, and
 `--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --prefix zh_ --only-results`,
 `--sample monthly_visitors.csv --target visitors --features "" --window 24 --horizon 12
---forecast-steps 24 --epochs 300 --prefix forecast_ --only-results`).
+--forecast-steps 24 --epochs 300 --prefix forecast_ --only-results`; the Search tab's image with
+`--search tests/data/ausbeer.csv`).
 Uses a throwaway settings folder so your own settings are untouched.
 """
 
@@ -66,6 +67,26 @@ def hover_last_value(window: MainWindow) -> None:
     QTest.mouseMove(canvas, QPoint(int(px / ratio), int(canvas.height() - py / ratio)))
 
 
+def search_shot(window: MainWindow, csv: Path, args) -> None:
+    """A short settings search on `csv` (its first numeric column), shot when it has finished."""
+    session = window.session
+    session.open_csv(csv)
+    wait_for(session.dataLoaded)
+    form = window.settings_panel.form
+    form.epochs.setValue(args.epochs)
+    form.ensemble.setValue(1)
+    panel = window.search_panel
+    panel.budget_unit.setCurrentIndex(panel.budget_unit.findData(1))
+    panel.budget_spin.setValue(args.search_budget)
+    panel.trials_spin.setValue(args.search_trials)
+    panel.jobs_spin.setValue(args.search_jobs)
+    session.replan()
+    panel.reveal()
+    panel.run()
+    wait_for(session.searchFinished, timeout_ms=(args.search_budget + 120) * 1000)
+    shot(window, args.prefix + "search")
+
+
 def main() -> None:
     global OUT
     parser = argparse.ArgumentParser()
@@ -86,6 +107,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the images (default: docs/)")
     parser.add_argument("--lang", default="en", help="en or zh_CN (README.zh-CN.md's images: --lang zh_CN "
                         "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --out docs/zh-CN)")
+    parser.add_argument("--search", type=Path, help="only the Search tab's image: a short search on this CSV")
+    parser.add_argument("--search-budget", type=int, default=90, help="seconds")
+    parser.add_argument("--search-trials", type=int, default=12)
+    parser.add_argument("--search-jobs", type=int, default=1)
     args = parser.parse_args()
     OUT = args.out
     app = QApplication(sys.argv[:1])
@@ -93,6 +118,13 @@ def main() -> None:
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
+    if args.search is not None:
+        if args.epochs == parser.get_default("epochs"):
+            args.epochs = 30
+        search_shot(window, args.search, args)
+        window.close()
+        app.quit()
+        return
     if not args.prefix:
         shot(window, "start_page")
     session = window.session

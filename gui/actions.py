@@ -53,6 +53,8 @@ ACTIONS = (
                Session.can_train),
     ActionSpec("cancel", N_("&Cancel training"), "run_panel.cancel", "Esc",
                N_("Stop after the current batch and keep the best model so far"), Session.is_training),
+    ActionSpec("search", N_("&Search for settings…"), "search_panel.reveal", None,
+               N_("Show the Search tab: tune the settings within a time budget"), always),
     ActionSpec("save_model", N_("&Save model…"), "dialogs.save_model", Key.Save,
                N_("Save the trained model, its scalers and settings in one .lstmf file"),
                lambda s: s.result is not None and not s.is_training()),
@@ -84,7 +86,7 @@ MENUS = (
     (N_("&File"), ("open", "@" + N_("Open &Recent"), "@" + N_("Open &Sample"), "reload", None, "save_model",
                    "open_model", "apply_model",
                    (N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
-    (N_("&Run"), ("train", "cancel")),
+    (N_("&Run"), ("train", "cancel", None, "search")),
     (N_("&View"), ("show_data", "show_training", "show_results", None, "reset_settings")),
     (N_("&Help"), ("logs", "about")),
 )

@@ -25,6 +25,7 @@ MAX_REMEMBERED_FILES = 50  # files whose target and ticked features are remember
 COLUMNS_BY_FILE = "columns_by_file"  # one JSON object: file path -> {"target": ..., "features": [...]}
 LAST_USED = "last_used"
 BACKTEST = "backtest_request"  # one JSON object: the Backtest tab's form
+SEARCH_FORM = "search_form"  # one JSON object: the Search tab's fields
 LEGACY_LAST_SETTINGS = "last_settings"  # one JSON string, written by versions before the table
 
 
@@ -121,6 +122,17 @@ class AppSettings:
         except json.JSONDecodeError:
             return {}
         return data if isinstance(data, dict) else {}
+
+    def search_values(self) -> dict[str, Any]:
+        """The Search tab's form as last used (budget, trials, workers, seed, storage, study)."""
+        try:
+            data = json.loads(str(self._settings.value(SEARCH_FORM, "{}", type=str)))
+        except json.JSONDecodeError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def set_search_values(self, values: dict[str, Any]) -> None:
+        self._settings.setValue(SEARCH_FORM, json.dumps(values, ensure_ascii=False))
 
     def _columns_by_file(self) -> dict[str, Any]:
         try:

@@ -112,6 +112,14 @@ class FileDialogs(QObject):
                 _("A model is still training. Quitting stops it and loses the model."),
                 Button.Discard | Button.Cancel, Button.Cancel)
             return answer == Button.Discard
+        if s.is_searching():
+            Button = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self._window, _("Stop the search and quit?"),
+                _("A settings search is still running. Quitting stops it; its trials so far are not shown again."),
+                Button.Discard | Button.Cancel, Button.Cancel)
+            if answer != Button.Discard:
+                return False
         if s.has_unsaved_model():
             return self._ask_to_save(_("Save the trained model?"),
                                      _("The trained model is not saved. Save it before quitting?"))

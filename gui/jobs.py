@@ -1,6 +1,7 @@
 """The session's background jobs: one BackgroundTask per kind of job, one failure path, and the
 rules of which jobs may not run together (no two trainings; no reading a file or opening a model
-while a model trains), each refusal with a sentence a user can read."""
+while a model trains; no training or reading a file while a settings search runs, nor the reverse),
+each refusal with a sentence a user can read."""
 
 from __future__ import annotations
 
@@ -18,24 +19,35 @@ class Job(Enum):
     MODEL = "opening or applying a model"
     WARM_UP = "loading the engine"
     BACKTEST = "backtesting"
+    SEARCH = "searching settings"
 
 
 # the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
 RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
     Job.TRAIN: ((Job.TRAIN, N_("A model is already training.")),
                 (Job.LOAD, N_("Still reading the file: train once it is shown.")),
-                (Job.BACKTEST, N_("A backtest is running: cancel it before training."))),
+                (Job.BACKTEST, N_("A backtest is running: cancel it before training.")),
+                (Job.SEARCH, N_("A settings search is running: cancel it on the Search tab before training."))),
     Job.LOAD: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening another file.")),
                (Job.LOAD, N_("Still reading the previous file…")),
-               (Job.BACKTEST, N_("A backtest is running: cancel it before opening another file."))),
+               (Job.BACKTEST, N_("A backtest is running: cancel it before opening another file.")),
+               (Job.SEARCH, N_("A settings search is running: cancel it on the Search tab before opening "
+                               "another file."))),
     Job.MODEL: ((Job.TRAIN, N_("A model is training: cancel it (Esc) before opening or applying a model.")),
                 (Job.MODEL, N_("Still opening or applying a model…"))),
     Job.WARM_UP: ((Job.TRAIN, N_("Training loads the engine itself.")),
                   (Job.WARM_UP, N_("The engine is already loading.")),
-                  (Job.BACKTEST, N_("The backtest loads the engine itself."))),
+                  (Job.BACKTEST, N_("The backtest loads the engine itself.")),
+                  (Job.SEARCH, N_("The search loads the engine itself."))),
     Job.BACKTEST: ((Job.BACKTEST, N_("A backtest is already running.")),
                    (Job.TRAIN, N_("A model is training: wait for it or cancel it (Esc) before a backtest.")),
-                   (Job.LOAD, N_("Still reading the file: run the backtest once it is shown."))),
+                   (Job.LOAD, N_("Still reading the file: run the backtest once it is shown.")),
+                   (Job.SEARCH, N_("A settings search is running: cancel it on the Search tab before a backtest."))),
+    Job.SEARCH: ((Job.SEARCH, N_("A settings search is already running.")),
+                 (Job.TRAIN, N_("A model is training: cancel it (Esc) before searching for settings.")),
+                 (Job.LOAD, N_("Still reading the file: search once it is shown.")),
+                 (Job.BACKTEST, N_("A backtest is running: cancel it on the Backtest tab before searching for "
+                                   "settings."))),
 }
 
 
@@ -83,5 +95,5 @@ class JobRunner(QObject):
     def stop_all(self) -> None:
         """Cancels every job and waits for its thread (closing the window). An import in progress
         can't be interrupted: closing during the warm-up waits for it, a second or two."""
-        for job in (Job.TRAIN, Job.BACKTEST, Job.LOAD, Job.MODEL, Job.WARM_UP):
+        for job in (Job.SEARCH, Job.TRAIN, Job.BACKTEST, Job.LOAD, Job.MODEL, Job.WARM_UP):
             self._tasks[job].cancel_and_wait()

@@ -33,6 +33,7 @@ from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
 from gui.panels.results import ResultsPanel
 from gui.panels.run import RunPanel
+from gui.panels.search import SearchPanel
 from gui.panels.settings import SettingsPanel
 from gui.panels.start import StartPanel
 from gui.panels.training import TrainingPanel
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.training_panel = TrainingPanel(session)
         self.results_panel = ResultsPanel(session)
         self.backtest_panel = BacktestPanel(session)
+        self.search_panel = SearchPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.commands = Actions(self, session)
         session.confirm_discard = self.dialogs.confirm_discard_model
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.training_panel, _("Training"))
         self.tabs.addTab(self.results_panel, _("Results"))
         self.tabs.addTab(self.backtest_panel, _("Backtest"))
+        self.tabs.addTab(self.search_panel, _("Search"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)
@@ -201,6 +204,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         self.settings_panel.restore(self.settings.form_values())
+        self.search_panel.restore(self.settings.search_values())
         self._restore_backtest_request()
 
     def _restore_backtest_request(self) -> None:
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         self.settings.set_bytes_value("splitter", QByteArray(self.splitter.saveState()))
         self.settings.set_form_values(self.settings_panel.form.values())
         self.settings.set_backtest_request(asdict(self.backtest_panel.request()))
+        self.settings.set_search_values(self.search_panel.values())
         self.settings.sync()
 
     # ---------------------------------------------------------------- Qt events

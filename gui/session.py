@@ -20,7 +20,7 @@ from core.data.columns import default_target, is_index_like
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
-from core.files import file_sha256, refuse_overwriting_input
+from core.files import file_sha256, refuse_overwriting_input, write_json
 from core.i18n import N_, _, ngettext
 from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
@@ -110,6 +110,11 @@ class Session(QObject):
     backtestProgress = Signal(object)  # core.backtest.BacktestProgress: a fold starts, or one of its epochs
     backtestFinished = Signal(object)  # core.backtest.BacktestResult (also when cancelled: the finished folds)
     backtestFailed = Signal(str)  # the backtest raised or was refused by the data: the message
+    settingsAdopted = Signal(dict)  # settings chosen outside the form (a search's best), by name: the form shows them
+    searchStarted = Signal(object)  # SearchRequest of the search that starts
+    searchProgress = Signal(object)  # SearchProgress, whenever a trial reports or ends
+    searchFinished = Signal(object)  # SearchResult: finished, out of time or cancelled
+    searchFailed = Signal(str)  # the search raised: the message the user sees
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +130,7 @@ class Session(QObject):
         self.bundle: LoadedBundle | None = None  # a saved model opened from disk
         self.shown: ShownOutput | None = None
         self.training_seconds = 0.0  # of the current or last run
+        self.search_result = None  # SearchResult of the last settings search (core.search)
         self.engine_loading = False  # the current run loads torch first (no warm-up finished)
         self._train_started = 0.0
         self._pending: tuple[str, ReadOptions] | None = None
@@ -147,6 +153,12 @@ class Session(QObject):
 
     def is_training(self) -> bool:
         return self.jobs.is_running(Job.TRAIN)
+
+    def is_searching(self) -> bool:
+        return self.jobs.is_running(Job.SEARCH)
+
+    def can_search(self) -> bool:
+        return self.loaded is not None and bool(self.target) and self.may(Job.SEARCH)
 
     def can_train(self) -> bool:
         return self.plan is not None and self.may(Job.TRAIN)
@@ -199,6 +211,7 @@ class Session(QObject):
         same_file = previous is not None and previous == self.source_path
         self.loaded, self.result, self.shown = loaded, None, None
         self.backtest = None  # it scored another table
+        self.search_result = None  # its settings were found for the previous file
         usable = loaded.report.numeric_columns()
         # a new file starts at a real measurement, never at a column that only numbers the rows
         keep = self.target in usable and (same_file or not is_index_like(self.target, loaded.frame[self.target]))
@@ -223,6 +236,12 @@ class Session(QObject):
 
     def update_settings(self, **values: Any) -> None:
         self.set_settings({**self.settings, **values})
+
+    def adopt_settings(self, values: dict[str, Any]) -> None:
+        """Settings chosen elsewhere than the form (a search's best): they replace those keys, the
+        plan follows, and `settingsAdopted` tells the form to show them."""
+        self.set_settings({**self.settings, **values})
+        self.settingsAdopted.emit(dict(values))
 
     def asked_config(self) -> ForecastConfig:
         """The settings as asked (window None = auto); raises ForecasterError with a readable message."""
@@ -289,16 +308,28 @@ class Session(QObject):
         elif job is Job.TRAIN:
             self.training_seconds = time.perf_counter() - self._train_started
             self.trainingProgress.emit(value)
+        elif job is Job.SEARCH:
+            self.searchProgress.emit(value)
 
     def _on_trained(self, result: ExperimentResult) -> None:
         self.training_seconds = time.perf_counter() - self._train_started
+        name = Path(self.source_path).name if self.source_path else _("the data")
+        self._show_experiment(result, _("{cell} trained on {file}").format(cell=result.config.cell.upper(),
+                                                                            file=name))
+        status = result.history.status
+        self.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
+        if result.history.status == "diverged":
+            self.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
+        self.trainingFinished.emit(result)
+
+    def _show_experiment(self, result: ExperimentResult, description: str) -> None:
+        """Shows a trained model's output on the Results tab; it becomes the model to save."""
         self.result = result
         self.model_saved = False
         c = result.config
-        name = Path(self.source_path).name if self.source_path else _("the data")
         verdict = result.verdict()
         self._show(ShownOutput(
-            target=c.target, description=_("{cell} trained on {file}").format(cell=c.cell.upper(), file=name),
+            target=c.target, description=description,
             predictions=result.predictions,
             forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
             metrics=result.test_metrics, coverage=result.coverage["overall"],
@@ -310,11 +341,6 @@ class Session(QObject):
             advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                    result.history.epochs_run, c.epochs),
             step_scores=per_step_scores(result.predictions, "test")))
-        status = result.history.status
-        self.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
-        if result.history.status == "diverged":
-            self.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
-        self.trainingFinished.emit(result)
 
     def _show(self, shown: ShownOutput) -> None:
         self.shown = shown
@@ -377,6 +403,76 @@ class Session(QObject):
             return False
         self.status.emit(_("Wrote {path}.").format(path=path), 5000)
         return True
+
+    # ---------------------------------------------------------------- settings search
+    def start_search(self, request) -> bool:
+        """Searches the searchable settings around the form's (core.search, `request`: SearchRequest)
+        in the background; `searchFinished` or `searchFailed` follows. False if refused."""
+        reason = self.jobs.refusal(Job.SEARCH)
+        if reason is not None:
+            self.refused.emit(reason)
+            return False
+        try:
+            config = self.asked_config()
+        except ForecasterError as exc:
+            self.refused.emit(str(exc))
+            return False
+        frame = self.loaded.frame
+
+        def work(progress, cancel):
+            from core.search import run_search  # optuna and torch load here, on the worker thread
+
+            return run_search(frame, config, request, progress, cancel)
+
+        if not self._start(Job.SEARCH, work, _("Searching for settings…")):
+            return False
+        self.search_result = None
+        self.searchStarted.emit(request)
+        return True
+
+    def cancel_search(self) -> None:
+        """Stops the search at its next check (between epochs); the trials so far are kept."""
+        if self.is_searching():
+            self.jobs.cancel(Job.SEARCH)
+
+    def use_search_result(self) -> bool:
+        """The best settings of the last search go into the form, so the next Train uses them; the
+        best settings' final run is shown on the Results tab, unless that would drop an unsaved model."""
+        found = self.search_result
+        if found is None or not found.best_settings or self.is_training():
+            return False
+        self.adopt_settings(found.best_settings)
+        experiment = getattr(found, "experiment", None)
+        if experiment is None:
+            self.status.emit(_("The best settings are in the form: Train uses them."), 8000)
+        elif self.has_unsaved_model():
+            self.status.emit(_("The best settings are in the form. Their run is not shown: save or discard the "
+                               "trained model on the Results tab first."), 10000)
+        else:
+            name = Path(self.source_path).name if self.source_path else _("the data")
+            self._show_experiment(experiment, _("{cell} with the search's best settings on {file}").format(
+                cell=experiment.config.cell.upper(), file=name))
+            self.status.emit(_("The best settings are in the form, and their run is on the Results tab."), 8000)
+        return True
+
+    def export_search(self, path: str | Path) -> bool:
+        """Writes the last search as JSON: the keys of the CLI's search.json (SearchResult.to_dict)."""
+        found = self.search_result
+        if found is None:
+            return False
+        try:
+            refuse_overwriting_input([path], self._input_files())
+            write_json(path, found.to_dict())
+        except (ForecasterError, OSError, ValueError) as exc:
+            self.problem.emit(_("Can't export"), exc, "")
+            return False
+        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
+        return True
+
+    def _on_searched(self, result) -> None:
+        self.search_result = result
+        self.status.emit(_("The search was cancelled.") if result.cancelled else _("The search has finished."), 5000)
+        self.searchFinished.emit(result)
 
     # ---------------------------------------------------------------- models
     def save_model(self, path: str | Path) -> bool:
@@ -518,6 +614,8 @@ class Session(QObject):
             self._on_trained(value)
         elif job is Job.BACKTEST:
             self._on_backtested(value)
+        elif job is Job.SEARCH:
+            self._on_searched(value)
         elif isinstance(value, OpenedModel):
             self._on_opened(value)
         elif isinstance(value, AppliedModel):
@@ -535,7 +633,9 @@ class Session(QObject):
                                Job.TRAIN: (_("Training failed"), self.trainingFailed, _("Training failed.")),
                                Job.MODEL: (_("Model"), self.modelFailed, _("That did not work.")),
                                Job.BACKTEST: (_("Backtest failed"), self.backtestFailed,
-                                              _("The backtest failed."))}[job]
+                                              _("The backtest failed.")),
+                               Job.SEARCH: (_("The settings search failed"), self.searchFailed,
+                                            _("The settings search failed."))}[job]
         self.status.emit(note, 5000)
         if not self._closing:
             self.problem.emit(title, exc, details)

@@ -1,0 +1,438 @@
+"""The Search tab: tune the searchable settings within a time budget (core.search, Optuna), with
+live progress, the trials table and chart, the best settings and their test score, and "Use these
+settings" to put them into the form for the next Train.
+
+The search starts from the form's settings (the ones it doesn't tune stay as the form has them).
+Everything runs through the Session; this panel only builds the request and shows what comes back.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.i18n import N_, _, ngettext
+from gui.jobs import Job
+from gui.panels import Panel
+from gui.panels.run import duration
+from gui.session import Session
+from gui.settings_form import ComboBox, SpinBox
+from gui.widgets.search_views import (
+    SEARCHABLE,
+    TrialsCanvas,
+    TrialsModel,
+    best_trial,
+    score_text,
+    settings_summary,
+)
+
+DEFAULT_BUDGET_MINUTES = 5
+MAX_SPIN = 2_147_483_647  # a QSpinBox holds a C int
+SEARCHED_COLUMNS = 3
+CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
+
+
+RUN_TIP = N_("Search for better settings within the time budget, starting from the form's")
+
+
+def default_workers() -> int:
+    """One worker process per core but one (the window keeps a core), at least one."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+class SearchPanel(Panel):
+    requestChanged = Signal()  # a field of the search form changed (the window persists them)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.setObjectName("searchPanel")
+        self.session = session
+        self._started_at = 0.0
+        self._budget_s = 0.0
+        self._cancelled = False
+        self._build()
+        self._clock = QTimer(self, interval=CLOCK_MS)
+        self._clock.timeout.connect(self._tick)
+        session.searchStarted.connect(self._on_started)
+        session.searchProgress.connect(self._on_progress)
+        session.searchFinished.connect(self._on_finished)
+        session.searchFailed.connect(self._on_failed)
+        session.busyChanged.connect(self._update_buttons)
+        session.dataLoaded.connect(self._on_new_data)
+        session.planChanged.connect(self._update_buttons)
+        session.resultShown.connect(self._update_buttons)
+        self._update_buttons()
+
+    # ---------------------------------------------------------------- building
+    def _build(self) -> None:
+        self.budget_spin = SpinBox()
+        self.budget_spin.setObjectName("searchBudgetSpin")
+        self.budget_spin.setRange(1, 100_000)
+        self.budget_spin.setValue(DEFAULT_BUDGET_MINUTES)
+        self.budget_unit = ComboBox()
+        self.budget_unit.setObjectName("searchBudgetUnitCombo")
+        self.budget_unit.addItem(_("minutes"), 60)
+        self.budget_unit.addItem(_("seconds"), 1)
+        budget_row = QHBoxLayout()
+        budget_row.addWidget(self.budget_spin, 1)
+        budget_row.addWidget(self.budget_unit)
+        self.budget_spin.setToolTip(_("The search stops when this time is used up, checked between epochs: a running "
+                                      "trial does not overrun it by more than one epoch."))
+        self.trials_spin = SpinBox()
+        self.trials_spin.setObjectName("searchTrialsSpin")
+        self.trials_spin.setRange(0, 1_000_000)
+        self.trials_spin.setSpecialValueText(_("no limit"))
+        self.trials_spin.setToolTip(_("Stop after this many trials even if time is left (0: no limit, only the time "
+                                      "budget)."))
+        self.jobs_spin = SpinBox()
+        self.jobs_spin.setObjectName("searchJobsSpin")
+        self.jobs_spin.setRange(0, max(64, os.cpu_count() or 1))
+        self.jobs_spin.setValue(default_workers())
+        self.jobs_spin.setSpecialValueText(_("0 (in this window)"))
+        self.jobs_spin.setToolTip(_("Trials run in this many worker processes at once, each with one thread. 0 runs "
+                                    "them one by one inside the window's process."))
+        self.seed_spin = SpinBox()
+        self.seed_spin.setObjectName("searchSeedSpin")
+        self.seed_spin.setRange(0, MAX_SPIN)
+        self.seed_spin.setToolTip(_("The same seed with the same data and budget proposes the same trials."))
+        self.storage_edit = QLineEdit(objectName="searchStorageEdit")
+        self.storage_edit.setPlaceholderText(_("empty: a SQLite file in a temporary folder"))
+        self.storage_edit.setToolTip(_("An Optuna storage URL, e.g. postgresql://user@host/db: workers on other "
+                                       "machines join the study with `main.py search-worker --storage URL --study "
+                                       "NAME`."))
+        self.study_edit = QLineEdit(objectName="searchStudyEdit")
+        self.study_edit.setPlaceholderText(_("empty: a new name"))
+        self.study_edit.setToolTip(_("The study's name in the storage; an existing study is continued."))
+
+        form = QFormLayout()
+        form.addRow(_("Time budget"), budget_row)
+        form.addRow(_("Max trials"), self.trials_spin)
+        form.addRow(_("Worker processes"), self.jobs_spin)
+        form.addRow(_("Seed"), self.seed_spin)
+        self.advanced_button = QToolButton(objectName="searchAdvancedButton", text=_("Advanced"), checkable=True)
+        self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_button.setAutoRaise(True)
+        self.advanced = QWidget(objectName="searchAdvanced")
+        advanced_form = QFormLayout(self.advanced)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        advanced_form.addRow(_("Storage URL"), self.storage_edit)
+        advanced_form.addRow(_("Study name"), self.study_edit)
+        self.advanced.setVisible(False)
+        self.advanced_button.toggled.connect(self._show_advanced)
+        form.addRow(self.advanced_button)
+        form.addRow(self.advanced)
+        request_box = QGroupBox(_("Search"))
+        request_box.setLayout(form)
+
+        searched_box = QGroupBox(_("Searched settings"))
+        searched_layout = QVBoxLayout(searched_box)
+        grid = QGridLayout()
+        self.searched_checks: dict[str, QCheckBox] = {}
+        for index, s in enumerate(SEARCHABLE):
+            check = QCheckBox(_(s.label), objectName=f"searched_{s.name}Check", checked=True)
+            check.setToolTip(_("Ticked: the search tunes it. Unticked: it stays as the form has it."))
+            check.toggled.connect(self.requestChanged)
+            check.toggled.connect(self._update_buttons)
+            self.searched_checks[s.name] = check
+            grid.addWidget(check, index // SEARCHED_COLUMNS, index % SEARCHED_COLUMNS)
+        searched_layout.addLayout(grid)
+        searched_note = QLabel(_("The other settings stay as the form has them. Trials are scored on the validation "
+                                 "split; only the best settings are scored on the test split, once."), wordWrap=True)
+        searched_note.setStyleSheet("color: #475467;")
+        searched_layout.addWidget(searched_note)
+        searched_layout.addStretch(1)
+
+        top = QHBoxLayout()
+        top.addWidget(request_box, 2)
+        top.addWidget(searched_box, 3)
+
+        self.run_button = QPushButton(_("Run search"), objectName="searchRunButton")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton(_("Cancel"), objectName="searchCancelButton")
+        self.cancel_button.setToolTip(_("Stop the search after the current epoch; the trials so far are kept"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.use_button = QPushButton(_("Use these settings"), objectName="useSearchButton")
+        self.use_button.setToolTip(_("Put the best settings into the form (the next Train uses them) and show their "
+                                     "run on the Results tab"))
+        self.use_button.clicked.connect(self.use_best)
+        self.export_button = QPushButton(_("Export JSON…"), objectName="exportSearchButton")
+        self.export_button.setToolTip(_("Write the search (every trial, the best settings and their test scores) to "
+                                        "a JSON file, as the command line's search.json"))
+        self.export_button.clicked.connect(self.export)
+        buttons = QHBoxLayout()
+        for button in (self.run_button, self.cancel_button, self.use_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.progress_bar = QProgressBar(objectName="searchProgressBar")
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(" ")
+        self.state_label = QLabel("", objectName="searchStateLabel", wordWrap=True)
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.trials_model = TrialsModel(self)
+        self.trials_table = QTableView(objectName="searchTrialsTable")
+        self.trials_table.setModel(self.trials_model)
+        self.trials_table.setAlternatingRowColors(True)
+        self.trials_table.verticalHeader().setVisible(False)
+        self.trials_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.trials_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.canvas = TrialsCanvas()
+        self.canvas.setObjectName("searchCanvas")
+        self.canvas.setMinimumSize(240, 180)
+        views = QSplitter(Qt.Orientation.Horizontal, objectName="searchSplitter")
+        views.addWidget(self.trials_table)
+        views.addWidget(self.canvas)
+        views.setStretchFactor(0, 3)
+        views.setStretchFactor(1, 2)
+
+        self.best_label = QLabel("", objectName="searchBestLabel", wordWrap=True)
+        self.best_label.setTextFormat(Qt.TextFormat.PlainText)  # setting labels and values only, but plain anyway
+        self.best_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        content = QWidget(objectName="searchContent")
+        layout = QVBoxLayout(content)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.state_label)
+        layout.addWidget(views, 1)
+        layout.addWidget(self.best_label)
+        # the tabs share one minimum size: scrolled, this tab's many fields don't make the window
+        # taller or wider than the other tabs need
+        scroll = QScrollArea(objectName="searchScroll", widgetResizable=True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for spin in (self.budget_spin, self.trials_spin, self.jobs_spin, self.seed_spin):
+            spin.valueChanged.connect(self.requestChanged)
+        self.budget_unit.currentIndexChanged.connect(self.requestChanged)
+        for edit in (self.storage_edit, self.study_edit):
+            edit.textChanged.connect(self.requestChanged)
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    # ---------------------------------------------------------------- the form's values
+    def budget_seconds(self) -> float:
+        return float(self.budget_spin.value() * self.budget_unit.currentData())
+
+    def values(self) -> dict[str, Any]:
+        """The search form, to persist between runs."""
+        return {"budget": self.budget_spin.value(), "budget_unit": self.budget_unit.currentData(),
+                "trials": self.trials_spin.value(), "jobs": self.jobs_spin.value(), "seed": self.seed_spin.value(),
+                "storage": self.storage_edit.text(), "study": self.study_edit.text(), "fixed": list(self.fixed())}
+
+    def fixed(self) -> tuple[str, ...]:
+        """The searchable settings the user unticked: the search keeps them as the form has them."""
+        return tuple(name for name, check in self.searched_checks.items() if not check.isChecked())
+
+    def restore(self, values: dict[str, Any]) -> None:
+        """Shows saved values; missing or unreadable ones keep the defaults."""
+        spins = {"budget": self.budget_spin, "trials": self.trials_spin, "jobs": self.jobs_spin,
+                 "seed": self.seed_spin}
+        for key, spin in spins.items():
+            try:
+                if key in values:
+                    spin.setValue(int(values[key]))
+            except (TypeError, ValueError, OverflowError):
+                continue
+        try:
+            unit = self.budget_unit.findData(int(values.get("budget_unit", 60)))
+        except (TypeError, ValueError):
+            unit = -1
+        if unit >= 0:
+            self.budget_unit.setCurrentIndex(unit)
+        self.storage_edit.setText(str(values.get("storage", "") or ""))
+        self.study_edit.setText(str(values.get("study", "") or ""))
+        fixed = values.get("fixed", [])
+        fixed = fixed if isinstance(fixed, list) else []
+        for name, check in self.searched_checks.items():
+            check.setChecked(name not in fixed)
+        self._show_advanced(bool(self.storage_edit.text() or self.study_edit.text()))
+        self.advanced_button.setChecked(self.advanced.isVisible())
+
+    def request(self):
+        from core.search import SearchRequest  # optuna's import is not paid for at the window's start
+
+        return SearchRequest(budget_s=self.budget_seconds(), trials=self.trials_spin.value() or None,
+                             jobs=self.jobs_spin.value(), storage=self.storage_edit.text().strip() or None,
+                             study=self.study_edit.text().strip() or None, seed=self.seed_spin.value(),
+                             fixed=self.fixed())
+
+    # ---------------------------------------------------------------- commands
+    def run(self) -> bool:
+        """Run search: starts from the form's settings; refused (with the reason) while training."""
+        return self.session.start_search(self.request())
+
+    def cancel(self) -> None:
+        if self.session.is_searching():
+            self._cancelled = True
+            self.session.cancel_search()
+            self.state_label.setText(_("Cancelling: finishing the current epoch of each running trial…"))
+
+    def use_best(self) -> bool:
+        return self.session.use_search_result()
+
+    def export(self, path: str | None = None) -> bool:
+        """Writes the search as JSON; asks where when no path is given."""
+        if self.session.search_result is None:
+            return False
+        path = path or QFileDialog.getSaveFileName(self, _("Export the search"), "search.json",
+                                                   _("JSON (*.json)"))[0]
+        return bool(path) and self.session.export_search(path)
+
+    # ---------------------------------------------------------------- following the session
+    def _update_buttons(self, *_args) -> None:
+        s = self.session
+        searching = s.is_searching()
+        # a disabled button still shows its tooltip: it says why it is disabled
+        reason = s.jobs.refusal(Job.SEARCH) if s.loaded is not None else _("Open a CSV file first.")
+        if reason is None and len(self.fixed()) == len(self.searched_checks):
+            reason = _("Tick at least one setting to search.")
+        self.run_button.setEnabled(reason is None and s.can_search())
+        self.run_button.setToolTip(reason or _(RUN_TIP))
+        self.cancel_button.setEnabled(searching)
+        found = s.search_result
+        self.use_button.setEnabled(found is not None and bool(found.best_settings) and not searching
+                                   and not s.is_training())
+        self.export_button.setEnabled(found is not None and not searching)
+
+    def _on_new_data(self, _loaded) -> None:
+        """Another file: the last search was about the previous one."""
+        self.trials_model.clear()
+        self.canvas.reset()
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(" ")
+        self.state_label.clear()
+        self.best_label.clear()
+
+    def _on_started(self, request) -> None:
+        self._started_at = time.perf_counter()
+        self._budget_s = request.budget_s
+        self._cancelled = False
+        self.trials_model.clear()
+        self.canvas.reset()
+        self.best_label.clear()
+        self._show_time(0.0, 0)
+        self.state_label.setText(_("Starting the search… (the first trial loads PyTorch and Optuna)"))
+        self._clock.start()
+        self.reveal()
+
+    def _tick(self) -> None:
+        elapsed = time.perf_counter() - self._started_at
+        self._show_time(elapsed, self._finished_trials())
+        if self._trials_over(elapsed, running=0 if elapsed >= self._budget_s else None):
+            self._say_final_run()
+
+    def _finished_trials(self) -> int:
+        return sum(1 for row in range(self.trials_model.rowCount())
+                   if self.trials_model.trial(row).state != "RUNNING")
+
+    def _show_time(self, elapsed: float, trials: int) -> None:
+        budget = max(self._budget_s, 1e-9)
+        self.progress_bar.setValue(min(1000, round(1000 * elapsed / budget)))
+        text = ngettext("{used} of {budget} · {count} trial done", "{used} of {budget} · {count} trials done",
+                        trials).format(used=duration(min(elapsed, budget)), budget=duration(budget), count=trials)
+        self.progress_bar.setFormat(text.replace("%", "%%"))
+
+    def _trials_over(self, elapsed: float, running: int | None) -> bool:
+        """No trial runs and none will start: the budget is used or the trial limit reached.
+        `running` None: not known (between the engine's reports)."""
+        if self._cancelled or running:
+            return False
+        limit = self.trials_spin.value()
+        return elapsed >= self._budget_s or (running == 0 and bool(limit) and self._finished_trials() >= limit)
+
+    def _say_final_run(self) -> None:
+        """After the trials, the search trains the best settings once more (on every row before the
+        test split) and scores them on the test split: a while of no news deserves a word."""
+        self.state_label.setText(_("The trials are over: training the best settings once more and scoring them on "
+                                   "the test split…"))
+
+    def _on_progress(self, progress) -> None:
+        best = progress.best
+        self.trials_model.set_trials(progress.trials, best.number if best is not None else None)
+        self.canvas.show_trials(progress.trials)
+        self._budget_s = progress.budget_s or self._budget_s
+        self._started_at = time.perf_counter() - progress.elapsed_s  # the engine's clock wins
+        self._show_time(progress.elapsed_s, self._finished_trials())
+        running = sum(1 for t in progress.trials if t.state == "RUNNING")
+        if self._cancelled:
+            return
+        if self._trials_over(progress.elapsed_s, running):
+            self._say_final_run()
+        elif best is not None:
+            self.state_label.setText(ngettext(
+                "Searching: {running} trial running; best score so far {score} (trial {number}).",
+                "Searching: {running} trials running; best score so far {score} (trial {number}).", running).format(
+                running=running, score=score_text(best.score), number=best.number))
+        else:
+            self.state_label.setText(ngettext("Searching: {running} trial running.",
+                                              "Searching: {running} trials running.", running).format(running=running))
+
+    def _on_finished(self, result) -> None:
+        self._clock.stop()
+        best = best_trial(result.trials)
+        self.trials_model.set_trials(result.trials, best.number if best is not None else None)
+        self.canvas.show_trials(result.trials)
+        self._budget_s = result.budget_s or self._budget_s
+        self._show_time(result.elapsed_s, self._finished_trials())
+        count = len(result.trials)
+        if result.cancelled:
+            text = ngettext("Cancelled after {count} trial in {duration}: the best settings so far are kept, "
+                            "not scored on the test split.",
+                            "Cancelled after {count} trials in {duration}: the best settings so far are kept, "
+                            "not scored on the test split.", count)
+        else:
+            text = ngettext("Finished: {count} trial in {duration}.", "Finished: {count} trials in {duration}.",
+                            count)
+        self.state_label.setText(text.format(count=count, duration=duration(result.elapsed_s)))
+        self.best_label.setText(self._best_text(result, best))
+        self._update_buttons()
+
+    def _best_text(self, result, best) -> str:
+        if not result.best_settings:
+            return _("No trial finished, so there are no best settings.")
+        test = result.test or {}
+        scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
+                           if isinstance(value, (int, float)) and not isinstance(value, bool))
+        number = best.number if best is not None else "?"
+        text = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
+            number=number, score=score_text(result.validation_score), settings=settings_summary(result.best_settings))
+        if scores:
+            text += "\n" + _("Scored once on the test split: {scores}.").format(scores=scores)
+        return text
+
+    def _on_failed(self, message: str) -> None:
+        self._clock.stop()
+        self.state_label.setText(_("The search failed: {message}").format(message=message))
+        self._update_buttons()

@@ -1,0 +1,208 @@
+"""The Search tab's views of the trials: a table model (one row per trial, the searched settings as
+columns, the best row highlighted) and a chart of each trial's score with the running best.
+
+Both take the engine's TrialRecords (core.search) as they come, in any order and as often as the
+search reports; only the UI thread touches them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from core.i18n import N_, _
+from core.settings.config import SETTINGS
+from gui.panels import plain_tooltip
+from gui.widgets.canvases import PlotCanvas
+
+_ROOT = QModelIndex()
+SETTING_BY_NAME = {s.name: s for s in SETTINGS}
+SEARCHABLE = tuple(s for s in SETTINGS if s.searchable)  # the settings table's order
+STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
+BEST_BACKGROUND = QColor("#d1fadf")  # the best trial's row: a pale green that keeps text readable
+FIXED_COLUMNS = (N_("Trial"), N_("State"), N_("Score"), N_("Seconds"))
+
+
+def score_text(score: float | None) -> str:
+    """A trial's score as the table, the chart's readers and the best line show it."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return ""
+    return f"{score:.4g}"
+
+
+def setting_text(name: str, value: Any) -> str:
+    """A searched setting's value as the form would name it: choices by their label, booleans as
+    yes/no, None as the setting's 'auto' word, numbers short."""
+    s = SETTING_BY_NAME.get(name)
+    if value is None:
+        return _(s.auto_text) if s is not None else ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if s is not None and s.choices:
+        return s.choice_text(value)
+    if s is not None and s.special and value == s.low:
+        return _(s.special)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def setting_label(name: str) -> str:
+    s = SETTING_BY_NAME.get(name)
+    return _(s.label) if s is not None else name
+
+
+def settings_summary(settings: dict[str, Any]) -> str:
+    """'Hidden units 64, Layers 2, …' in the settings table's order (plain text: one line)."""
+    order = {s.name: i for i, s in enumerate(SETTINGS)}
+    names = sorted(settings, key=lambda n: order.get(n, len(order)))
+    return ", ".join(_("{setting} {value}").format(setting=setting_label(n), value=setting_text(n, settings[n]))
+                     for n in names)
+
+
+def best_trial(trials):
+    """The complete trial with the lowest score (the earliest of equals), as the engine picks it."""
+    complete = [t for t in trials if t.state == "COMPLETE" and t.score is not None and math.isfinite(t.score)]
+    return min(complete, key=lambda t: (t.score, t.number)) if complete else None
+
+
+class TrialsModel(QAbstractTableModel):
+    """One row per trial, by trial number: number, state, score, seconds, then each searched setting."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._trials: list = []
+        self._setting_names: list[str] = []
+        self._best_number: int | None = None
+
+    def set_trials(self, trials, best_number: int | None) -> None:
+        trials = sorted(trials, key=lambda t: t.number)
+        names = list(self._setting_names)
+        order = {s.name: i for i, s in enumerate(SETTINGS)}
+        for t in trials:
+            names.extend(n for n in t.settings if n not in names)
+        names.sort(key=lambda n: order.get(n, len(order)))
+        if names != self._setting_names or len(trials) != len(self._trials):
+            self.beginResetModel()
+            self._trials, self._setting_names, self._best_number = trials, names, best_number
+            self.endResetModel()
+            return
+        self._trials, self._best_number = trials, best_number  # same shape: repaint the cells only
+        if trials:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(trials) - 1, self.columnCount() - 1))
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._trials, self._setting_names, self._best_number = [], [], None
+        self.endResetModel()
+
+    def trial(self, row: int):
+        return self._trials[row]
+
+    def best_row(self) -> int | None:
+        return next((row for row, t in enumerate(self._trials) if t.number == self._best_number), None)
+
+    def setting_names(self) -> list[str]:
+        return list(self._setting_names)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._trials)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self._setting_names)
+
+    def _text(self, t, column: int) -> str:
+        if column == 0:
+            return str(t.number)
+        if column == 1:
+            return _(STATE_WORDS[t.state]) if t.state in STATE_WORDS else t.state.lower()
+        if column == 2:
+            return score_text(t.score)
+        if column == 3:
+            return f"{t.seconds:.1f}"
+        name = self._setting_names[column - len(FIXED_COLUMNS)]
+        return setting_text(name, t.settings[name]) if name in t.settings else ""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        t = self._trials[index.row()]
+        best = t.number == self._best_number
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(t, index.column())
+        if role == Qt.ItemDataRole.BackgroundRole and best:
+            return QBrush(BEST_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and best:
+            return QBrush(QColor("#101828"))  # dark text on the pale row, in a dark theme too
+        if role == Qt.ItemDataRole.FontRole and best:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if getattr(t, "reason", None):  # why it was pruned or failed, in words
+                return plain_tooltip(t.reason)
+            return _("The best trial so far") if best else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and section == 2:
+            return _("The trial's RMSE on the validation split, in the target's units: lower is better. Pruned and "
+                     "failed trials have none.")
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section < len(FIXED_COLUMNS):
+            return _(FIXED_COLUMNS[section])
+        return setting_label(self._setting_names[section - len(FIXED_COLUMNS)])
+
+
+class TrialsCanvas(PlotCanvas):
+    """Each finished trial's score (pruned trials in grey) and the best score so far as a step line."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent, figsize=(4.0, 3.0))
+        self._shown_key: tuple = ()
+        self.show_message(_("Each trial's score appears here while the search runs."))
+
+    def reset(self) -> None:
+        self._shown_key = ()
+        self.show_message(_("Each trial's score appears here while the search runs."))
+
+    def show_trials(self, trials) -> None:
+        """Redraws when a trial's score or state changed since the last call (progress may repeat)."""
+        scored = sorted((t for t in trials if t.score is not None and t.state in ("COMPLETE", "PRUNED")),
+                        key=lambda t: t.number)
+        key = tuple((t.number, t.state, t.score) for t in scored)
+        if key == self._shown_key:
+            return
+        self._shown_key = key
+        if not scored:
+            self.show_message(_("Each trial's score appears here while the search runs."))
+            return
+        axes = self.new_axes()
+        complete = [t for t in scored if t.state == "COMPLETE"]
+        pruned = [t for t in scored if t.state == "PRUNED"]
+        if complete:
+            axes.plot([t.number for t in complete], [t.score for t in complete], "o", color="#1f77b4",
+                      label=_("trial"))
+            best, steps_x, steps_y = math.inf, [], []
+            for t in complete:
+                best = min(best, t.score)
+                steps_x.append(t.number)
+                steps_y.append(best)
+            axes.step(steps_x, steps_y, where="post", color="#e8590c", label=_("best so far"))
+        if pruned:
+            axes.plot([t.number for t in pruned], [t.score for t in pruned], "x", color="#98a2b3",
+                      label=_("pruned"))
+        axes.set_xlabel(_("trial"))
+        axes.set_ylabel(_("validation RMSE (lower is better)"))
+        axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.margins(x=0.08, y=0.1)  # the first and last trials off the frame's edge
+        axes.legend(loc="best", fontsize=8)  # where it covers no point
+        self.draw_idle()
