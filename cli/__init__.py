@@ -350,15 +350,20 @@ ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("s
 def _print_summary(result, out: Path, chart: bool = True) -> None:
     c, h = result.config, result.history
     status = STATUS_WORDS.get(h.status)
-    print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, horizon {horizon}, "
-                   "season {season}",
-                   "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
-                   "horizon {horizon}, season {season}", h.epochs_run).format(
-        target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
-        window=c.window, horizon=c.horizon, season=c.season or _("none")))
+    if result.plan.forecast_only:
+        print(_("{target}: forecast only (too few rows to train and score); horizon {horizon}, season {season}")
+              .format(target=c.target, horizon=c.horizon, season=c.season or _("none")))
+    else:
+        print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
+                       "horizon {horizon}, season {season}",
+                       "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
+                       "horizon {horizon}, season {season}", h.epochs_run).format(
+            target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
+            window=c.window, horizon=c.horizon, season=c.season or _("none")))
     heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
-    print("".join(_pad(text, width) if i == 0 else " " * max(0, width - _display_width(text)) + text
-                  for i, (text, width) in enumerate(heading)))
+    if result.test_metrics:
+        print("".join(_pad(text, width) if i == 0 else " " * max(0, width - _display_width(text)) + text
+                      for i, (text, width) in enumerate(heading)))
     for name, m in result.test_metrics.items():
         label = _(ROW_NAMES[name]) if name in ROW_NAMES else name
         print(f"{_pad(label, 16)}{_fmt(m['rmse']):>12}{_fmt(m['mae']):>12}{_fmt(m['mape']):>10}"
@@ -368,8 +373,7 @@ def _print_summary(result, out: Path, chart: bool = True) -> None:
         print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
     else:
         print(verdict["sentence"])
-    print(_("Scores: the model {scores}. Forecast: {forecast}.").format(scores=result.models["scores"],
-                                                                        forecast=result.models["forecast"]))
+    print(result.models_sentence())
     coverage = result.coverage["overall"]
     if coverage is not None:
         print(_("{level:.0%} intervals covered {coverage:.0%} of the test values.").format(

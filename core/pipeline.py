@@ -35,6 +35,7 @@ SMOOTHING_MAX_ROWS = 5000
 # trained vs 29.0 for the smoothing; on Tourism quarterly (8 windows of 8 steps) 13.64 vs 12.78
 MIN_VALIDATION_WINDOWS = 4
 VALIDATION_HORIZONS = 3
+MIN_FORECAST_ONLY_ROWS = 4  # the fewest rows the smoothing forecasts from when nothing can be scored
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
 
@@ -89,6 +90,9 @@ class RunPlan:
     origins: dict[str, np.ndarray]
     parameters: int
     notes: list[str] = field(default_factory=list)
+    # too few rows to hold out a test split: nothing is scored, the forecast is the smoothing
+    # fit on every row (see _forecast_only_plan)
+    forecast_only: bool = False
 
     @property
     def n_features(self) -> int:
@@ -169,6 +173,42 @@ def _resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | No
     return mode, transform, notes
 
 
+def _forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int | None, horizon: int,
+                        notes: list[str]) -> RunPlan | None:
+    """A plan for a series too short to hold out a test split, or None to keep the refusal.
+
+    Exponential smoothing needs no training windows, so when the automatic (or smoothing) target
+    mode would use it, the run forecasts with the smoothing fit on every row instead of refusing:
+    nothing can be scored, and the notes say so. A test size the user set, or a window too long
+    where a shorter one would fit, is still refused.
+    """
+    rows = len(frame)
+    if (config.test_size is not None or config.target_mode not in ("auto", "smoothing")
+            or rows > SMOOTHING_MAX_ROWS or rows < MIN_FORECAST_ONLY_ROWS):
+        return None
+    try:  # when the smallest automatic window fits, the window asked for is what to change
+        multi_step_split(rows, config.val_fraction, config.test_fraction, None, horizon,
+                         MIN_AUTO_WINDOW + horizon + 1)
+        return None
+    except ConfigError:
+        pass
+    # the network isn't trained, so the shortest window gives the smoothing the most earlier
+    # forecasts to calibrate its intervals on
+    window = min(2, rows)
+    mode, transform, mode_notes = _resolve_modes(frame, config.replace(target_mode="smoothing"), season, window)
+    effective = config.resolved(window=window, horizon=horizon, season=season,
+                                threads=config.threads or default_threads(), target_mode=mode, transform=transform)
+    bounds = SplitBounds(rows=rows, train_end=rows, val_end=rows)
+    origins = window_origins(bounds, window, horizon)  # the smoothing's own forecasts, for intervals
+    notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
+                   "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
+                   "intervals come from its forecasts from earlier rows of the same data.").format(
+        rows=rows, horizon=horizon))
+    notes += mode_notes  # (the smoothing asked for by name: no note that a network corrects it)
+    parameters = recurrent_parameter_count(effective, len(effective.input_columns))
+    return RunPlan(effective, bounds, origins, parameters, notes, forecast_only=True)
+
+
 def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | None = None) -> RunPlan:
     """Resolves automatic settings and checks the settings against the data.
 
@@ -189,8 +229,14 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
         notes.append(ngettext("Season detected: {rows} row.", "Season detected: {rows} rows.", season).format(
             rows=season) if season else _("No seasonal pattern detected; seasonal naive equals naive."))
     smallest_window = config.window or MIN_AUTO_WINDOW  # a season-long window only where it fits
-    bounds, split_notes = multi_step_split(rows, config.val_fraction, config.test_fraction, config.test_size,
-                                           horizon, smallest_window + horizon + 1)
+    try:
+        bounds, split_notes = multi_step_split(rows, config.val_fraction, config.test_fraction, config.test_size,
+                                               horizon, smallest_window + horizon + 1)
+    except ConfigError:
+        short = _forecast_only_plan(frame, config, season, horizon, notes)
+        if short is None:
+            raise
+        return short
     notes += split_notes
     window = config.window
     if window is None:
@@ -262,16 +308,28 @@ class ExperimentResult:
     def feature_scaler(self):
         return self.predictor.feature_scaler
 
-    def beats_naive(self) -> bool:
-        model, naive = self.test_metrics["model"]["rmse"], self.test_metrics["naive"]["rmse"]
-        return model is not None and naive is not None and model < naive
+    def beats_naive(self) -> bool | None:
+        """Whether the model's test RMSE is below the naive forecast's; None when nothing was scored."""
+        from core.evaluation.metrics import model_beats_naive
+
+        return model_beats_naive(self.test_metrics)
 
     def verdict(self) -> dict[str, Any]:
         """How the model compares with the best baseline on the test split, for both faces."""
         from core.evaluation.metrics import verdict, verdict_sentence
 
         result = verdict(self.test_metrics, seasonal=bool(self.config.season))
+        if self.plan.forecast_only:
+            return result | {"sentence": _("Nothing was scored: the data has too few rows to hold out a test split. "
+                                           "Treat the forecast as exponential smoothing's best guess.")}
         return result | {"sentence": verdict_sentence(result)}
+
+    def models_sentence(self) -> str:
+        """Which model made the scores and which the forecast, in one line for both faces."""
+        if self.plan.forecast_only:
+            return _("The forecast is {forecast}.").format(forecast=self.models["forecast"])
+        return _("Scores: the model {scores}. Forecast: {forecast}.").format(scores=self.models["scores"],
+                                                                            forecast=self.models["forecast"])
 
     def metrics_dict(self) -> dict[str, Any]:
         scoring = self.scoring_predictor or self.predictor
@@ -342,7 +400,7 @@ def _fit_predictor(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_
     predictor = fit_scaling(frame, c, fit_rows)
     series = predictor.series(frame)
     # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
-    linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway else None
+    linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway and linear_start is not False else None
     if linear is not None and linear_start is None:
         linear_start = _linear_helps(linear, series, val_origins, c.target_mode)
     if not linear_start:
@@ -454,7 +512,7 @@ def run_experiment(
     # Tourism quarterly): the smoothing stands alone
     needed = max(MIN_VALIDATION_WINDOWS, VALIDATION_HORIZONS * c.horizon)
     smoothing_alone = c.target_mode == "smoothing" and len(plan.origins["val"]) < needed
-    if smoothing_alone:
+    if smoothing_alone and not plan.forecast_only:
         plan.notes.append(_("There are too few validation windows ({count} of the {needed} needed) to show whether "
                             "the network improves on the exponential smoothing: the forecast is the smoothing "
                             "alone.").format(count=len(plan.origins["val"]), needed=needed))
@@ -484,15 +542,18 @@ def run_experiment(
     held_out = split_codes == SPLITS.index(calibration)
     predictor.half_widths, how = _interval_widths(residuals[held_out], c.interval_level)
     predictor.interval_source = ("validation" if calibration == "val" else "training (no validation split)")
+    if plan.forecast_only:
+        predictor.interval_source = "the smoothing's forecasts from earlier rows (nothing held out)"
     if how == "normal":
         predictor.interval_source += ", normal approximation (too few windows for conformal)"
-    if calibration == "train":
+    if calibration == "train" and not plan.forecast_only:
         plan.notes.append(_("Intervals on the scored windows were calibrated on training windows because there is "
                             "no validation split; expect them to be too narrow."))
 
     # baselines on exactly the targets the model is scored on (test), and on validation
     scale = naive_scale(target[train_rows])
-    ridge, ridge_windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
+    ridge, ridge_windows = (None, 0) if plan.forecast_only else fit_ridge(series, plan.origins["train"],
+                                                                          c.ridge_alpha)
 
     def scores(split: str) -> dict[str, dict[str, float | None]]:
         mask = split_codes == SPLITS.index(split)
@@ -533,8 +594,13 @@ def run_experiment(
     # the forecast model: the same settings retrained on every row, for the epochs chosen above;
     # its intervals come from every window the scoring model had not seen (validation and test)
     scoring = predictor
-    models = {"scores": _("trained on rows 1-{last} (the training split); validation and test rows never trained "
-                          "it").format(last=bounds.train_end)}
+    if plan.forecast_only:
+        models = {"scores": _("nothing: too few rows to hold out a test split"),
+                  "forecast": _("exponential smoothing fit on all {rows} rows (too few rows to train a network)")
+                  .format(rows=len(frame))}
+    else:
+        models = {"scores": _("trained on rows 1-{last} (the training split); validation and test rows never "
+                              "trained it").format(last=bounds.train_end)}
     stopped = history.status in (CANCELLED, DIVERGED)
     if refit and not stopped:
         everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
@@ -575,7 +641,7 @@ def run_experiment(
         "time_index": time_index.to_dict(),
         **(source_info or {}),
     }
-    if ridge_windows < len(plan.origins["train"]):
+    if 0 < ridge_windows < len(plan.origins["train"]):
         plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
                             "bound memory.").format(used=ridge_windows, all=len(plan.origins["train"])))
     result = ExperimentResult(plan, history, predictor, predictions, test_metrics, ridge_windows,

@@ -335,8 +335,7 @@ class Session(QObject):
             metrics=result.test_metrics, coverage=result.coverage["overall"],
             assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
             source=self.source_path, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
-            models=_("Scores: the model {scores}. Forecast: {forecast}.").format(
-                scores=result.models["scores"], forecast=result.models["forecast"]),
+            models=result.models_sentence(),
             notes=tuple(result.plan.notes), horizon=c.horizon, seasonal=bool(c.season),
             advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                    result.history.epochs_run, c.epochs),

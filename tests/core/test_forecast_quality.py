@@ -36,8 +36,41 @@ def test_a_short_series_gets_splits_that_hold_the_horizon():
 
 
 def test_too_few_rows_are_refused_with_the_most_steps_that_fit():
+    # a network mode needs training windows: 13 rows can't hold 8 test rows and train on the rest
     with pytest.raises(Exception, match="support forecasts of at most 4 steps"):
-        plan_run(monthly(13), ForecastConfig(target="sales", forecast_steps=8, season=4))
+        plan_run(monthly(13), ForecastConfig(target="sales", forecast_steps=8, season=4, target_mode="delta"))
+    # nor a window the user set too long where a shorter one would fit
+    with pytest.raises(Exception, match="too long"):
+        plan_run(monthly(60), ForecastConfig(target="sales", forecast_steps=8, season=4, window=48))
+    # nor can a test split the user sized
+    with pytest.raises(Exception, match="too long for the 5 training rows"):
+        plan_run(monthly(13), ForecastConfig(target="sales", forecast_steps=8, season=4, test_size=8))
+
+
+def test_too_few_rows_for_a_test_split_still_get_the_smoothings_forecast():
+    from core.prep.smoothing import fit_holt_winters
+
+    frame = monthly(13)
+    config = ForecastConfig(target="sales", date_column="date", forecast_steps=8, season=4, **QUICK)
+    plan = plan_run(frame, config)
+    assert plan.forecast_only and plan.bounds.sizes == {"train": 13, "val": 0, "test": 0}
+    assert any("13 rows are too few to hold out a test split of 8 rows" in note for note in plan.notes)
+    result = run_experiment(frame, config)
+    assert result.test_metrics == {} and result.history.epochs_run == 0
+    assert result.verdict()["sentence"].startswith("Nothing was scored")
+    assert result.models_sentence() == ("The forecast is exponential smoothing fit on all 13 rows (too few rows to "
+                                        "train a network).")
+    # the smoothing was fit on every row, in the scaled log units the predictor uses
+    scaler = result.predictor.target_scaler
+    scaled = scaler.transform(np.log(frame["sales"].to_numpy())[:, None])[:, 0]
+    assert scaled.mean() == pytest.approx(0.0, abs=1e-9)  # the scaler saw all 13 rows
+    assert result.predictor.smoothing == fit_holt_winters(scaled, 4)
+    expected = np.exp(scaler.inverse_transform(result.predictor.smoothing.anchors(scaled, 8)[-1:].T)[:, 0])
+    forecast = result.forecast
+    assert len(forecast) == 8 and np.allclose(forecast["predicted"], expected)
+    # every step has an interval, from the smoothing's forecasts from earlier rows (rows 2..5 as origins)
+    assert len(result.plan.origins["train"]) == 4
+    assert ((forecast["lower"] < forecast["predicted"]) & (forecast["predicted"] < forecast["upper"])).all()
 
 
 def test_auto_modes_pick_smoothing_or_the_seasonal_anchor_and_log_for_a_positive_seasonal_series():

@@ -307,3 +307,23 @@ def test_apply_model_explains_missing_baselines_and_warns_of_overlap(qtbot, wind
     table = window.results_panel.metrics_table
     hidden = [table.verticalHeaderItem(r).text() for r in range(table.rowCount()) if table.isRowHidden(r)]
     assert hidden == ["Seasonal naive", "Linear (Ridge)"]
+
+
+def test_a_series_too_short_to_score_shows_the_smoothings_forecast_and_says_nothing_was_scored(qtbot, window,
+                                                                                             tmp_path):
+    path = tmp_path / "thirteen_quarters.csv"
+    values = [50, 62, 71, 55, 52, 66, 75, 58, 57, 70, 80, 61, 60]
+    pd.DataFrame({"quarter": pd.date_range("2020-01-01", periods=13, freq="QS").strftime("%Y-%m-%d"),
+                  "sales": values}).to_csv(path, index=False)
+    open_file(qtbot, window, path)
+    set_spins(window, forecastSteps=8)
+    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+        qtbot.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
+    result = finished.args[0]
+    assert result.plan.forecast_only
+    verdict = window.findChild(QLabel, "verdictLabel")
+    assert verdict.isVisible() and "Nothing was scored" in verdict.text()
+    table = window.results_panel.forecast_table
+    assert table.rowCount() == 8
+    assert table.values("predicted") == pytest.approx(result.forecast["predicted"].tolist())
+    assert all(low < high for low, high in zip(table.values("lower"), table.values("upper"), strict=True))
