@@ -314,8 +314,9 @@ class Session(QObject):
     def _on_trained(self, result: ExperimentResult) -> None:
         self.training_seconds = time.perf_counter() - self._train_started
         name = Path(self.source_path).name if self.source_path else _("the data")
-        self._show_experiment(result, _("{cell} trained on {file}").format(cell=result.config.cell.upper(),
-                                                                            file=name))
+        trained = result.history.epochs_run > 0
+        self._show_experiment(result, _("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=name)
+                              if trained else _("Exponential smoothing on {file}").format(file=name))
         status = result.history.status
         self.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
         if result.history.status == "diverged":

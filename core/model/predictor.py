@@ -156,6 +156,9 @@ class Predictor:
             future_rows[c.target] = levels
             work = pd.concat([work, future_rows], ignore_index=True).iloc[-context:].reset_index(drop=True)
         predicted_arr = np.asarray(predicted[:steps])
+        if not np.isfinite(predicted_arr).all():  # e.g. a damaged scaler in an edited model file
+            raise DataError(_("The forecast came out too large to represent (infinite or not a number): the model "
+                              "file may be damaged, or the data is far outside what the model was trained on."))
         step = np.arange(1, steps + 1)
         rounds = (step - 1) // c.horizon  # 0 for direct steps
         widths = self.half_widths[(step - 1) % c.horizon] * np.sqrt(rounds + 1)

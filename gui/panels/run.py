@@ -23,6 +23,9 @@ def duration(seconds: float) -> str:
 
 def finished_text(history, seconds: float) -> str:
     """How a run ended, for the progress line and the Training tab (history: TrainingHistory)."""
+    if history.epochs_run == 0 and history.status == "completed":  # the smoothing stood alone
+        return _("No network was trained: the forecast is the exponential smoothing alone ({duration}).").format(
+            duration=duration(seconds))
     status = _(STATUS_WORDS[history.status]) if history.status in STATUS_WORDS else history.status
     return ngettext("{status} after {epochs} epoch in {duration}; best epoch {best}.",
                     "{status} after {epochs} epochs in {duration}; best epoch {best}.", history.epochs_run).format(

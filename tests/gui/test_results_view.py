@@ -323,6 +323,10 @@ def test_a_series_too_short_to_score_shows_the_smoothings_forecast_and_says_noth
     assert result.plan.forecast_only
     verdict = window.findChild(QLabel, "verdictLabel")
     assert verdict.isVisible() and "Nothing was scored" in verdict.text()
+    # no network was trained, and neither the title nor the progress line says one was
+    assert window.results_panel.title.text().endswith("Exponential smoothing on thirteen_quarters.csv")
+    progress = window.findChild(QLabel, "progressLabel").text()
+    assert progress.startswith("No network was trained") and "epoch" not in progress
     table = window.results_panel.forecast_table
     assert table.rowCount() == 8
     assert table.values("predicted") == pytest.approx(result.forecast["predicted"].tolist())
