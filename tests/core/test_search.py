@@ -131,9 +131,14 @@ def test_pruner_compares_trials_in_the_same_units_only():
 
 
 def test_pruned_trials_are_recorded_with_their_reason(wool, monkeypatch):
+    # a pruner that prunes every trial at its first report: all but the user's own settings (trial 0,
+    # never pruned: it is the score to beat) are pruned, each with the reason in words
     monkeypatch.setattr(pruning, "make_pruner", lambda: optuna.pruners.ThresholdPruner(upper=0.0))
-    with pytest.raises(ForecasterError, match="None of the 2 trials finished"):
-        run_search(wool, config(), SearchRequest(budget_s=60, trials=2, jobs=0, fixed=FIXED))
+    result = run_search(wool, config(), SearchRequest(budget_s=60, trials=3, jobs=0, fixed=FIXED))
+    states = {t.number: (t.state, t.reason) for t in result.trials}
+    assert states[0] == ("COMPLETE", None) and result.trials[0].baseline
+    for number in (1, 2):
+        assert states[number][0] == "PRUNED" and states[number][1].startswith("pruned: worse than the median")
 
 
 def test_same_seed_same_trials(wool):
