@@ -26,7 +26,7 @@ import pandas as pd
 from core import __version__
 from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
@@ -93,8 +93,6 @@ def search_record(value: Any) -> dict[str, Any] | None:
     record = {}
     for key, types in SEARCH_RECORD.items():
         item = value.get(key)
-        if item is None and type(None) not in types:
-            continue
         if not isinstance(item, types) or (isinstance(item, bool) and bool not in types):
             return None
         if isinstance(item, float) and not math.isfinite(item):
@@ -102,7 +100,7 @@ def search_record(value: Any) -> dict[str, Any] | None:
         if isinstance(item, str) and len(item) > 1000:
             return None
         record[key] = item
-    return record if "study" in record else None
+    return record
 
 
 def search_note(meta: dict[str, Any]) -> str:
@@ -110,13 +108,18 @@ def search_note(meta: dict[str, Any]) -> str:
     record = search_record(meta.get("search"))
     if record is None:
         return ""
-    if record.get("baseline_best"):
-        return _("A settings search (study {study}, {trials} trials) found no settings better than these on "
-                 "validation.").format(study=record["study"], trials=record.get("trials", "?"))
-    score = record.get("validation_score")
-    return _("Its settings came from a settings search: trial {trial} of {trials} in study {study} (validation "
-             "RMSE {score}).").format(trial=record.get("best_trial", "?"), trials=record.get("trials", "?"),
-                                      study=record["study"], score=f"{score:.4g}" if score is not None else "?")
+    if record["baseline_best"]:
+        return ngettext("A settings search (study {study}, {trials} trial) found no settings better than these on "
+                        "validation.",
+                        "A settings search (study {study}, {trials} trials) found no settings better than these on "
+                        "validation.", record["trials"]).format(study=record["study"], trials=record["trials"])
+    score = record["validation_score"]
+    return ngettext("Its settings came from a settings search: trial {trial} of {trials} in study {study} "
+                    "(validation RMSE {score}).",
+                    "Its settings came from a settings search: trial {trial} of {trials} in study {study} "
+                    "(validation RMSE {score}).", record["trials"]).format(
+        trial=record["best_trial"], trials=record["trials"], study=record["study"],
+        score=f"{score:.4g}" if score is not None else "?")
 
 
 def bundle_members(result, data_sha256: str | None = None, run_id: str | None = None,

@@ -31,7 +31,7 @@ def without_password(url: str) -> str:
         from sqlalchemy.engine import make_url
 
         parsed = make_url(url)
-        return parsed.set(password=None).render_as_string(hide_password=False) if parsed.password else url
+        return parsed._replace(password=None).render_as_string(hide_password=False) if parsed.password else url
     except Exception:  # not a URL at all: nothing to remove
         return url
 
