@@ -125,7 +125,7 @@ def command_search(args: argparse.Namespace) -> int:
         study=result.study, complete=counts["COMPLETE"], pruned=counts["PRUNED"], failed=counts["FAIL"],
         seconds=result.elapsed_s))
     if result.best_settings:
-        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={'auto' if v is None else v}"
                           for k, v in result.best_settings.items())
         print(_("Best settings (validation RMSE {score:.4g}): {settings}").format(
             score=result.validation_score, settings=shown))
