@@ -430,15 +430,13 @@ class SearchPanel(Panel):
         scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
                            if isinstance(value, (int, float)) and not isinstance(value, bool))
         number = best.number if best is not None else "?"
-        comparison = baseline_sentence(result)
-        if result.baseline_is_best:  # the sentence says it all: the best settings are the form's
-            text = comparison
-        else:
-            text = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
+        # the comparison with the form's own settings first: the one line to read
+        text = baseline_sentence(result)
+        if not result.baseline_is_best:  # else the sentence says it all: the best settings are the form's
+            best_line = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
                 number=number, score=score_text(result.validation_score),
                 settings=settings_summary(result.best_settings))
-            if comparison:
-                text += "\n" + comparison
+            text = f"{text}\n{best_line}" if text else best_line
         if scores:
             text += "\n" + _("Scored once on the test split: {scores}.").format(scores=scores)
         return text
