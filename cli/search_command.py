@@ -22,7 +22,6 @@ from core.settings.config import SETTINGS
 
 STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
 SEARCH_OUTPUTS = ("search.json", "search.csv", "model.lstmf")
-TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]
 
 
 class _NotGiven:
@@ -92,21 +91,11 @@ class TrialLines:
                 flush=True)
 
 
-def trials_table(result) -> str:
-    import pandas as pd
-
-    names = [name for name in result.space if any(name in t.settings for t in result.trials)]
-    rows = [{**{c: t.to_dict()[c] for c in TRIAL_COLUMNS}, **{n: t.settings.get(n) for n in names}}
-            for t in result.trials]
-    return pd.DataFrame(rows, columns=TRIAL_COLUMNS + names).to_csv(index=False)
-
-
 def command_search(args: argparse.Namespace) -> int:
     from cli import EXIT_INTERRUPTED, EXIT_OK, _read
-    from core.files import file_sha256, refuse_overwriting_input, write_json
+    from core.files import file_sha256, refuse_overwriting_input
     from core.model.bundle import save_bundle
-    from core.outputs.export import write_bytes
-    from core.search import SearchRequest, run_search
+    from core.search import SearchRequest, baseline_sentence, run_search, write_search
 
     given = {s.name: getattr(args, s.name) for s in SETTINGS if s.cli}
     fixed = tuple(name for name, value in given.items() if value is not NOT_GIVEN
@@ -127,19 +116,22 @@ def command_search(args: argparse.Namespace) -> int:
         result = run_search(loaded.frame, config, request, TrialLines(), cancel)
     finally:
         signal.signal(signal.SIGINT, previous)
-    write_json(out / "search.json", result.to_dict())
-    write_bytes(out / "search.csv", trials_table(result).encode("utf-8"))
+    write_search(result, out / "search.json", out / "search.csv")
     if result.experiment is not None:
-        save_bundle(result.experiment, out / "model.lstmf", data_sha256=loaded.sha256 or file_sha256(args.csv))
+        save_bundle(result.experiment, out / "model.lstmf", data_sha256=loaded.sha256 or file_sha256(args.csv),
+                    search=result.provenance())
     counts = {state: sum(t.state == state for t in result.trials) for state in STATE_WORDS}
     print(_("Study {study}: {complete} complete, {pruned} pruned, {failed} failed trials in {seconds:.0f} s.").format(
         study=result.study, complete=counts["COMPLETE"], pruned=counts["PRUNED"], failed=counts["FAIL"],
         seconds=result.elapsed_s))
     if result.best_settings:
-        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={'auto' if v is None else v}"
                           for k, v in result.best_settings.items())
         print(_("Best settings (validation RMSE {score:.4g}): {settings}").format(
             score=result.validation_score, settings=shown))
+        comparison = baseline_sentence(result)
+        if comparison:
+            print(comparison)
     if result.test:
         print(_("The best settings on the test split: RMSE {rmse:.4g}, MAE {mae:.4g}.").format(
             rmse=result.test["rmse"], mae=result.test["mae"]))

@@ -20,9 +20,9 @@ from core.data.columns import default_target, is_index_like
 from core.data.csv_reader import AUTO, LoadedTable, read_csv
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
-from core.files import file_sha256, refuse_overwriting_input, write_json
+from core.files import file_sha256, refuse_overwriting_input
 from core.i18n import N_, _, ngettext
-from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
+from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle, search_note
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
 from core.pipeline import ExperimentResult, RunPlan, default_threads, plan_run
 from core.settings.config import ForecastConfig
@@ -131,6 +131,11 @@ class Session(QObject):
         self.shown: ShownOutput | None = None
         self.training_seconds = 0.0  # of the current or last run
         self.search_result = None  # SearchResult of the last settings search (core.search)
+        # "Use these settings" was pressed: (the columns and settings right after, the search's record
+        # for a model's bundle). A model trained while they are unchanged records that search.
+        self._adopted_search: tuple[tuple, dict] | None = None
+        self._training_search: dict | None = None  # the record of the run being trained
+        self.result_search: dict | None = None  # the search record of `result`, saved with it
         self.engine_loading = False  # the current run loads torch first (no warm-up finished)
         self._train_started = 0.0
         self._pending: tuple[str, ReadOptions] | None = None
@@ -212,6 +217,7 @@ class Session(QObject):
         self.loaded, self.result, self.shown = loaded, None, None
         self.backtest = None  # it scored another table
         self.search_result = None  # its settings were found for the previous file
+        self._adopted_search = None
         usable = loaded.report.numeric_columns()
         # a new file starts at a real measurement, never at a column that only numbers the rows
         keep = self.target in usable and (same_file or not is_index_like(self.target, loaded.frame[self.target]))
@@ -242,6 +248,16 @@ class Session(QObject):
         plan follows, and `settingsAdopted` tells the form to show them."""
         self.set_settings({**self.settings, **values})
         self.settingsAdopted.emit(dict(values))
+
+    def _form_state(self) -> tuple:
+        return (self.target, self.features, tuple(sorted(self.settings.items())))
+
+    def settings_search_record(self) -> dict | None:
+        """The search the current settings came from: "Use these settings" was pressed and neither
+        the columns nor any setting changed since (any edit ends it: the search scored those exactly)."""
+        if self._adopted_search is None or self._adopted_search[0] != self._form_state():
+            return None
+        return self._adopted_search[1]
 
     def asked_config(self) -> ForecastConfig:
         """The settings as asked (window None = auto); raises ForecasterError with a readable message."""
@@ -291,6 +307,7 @@ class Session(QObject):
             return False
         self._train_started = time.perf_counter()
         self.training_seconds = 0.0
+        self._training_search = self.settings_search_record()
         self.trainingStarted.emit(config)
         return True
 
@@ -315,18 +332,22 @@ class Session(QObject):
         self.training_seconds = time.perf_counter() - self._train_started
         name = Path(self.source_path).name if self.source_path else _("the data")
         trained = result.history.epochs_run > 0
-        self._show_experiment(result, _("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=name)
-                              if trained else _("Exponential smoothing on {file}").format(file=name))
+        description = (_("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=name) if trained
+                       else _("Exponential smoothing on {file}").format(file=name))
+        self._show_experiment(result, description, self._training_search)
         status = result.history.status
         self.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
         if result.history.status == "diverged":
             self.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
         self.trainingFinished.emit(result)
 
-    def _show_experiment(self, result: ExperimentResult, description: str) -> None:
-        """Shows a trained model's output on the Results tab; it becomes the model to save."""
+    def _show_experiment(self, result: ExperimentResult, description: str, search: dict | None = None) -> None:
+        """Shows a trained model's output on the Results tab; it becomes the model to save (with
+        `search`, the record of the settings search its settings came from, if any)."""
         self.result = result
+        self.result_search = search
         self.model_saved = False
+        notes = tuple(result.plan.notes) + tuple(n for n in (search_note({"search": search}),) if n)
         c = result.config
         verdict = result.verdict()
         self._show(ShownOutput(
@@ -337,7 +358,7 @@ class Session(QObject):
             assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
             source=self.source_path, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
             models=result.models_sentence(),
-            notes=tuple(result.plan.notes), horizon=c.horizon, seasonal=bool(c.season),
+            notes=notes, horizon=c.horizon, seasonal=bool(c.season),
             advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                    result.history.epochs_run, c.epochs),
             step_scores=per_step_scores(result.predictions, "test")))
@@ -441,28 +462,41 @@ class Session(QObject):
         found = self.search_result
         if found is None or not found.best_settings or self.is_training():
             return False
+        own = found.baseline_is_best  # the best settings are the form's own: adopting them changes nothing
         self.adopt_settings(found.best_settings)
+        record = found.provenance()
+        self._adopted_search = (self._form_state(), record)
         experiment = getattr(found, "experiment", None)
+        name = Path(self.source_path).name if self.source_path else _("the data")
         if experiment is None:
-            self.status.emit(_("The best settings are in the form: Train uses them."), 8000)
+            self.status.emit(_("No trial beat your own settings: the form is unchanged.") if own else
+                             _("The best settings are in the form: Train uses them."), 8000)
         elif self.has_unsaved_model():
             self.status.emit(_("The best settings are in the form. Their run is not shown: save or discard the "
                                "trained model on the Results tab first."), 10000)
+        elif own:
+            self._show_experiment(experiment, _("{cell} with the search's best settings, your own (no trial beat "
+                                                "them), on {file}").format(cell=experiment.config.cell.upper(),
+                                                                           file=name), record)
+            self.status.emit(_("No trial beat your own settings: the form is unchanged, and their run is on the "
+                               "Results tab."), 8000)
         else:
-            name = Path(self.source_path).name if self.source_path else _("the data")
             self._show_experiment(experiment, _("{cell} with the search's best settings on {file}").format(
-                cell=experiment.config.cell.upper(), file=name))
+                cell=experiment.config.cell.upper(), file=name), record)
             self.status.emit(_("The best settings are in the form, and their run is on the Results tab."), 8000)
         return True
 
     def export_search(self, path: str | Path) -> bool:
-        """Writes the last search as JSON: the keys of the CLI's search.json (SearchResult.to_dict)."""
+        """The last search as search.json (a .json path) or search.csv (any other), as the CLI writes them."""
+        from core.search import write_search
+
         found = self.search_result
         if found is None:
             return False
+        as_json = str(path).lower().endswith(".json")
         try:
             refuse_overwriting_input([path], self._input_files())
-            write_json(path, found.to_dict())
+            write_search(found, path if as_json else None, None if as_json else path)
         except (ForecasterError, OSError, ValueError) as exc:
             self.problem.emit(_("Can't export"), exc, "")
             return False
@@ -485,7 +519,7 @@ class Session(QObject):
         try:
             refuse_overwriting_input([path], self._input_files())
             checksum = file_sha256(self.source_path) if self.source_path else None
-            save_bundle(self.result, path, data_sha256=checksum)
+            save_bundle(self.result, path, data_sha256=checksum, search=self.result_search)
         except (ForecasterError, OSError) as exc:
             self.problem.emit(_("Can't save the model"), exc, "")
             self.modelFailed.emit(str(exc))
@@ -541,7 +575,7 @@ class Session(QObject):
             predictions=recent_rows(bundle), forecast=opened.forecast, level=c.interval_level,
             dates=bool(c.date_column), metrics=metrics, coverage=(bundle.meta.get("coverage") or {}).get("overall"),
             assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path,
-            horizon=c.horizon, seasonal=bool(c.season)))
+            horizon=c.horizon, seasonal=bool(c.season), notes=tuple(n for n in (search_note(bundle.meta),) if n)))
         self.status.emit(_("Opened {file}. Use File > Apply model to new data to predict a CSV.").format(file=name),
                          8000)
         self.modelOpened.emit(bundle)

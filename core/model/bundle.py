@@ -26,7 +26,7 @@ import pandas as pd
 from core import __version__
 from core.errors import BundleError, ForecasterError
 from core.files import atomic_write_bytes, dumps
-from core.i18n import _
+from core.i18n import _, ngettext
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
@@ -78,8 +78,54 @@ def _tail_to_json(tail: pd.DataFrame, date_column: str | None) -> dict[str, list
     return out
 
 
-def bundle_members(result, data_sha256: str | None = None, run_id: str | None = None) -> dict[str, bytes]:
-    """The two files of a bundle, as bytes. `run_id` ties it to the metrics.json of its run."""
+# meta["search"]: where a model's settings came from when a settings search chose them
+# (core.search.SearchResult.provenance); plain JSON values of these types, nothing else kept
+SEARCH_RECORD = {"study": (str,), "storage": (str,), "budget_s": (int, float), "elapsed_s": (int, float),
+                 "trials": (int,), "best_trial": (int, type(None)), "validation_score": (int, float, type(None)),
+                 "baseline_score": (int, float, type(None)), "baseline_best": (bool,)}
+
+
+def search_record(value: Any) -> dict[str, Any] | None:
+    """A bundle's search record as it may be used: the known keys with values of their types, or
+    None (absent, or not a record this app wrote: it is informational, so it is dropped, not refused)."""
+    if not isinstance(value, dict):
+        return None
+    record = {}
+    for key, types in SEARCH_RECORD.items():
+        item = value.get(key)
+        if not isinstance(item, types) or (isinstance(item, bool) and bool not in types):
+            return None
+        if isinstance(item, float) and not math.isfinite(item):
+            return None
+        if isinstance(item, str) and len(item) > 1000:
+            return None
+        record[key] = item
+    return record
+
+
+def search_note(meta: dict[str, Any]) -> str:
+    """One line for a model's details: the search its settings came from ("" when none)."""
+    record = search_record(meta.get("search"))
+    if record is None:
+        return ""
+    if record["baseline_best"]:
+        return ngettext("A settings search (study {study}, {trials} trial) found no settings better than these on "
+                        "validation.",
+                        "A settings search (study {study}, {trials} trials) found no settings better than these on "
+                        "validation.", record["trials"]).format(study=record["study"], trials=record["trials"])
+    score = record["validation_score"]
+    return ngettext("Its settings came from a settings search: trial {trial} of {trials} in study {study} "
+                    "(validation RMSE {score}).",
+                    "Its settings came from a settings search: trial {trial} of {trials} in study {study} "
+                    "(validation RMSE {score}).", record["trials"]).format(
+        trial=record["best_trial"], trials=record["trials"], study=record["study"],
+        score=f"{score:.4g}" if score is not None else "?")
+
+
+def bundle_members(result, data_sha256: str | None = None, run_id: str | None = None,
+                   search: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """The two files of a bundle, as bytes. `run_id` ties it to the metrics.json of its run;
+    `search`: the settings search its settings came from (SearchResult.provenance), if any."""
     from safetensors.torch import save
 
     predictor = result.predictor
@@ -111,16 +157,18 @@ def bundle_members(result, data_sha256: str | None = None, run_id: str | None = 
     }
     if run_id is not None:
         meta["run_id"] = run_id
+    if search is not None:
+        meta["search"] = search
     weights = save(state)
     meta["weights_sha256"] = hashlib.sha256(weights).hexdigest()
     return {WEIGHTS_FILE: weights, META_FILE: (dumps(meta) + "\n").encode("utf-8")}
 
 
 def save_bundle(result, path: str | Path, data_sha256: str | None = None,
-                run_id: str | None = None) -> Path:
+                run_id: str | None = None, search: dict[str, Any] | None = None) -> Path:
     """Writes a `.lstmf` file, or a folder when `path` has no `.lstmf` suffix."""
     path = Path(path)
-    members = bundle_members(result, data_sha256, run_id)
+    members = bundle_members(result, data_sha256, run_id, search)
     if path.suffix.lower() == BUNDLE_SUFFIX:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -334,6 +382,8 @@ def load_bundle(path: str | Path) -> LoadedBundle:
             raise BundleError(_("{file} was saved by a newer version of LSTM Forecaster (model schema {version}); "
                                 "please update the app to open it.").format(file=where, version=version))
         check_run_id(path, meta)
+        if "search" in meta:
+            meta["search"] = search_record(meta["search"])
         try:
             config = ResolvedConfig.from_dict(meta["config"])  # saved as planned: window, threads filled
             target_scaler = scaler_from_dict(meta["scalers"]["target"])

@@ -5,11 +5,18 @@ on the test split. Trials run in this process or in worker processes sharing one
 Optuna's RDB storage (SQLite by default, PostgreSQL for several machines: `search-worker`).
 """
 
-from core.search.records import SearchProgress, SearchRequest, SearchResult, TrialRecord
+from core.search.records import (
+    SearchProgress,
+    SearchRequest,
+    SearchResult,
+    TrialRecord,
+    baseline_sentence,
+    write_search,
+)
 from core.search.runner import run_search
 from core.search.space import search_space
 from core.search.storage import SearchError
 from core.search.study import join_study
 
-__all__ = ["SearchError", "SearchProgress", "SearchRequest", "SearchResult", "TrialRecord", "join_study",
-           "run_search", "search_space"]
+__all__ = ["SearchError", "SearchProgress", "SearchRequest", "SearchResult", "TrialRecord", "baseline_sentence",
+           "join_study", "run_search", "search_space", "write_search"]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from core.files import atomic_write_bytes, write_json
+from core.i18n import _
 from core.settings.config import ForecastConfig
 
 STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING")
+TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]  # search.csv, then each setting
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,12 @@ class TrialRecord:
     seconds: float
     reason: str | None = None  # why a trial was pruned or failed, in words
     worker: str | None = None  # host:pid of the process that ran it
+    baseline: bool = False  # this trial ran the user's own settings (the form's, or the command line's)
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "settings": self.settings, "score": self.score, "state": self.state,
-                "seconds": round(self.seconds, 3), "reason": self.reason, "worker": self.worker}
+                "seconds": round(self.seconds, 3), "reason": self.reason, "worker": self.worker,
+                "baseline": self.baseline}
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class SearchProgress:
 
 @dataclass
 class SearchResult:
-    best_settings: dict[str, Any]  # the searched settings of the best trial
+    best_settings: dict[str, Any]  # the searched settings of the best trial (the user's own as asked, when theirs)
     best_config: ForecastConfig  # the configuration with them applied ("Use these settings")
     validation_score: float  # the best trial's validation RMSE
     test: dict[str, Any]  # the best settings' final run on the test split: model metrics (+ "baselines")
@@ -63,12 +70,27 @@ class SearchResult:
     experiment: Any = None  # core.pipeline.ExperimentResult of the final run; None when cancelled
     cancelled: bool = False
     space: dict[str, Any] = field(default_factory=dict)  # setting -> its searched range, as JSON
+    best_number: int | None = None  # the best trial's number
+    baseline: TrialRecord | None = None  # the trial that ran the user's own settings (None: not run)
+
+    @property
+    def baseline_is_best(self) -> bool:
+        """No trial beat the user's own settings on validation: the best settings are theirs."""
+        return self.baseline is not None and self.best_number is not None and self.best_number == self.baseline.number
+
+    @property
+    def baseline_score(self) -> float | None:
+        return self.baseline.score if self.baseline is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         """What `search.json` holds."""
+        baseline = None if self.baseline is None else {
+            "number": self.baseline.number, "settings": self.baseline.settings, "score": self.baseline.score}
         return {
             "best": {"settings": self.best_settings, "validation_score": self.validation_score,
-                     "test": self.test, "config": self.best_config.to_dict()},
+                     "test": self.test, "config": self.best_config.to_dict(), "trial": self.best_number,
+                     "baseline": self.baseline_is_best},
+            "baseline": baseline,
             "trials": [t.to_dict() for t in self.trials],
             "budget_s": self.budget_s,
             "elapsed_s": round(self.elapsed_s, 3),
@@ -78,3 +100,50 @@ class SearchResult:
             "cancelled": self.cancelled,
             "space": self.space,
         }
+
+    def csv_bytes(self) -> bytes:
+        """What `search.csv` holds: one row per trial (TRIAL_COLUMNS, then each searched setting)."""
+        import pandas as pd
+
+        names = [name for name in self.space if any(name in t.settings for t in self.trials)]
+        rows = [{**{c: t.to_dict()[c] for c in TRIAL_COLUMNS}, **{n: t.settings.get(n) for n in names}}
+                for t in self.trials]
+        return pd.DataFrame(rows, columns=TRIAL_COLUMNS + names).to_csv(index=False).encode("utf-8")
+
+    def provenance(self) -> dict[str, Any]:
+        """What a model trained with these settings records of the search (bundle meta "search")."""
+        from core.search.storage import without_password
+
+        return {"study": self.study, "storage": without_password(self.storage), "budget_s": self.budget_s,
+                "elapsed_s": round(self.elapsed_s, 3), "trials": len(self.trials), "best_trial": self.best_number,
+                "validation_score": _number(self.validation_score), "baseline_score": _number(self.baseline_score),
+                "baseline_best": self.baseline_is_best}
+
+
+def _number(value: float | None) -> float | None:
+    return value if isinstance(value, (int, float)) and math.isfinite(value) else None
+
+
+def write_search(result: SearchResult, json_path: str | Path | None, csv_path: str | Path | None) -> None:
+    """search.json and/or search.csv, each written atomically (both faces use this)."""
+    if csv_path is not None:
+        atomic_write_bytes(csv_path, result.csv_bytes())
+    if json_path is not None:
+        write_json(json_path, result.to_dict())
+
+
+def baseline_sentence(result: SearchResult) -> str:
+    """One sentence: how the best settings compare with the user's own on validation ("" when there
+    is nothing to compare: no best settings, or the user's own were not run)."""
+    own = result.baseline
+    if not result.best_settings or own is None:
+        return ""
+    if own.score is None or not math.isfinite(own.score):
+        return _("Your own settings (trial {number}) got no validation score, so the search has nothing to compare "
+                 "with.").format(number=own.number)
+    if result.baseline_is_best:
+        return _("No setting tried beat your own settings (trial {number}) on validation (RMSE {score:.4g}); keep "
+                 "them.").format(number=own.number, score=own.score)
+    better = 100.0 * (own.score - result.validation_score) / own.score if own.score > 0 else 0.0
+    return _("The best settings beat your own on validation by {percent:.1f}% (RMSE {best:.4g} against "
+             "{own:.4g}).").format(percent=better, best=result.validation_score, own=own.score)

@@ -23,9 +23,20 @@ from optuna.trial import TrialState
 from core.errors import ForecasterError
 from core.i18n import _, language, set_language
 from core.search.records import SearchProgress, SearchRequest, SearchResult, TrialRecord
-from core.search.space import describe_space, search_space
+from core.search.space import contains, describe_space, search_space
 from core.search.storage import SearchError, shown_url
-from core.search.study import REASON, SKIPPED, WORKER, Job, join_study, publish, request_stop
+from core.search.study import (
+    BASELINE,
+    KEPT,
+    REASON,
+    SKIPPED,
+    WORKER,
+    Job,
+    enqueue_baseline,
+    join_study,
+    publish,
+    request_stop,
+)
 from core.settings.config import ForecastConfig
 
 POLL_S = 0.5  # how often the parent reads the study to report progress
@@ -47,7 +58,9 @@ def trial_records(study, stopped_workers: frozenset[str] = frozenset()) -> list[
         end = t.datetime_complete or now
         seconds = (end - t.datetime_start).total_seconds() if t.datetime_start else 0.0
         score = t.value if t.state == TrialState.COMPLETE else None
-        out.append(TrialRecord(t.number, dict(t.params), score, state, max(0.0, seconds), reason, worker))
+        baseline = bool(t.user_attrs.get(BASELINE))
+        settings = dict(t.params) | (dict(t.user_attrs.get(KEPT) or {}) if baseline else {})
+        out.append(TrialRecord(t.number, settings, score, state, max(0.0, seconds), reason, worker, baseline))
     return out
 
 
@@ -88,7 +101,19 @@ def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest)
     mode = space.get("target_mode")
     if isinstance(mode, CategoricalDistribution) and not (planned.season and planned.season > 1):
         space["target_mode"] = CategoricalDistribution(tuple(v for v in mode.choices if v != "seasonal"))
-    return Job(settings, bounds.train_end, rows, space, time.time() + request.budget_s, request.trials, request.seed)
+    job = Job(settings, bounds.train_end, rows, space, time.time() + request.budget_s, request.trials, request.seed)
+    job.baseline = own_values(planned, settings, space)
+    return job
+
+
+def own_values(planned: ForecastConfig, settings: ForecastConfig, space: dict) -> dict:
+    """The user's own value of every searched setting: as the planned run has it ("auto" window,
+    target mode and transform resolved as plan_run resolves them), else as the settings have it."""
+    values = {}
+    for name in space:
+        value = getattr(planned, name)
+        values[name] = value if contains(space[name], value) else getattr(settings, name)
+    return values
 
 
 def _import_training() -> None:
@@ -142,6 +167,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     storage = request.storage or f"sqlite:///{Path(tempfile.mkdtemp(prefix='lstmf-search-')) / 'search.sqlite3'}"
     name = request.study or f"search-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     study = publish(storage, name, job)
+    enqueue_baseline(study, job)  # trial 0: the user's own settings, scored like every other trial
     last_emit = [0.0]
 
     def emit(force: bool = False, stopped: frozenset[str] = frozenset()) -> list[TrialRecord]:
@@ -165,18 +191,22 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     emit(force=True, stopped=stopped)
     best = best_of(records)
     common = dict(trials=records, budget_s=request.budget_s, elapsed_s=search_s, study=name,
-                  storage=shown_url(storage), seed=request.seed, space=describe_space(job.space))
+                  storage=shown_url(storage), seed=request.seed, space=describe_space(job.space),
+                  baseline=next((r for r in records if r.baseline), None))
     if best is None:
         if cancel.is_set():
             return SearchResult({}, config, math.nan, {}, cancelled=True, **common)
         raise SearchError(_no_result_message(records, request.budget_s))
-    best_config = config.replace(**best.settings)
+    common["best_number"] = best.number
+    best_settings, best_config = best.settings, config.replace(**best.settings)
+    if best.baseline:  # none beat the user's own settings: the best are theirs as asked, "auto" and all
+        best_settings, best_config = {name: getattr(config, name) for name in best.settings}, config
     if cancel.is_set():
-        return SearchResult(best.settings, best_config, best.score, {}, cancelled=True, **common)
+        return SearchResult(best_settings, best_config, best.score, {}, cancelled=True, **common)
     experiment = run_experiment(frame, best_config, cancel=cancel)
     metrics = experiment.test_metrics
     test = dict(metrics.get("model", {})) | {"baselines": {k: v for k, v in metrics.items() if k != "model"}}
-    return SearchResult(best.settings, best_config, best.score, test, experiment=experiment,
+    return SearchResult(best_settings, best_config, best.score, test, experiment=experiment,
                         cancelled=cancel.is_set(), **common)
 
 

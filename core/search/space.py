@@ -78,6 +78,17 @@ def describe_space(space: dict[str, BaseDistribution]) -> dict[str, Any]:
     return out
 
 
+def contains(distribution: BaseDistribution, value: Any) -> bool:
+    """Whether `value` is one the distribution can draw (so a trial can be given it: enqueued)."""
+    if isinstance(distribution, CategoricalDistribution):
+        return any(type(value) is type(choice) and value == choice for choice in distribution.choices)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    if isinstance(distribution, IntDistribution) and not isinstance(value, int):
+        return False
+    return distribution.low <= value <= distribution.high
+
+
 def suggest(trial, space: dict[str, BaseDistribution]) -> dict[str, Any]:
     """The trial's values for every setting in the space (Optuna's sampler chooses)."""
     values: dict[str, Any] = {}

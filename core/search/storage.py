@@ -25,6 +25,17 @@ def shown_url(url: str) -> str:
         return url
 
 
+def without_password(url: str) -> str:
+    """The URL with any password removed (not only hidden), for the records a model keeps."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+        return parsed._replace(password=None).render_as_string(hide_password=False) if parsed.password else url
+    except Exception:  # not a URL at all: nothing to remove
+        return url
+
+
 def driver_url(url: str) -> str:
     """`url` with the PostgreSQL driver we install named: SQLAlchemy 2.1 takes a bare postgresql://
     to mean psycopg 3, and our `postgres` extra installs psycopg2 (the driver most machines have)."""

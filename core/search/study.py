@@ -16,7 +16,8 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import optuna
 import pandas as pd
@@ -26,7 +27,7 @@ from optuna.trial import TrialState
 from core.errors import ConfigError, DataError, ForecasterError
 from core.i18n import _
 from core.search import pruning
-from core.search.space import space_from_json, space_to_json, suggest
+from core.search.space import contains, space_from_json, space_to_json, suggest
 from core.search.storage import SearchError, open_storage, shown_url
 from core.settings.config import ForecastConfig
 
@@ -35,6 +36,9 @@ KEY = "lstmf"  # the study's user attribute holding the job (JSON text)
 STOP_KEY = "lstmf_stop"  # set to true to stop every worker at its next epoch
 STOP_POLL_S = 1.0  # how often a worker asks the storage whether to stop
 REASON, WORKER, SKIPPED = "reason", "worker", "skipped"
+# the trial holding the user's own settings (enqueued first: trial 0), and those of its searched
+# settings a trial can't be given through Optuna (outside the space): it keeps them as they are
+BASELINE, KEPT = "baseline", "kept"
 
 
 @dataclass
@@ -46,6 +50,9 @@ class Job:
     deadline_utc: float  # time.time() after which no epoch starts
     trials: int | None
     seed: int
+    # the user's own value of every searched setting ("auto" resolved as the run would); not
+    # stored in the study: it becomes the enqueued first trial
+    baseline: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps({
@@ -99,6 +106,17 @@ def load(storage_url: str, study_name: str, sampler=None) -> tuple[optuna.Study,
     return study, Job.from_json(text)
 
 
+def enqueue_baseline(study: optuna.Study, job: Job) -> None:
+    """Puts the user's own settings first in the queue: whichever worker asks first runs them as
+    trial 0, on the same validation rows as every other trial. Values outside the space are kept
+    as the settings have them (the trial does not draw them)."""
+    if not job.baseline:
+        return
+    params = {name: value for name, value in job.baseline.items() if contains(job.space[name], value)}
+    kept = {name: value for name, value in job.baseline.items() if name not in params}
+    study.enqueue_trial(params, user_attrs={BASELINE: True, KEPT: kept})
+
+
 def request_stop(study: optuna.Study) -> None:
     study.set_user_attr(STOP_KEY, True)
 
@@ -144,7 +162,9 @@ def objective(trial: optuna.Trial, job: Job, cancel: threading.Event, watch: _St
         _skip(trial, _("the time budget was used up"))
     if watch.poll():
         _skip(trial, _("the search was stopped"))
-    values = suggest(trial, job.space)
+    baseline = bool(trial.user_attrs.get(BASELINE))
+    kept = dict(trial.user_attrs.get(KEPT) or {}) if baseline else {}
+    values = suggest(trial, {name: d for name, d in job.space.items() if name not in kept}) | kept
     try:
         config = job.settings.replace(**values, **({"threads": threads} if threads else {}))
     except ConfigError as exc:
@@ -158,7 +178,7 @@ def objective(trial: optuna.Trial, job: Job, cancel: threading.Event, watch: _St
         watch.poll()  # a stop sets `cancel`; training then stops at its next batch
         if p.val_loss is not None and math.isfinite(p.val_loss):
             trial.report(p.val_loss, p.step)
-            if trial.should_prune():
+            if not baseline and trial.should_prune():  # the user's own settings are always scored
                 trial.set_user_attr(REASON, _("pruned: worse than the median of comparable trials at epoch "
                                               "{epoch}").format(epoch=p.step))
                 raise optuna.TrialPruned()

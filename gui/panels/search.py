@@ -159,8 +159,9 @@ class SearchPanel(Panel):
             self.searched_checks[s.name] = check
             grid.addWidget(check, index // SEARCHED_COLUMNS, index % SEARCHED_COLUMNS)
         searched_layout.addLayout(grid)
-        searched_note = QLabel(_("The other settings stay as the form has them. Trials are scored on the validation "
-                                 "split; only the best settings are scored on the test split, once."), wordWrap=True)
+        searched_note = QLabel(_("The other settings stay as the form has them. Trial 0 runs the form's own settings "
+                                 "(in italics), the score to beat. Trials are scored on the validation split; only "
+                                 "the best settings are scored on the test split, once."), wordWrap=True)
         searched_note.setStyleSheet("color: #475467;")
         searched_layout.addWidget(searched_note)
         searched_layout.addStretch(1)
@@ -178,9 +179,10 @@ class SearchPanel(Panel):
         self.use_button.setToolTip(_("Put the best settings into the form (the next Train uses them) and show their "
                                      "run on the Results tab"))
         self.use_button.clicked.connect(self.use_best)
-        self.export_button = QPushButton(_("Export JSON…"), objectName="exportSearchButton")
-        self.export_button.setToolTip(_("Write the search (every trial, the best settings and their test scores) to "
-                                        "a JSON file, as the command line's search.json"))
+        self.export_button = QPushButton(_("Export…"), objectName="exportSearchButton")
+        self.export_button.setToolTip(_("Save the search as JSON (every trial, the best settings and their test "
+                                        "scores) or the trials table as CSV, as the command line's search.json and "
+                                        "search.csv"))
         self.export_button.clicked.connect(self.export)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.cancel_button, self.use_button, self.export_button):
@@ -303,11 +305,11 @@ class SearchPanel(Panel):
         return self.session.use_search_result()
 
     def export(self, path: str | None = None) -> bool:
-        """Writes the search as JSON; asks where when no path is given."""
+        """Writes the search as JSON (a .json name) or the trials table as CSV; asks where when no path is given."""
         if self.session.search_result is None:
             return False
         path = path or QFileDialog.getSaveFileName(self, _("Export the search"), "search.json",
-                                                   _("JSON (*.json)"))[0]
+                                                   _("JSON (*.json);;CSV (*.csv)"))[0]
         return bool(path) and self.session.export_search(path)
 
     # ---------------------------------------------------------------- following the session
@@ -420,14 +422,21 @@ class SearchPanel(Panel):
         self._update_buttons()
 
     def _best_text(self, result, best) -> str:
+        from core.search import baseline_sentence
+
         if not result.best_settings:
             return _("No trial finished, so there are no best settings.")
         test = result.test or {}
         scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
                            if isinstance(value, (int, float)) and not isinstance(value, bool))
         number = best.number if best is not None else "?"
-        text = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
-            number=number, score=score_text(result.validation_score), settings=settings_summary(result.best_settings))
+        # the comparison with the form's own settings first: the one line to read
+        text = baseline_sentence(result)
+        if not result.baseline_is_best:  # else the sentence says it all: the best settings are the form's
+            best_line = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
+                number=number, score=score_text(result.validation_score),
+                settings=settings_summary(result.best_settings))
+            text = f"{text}\n{best_line}" if text else best_line
         if scores:
             text += "\n" + _("Scored once on the test split: {scores}.").format(scores=scores)
         return text

@@ -144,7 +144,13 @@ class TrialsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if getattr(t, "reason", None):  # why it was pruned or failed, in words
                 return plain_tooltip(t.reason)
+            if getattr(t, "baseline", False):
+                return _("Your own settings, as the form has them: the score to beat")
             return _("The best trial so far") if best else None
+        if role == Qt.ItemDataRole.FontRole and getattr(t, "baseline", False):
+            font = QFont()
+            font.setItalic(True)
+            return font
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (0, 2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -197,6 +203,9 @@ class TrialsCanvas(PlotCanvas):
                 steps_x.append(t.number)
                 steps_y.append(best)
             axes.step(steps_x, steps_y, where="post", color="#e8590c", label=_("best so far"))
+        own = next((t for t in complete if getattr(t, "baseline", False)), None)
+        if own is not None:  # the line every other trial has to get under
+            axes.axhline(own.score, color="#667085", linestyle="--", linewidth=1, label=_("your settings"))
         if pruned:
             axes.plot([t.number for t in pruned], [t.score for t in pruned], "x", color="#98a2b3",
                       label=_("pruned"))

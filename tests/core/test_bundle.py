@@ -169,3 +169,35 @@ def test_a_bundle_saved_before_a_setting_existed_loads_with_its_default(tmp_path
     x = torch.randn(3, 6, 2)
     assert torch.equal(bundle.predictor.model(x), result.model(x))
 
+
+
+SEARCH_RECORD = {"study": "sales-june", "storage": "postgresql://ana@db/studies", "budget_s": 300,
+                 "elapsed_s": 301.2, "trials": 41, "best_trial": 17, "validation_score": 12.5,
+                 "baseline_score": 14.0, "baseline_best": False}
+
+
+def test_a_search_record_survives_save_and_load_and_a_plain_model_has_none(tmp_path, trained):
+    from core.model.bundle import search_note
+
+    _frame, result = trained
+    searched = load_bundle(save_bundle(result, tmp_path / "searched.lstmf", search=SEARCH_RECORD))
+    assert searched.meta["search"] == SEARCH_RECORD
+    raw = json.loads(zipfile.ZipFile(tmp_path / "searched.lstmf").read("model.json"))
+    assert raw["search"] == SEARCH_RECORD  # plain JSON in model.json
+    assert search_note(searched.meta) == ("Its settings came from a settings search: trial 17 of 41 in study "
+                                          "sales-june (validation RMSE 12.5).")
+    plain = load_bundle(save_bundle(result, tmp_path / "plain.lstmf"))
+    assert "search" not in plain.meta and search_note(plain.meta) == ""
+
+
+@pytest.mark.parametrize("change", [{"study": 5}, {"trials": "many"}, {"elapsed_s": None},
+                                    {"baseline_best": 1}, {"trials": True}, {"storage": "x" * 5000}, "not a record"])
+def test_a_malformed_search_record_is_dropped_and_the_model_still_loads(tmp_path, trained, change):
+    _frame, result = trained
+    record = SEARCH_RECORD | change if isinstance(change, dict) else change
+    bundle = load_bundle(save_bundle(result, tmp_path / "odd.lstmf", search=record))
+    assert bundle.meta["search"] is None
+    assert bundle.config == result.config
+    # unknown keys are left out; the known ones kept
+    extra = load_bundle(save_bundle(result, tmp_path / "extra.lstmf", search=SEARCH_RECORD | {"note": [1, 2]}))
+    assert extra.meta["search"] == SEARCH_RECORD

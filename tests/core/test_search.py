@@ -131,9 +131,14 @@ def test_pruner_compares_trials_in_the_same_units_only():
 
 
 def test_pruned_trials_are_recorded_with_their_reason(wool, monkeypatch):
+    # a pruner that prunes every trial at its first report: all but the user's own settings (trial 0,
+    # never pruned: it is the score to beat) are pruned, each with the reason in words
     monkeypatch.setattr(pruning, "make_pruner", lambda: optuna.pruners.ThresholdPruner(upper=0.0))
-    with pytest.raises(ForecasterError, match="None of the 2 trials finished"):
-        run_search(wool, config(), SearchRequest(budget_s=60, trials=2, jobs=0, fixed=FIXED))
+    result = run_search(wool, config(), SearchRequest(budget_s=60, trials=3, jobs=0, fixed=FIXED))
+    states = {t.number: (t.state, t.reason) for t in result.trials}
+    assert states[0] == ("COMPLETE", None) and result.trials[0].baseline
+    for number in (1, 2):
+        assert states[number][0] == "PRUNED" and states[number][1].startswith("pruned: worse than the median")
 
 
 def test_same_seed_same_trials(wool):
@@ -216,6 +221,20 @@ def test_search_command_writes_json_and_csv_with_stable_keys(tmp_path):
     assert table[0].startswith("number,state,score,seconds,worker,reason,window,") and len(table) == 4
     assert (out / "search.sqlite3").is_file() and (out / "model.lstmf").is_file()
     assert report["storage"] == f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+    # trial 0 ran the command line's own settings; the output compares the best with them
+    assert report["baseline"]["number"] == 0 and report["trials"][0]["baseline"] is True
+    assert report["baseline"]["settings"]["hidden"] == 32  # the default, as the command line left it
+    assert ("No setting tried beat your own settings (trial 0)" in result.stdout
+            or "The best settings beat your own on validation by" in result.stdout)
+    # the saved best model records the search its settings came from (no password, plain JSON)
+    from core.model.bundle import load_bundle
+
+    record = load_bundle(out / "model.lstmf").meta["search"]
+    assert record["study"] == report["study"] and record["trials"] == 3
+    assert record["best_trial"] == report["best"]["trial"] and record["validation_score"] == pytest.approx(
+        report["best"]["validation_score"])
+    assert record["baseline_score"] == pytest.approx(report["baseline"]["score"])
+    assert record["storage"] == report["storage"]
 
 
 @pytest.mark.parametrize("flags, words", [(["--budget", "0"], "time budget"),
@@ -227,3 +246,85 @@ def test_search_command_bad_input_is_one_line_and_exit_2(tmp_path, flags, words)
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 2 and words in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
+
+
+def test_trial_0_trains_the_users_own_settings(wool, monkeypatch):
+    trained = []
+    real = core.pipeline.validation_score
+
+    def recording(frame, cfg, train_end, progress=None, cancel=None, deadline=None):
+        trained.append(cfg)
+        return real(frame, cfg, train_end, progress, cancel, deadline)
+
+    monkeypatch.setattr(core.pipeline, "validation_score", recording)
+    # window auto (the plan's), batch size 0 (full batch: outside the searched 8..256, so kept as given)
+    own = config(hidden=12, lr=0.004, cell="gru", batch_size=0, layers=2, dropout=0.1)
+    planned = core.pipeline.plan_run(wool, own).config
+    result = run_search(wool, own, SearchRequest(budget_s=120, trials=3, jobs=0, fixed=FIXED))
+    first = result.trials[0]
+    assert first.number == 0 and first.baseline and not any(t.baseline for t in result.trials[1:])
+    expected = {name: getattr(planned, name) for name in result.space}
+    assert expected["window"] == planned.window and expected["window"] is not None
+    assert first.settings == expected
+    assert (trained[0].hidden, trained[0].lr, trained[0].cell, trained[0].batch_size, trained[0].layers,
+            trained[0].window) == (12, 0.004, "gru", 0, 2, planned.window)
+    assert result.baseline is first
+    report = result.to_dict()
+    assert report["baseline"] == {"number": 0, "settings": expected, "score": first.score}
+    assert [t["baseline"] for t in report["trials"]] == [True, False, False]
+
+
+def test_a_search_that_cannot_beat_the_users_settings_reports_them_as_best(wool):
+    from core.search import baseline_sentence
+
+    own = config(hidden=12)
+    result = run_search(wool, own, SearchRequest(budget_s=120, trials=1, jobs=0, fixed=FIXED))
+    assert len(result.trials) == 1 and result.baseline_is_best and result.best_number == 0
+    assert result.best_config == own  # as asked: the window stays automatic
+    assert result.best_settings["window"] is None and result.best_settings["hidden"] == 12
+    assert result.validation_score == result.trials[0].score
+    assert baseline_sentence(result) == ("No setting tried beat your own settings (trial 0) on validation (RMSE "
+                                         f"{result.trials[0].score:.4g}); keep them.")
+    assert result.experiment.config == core.pipeline.plan_run(wool, own).config  # the final run is theirs
+    assert result.to_dict()["best"]["baseline"] is True
+    assert result.provenance()["baseline_best"] is True and result.provenance()["best_trial"] == 0
+
+
+def test_the_sentence_says_by_how_much_the_best_beat_the_users_settings():
+    from core.search import SearchResult, TrialRecord, baseline_sentence
+
+    own = TrialRecord(0, {"hidden": 32}, 20.0, "COMPLETE", 1.0, baseline=True)
+    found = TrialRecord(3, {"hidden": 64}, 15.0, "COMPLETE", 1.0)
+    result = SearchResult({"hidden": 64}, config(hidden=64), 15.0, {}, [own, found], 60, 50, "s", "sqlite://",
+                          best_number=3, baseline=own)
+    assert not result.baseline_is_best
+    assert baseline_sentence(result) == "The best settings beat your own on validation by 25.0% (RMSE 15 against 20)."
+    own.score, own.state, own.reason = None, "PRUNED", "out of time: the budget ended during training"
+    assert baseline_sentence(result).startswith("Your own settings (trial 0) got no validation score")
+
+
+def test_search_csv_has_one_row_per_trial_and_a_column_per_searched_setting(tmp_path):
+    from core.search import SearchResult, TrialRecord, write_search
+
+    trials = [TrialRecord(0, {"hidden": 32, "cell": "lstm"}, 20.0, "COMPLETE", 1.25, baseline=True),
+              TrialRecord(1, {"hidden": 64, "cell": "gru"}, None, "PRUNED", 0.5, reason="pruned: worse", worker="h:1")]
+    result = SearchResult({"hidden": 32, "cell": "lstm"}, config(), 20.0, {}, trials, 60, 50, "s", "sqlite://",
+                          space={"cell": {"choices": ["lstm", "gru"]}, "hidden": {"low": 4, "high": 256, "log": True},
+                                 "lr": {"low": 0.0001, "high": 0.1, "log": True}},
+                          best_number=0, baseline=trials[0])
+    write_search(result, tmp_path / "s.json", tmp_path / "s.csv")
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8").splitlines() == [
+        "number,state,score,seconds,worker,reason,cell,hidden",
+        "0,COMPLETE,20.0,1.25,,,lstm,32",
+        "1,PRUNED,,0.5,h:1,pruned: worse,gru,64"]
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["baseline"]["number"] == 0
+
+
+def test_a_models_search_record_keeps_no_password():
+    from core.search import SearchResult
+    from core.search.storage import shown_url, without_password
+
+    assert without_password("postgresql://ana:s3cret@db:5432/studies") == "postgresql://ana@db:5432/studies"
+    assert without_password("sqlite:///tmp/s.sqlite3") == "sqlite:///tmp/s.sqlite3"
+    result = SearchResult({}, config(), 1.0, {}, [], 60, 50, "s", shown_url("postgresql://ana:s3cret@db/studies"))
+    assert result.provenance()["storage"] == "postgresql://ana@db/studies"

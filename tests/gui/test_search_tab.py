@@ -206,3 +206,63 @@ def test_closing_the_window_during_a_search_asks_then_stops_it(qtbot, window, qu
     questions.answer = QMessageBox.StandardButton.Discard
     assert window.close()  # stops the search and waits for its thread
     assert not window.session.is_searching()
+
+
+def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_search(qtbot, window, tmp_path,
+                                                                                 monkeypatch):
+    from core.model.bundle import load_bundle
+    from core.search import write_search
+
+    open_ausbeer(qtbot, window)
+    set_search(window, trials=1, budget_s=300)  # one trial: the form's own settings, nothing to beat them
+    window.commands["search"].trigger()
+    qtbot.mouseClick(window.findChild(QCheckBox, "searched_ensembleCheck"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT) as finished:
+        click(qtbot, window, "searchRunButton")
+    result = finished.args[0]
+    own = result.trials[0]
+    assert own.baseline and own.settings["hidden"] == 32 and result.baseline_is_best
+    best_text = window.findChild(QLabel, "searchBestLabel").text()
+    assert best_text.startswith(f"No setting tried beat your own settings (trial 0) on validation (RMSE "
+                                f"{own.score:.4g}); keep them.\nScored once on the test split: RMSE ")
+    model = window.findChild(QTableView, "searchTrialsTable").model()
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).startswith("Your own settings")
+    assert list(window.search_panel.canvas.line("your settings").get_ydata()) == [own.score, own.score]
+
+    # Export offers JSON and CSV; the CSV is the command line's search.csv for this result
+    answers = iter([str(tmp_path / "tab.csv"), str(tmp_path / "tab.json")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (next(answers), ""))
+    click(qtbot, window, "exportSearchButton")
+    click(qtbot, window, "exportSearchButton")
+    write_search(result, tmp_path / "cli.json", tmp_path / "cli.csv")  # what `main.py search` writes
+    assert (tmp_path / "tab.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+    assert (tmp_path / "tab.csv").read_text(encoding="utf-8").splitlines()[0].startswith(
+        "number,state,score,seconds,worker,reason,window,")
+    assert json.loads((tmp_path / "tab.json").read_text(encoding="utf-8"))["baseline"]["number"] == 0
+
+    # "Use these settings": the form keeps its own (window automatic), their run is shown and saves
+    # with the search's record; the notes say where the settings came from
+    click(qtbot, window, "useSearchButton")
+    assert window.settings_panel.form.values()["window"] is None
+    notes = window.results_panel.notes_label.text()
+    assert f"A settings search (study {result.study}, 1 trial) found no settings better" in notes
+
+    def save(name: str) -> dict:
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / name), ""))
+        window.commands["save_model"].trigger()
+        return load_bundle(tmp_path / name).meta
+
+    shown = save("shown.lstmf")
+    assert shown["search"]["study"] == result.study and shown["search"]["baseline_best"] is True
+    assert shown["search"]["validation_score"] == own.score and shown["search"]["best_trial"] == 0
+
+    # trained with the settings the search chose, unchanged: recorded too
+    with qtbot.waitSignal(window.session.trainingFinished, timeout=SEARCH_TIMEOUT):
+        click(qtbot, window, "trainButton")
+    assert save("trained.lstmf")["search"]["study"] == result.study
+    # after any edit of the form the settings are the user's, not the search's: no record
+    window.settings_panel.form.widgets["hidden"].setValue(20)
+    with qtbot.waitSignal(window.session.trainingFinished, timeout=SEARCH_TIMEOUT):
+        click(qtbot, window, "trainButton")
+    edited = save("edited.lstmf")
+    assert "search" not in edited and edited["config"]["hidden"] == 20
