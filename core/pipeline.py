@@ -83,6 +83,11 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
     return total * config.ensemble
 
 
+def validation_windows_needed(horizon: int) -> int:
+    """Validation windows the network needs before it may change the smoothing's forecast."""
+    return max(MIN_VALIDATION_WINDOWS, VALIDATION_HORIZONS * horizon)
+
+
 @dataclass
 class RunPlan:
     config: ResolvedConfig  # effective: window, horizon, season and threads filled in
@@ -93,6 +98,23 @@ class RunPlan:
     # too few rows to hold out a test split: nothing is scored, the forecast is the smoothing
     # fit on every row (see _forecast_only_plan)
     forecast_only: bool = False
+
+    @property
+    def smoothing_alone(self) -> bool:
+        """Whether the forecast will be the exponential smoothing alone, no network trained: too
+        few rows to score, or too few validation windows to show the network improves on it."""
+        return self.forecast_only or (self.config.target_mode == "smoothing"
+                                      and len(self.origins["val"]) < validation_windows_needed(self.config.horizon))
+
+    def smoothing_alone_reason(self) -> str | None:
+        """Why no network will be trained, in one sentence for the faces; None when one will."""
+        if not self.smoothing_alone:
+            return None
+        why = (_("too few rows to hold out a test split") if self.forecast_only else
+               _("too few validation windows ({count} of {needed}) to show it helps").format(
+                   count=len(self.origins["val"]), needed=validation_windows_needed(self.config.horizon)))
+        return _("No network will be trained ({why}): the forecast will be the exponential smoothing alone.").format(
+            why=why)
 
     @property
     def n_features(self) -> int:
@@ -510,8 +532,8 @@ def run_experiment(
     # without validation rows nothing honest says whether the network improves on exponential
     # smoothing, and fitting its few training windows only made forecasts worse (M1 quarterly,
     # Tourism quarterly): the smoothing stands alone
-    needed = max(MIN_VALIDATION_WINDOWS, VALIDATION_HORIZONS * c.horizon)
-    smoothing_alone = c.target_mode == "smoothing" and len(plan.origins["val"]) < needed
+    needed = validation_windows_needed(c.horizon)
+    smoothing_alone = plan.smoothing_alone
     if smoothing_alone and not plan.forecast_only:
         plan.notes.append(_("There are too few validation windows ({count} of the {needed} needed) to show whether "
                             "the network improves on the exponential smoothing: the forecast is the smoothing "
@@ -713,7 +735,8 @@ def validation_score(dev_frame: pd.DataFrame, config: ForecastConfig, train_end:
             "The validation split has {rows} rows, fewer than the horizon ({horizon}): no validation window fits. "
             "Use a larger validation fraction, a shorter horizon, or 0 for no validation.").format(
             rows=len(dev_frame) - train_end, horizon=horizon))
-    smoothing_alone = c.target_mode == "smoothing" and len(origins["val"]) < MIN_VALIDATION_WINDOWS
+    # the same rule as run_experiment, so a trial trains a network exactly when the final run would
+    smoothing_alone = c.target_mode == "smoothing" and len(origins["val"]) < validation_windows_needed(horizon)
     predictor, histories, series, _done = _fit_predictor(
         dev_frame, c, train_end, origins["train"], origins["val"], progress, cancel,
         epochs=[0] * c.ensemble if smoothing_alone else None, linear_start=False if smoothing_alone else None,

@@ -3,6 +3,8 @@ the progress of the run."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
@@ -141,7 +143,11 @@ class RunPanel(Panel):
                               plan.parameters).format(count=plan.parameters)
         if auto:
             parameters = _("{parameters} · auto: {settings}").format(parameters=parameters, settings=", ".join(auto))
-        return f"{heading}<table>{''.join(rows)}</table>{parameters}"
+        text = f"{heading}<table>{''.join(rows)}</table>{parameters}"
+        reason = plan.smoothing_alone_reason()  # said before training, not only after it
+        if reason:
+            text += "<br>" + escape(reason)
+        return text
 
     def _on_started(self, config) -> None:
         # every network of the ensemble, then its refit on every row (an upper bound: early

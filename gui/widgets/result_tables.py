@@ -83,6 +83,10 @@ class CopyableTable(QTableWidget):
         super().keyPressEvent(event)
 
 
+# the forecast's "method" values (core.model.predictor's DIRECT, RECURSIVE), as shown
+METHOD_WORDS = {"direct": N_("direct"), "recursive": N_("recursive")}
+
+
 class ForecastTable(CopyableTable):
     """One row per forecast step: time, step, predicted, lower, upper, method."""
 
@@ -104,7 +108,8 @@ class ForecastTable(CopyableTable):
                 row.append((_shown(value), _copied(value)))
             method = record.get("method")
             method = "" if method is None or (isinstance(method, float) and math.isnan(method)) else str(method)
-            row.append((method, method))
+            # shown in the user's language; copied as the CSV writes it
+            row.append((_(METHOD_WORDS[method]) if method in METHOD_WORDS else method, method))
             rows.append(row)
         self.set_rows(rows)
 

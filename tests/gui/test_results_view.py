@@ -317,6 +317,9 @@ def test_a_series_too_short_to_score_shows_the_smoothings_forecast_and_says_noth
                   "sales": values}).to_csv(path, index=False)
     open_file(qtbot, window, path)
     set_spins(window, forecastSteps=8)
+    # said under the shapes before training, not only after it
+    shapes = window.findChild(QLabel, "shapesLabel").text()
+    assert "No network will be trained (too few rows to hold out a test split)" in shapes
     with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
     result = finished.args[0]
