@@ -11,6 +11,8 @@ The folders follow the pipeline, each importing only the stages before it:
     outputs/     CSV exports and plots
     pipeline.py  plan_run (settings against the data) -> run_experiment (train, score, refit, forecast)
     apply.py     a saved model applied to new data
+    backtest.py  rolling-origin backtest over the end of the series (runs the pipeline per fold)
+    search/      settings search with Optuna: space from the settings table, hard budget, workers
     files.py     atomic writes, checksums, the app's data folder
 """
 
