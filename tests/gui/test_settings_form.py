@@ -116,13 +116,15 @@ def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
     values = {s.name: _non_default(s) for s in SETTINGS}
     values["test_fraction"] = 0.2  # the fractions must leave rows for training
     values["val_fraction"] = 0.1
-    ForecastConfig(**values)  # a valid configuration
+    ForecastConfig(**(values | {"train_size": None}))  # valid (test and train sizes exclude each other)
+    ForecastConfig(**(values | {"test_size": None}))
     AppSettings().set_form_values(values)
     AppSettings().sync()
     restored = AppSettings().form_values()  # a new QSettings reads the INI file's text
     assert restored == values
     assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
-    autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None}
+    autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None,
+             "train_size": None}
     AppSettings().set_form_values(autos)
     assert {k: AppSettings().form_values()[k] for k in autos} == autos
 
