@@ -165,7 +165,7 @@ def _fold_zero_plan(frame: pd.DataFrame, config: ForecastConfig, layout: _Layout
         raise ConfigError(_("No rows are left to train on before the first cutoff."))
     values = frame[config.target].to_numpy(dtype=np.float64)
     transform = _transform_of(config, values, slice(start, cutoff), slice(start, cutoff + horizon))
-    fold_config = config.replace(horizon=horizon, forecast_steps=None, test_size=horizon, refit=False,
+    fold_config = config.replace(horizon=horizon, forecast_steps=None, test_size=horizon, train_size=None, refit=False,
                                  transform=transform)
     return plan_run(frame.iloc[start:cutoff + horizon], fold_config, season_rows=cutoff - start)
 
@@ -246,7 +246,8 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
     # window, season and target mode are chosen on the first fold's training rows and kept, so
     # every fold runs the same model; season 1 stands for "none" (it makes seasonal naive naive)
     fixed = config.replace(window=c0.window, season=c0.season or 1, horizon=c0.horizon, forecast_steps=None,
-                           test_size=c0.horizon, refit=False, target_mode=c0.target_mode, threads=c0.threads)
+                           test_size=c0.horizon, train_size=None, refit=False, target_mode=c0.target_mode,
+                           threads=c0.threads)
     notes = list(plan0.notes)
     notes.append(_("Window {window}, season {season} and the target mode were chosen on the first fold's training "
                    "rows and kept for every fold, so the folds are comparable.").format(

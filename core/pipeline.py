@@ -205,7 +205,7 @@ def _forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int
     where a shorter one would fit, is still refused.
     """
     rows = len(frame)
-    if (config.test_size is not None or config.target_mode not in ("auto", "smoothing")
+    if (config.test_size is not None or config.train_size is not None or config.target_mode not in ("auto", "smoothing")
             or rows > SMOOTHING_MAX_ROWS or rows < MIN_FORECAST_ONLY_ROWS):
         return None
     try:  # when the smallest automatic window fits, the window asked for is what to change
@@ -245,7 +245,8 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     horizon = config.horizon or config.forecast_steps or 1
     season = config.season
     if season is None:
-        rough = season_rows or max(2, rows - 2 * max(1, round(rows * config.test_fraction)))  # before the split
+        # before the split (the training rows, when their number is given)
+        rough = season_rows or config.train_size or max(2, rows - 2 * max(1, round(rows * config.test_fraction)))
         dates = frame[config.date_column].iloc[:rough] if config.date_column else None
         season = detect_season(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
         notes.append(ngettext("Season detected: {rows} row.", "Season detected: {rows} rows.", season).format(
@@ -253,7 +254,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     smallest_window = config.window or MIN_AUTO_WINDOW  # a season-long window only where it fits
     try:
         bounds, split_notes = multi_step_split(rows, config.val_fraction, config.test_fraction, config.test_size,
-                                               horizon, smallest_window + horizon + 1)
+                                               horizon, smallest_window + horizon + 1, config.train_size)
     except ConfigError:
         short = _forecast_only_plan(frame, config, season, horizon, notes)
         if short is None:
@@ -390,7 +391,7 @@ def fit_scaling(frame: pd.DataFrame, c: ResolvedConfig, fit_rows: int) -> Predic
     shell = Predictor(c, None, None, None, np.full(c.horizon, np.nan))
     target_scaler = fit_scaler(c.scaler, shell.transformed_target(frame.iloc[rows])[:, None])
     feature_names = c.input_columns[1:]
-    feature_scaler = fit_scaler(c.scaler, frame.iloc[rows], feature_names) if feature_names else None
+    feature_scaler = fit_scaler(c.feature_scaler_kind, frame.iloc[rows], feature_names) if feature_names else None
     predictor = Predictor(c, None, target_scaler, feature_scaler, np.full(c.horizon, np.nan))
     if c.target_mode == "smoothing":  # fit on the training rows, in the units the network sees
         from core.prep.smoothing import fit_holt_winters

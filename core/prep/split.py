@@ -75,14 +75,18 @@ def window_origins(bounds: SplitBounds, window: int, horizon: int) -> dict[str, 
 
 
 def multi_step_split(rows: int, val_fraction: float, test_fraction: float, test_size: int | None,
-                     horizon: int, min_train_rows: int) -> tuple[SplitBounds, list[str]]:
+                     horizon: int, min_train_rows: int, train_size: int | None = None
+                     ) -> tuple[SplitBounds, list[str]]:
     """A chronological split whose test (and validation) splits each hold at least one horizon.
 
     The fractions decide as usual; a split too short for one window of `horizon` steps grows to
     `horizon` rows. When that leaves fewer than `min_train_rows` training rows, validation is
     dropped (with a note) before anything is refused. A `test_size` the user set is kept as is.
-    Returns the bounds and notes that say what was changed.
+    With `train_size`, rows [0, train_size) train and the fractions only share out the rest
+    (see `first_rows_split`). Returns the bounds and notes that say what was changed.
     """
+    if train_size is not None:
+        return first_rows_split(rows, val_fraction, test_fraction, train_size, horizon, min_train_rows)
     notes: list[str] = []
     test_rows = test_size if test_size is not None else max(1, round(rows * test_fraction))
     if test_size is None and test_rows < horizon:
@@ -112,3 +116,35 @@ def multi_step_split(rows: int, val_fraction: float, test_fraction: float, test_
                   _("Use a smaller test split, window or horizon."))
         raise ConfigError(f"{problem} {advice}")
     return SplitBounds(rows=rows, train_end=train_rows, val_end=train_rows + val_rows), notes
+
+
+def first_rows_split(rows: int, val_fraction: float, test_fraction: float, train_size: int, horizon: int,
+                     min_train_rows: int) -> tuple[SplitBounds, list[str]]:
+    """Train on the first `train_size` rows (as tutorials do); the rows after them go to validation
+    then test in the ratio val_fraction : test_fraction, each moved to at least one horizon where
+    the rest holds two; with fewer, validation is dropped (with a note)."""
+    notes: list[str] = []
+    least = max(2, min_train_rows)
+    if train_size < least:
+        window = min_train_rows - horizon - 1
+        raise ConfigError(_("The first {train} rows are too few to train on: a window of {window} and a horizon of "
+                            "{horizon} need at least {least} training rows. Use a larger train size, or a shorter "
+                            "window or horizon.").format(train=train_size, window=window, horizon=horizon,
+                                                         least=least))
+    rest = rows - train_size
+    if rest < horizon:
+        raise ConfigError(_("Training on the first {train} of {rows} rows leaves {rest} rows for the test, fewer than "
+                            "the horizon ({horizon}). Use a train size of at most {most}.").format(
+            train=train_size, rows=rows, rest=max(rest, 0), horizon=horizon, most=rows - horizon))
+    by_ratio = round(rest * val_fraction / (val_fraction + test_fraction)) if val_fraction > 0 else 0
+    val_rows = min(max(by_ratio, horizon), rest - horizon) if val_fraction > 0 else 0
+    if val_fraction > 0 and val_rows < horizon:
+        notes.append(_("No validation split: the {rest} rows after the first {train} are too few to hold out "
+                       "{horizon} rows for validation and {horizon} for the test; training stops at the epoch with "
+                       "the lowest training loss.").format(rest=rest, train=train_size, horizon=horizon))
+        val_rows = 0
+    elif val_rows != by_ratio:
+        notes.append(_("The {rest} rows after the first {train} were split into {val} validation and {test} test "
+                       "rows, so each holds one forecast of {horizon} steps.").format(
+            rest=rest, train=train_size, val=val_rows, test=rest - val_rows, horizon=horizon))
+    return SplitBounds(rows=rows, train_end=train_size, val_end=train_size + val_rows), notes

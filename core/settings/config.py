@@ -68,6 +68,11 @@ class ForecastConfig:
     test_size: int | None = setting(
         None, "split", "Test rows", "Number of last rows kept for the final test.", title="Test size",
         low=1, auto="the test fraction decides", cli="--test-size", widget_range=(1, 10_000_000))
+    train_size: int | None = setting(
+        None, "split", "Training rows", "Train on the first N rows; the rows after them are split between "
+        "validation and test in the ratio of their fractions (validation first).", title="Train size",
+        low=2, auto="the fractions decide", auto_text="by fractions", cli="--train-size",
+        widget_range=(2, 10_000_000))
     val_fraction: float = setting(
         0.15, "split", "Validation fraction", "Share of rows before the test split used to pick the "
         "best epoch (early stopping). 0 = no validation split.", low=0.0, high=1.0, high_open=True,
@@ -78,6 +83,13 @@ class ForecastConfig:
         "from the training rows only.", title="Scaler",
         choices=(("standard", "standardize (mean 0, std 1)"), ("minmax", "min-max (0 to 1)")),
         cli="--scaler", searchable=True)
+    # tutorials often scale the inputs and the target differently (StandardScaler for X, MinMaxScaler for y)
+    feature_scaler: str = setting(
+        "same", "scaling", "Feature scaling", "How the feature columns are scaled, if not as the target; "
+        "statistics come from the training rows only.", title="Feature scaler",
+        choices=(("same", "as the target"), ("standard", "standardize (mean 0, std 1)"),
+                 ("minmax", "min-max (0 to 1)")),
+        cli="--feature-scaler")
     # "delta": the network predicts the change from the last observed target value, so a trend
     # can continue past the training range; "seasonal": the change from the seasonal profile of the
     # window, so the season carries over with nothing learned; "smoothing": the change from a
@@ -205,6 +217,11 @@ class ForecastConfig:
         return ResolvedConfig(**(values | changes))
 
     @property
+    def feature_scaler_kind(self) -> str:
+        """The scaler kind the feature columns are fit with ("same" means the target's)."""
+        return self.scaler if self.feature_scaler == "same" else self.feature_scaler
+
+    @property
     def input_columns(self) -> list[str]:
         """The columns fed to the network: the target's own past first, then features."""
         return [self.target] + [f for f in self.features if f != self.target]
@@ -280,7 +297,10 @@ def validate(config: ForecastConfig) -> None:
     twice = sorted({f for f in config.features if config.features.count(f) > 1})
     if twice:
         raise ConfigError(_("Feature {feature!r} is listed more than once.").format(feature=twice[0]))
-    if config.test_size is None and config.val_fraction + config.test_fraction >= 0.9:
+    if config.test_size is not None and config.train_size is not None:
+        raise ConfigError(_("Test size and train size can't both be set: clear one of them, and the fractions "
+                            "split the other rows."))
+    if config.test_size is None and config.train_size is None and config.val_fraction + config.test_fraction >= 0.9:
         raise ConfigError(_("Validation and test fractions together must leave at least 10% of rows for training "
                             "(got {val} + {test}).").format(val=config.val_fraction, test=config.test_fraction))
 

@@ -116,13 +116,15 @@ def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
     values = {s.name: _non_default(s) for s in SETTINGS}
     values["test_fraction"] = 0.2  # the fractions must leave rows for training
     values["val_fraction"] = 0.1
-    ForecastConfig(**values)  # a valid configuration
+    ForecastConfig(**(values | {"train_size": None}))  # valid (test and train sizes exclude each other)
+    ForecastConfig(**(values | {"test_size": None}))
     AppSettings().set_form_values(values)
     AppSettings().sync()
     restored = AppSettings().form_values()  # a new QSettings reads the INI file's text
     assert restored == values
     assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
-    autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None}
+    autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None,
+             "train_size": None}
     AppSettings().set_form_values(autos)
     assert {k: AppSettings().form_values()[k] for k in autos} == autos
 
@@ -152,3 +154,32 @@ def test_a_setting_declared_once_appears_in_the_form(form):
     assert box.title() == "Training" and box.layout().labelForField(ensemble).text() == "Ensemble of seeds"
     ensemble.setValue(4)
     assert ForecastConfig(target="y", **form.values()).ensemble == 4
+
+
+def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
+    """Train size and feature scaling: typed and picked as a user does, they reach the asked config."""
+    from PySide6.QtWidgets import QGroupBox
+
+    from gui import MainWindow
+    from gui.resources import sample_path
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+        assert window.session.open_csv(sample_path("daily_sales.csv"))
+    spin = window.findChild(QSpinBox, "trainSizeSpin")
+    combo = window.findChild(QComboBox, "featureScalerCombo")
+    groups = {box.title(): box for box in window.findChildren(QGroupBox)}
+    assert groups["Split"].isAncestorOf(spin) and groups["Scaling"].isAncestorOf(combo)
+    assert spin.value() == spin.minimum() and spin.text() == "by fractions"
+    assert combo.currentText() == "as the target"
+    asked = window.session.asked_config()
+    assert asked.train_size is None and asked.feature_scaler == "same"
+
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin, "200")
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == "min-max (0 to 1)"
+    asked = window.session.asked_config()
+    assert asked.train_size == 200 and asked.feature_scaler == "minmax" and asked.scaler == "standard"
