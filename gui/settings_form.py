@@ -62,7 +62,13 @@ class DoubleSpinBox(WheelNeedsFocus, QDoubleSpinBox):
 
 
 class ComboBox(WheelNeedsFocus, QComboBox):
-    """A drop-down that ignores the mouse wheel unless it has focus."""
+    """A drop-down that ignores the mouse wheel unless it has focus, and may be narrower than its
+    longest choice (the list opens full width), so long labels don't widen the settings pane."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
 
 
 def object_name(s: Setting) -> str:

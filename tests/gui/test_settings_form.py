@@ -183,3 +183,13 @@ def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
     assert combo.currentText() == "min-max (0 to 1)"
     asked = window.session.asked_config()
     assert asked.train_size == 200 and asked.feature_scaler == "minmax" and asked.scaler == "standard"
+
+
+def test_the_settings_pane_fits_its_width_without_clipping(window, qtbot):
+    """Long choice labels ("standardize (mean 0, std 1)") must not widen the form past the pane at
+    its narrowest, whose horizontal scroll bar is off: the right edge of every field would be cut."""
+    inner = window.settings_panel.parentWidget()
+    scroll = inner.parentWidget().parentWidget()
+    pane = scroll.parentWidget()
+    needed = inner.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+    assert needed <= pane.minimumWidth()
