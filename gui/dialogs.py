@@ -106,24 +106,22 @@ class FileDialogs(QObject):
         """Asked when the window closes: True when it may close now."""
         s = self._session
         if s.is_training():
-            Button = QMessageBox.StandardButton
-            answer = QMessageBox.question(
-                self._window, _("Stop training and quit?"),
-                _("A model is still training. Quitting stops it and loses the model."),
-                Button.Discard | Button.Cancel, Button.Cancel)
-            return answer == Button.Discard
-        if s.is_searching():
-            Button = QMessageBox.StandardButton
-            answer = QMessageBox.question(
-                self._window, _("Stop the search and quit?"),
-                _("A settings search is still running. Quitting stops it; its trials so far are not shown again."),
-                Button.Discard | Button.Cancel, Button.Cancel)
-            if answer != Button.Discard:
-                return False
+            return self._may_stop(_("Stop training and quit?"),
+                                  _("A model is still training. Quitting stops it and loses the model."))
+        if s.is_searching() and not self._may_stop(
+                _("Stop the search and quit?"),
+                _("A settings search is still running. Quitting stops it; its trials so far are not shown again.")):
+            return False
         if s.has_unsaved_model():
             return self._ask_to_save(_("Save the trained model?"),
                                      _("The trained model is not saved. Save it before quitting?"))
         return True
+
+    def _may_stop(self, title: str, text: str) -> bool:
+        """Asks whether running work may be stopped: Discard (yes) or Cancel (the default)."""
+        Button = QMessageBox.StandardButton
+        return QMessageBox.question(self._window, title, text, Button.Discard | Button.Cancel,
+                                    Button.Cancel) == Button.Discard
 
     def open_log_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))

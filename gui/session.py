@@ -416,14 +416,8 @@ class Session(QObject):
         if result is None:
             return False
         as_json = str(path).lower().endswith(".json")
-        try:
-            refuse_overwriting_input([path], [p for p in (self.source_path,) if p])
-            write_backtest(result, path if as_json else None, None if as_json else path)
-        except (ForecasterError, OSError, ValueError) as exc:
-            self.problem.emit(_("Can't export"), exc, "")
-            return False
-        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
-        return True
+        return self._write_export(path, lambda p: write_backtest(result, p if as_json else None,
+                                                                 None if as_json else p))
 
     # ---------------------------------------------------------------- settings search
     def start_search(self, request) -> bool:
@@ -494,14 +488,7 @@ class Session(QObject):
         if found is None:
             return False
         as_json = str(path).lower().endswith(".json")
-        try:
-            refuse_overwriting_input([path], self._input_files())
-            write_search(found, path if as_json else None, None if as_json else path)
-        except (ForecasterError, OSError, ValueError) as exc:
-            self.problem.emit(_("Can't export"), exc, "")
-            return False
-        self.status.emit(_("Wrote {path}.").format(path=path), 5000)
-        return True
+        return self._write_export(path, lambda p: write_search(found, p if as_json else None, None if as_json else p))
 
     def _on_searched(self, result) -> None:
         self.search_result = result
@@ -614,8 +601,11 @@ class Session(QObject):
 
     # ---------------------------------------------------------------- exports of what is shown
     def _export(self, path: str | Path, write) -> bool:
-        if self.shown is None:
-            return False
+        """Writes an export of the shown output; False (with the reason shown) if it can't."""
+        return self.shown is not None and self._write_export(path, write)
+
+    def _write_export(self, path: str | Path, write) -> bool:
+        """`write(path)` after refusing to overwrite an input file; problems go to the one error path."""
         try:
             refuse_overwriting_input([path], self._input_files())
             write(str(path))
