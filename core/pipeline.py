@@ -624,6 +624,9 @@ def run_experiment(
     else:
         models = {"scores": _("trained on rows 1-{last} (the training split); validation and test rows never "
                               "trained it").format(last=bounds.train_end)}
+        if smoothing_alone:
+            models["scores"] = _("exponential smoothing fit on rows 1-{last} (the training split); validation "
+                                 "and test rows never fit it").format(last=bounds.train_end)
     stopped = history.status in (CANCELLED, DIVERGED)
     if refit and not stopped:
         everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
@@ -642,7 +645,8 @@ def run_experiment(
                 "refit on all {rows} rows for {epochs} epochs ({count} network)",
                 "refit on all {rows} rows for {epochs} epochs ({count} networks)", c.ensemble).format(
                 rows=len(frame), epochs=", ".join(str(h.best_epoch) for h in histories),
-                count=c.ensemble)
+                count=c.ensemble) if not smoothing_alone else _(
+                "exponential smoothing refit on all {rows} rows").format(rows=len(frame))
         else:
             plan.notes.append(_("The refit on every row was stopped; the forecast comes from the scoring model."))
     if "forecast" not in models:

@@ -102,7 +102,7 @@ def test_log_transform_scaler_is_fit_on_training_rows_only_and_the_forecast_mode
     logs = np.log(frame["sales"].to_numpy())
     assert result.scoring_predictor.target_scaler.mean_[0] == pytest.approx(logs[:train_end].mean())
     assert result.predictor.target_scaler.mean_[0] == pytest.approx(logs.mean())
-    assert result.models["forecast"].startswith("refit on all 120 rows")
+    assert "refit on all 120 rows" in result.models["forecast"]
     # the forecast: 6 direct steps in the target's units, each with a finite interval around it
     f = result.forecast
     assert len(f) == 6 and (f["method"] == "direct").all()
@@ -164,5 +164,8 @@ def test_the_network_corrects_the_smoothing_only_with_three_horizons_of_validati
     eight = run_experiment(frame, config.replace(forecast_steps=8))
     assert len(eight.plan.origins["val"]) == 23 and eight.history.epochs_run == 0
     assert any("(23 of the 24 needed)" in note for note in eight.plan.notes)
+    # and which model made the numbers says so, not "refit ... for 0 epochs"
+    assert eight.models["forecast"] == "exponential smoothing refit on all 200 rows"
+    assert eight.models["scores"].startswith("exponential smoothing fit on rows 1-")
     # the forecast is the smoothing's alone: the network's output is the zero it starts at
     assert not eight.predictor.linear_start
