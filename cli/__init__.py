@@ -353,6 +353,10 @@ def _print_summary(result, out: Path, chart: bool = True) -> None:
     if result.plan.forecast_only:
         print(_("{target}: forecast only (too few rows to train and score); horizon {horizon}, season {season}")
               .format(target=c.target, horizon=c.horizon, season=c.season or _("none")))
+    elif h.epochs_run == 0 and h.status == "completed":
+        print(_("{target}: no network trained (exponential smoothing alone); window {window}, horizon {horizon}, "
+                "season {season}").format(target=c.target, window=c.window, horizon=c.horizon,
+                                          season=c.season or _("none")))
     else:
         print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
                        "horizon {horizon}, season {season}",

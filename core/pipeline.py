@@ -625,8 +625,8 @@ def run_experiment(
         models = {"scores": _("trained on rows 1-{last} (the training split); validation and test rows never "
                               "trained it").format(last=bounds.train_end)}
         if smoothing_alone:
-            models["scores"] = _("exponential smoothing fit on rows 1-{last} (the training split); validation "
-                                 "and test rows never fit it").format(last=bounds.train_end)
+            models["scores"] = _("(exponential smoothing, no network) fit on rows 1-{last} (the training split); "
+                                 "validation and test rows never fit it").format(last=bounds.train_end)
     stopped = history.status in (CANCELLED, DIVERGED)
     if refit and not stopped:
         everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)

@@ -166,6 +166,6 @@ def test_the_network_corrects_the_smoothing_only_with_three_horizons_of_validati
     assert any("(23 of the 24 needed)" in note for note in eight.plan.notes)
     # and which model made the numbers says so, not "refit ... for 0 epochs"
     assert eight.models["forecast"] == "exponential smoothing refit on all 200 rows"
-    assert eight.models["scores"].startswith("exponential smoothing fit on rows 1-")
+    assert eight.models["scores"].startswith("(exponential smoothing, no network) fit on rows 1-")
     # the forecast is the smoothing's alone: the network's output is the zero it starts at
     assert not eight.predictor.linear_start
