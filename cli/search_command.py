@@ -18,6 +18,7 @@ from typing import Any
 
 from cli.settings_args import add_setting_arguments, config_from_args
 from core.i18n import N_, _
+from core.runtime import default_workers
 from core.settings.config import SETTINGS
 
 STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
@@ -43,9 +44,9 @@ def add_search_commands(commands, add_reading_options, number, whole) -> None:
     search.add_argument("--budget", type=number, required=True,
                         help=_("seconds the search may take; no epoch starts after them"))
     search.add_argument("--trials", type=whole, help=_("at most this many trials (default: until the budget)"))
-    search.add_argument("--jobs", type=whole, default=1,
-                        help=_("worker processes on this machine, one torch thread each (default: 1; 0 = in this "
-                               "process)"))
+    search.add_argument("--jobs", type=whole, default=default_workers(),
+                        help=_("worker processes on this machine, one torch thread each (default: the cores this "
+                               "process may use but one, here {n}; 0 = in this process)").format(n=default_workers()))
     search.add_argument("--storage", help=_("the study's database URL, e.g. postgresql://user@host/db (default: "
                                             "sqlite:///OUT/search.sqlite3)"))
     search.add_argument("--study", help=_("the study's name (default: generated)"))

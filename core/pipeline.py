@@ -8,7 +8,6 @@ settings, split sizes, tensor shapes and parameter count. The GUI calls it on ev
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from core.model.predictor import Predictor, conformal_half_widths, interval_cove
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.prep.timeindex import TimeIndex
+from core.runtime import available_cores, default_threads  # noqa: F401 (re-exported)
 from core.settings.config import MAX_SEED, ForecastConfig, ResolvedConfig
 
 DEFAULT_WINDOW = 12
@@ -38,27 +38,6 @@ VALIDATION_HORIZONS = 3
 MIN_FORECAST_ONLY_ROWS = 4  # the fewest rows the smoothing forecasts from when nothing can be scored
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
-
-
-def available_cores() -> int:
-    """Cores this process may run on (a container or `taskset` may allow fewer than exist)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
-
-
-def default_threads(cores: int | None = None) -> int:
-    """Torch threads for training: every core but one, at least 1, at most 4.
-
-    One core is left for the UI thread and whatever else runs: torch's OpenMP threads spin
-    waiting for each other, so when one of them shares its core with a busy process every
-    step waits for it. bench/bench_engine.py measured a small LSTM on 2 cores at 7.6x slower
-    with 2 threads than with 1 on a shared machine, and at most 1.6x faster on an idle one.
-    Small recurrent nets gain nothing past 4.
-    """
-    cores = available_cores() if cores is None else cores
-    return max(1, min(4, cores - 1))
 
 
 def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:

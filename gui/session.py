@@ -17,7 +17,8 @@ import pandas as pd
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.data.columns import default_target, is_index_like
-from core.data.csv_reader import AUTO, LoadedTable, read_csv
+from core.data.csv_reader import LoadedTable, read_csv
+from core.data.options import ReadOptions
 from core.errors import ForecasterError
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
 from core.files import file_sha256, refuse_overwriting_input
@@ -32,16 +33,6 @@ STATUS_WORDS = {"completed": N_("Finished"), "early_stopped": N_("Stopped early 
                 "cancelled": N_("Cancelled: the best model so far is shown"), "diverged": N_("Diverged")}
 PLAN_DELAY_MS = 150  # settings change in bursts (a spin box held down): plan once they settle
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read a CSV: None detects; `date_column` AUTO detects, None means no date column."""
-
-    encoding: str | None = None
-    delimiter: str | None = None
-    decimal: str | None = None
-    date_column: str | None = AUTO
 
 
 @dataclass(frozen=True)

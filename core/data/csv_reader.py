@@ -28,10 +28,9 @@ import pandas as pd
 
 from core.data import dates
 from core.data import encoding as enc
+from core.data.options import AUTO, ReadOptions  # noqa: F401 (AUTO re-exported)
 from core.errors import DataError
 from core.i18n import N_, _, ngettext
-
-AUTO = "auto"   # sentinel for "detect"
 
 SAMPLE_BYTES = 64 * 1024
 # A line longer than this is not a row of a table (a file without line breaks, a dump): refused

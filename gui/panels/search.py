@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.runtime import default_workers
 from gui.jobs import Job
 from gui.panels import Panel
 from gui.panels.run import duration
@@ -55,11 +56,6 @@ CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
 
 
 RUN_TIP = N_("Search for better settings within the time budget, starting from the form's")
-
-
-def default_workers() -> int:
-    """One worker process per core but one (the window keeps a core), at least one."""
-    return max(1, (os.cpu_count() or 1) - 1)
 
 
 class SearchPanel(Panel):
