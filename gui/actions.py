@@ -1,10 +1,15 @@
 """Every command of the window declared once: text, shortcut, handler, status tip and when it is
-enabled. The table builds the QActions, the menus and the toolbar (napari's action tables).
+enabled. The table builds the QActions, the menus and the toolbar (napari's action tables), and
+the panels' command buttons are bound to its actions (napari's `bind_button`): a click triggers
+the action, the button is enabled exactly when the action is, and its tooltip is the action's tip
+with the shortcut from the table.
 
-Handlers are attribute paths on the window ("dialogs.save_model") looked up when triggered and
-called with no arguments: QAction.triggered(bool) would pass `checked` as the first parameter
-(Save model once took it for a path). A focused spin box or line edit claims some of our keys
-for itself (Ctrl+E is "end of line" on Linux); the ShortcutGuard gives them back to the actions.
+Handlers are attribute paths on the window ("dialogs.save_model"), checked when the actions are
+built (a typo fails at the window's start, not at the first click) and looked up again when
+triggered, then called with no arguments: QAction.triggered(bool) would pass `checked` as the
+first parameter (Save model once took it for a path). A focused spin box or line edit claims some
+of our keys for itself (Ctrl+E is "end of line" on Linux); the ShortcutGuard gives them back to
+the actions.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from operator import attrgetter
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit, QMenu, QMenuBar, QToolBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QLineEdit, QMenu, QMenuBar, QToolBar, QWidget
 
 from core.i18n import N_, _
 from gui.jobs import Job
@@ -32,6 +37,20 @@ def has_output(session: Session) -> bool:
     return session.shown is not None
 
 
+def may_export_backtest(session: Session) -> bool:
+    return session.backtest is not None and not session.is_backtesting()
+
+
+def may_use_search(session: Session) -> bool:
+    found = session.search_result
+    return (found is not None and bool(found.best_settings) and not session.is_searching()
+            and not session.is_training())
+
+
+def may_export_search(session: Session) -> bool:
+    return session.search_result is not None and not session.is_searching()
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     id: str
@@ -40,6 +59,10 @@ class ActionSpec:
     shortcut: Key | str | None = None
     tip: str = ""
     enabled_when: Callable[[Session], bool] = always
+    # attribute path on the window of a `() -> str | None`: why the command can't run now, from
+    # state the Session doesn't hold (a form's fields). While it says something the action is
+    # disabled and its buttons show the reason as their tooltip.
+    why_not: str | None = None
 
 
 ACTIONS = (
@@ -78,36 +101,77 @@ ACTIONS = (
     ActionSpec("logs", N_("Open &log folder"), "dialogs.open_log_folder", None,
                N_("Open the folder of the app's log")),
     ActionSpec("about", N_("&About"), "dialogs.show_about"),
+    # the Backtest and Search tabs' commands: buttons on their tabs, in no menu
+    ActionSpec("run_backtest", N_("Run backtest"), "backtest_panel.run", None,
+               N_("Train and score the current settings at every fold"), Session.can_backtest),
+    ActionSpec("cancel_backtest", N_("Cancel"), "backtest_panel.cancel", None,
+               N_("Stop the running fold; the folds that finished are kept"), Session.is_backtesting),
+    ActionSpec("export_backtest", N_("Export…"), "dialogs.export_backtest", None,
+               N_("Save the fold forecasts (CSV) or the scores (JSON), as the command line writes them"),
+               may_export_backtest),
+    ActionSpec("run_search", N_("Run search"), "search_panel.run", None,
+               N_("Search for better settings within the time budget, starting from the form's"),
+               Session.can_search, why_not="search_panel.run_refusal"),
+    ActionSpec("cancel_search", N_("Cancel"), "search_panel.cancel", None,
+               N_("Stop the search after the current epoch; the trials so far are kept"), Session.is_searching),
+    ActionSpec("use_search", N_("Use these settings"), "session.use_search_result", None,
+               N_("Put the best settings into the form (the next Train uses them) and show their run on the "
+                  "Results tab"), may_use_search),
+    ActionSpec("export_search", N_("Export…"), "dialogs.export_search", None,
+               N_("Save the search as JSON (every trial, the best settings and their test scores) or the trials "
+                  "table as CSV, as the command line's search.json and search.csv"), may_export_search),
 )
 
-# the menu bar: action ids; None is a separator; (title, entries) a submenu; "@title" an empty
-# submenu the window fills itself (recent files, samples)
+
+@dataclass(frozen=True)
+class MenuSpec:
+    """A menu of the menu bar, or a submenu: `entries` are action ids, None (a separator) and
+    submenus. An empty one is for the window to fill (recent files, samples)."""
+
+    id: str
+    title: str
+    entries: tuple[str | MenuSpec | None, ...] = ()
+
+
 MENUS = (
-    (N_("&File"), ("open", "@" + N_("Open &Recent"), "@" + N_("Open &Sample"), "reload", None, "save_model",
-                   "open_model", "apply_model",
-                   (N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
-    (N_("&Run"), ("train", "cancel", None, "search")),
-    (N_("&View"), ("show_data", "show_training", "show_results", None, "reset_settings")),
-    (N_("&Help"), ("logs", "about")),
+    MenuSpec("file", N_("&File"), (
+        "open", MenuSpec("recent", N_("Open &Recent")), MenuSpec("samples", N_("Open &Sample")), "reload", None,
+        "save_model", "open_model", "apply_model",
+        MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
+    MenuSpec("run", N_("&Run"), ("train", "cancel", None, "search")),
+    MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", None, "reset_settings")),
+    MenuSpec("help", N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")
 
 
+def tooltip(tip: str, shortcut: QKeySequence) -> str:
+    """A command's tip with its shortcut as the platform writes it: 'Train a model… (Ctrl+R)'."""
+    keys = shortcut.toString(QKeySequence.SequenceFormat.NativeText)
+    return _("{tip} ({shortcut})").format(tip=_(tip), shortcut=keys) if keys else _(tip)
+
+
 class Actions(QObject):
-    """The window's QActions, built from ACTIONS and enabled as the Session's state allows."""
+    """The window's QActions, built from ACTIONS and enabled as the Session's state allows, with the
+    buttons bound to them."""
 
     def __init__(self, window: QWidget, session: Session, specs: tuple[ActionSpec, ...] = ACTIONS) -> None:
         super().__init__(window)
+        self._window = window
         self._session = session
-        self._specs = specs
+        self._specs = {spec.id: spec for spec in specs}
         self._actions: dict[str, QAction] = {}
-        self.submenus: dict[str, QMenu] = {}  # the "@title" menus, by title
+        self._buttons: dict[str, list[QAbstractButton]] = {}
+        self.menus: dict[str, QMenu] = {}  # every menu and submenu of the menu bar, by id
         for spec in specs:
+            for path in (spec.handler, spec.why_not):
+                if path is not None:
+                    self.resolve(path)
             action = QAction(_(spec.text), window, objectName=f"{spec.id}Action")
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
             action.setStatusTip(_(spec.tip))
-            action.triggered.connect(lambda _checked=False, path=spec.handler: attrgetter(path)(window)())
+            action.triggered.connect(lambda _checked=False, path=spec.handler: self.resolve(path)())
             window.addAction(action)  # its shortcut works wherever the focus is in the window
             self._actions[spec.id] = action
         for signal in (session.busyChanged, session.planChanged, session.dataLoaded, session.resultShown):
@@ -117,23 +181,54 @@ class Actions(QObject):
     def __getitem__(self, action_id: str) -> QAction:
         return self._actions[action_id]
 
+    def resolve(self, path: str) -> Callable[[], object]:
+        """The window's callable at `path` ("dialogs.save_model"); LookupError naming the path if none."""
+        try:
+            found = attrgetter(path)(self._window)
+        except AttributeError as exc:
+            raise LookupError(f"the window has no {path!r} for the action table") from exc
+        if not callable(found):
+            raise LookupError(f"{path!r} on the window is not callable")
+        return found
+
+    def _why_not(self, spec: ActionSpec) -> str | None:
+        return self.resolve(spec.why_not)() if spec.why_not is not None else None
+
     def update(self, *_args) -> None:
-        """Enables each action as its predicate over the Session says."""
-        for spec in self._specs:
-            self._actions[spec.id].setEnabled(spec.enabled_when(self._session))
+        """Enables each action, and the buttons bound to it, as its predicate over the Session says."""
+        for action_id, spec in self._specs.items():
+            reason = self._why_not(spec)
+            enabled = reason is None and spec.enabled_when(self._session)
+            action = self._actions[action_id]
+            action.setEnabled(enabled)
+            for button in self._buttons.get(action_id, ()):
+                button.setEnabled(enabled)
+                button.setToolTip(reason or tooltip(spec.tip, action.shortcut()))
 
-    def fill_menu_bar(self, bar: QMenuBar, menus=MENUS) -> None:
-        for title, entries in menus:
-            self._fill(bar.addMenu(_(title)), entries)
+    def bind_button(self, action_id: str, button: QAbstractButton) -> None:
+        """The button becomes the action's (napari's action_manager.bind_button): a click triggers
+        it, the button is enabled exactly when the action is, and its tooltip is the action's tip
+        with the shortcut, or why it can't run now. The button keeps its own, shorter text."""
+        action = self._actions[action_id]
+        button.clicked.connect(lambda _checked=False: action.trigger())
+        self._buttons.setdefault(action_id, []).append(button)
+        self.update()
 
-    def _fill(self, menu: QMenu, entries) -> None:
-        for entry in entries:
+    def buttons(self, action_id: str) -> list[QAbstractButton]:
+        return list(self._buttons.get(action_id, ()))
+
+    def fill_menu_bar(self, bar: QMenuBar, menus: tuple[MenuSpec, ...] = MENUS) -> None:
+        for spec in menus:
+            self._fill(bar.addMenu(_(spec.title)), spec)
+
+    def _fill(self, menu: QMenu, spec: MenuSpec) -> None:
+        menu.setObjectName(f"{spec.id}Menu")
+        self.menus[spec.id] = menu
+        for entry in spec.entries:
             if entry is None:
                 menu.addSeparator()
-            elif isinstance(entry, tuple):
-                self._fill(menu.addMenu(_(entry[0])), entry[1])
-            elif entry.startswith("@"):  # keyed by the English title, shown translated
-                self.submenus[entry[1:]] = menu.addMenu(_(entry[1:]))
+            elif isinstance(entry, MenuSpec):
+                self._fill(menu.addMenu(_(entry.title)), entry)
             else:
                 menu.addAction(self._actions[entry])
 

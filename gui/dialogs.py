@@ -14,7 +14,7 @@ from core.files import log_dir, safe_file_stem
 from core.i18n import _
 from core.model.bundle import BUNDLE_SUFFIX
 from gui.app_settings import AppSettings
-from gui.panels import escape
+from gui.format import escape
 from gui.session import Session
 
 APP_NAME = "LSTM Forecaster"
@@ -86,6 +86,20 @@ class FileDialogs(QObject):
 
     def export_metrics(self, path: str | None = None) -> bool:
         return self._export(_("Export metrics"), "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
+
+    def export_backtest(self, path: str | None = None) -> bool:
+        """The last backtest as the CLI's backtest.csv, or backtest.json for a .json name."""
+        if self._session.backtest is None:
+            return False
+        path = path or self._save_path(_("Export the backtest"), "backtest.csv", _("CSV (*.csv);;JSON (*.json)"))
+        return bool(path) and self._session.export_backtest(path)
+
+    def export_search(self, path: str | None = None) -> bool:
+        """The last search as the CLI's search.json, or its trials table as search.csv for a .csv name."""
+        if self._session.search_result is None:
+            return False
+        path = path or self._save_path(_("Export the search"), "search.json", _("JSON (*.json);;CSV (*.csv)"))
+        return bool(path) and self._session.export_search(path)
 
     # ---------------------------------------------------------------- before losing work
     def _ask_to_save(self, title: str, text: str) -> bool:

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         session.confirm_discard = self.dialogs.confirm_discard_model
         self._build_pages()
         self._build_menus()
+        self._bind_buttons()
         self._connect()
         self._restore_settings()
         self.commands.guard_shortcuts(self)
@@ -107,13 +108,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.commands.fill_menu_bar(self.menuBar())
-        self.recent_menu = self.commands.submenus["Open &Recent"]
-        samples_menu = self.commands.submenus["Open &Sample"]
+        self.recent_menu = self.commands.menus["recent"]
+        samples_menu = self.commands.menus["samples"]
         for name, title, _description in SAMPLES:
             samples_menu.addAction(_(title), lambda n=name: self.session.open_csv(sample_path(n)))
         self._rebuild_recent_menu()
         self.language_menu = LanguageMenu(self, self.settings, language(), lambda: self.session.source_path)
-        view_menu = self.menuBar().actions()[2].menu()  # File, Run, View, Help
+        view_menu = self.commands.menus["view"]
         view_menu.addSeparator()
         view_menu.addMenu(self.language_menu.menu)
         toolbar = QToolBar(_("Main"), self, objectName="mainToolbar")
@@ -126,9 +127,16 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
         self.statusBar().showMessage(_("Open a CSV file to begin."))
 
+    def _bind_buttons(self) -> None:
+        """The panels' command buttons perform the action table's commands (gui/actions.py)."""
+        for panel in (self.start_panel, self.columns_panel, self.settings_panel, self.run_panel, self.data_panel,
+                      self.training_panel, self.results_panel, self.backtest_panel, self.search_panel):
+            for action_id, button in panel.command_buttons().items():
+                self.commands.bind_button(action_id, button)
+        self.search_panel.requestChanged.connect(self.commands.update)  # its ticks decide whether Run may run
+
     def _connect(self) -> None:
         s = self.session
-        self.start_panel.openRequested.connect(self.dialogs.choose_csv)
         s.dataLoaded.connect(self._on_loaded)
         s.trainingStarted.connect(self._on_training_started)
         s.resultShown.connect(self._on_result_shown)

@@ -1,24 +1,18 @@
 """The window's panels. Each takes the Session, listens to its signals and calls its methods;
-none imports the engine's model, evaluation or pipeline (a contract in pyproject.toml)."""
+none imports the engine's model, evaluation or pipeline, nor another panel (contracts in
+pyproject.toml): what two panels share lives in gui.format or gui.widgets."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QWidget
-
-
-def escape(text: str) -> str:
-    """User text (column and file names) shown as plain text inside a rich-text label."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows `text` as written: Qt renders a tooltip as HTML whenever it looks like
-    HTML, so a cell such as '<img src=x>' quoted in it would load an image. Escaped inside <p>, it
-    is always rich text whose content is literal."""
-    return f"<p>{escape(text)}</p>"
+from PySide6.QtWidgets import QAbstractButton, QTabWidget, QWidget
 
 
 class Panel(QWidget):
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        """The panel's command buttons by the id of the action each performs (gui/actions.py). The
+        window binds them: the action table decides what a click does and when it is enabled."""
+        return {}
+
     def reveal(self) -> None:
         """Brings this panel to the front of the tabs that hold it (View > Data, Training, Results)."""
         parent = self.parentWidget()

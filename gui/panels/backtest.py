@@ -7,14 +7,12 @@ as backtest.csv / backtest.json (the CLI's files)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -51,8 +49,6 @@ class BacktestPanel(Panel):
         super().__init__()
         self.setObjectName("backtestPanel")
         self.session = session
-        # asks where to export; tests replace it
-        self.ask_export_path: Callable[[], str] = self._ask_export_path
 
         self.folds_spin = QSpinBox(objectName="backtestFolds", minimum=1, maximum=1000, value=5)
         self.folds_spin.setToolTip(_("How many cutoffs near the end of the data are each trained and scored."))
@@ -81,16 +77,10 @@ class BacktestPanel(Panel):
             widget.valueChanged.connect(lambda _value: self.requestChanged.emit(self.request()))
         self.window_combo.currentIndexChanged.connect(lambda _index: self.requestChanged.emit(self.request()))
 
+        # bound to run_backtest, cancel_backtest and export_backtest (gui/actions.py)
         self.run_button = QPushButton(_("Run backtest"), objectName="backtestRun")
-        self.run_button.setToolTip(_("Train and score the current settings at every fold"))
-        self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton(_("Cancel"), objectName="backtestCancel")
-        self.cancel_button.setToolTip(_("Stop the running fold; the folds that finished are kept"))
-        self.cancel_button.clicked.connect(self.cancel)
         self.export_button = QPushButton(_("Export…"), objectName="backtestExport")
-        self.export_button.setToolTip(_("Save the fold forecasts (CSV) or the scores (JSON), as the command line "
-                                        "writes them"))
-        self.export_button.clicked.connect(self.export)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.cancel_button, self.export_button):
             buttons.addWidget(button)
@@ -152,13 +142,15 @@ class BacktestPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        session.busyChanged.connect(self._update_buttons)
         session.dataLoaded.connect(self._on_new_data)
         session.backtestStarted.connect(self._on_started)
         session.backtestProgress.connect(self._on_progress)
         session.backtestFinished.connect(self._on_finished)
         session.backtestFailed.connect(self._on_failed)
-        self._update_buttons()
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        return {"run_backtest": self.run_button, "cancel_backtest": self.cancel_button,
+                "export_backtest": self.export_button}
 
     # ---------------------------------------------------------------- the form
     def request(self) -> BacktestRequest:
@@ -172,7 +164,7 @@ class BacktestPanel(Panel):
         self.retrain_spin.setValue(request.retrain_every)
         self.window_combo.setCurrentIndex(0 if request.expanding else 1)
 
-    # ---------------------------------------------------------------- actions
+    # ---------------------------------------------------------------- commands (the action table's)
     def run(self) -> None:
         self.session.start_backtest(self.request())
 
@@ -180,22 +172,6 @@ class BacktestPanel(Panel):
         if self.session.is_backtesting():
             self.session.cancel_backtest()
             self.status_label.setText(_("Cancelling: finishing the current batch…"))
-
-    def export(self) -> None:
-        path = self.ask_export_path()
-        if path:
-            self.session.export_backtest(path)
-
-    def _ask_export_path(self) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export the backtest"), "backtest.csv",
-                                                    _("CSV (*.csv);;JSON (*.json)"))
-        return path
-
-    def _update_buttons(self) -> None:
-        running = self.session.is_backtesting()
-        self.run_button.setEnabled(self.session.can_backtest())
-        self.cancel_button.setEnabled(running)
-        self.export_button.setEnabled(self.session.backtest is not None and not running)
 
     # ---------------------------------------------------------------- following the session
     def _on_new_data(self, _loaded) -> None:
@@ -205,7 +181,6 @@ class BacktestPanel(Panel):
         self.status_label.clear()
         self.progress_bar.setValue(0)
         self.canvas.show_message(_("Run a backtest to see each fold's forecast against the actual values."))
-        self._update_buttons()
 
     def _on_started(self, request: BacktestRequest) -> None:
         self.table.setRowCount(0)
@@ -242,7 +217,6 @@ class BacktestPanel(Panel):
         self.pooled_table.show_metrics(result.pooled, seasonal=result.seasonal)
         self.notes_label.setText("\n".join(result.notes))
         self.canvas.show_backtest(result, result.config.target)
-        self._update_buttons()
 
     def _on_failed(self, message: str) -> None:
         self.status_label.setText(message)

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _
-from gui.panels import Panel, plain_tooltip
+from gui.format import plain_tooltip
+from gui.panels import Panel
 from gui.session import Session
 
 NO_DATE = N_("(none)")  # the date combo's first item, shown translated

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+)
 
 from core.data.csv_reader import LoadedTable
 from core.i18n import N_, _
-from gui.panels import Panel, escape
+from gui.format import escape
+from gui.panels import Panel
 from gui.session import Session
 from gui.widgets.table_model import DataFrameModel
 
@@ -32,15 +42,13 @@ class DataPanel(Panel):
         self.decimal_combo = QComboBox(objectName="decimalCombo")
         for label, value in DECIMALS:
             self.decimal_combo.addItem(_(label), value)
-        reread = QPushButton(_("Re-read"), objectName="rereadButton")
-        reread.setToolTip(_("Read the file again with these options"))
-        reread.clicked.connect(self.reread)
+        self.reread_button = QPushButton(_("Re-read"), objectName="rereadButton")  # the `reload` action
         options = QHBoxLayout()
         for text, widget in ((_("Encoding"), self.encoding_combo), (_("Delimiter"), self.delimiter_combo),
                              (_("Decimal"), self.decimal_combo)):
             options.addWidget(QLabel(text))
             options.addWidget(widget)
-        options.addWidget(reread)
+        options.addWidget(self.reread_button)
         options.addStretch(1)
         self.report_view = QTextBrowser(objectName="importReport")
         self.report_view.setMaximumHeight(170)
@@ -55,6 +63,9 @@ class DataPanel(Panel):
         layout.addWidget(self.preview, 1)
         session.dataLoaded.connect(self._show)
         session.loadFailed.connect(self._show_read_options)
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        return {"reload": self.reread_button}
 
     def reread(self) -> bool:
         """Reads the file again with the encoding, delimiter and decimal mark chosen here."""

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLay
 
 from core.i18n import N_, _, ngettext
 from core.prep.timeindex import format_time
-from gui.panels import Panel, escape
+from gui.format import escape
+from gui.panels import Panel
 from gui.session import Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
 from gui.widgets.chart_toolbar import ChartToolbar

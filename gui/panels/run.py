@@ -3,61 +3,14 @@ the progress of the run."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from core.i18n import _, ngettext
+from gui.format import duration, escape
 from gui.panels import Panel
-from gui.session import STATUS_WORDS, Session
-
-
-def duration(seconds: float) -> str:
-    if seconds < 60:
-        return _("{seconds:.0f} s").format(seconds=seconds)
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
-    hours, minutes = divmod(minutes, 60)
-    return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
-
-
-def finished_text(history, seconds: float) -> str:
-    """How a run ended, for the progress line and the Training tab (history: TrainingHistory)."""
-    if history.epochs_run == 0 and history.status == "completed":  # the smoothing stood alone
-        return _("No network was trained: the forecast is the exponential smoothing alone ({duration}).").format(
-            duration=duration(seconds))
-    status = _(STATUS_WORDS[history.status]) if history.status in STATUS_WORDS else history.status
-    return ngettext("{status} after {epochs} epoch in {duration}; best epoch {best}.",
-                    "{status} after {epochs} epochs in {duration}; best epoch {best}.", history.epochs_run).format(
-        status=status, epochs=history.epochs_run, duration=duration(seconds), best=history.best_epoch)
-
-
-def epoch_text(p, left: str) -> str:
-    """The progress line after an epoch (p: EpochProgress): which network, the losses, the time left.
-
-    One whole sentence per case (single network, network n of an ensemble, refit on every row;
-    with or without a validation loss) so a translation never glues fragments together."""
-    if p.refit:
-        text = (_("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
-                  "{train:.4g}, validation {val:.4g}; best epoch {best}; at most {left} left")
-                if p.val_loss is not None else
-                _("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
-                  "{train:.4g}; best epoch {best}; at most {left} left"))
-    elif p.networks > 1:
-        text = (_("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}, validation "
-                  "{val:.4g}; best epoch {best}; at most {left} left")
-                if p.val_loss is not None else
-                _("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch "
-                  "{best}; at most {left} left"))
-    else:
-        text = (_("Epoch {epoch}/{epochs}: train loss {train:.4g}, validation {val:.4g}; best epoch {best}; at "
-                  "most {left} left")
-                if p.val_loss is not None else
-                _("Epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch {best}; at most {left} left"))
-    return text.format(network=p.network, networks=p.networks, epoch=p.epoch, epochs=p.epochs,
-                       train=p.train_loss, val=p.val_loss, best=p.best_epoch, left=left)
+from gui.session import Session
+from gui.training_text import epoch_text, finished_text
 
 
 class RunPanel(Panel):
@@ -72,11 +25,7 @@ class RunPanel(Panel):
         self.problem_label.setStyleSheet("color: #b42318; font-weight: 600;")
         self.problem_label.hide()
         self.train_button = QPushButton(_("Train"), objectName="trainButton")
-        self.train_button.setToolTip(_("Train a model with these settings (Ctrl+R)"))
-        self.train_button.clicked.connect(session.start_training)
         self.cancel_button = QPushButton(_("Cancel"), objectName="cancelButton")
-        self.cancel_button.setToolTip(_("Stop after the current batch and keep the best model so far (Esc)"))
-        self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.train_button)
         buttons.addWidget(self.cancel_button)
@@ -93,12 +42,13 @@ class RunPanel(Panel):
         layout.addWidget(self.progress_label)
         session.dataLoaded.connect(self._on_new_data)
         session.planChanged.connect(self._on_plan)
-        session.busyChanged.connect(self._update_buttons)
         session.trainingStarted.connect(self._on_started)
         session.trainingProgress.connect(self._on_epoch)
         session.trainingFinished.connect(self._on_finished)
         session.trainingFailed.connect(lambda _message: self.progress_label.setText(_("Training failed.")))
-        self._update_buttons()
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        return {"train": self.train_button, "cancel": self.cancel_button}
 
     def cancel(self) -> None:
         """Stops the run after the current batch (Cancel, Esc); the best model so far is kept."""
@@ -111,10 +61,6 @@ class RunPanel(Panel):
         self.progress_bar.setValue(0)
         self.progress_label.clear()
 
-    def _update_buttons(self) -> None:
-        self.train_button.setEnabled(self.session.can_train())
-        self.cancel_button.setEnabled(self.session.is_training())
-
     def _on_plan(self, plan) -> None:
         problem = self.session.problem_text
         self.problem_label.setText(problem)
@@ -123,7 +69,6 @@ class RunPanel(Panel):
         if plan is not None and not self.session.is_training():
             self.progress_bar.setRange(0, plan.config.epochs)
             self.progress_bar.setValue(0)
-        self._update_buttons()
 
     def _shapes_text(self, plan) -> str:
         rows = []

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -33,29 +33,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.i18n import N_, _, ngettext
+from core.i18n import _, ngettext
 from core.runtime import default_workers
+from gui.format import duration, score_text, settings_summary
 from gui.jobs import Job
 from gui.panels import Panel
-from gui.panels.run import duration
 from gui.session import Session
 from gui.settings_form import ComboBox, SpinBox
-from gui.widgets.search_views import (
-    SEARCHABLE,
-    TrialsCanvas,
-    TrialsModel,
-    best_trial,
-    score_text,
-    settings_summary,
-)
+from gui.widgets.search_views import SEARCHABLE, TrialsCanvas, TrialsModel, best_trial
 
 DEFAULT_BUDGET_MINUTES = 5
 MAX_SPIN = 2_147_483_647  # a QSpinBox holds a C int
 SEARCHED_COLUMNS = 3
 CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
-
-
-RUN_TIP = N_("Search for better settings within the time budget, starting from the form's")
 
 
 class SearchPanel(Panel):
@@ -75,11 +65,11 @@ class SearchPanel(Panel):
         session.searchProgress.connect(self._on_progress)
         session.searchFinished.connect(self._on_finished)
         session.searchFailed.connect(self._on_failed)
-        session.busyChanged.connect(self._update_buttons)
         session.dataLoaded.connect(self._on_new_data)
-        session.planChanged.connect(self._update_buttons)
-        session.resultShown.connect(self._update_buttons)
-        self._update_buttons()
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        return {"run_search": self.run_button, "cancel_search": self.cancel_button, "use_search": self.use_button,
+                "export_search": self.export_button}
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
@@ -150,8 +140,7 @@ class SearchPanel(Panel):
         for index, s in enumerate(SEARCHABLE):
             check = QCheckBox(_(s.label), objectName=f"searched_{s.name}Check", checked=True)
             check.setToolTip(_("Ticked: the search tunes it. Unticked: it stays as the form has it."))
-            check.toggled.connect(self.requestChanged)
-            check.toggled.connect(self._update_buttons)
+            check.toggled.connect(self.requestChanged)  # also asks the window's actions whether Run may run
             self.searched_checks[s.name] = check
             grid.addWidget(check, index // SEARCHED_COLUMNS, index % SEARCHED_COLUMNS)
         searched_layout.addLayout(grid)
@@ -166,20 +155,11 @@ class SearchPanel(Panel):
         top.addWidget(request_box, 2)
         top.addWidget(searched_box, 3)
 
+        # bound to run_search, cancel_search, use_search and export_search (gui/actions.py)
         self.run_button = QPushButton(_("Run search"), objectName="searchRunButton")
-        self.run_button.clicked.connect(self.run)
         self.cancel_button = QPushButton(_("Cancel"), objectName="searchCancelButton")
-        self.cancel_button.setToolTip(_("Stop the search after the current epoch; the trials so far are kept"))
-        self.cancel_button.clicked.connect(self.cancel)
         self.use_button = QPushButton(_("Use these settings"), objectName="useSearchButton")
-        self.use_button.setToolTip(_("Put the best settings into the form (the next Train uses them) and show their "
-                                     "run on the Results tab"))
-        self.use_button.clicked.connect(self.use_best)
         self.export_button = QPushButton(_("Export…"), objectName="exportSearchButton")
-        self.export_button.setToolTip(_("Save the search as JSON (every trial, the best settings and their test "
-                                        "scores) or the trials table as CSV, as the command line's search.json and "
-                                        "search.csv"))
-        self.export_button.clicked.connect(self.export)
         buttons = QHBoxLayout()
         for button in (self.run_button, self.cancel_button, self.use_button, self.export_button):
             buttons.addWidget(button)
@@ -297,33 +277,16 @@ class SearchPanel(Panel):
             self.session.cancel_search()
             self.state_label.setText(_("Cancelling: finishing the current epoch of each running trial…"))
 
-    def use_best(self) -> bool:
-        return self.session.use_search_result()
-
-    def export(self, path: str | None = None) -> bool:
-        """Writes the search as JSON (a .json name) or the trials table as CSV; asks where when no path is given."""
-        if self.session.search_result is None:
-            return False
-        path = path or QFileDialog.getSaveFileName(self, _("Export the search"), "search.json",
-                                                   _("JSON (*.json);;CSV (*.csv)"))[0]
-        return bool(path) and self.session.export_search(path)
-
-    # ---------------------------------------------------------------- following the session
-    def _update_buttons(self, *_args) -> None:
+    def run_refusal(self) -> str | None:
+        """Why Run search can't start now, or None: the run_search action is disabled while there is
+        a reason, and the disabled button shows it as its tooltip."""
         s = self.session
-        searching = s.is_searching()
-        # a disabled button still shows its tooltip: it says why it is disabled
         reason = s.jobs.refusal(Job.SEARCH) if s.loaded is not None else _("Open a CSV file first.")
         if reason is None and len(self.fixed()) == len(self.searched_checks):
             reason = _("Tick at least one setting to search.")
-        self.run_button.setEnabled(reason is None and s.can_search())
-        self.run_button.setToolTip(reason or _(RUN_TIP))
-        self.cancel_button.setEnabled(searching)
-        found = s.search_result
-        self.use_button.setEnabled(found is not None and bool(found.best_settings) and not searching
-                                   and not s.is_training())
-        self.export_button.setEnabled(found is not None and not searching)
+        return reason
 
+    # ---------------------------------------------------------------- following the session
     def _on_new_data(self, _loaded) -> None:
         """Another file: the last search was about the previous one."""
         self.trials_model.clear()
@@ -415,7 +378,6 @@ class SearchPanel(Panel):
                             count)
         self.state_label.setText(text.format(count=count, duration=duration(result.elapsed_s)))
         self.best_label.setText(self._best_text(result, best))
-        self._update_buttons()
 
     def _best_text(self, result, best) -> str:
         from core.search import baseline_sentence
@@ -440,4 +402,3 @@ class SearchPanel(Panel):
     def _on_failed(self, message: str) -> None:
         self._clock.stop()
         self.state_label.setText(_("The search failed: {message}").format(message=message))
-        self._update_buttons()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -22,7 +23,6 @@ from gui.session import Session
 
 
 class StartPanel(QWidget):
-    openRequested = Signal()  # the user wants the file dialog
     fileRequested = Signal(str)  # a path to open: a sample or a recent file (the session opens it)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -33,10 +33,9 @@ class StartPanel(QWidget):
         subtitle = QLabel(_("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see honestly "
                             "how it compares with simple baselines."))
         subtitle.setWordWrap(True)
-        open_button = QPushButton(_("Open a CSV file…"))
+        self.open_button = open_button = QPushButton(_("Open a CSV file…"))  # the `open` action
         open_button.setObjectName("startOpenButton")
         open_button.setMinimumHeight(40)
-        open_button.clicked.connect(self.openRequested)
         drop_hint = QLabel(_("or drop a file onto this window"))
         drop_hint.setStyleSheet("color: #666666;")
 
@@ -86,6 +85,10 @@ class StartPanel(QWidget):
         outer.addWidget(holder, 3)
         outer.addStretch(1)
         outer.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        """As gui.panels.Panel's: the window binds the Open button to the `open` action."""
+        return {"open": self.open_button}
 
     def set_recent_files(self, files: list[str]) -> None:
         self.recent.clear()

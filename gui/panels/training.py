@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from core.i18n import _, ngettext
 from gui.panels import Panel
-from gui.panels.run import finished_text
 from gui.session import Session
+from gui.training_text import finished_text
 from gui.widgets.canvases import LossCanvas
 
 

@@ -8,59 +8,20 @@ search reports; only the UI thread touches them.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.i18n import N_, _
 from core.settings.config import SETTINGS
-from gui.panels import plain_tooltip
+from gui.format import plain_tooltip, score_text, setting_label, setting_text
 from gui.widgets.canvases import PlotCanvas
 
 _ROOT = QModelIndex()
-SETTING_BY_NAME = {s.name: s for s in SETTINGS}
 SEARCHABLE = tuple(s for s in SETTINGS if s.searchable)  # the settings table's order
 STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
 BEST_BACKGROUND = QColor("#d1fadf")  # the best trial's row: a pale green that keeps text readable
 FIXED_COLUMNS = (N_("Trial"), N_("State"), N_("Score"), N_("Seconds"))
-
-
-def score_text(score: float | None) -> str:
-    """A trial's score as the table, the chart's readers and the best line show it."""
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return ""
-    return f"{score:.4g}"
-
-
-def setting_text(name: str, value: Any) -> str:
-    """A searched setting's value as the form would name it: choices by their label, booleans as
-    yes/no, None as the setting's 'auto' word, numbers short."""
-    s = SETTING_BY_NAME.get(name)
-    if value is None:
-        return _(s.auto_text) if s is not None else ""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if s is not None and s.choices:
-        return s.choice_text(value)
-    if s is not None and s.special and value == s.low:
-        return _(s.special)
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def setting_label(name: str) -> str:
-    s = SETTING_BY_NAME.get(name)
-    return _(s.label) if s is not None else name
-
-
-def settings_summary(settings: dict[str, Any]) -> str:
-    """'Hidden units 64, Layers 2, …' in the settings table's order (plain text: one line)."""
-    order = {s.name: i for i, s in enumerate(SETTINGS)}
-    names = sorted(settings, key=lambda n: order.get(n, len(order)))
-    return ", ".join(_("{setting} {value}").format(setting=setting_label(n), value=setting_text(n, settings[n]))
-                     for n in names)
 
 
 def best_trial(trials):

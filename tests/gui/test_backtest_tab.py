@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 
 from gui.jobs import Job
 from gui.main_window import MainWindow
@@ -21,7 +22,7 @@ def open_beer(qtbot, window: MainWindow, data_dir, **settings) -> None:
     window.tabs.setCurrentWidget(window.backtest_panel)
 
 
-def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir, tmp_path):
+def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir, tmp_path, monkeypatch):
     open_beer(qtbot, window, data_dir)
     panel = window.backtest_panel
     assert window.tabs.tabText(window.tabs.indexOf(panel)) == "Backtest"
@@ -49,11 +50,11 @@ def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir
     assert panel.canvas.fold_lines() == 3
     assert panel.status_label.text() == "Finished: 3 folds; models trained: 2."
 
-    panel.ask_export_path = lambda: str(tmp_path / "folds.csv")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "folds.csv"), ""))
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     table = pd.read_csv(tmp_path / "folds.csv")
     assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted"] and len(table) == 12
-    panel.ask_export_path = lambda: str(tmp_path / "scores.json")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "scores.json"), ""))
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     saved = json.loads((tmp_path / "scores.json").read_text())
     assert [f["train_rows"] for f in saved["folds"]] == [200, 204, 208]
