@@ -153,11 +153,11 @@ class BacktestPanel(Panel):
         layout.addWidget(splitter)
 
         session.busyChanged.connect(self._update_buttons)
-        session.dataLoaded.connect(self._on_new_data)
-        session.backtestStarted.connect(self._on_started)
-        session.backtestProgress.connect(self._on_progress)
-        session.backtestFinished.connect(self._on_finished)
-        session.backtestFailed.connect(self._on_failed)
+        session.data.finished.connect(self._on_new_data)
+        session.backtest.started.connect(self._on_started)
+        session.backtest.progress.connect(self._on_progress)
+        session.backtest.finished.connect(self._on_finished)
+        session.backtest.failed.connect(self._on_failed)
         self._update_buttons()
 
     # ---------------------------------------------------------------- the form
@@ -174,17 +174,17 @@ class BacktestPanel(Panel):
 
     # ---------------------------------------------------------------- actions
     def run(self) -> None:
-        self.session.start_backtest(self.request())
+        self.session.backtest.start(self.request())
 
     def cancel(self) -> None:
-        if self.session.is_backtesting():
-            self.session.cancel_backtest()
+        if self.session.backtest.running:
+            self.session.backtest.cancel()
             self.status_label.setText(_("Cancelling: finishing the current batch…"))
 
     def export(self) -> None:
         path = self.ask_export_path()
         if path:
-            self.session.export_backtest(path)
+            self.session.backtest.export(path)
 
     def _ask_export_path(self) -> str:
         path, _filter = QFileDialog.getSaveFileName(self, _("Export the backtest"), "backtest.csv",
@@ -192,10 +192,10 @@ class BacktestPanel(Panel):
         return path
 
     def _update_buttons(self) -> None:
-        running = self.session.is_backtesting()
-        self.run_button.setEnabled(self.session.can_backtest())
+        running = self.session.backtest.running
+        self.run_button.setEnabled(self.session.backtest.can_start())
         self.cancel_button.setEnabled(running)
-        self.export_button.setEnabled(self.session.backtest is not None and not running)
+        self.export_button.setEnabled(self.session.backtest.result is not None and not running)
 
     # ---------------------------------------------------------------- following the session
     def _on_new_data(self, _loaded) -> None:

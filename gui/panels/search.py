@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from core.i18n import N_, _, ngettext
 from core.runtime import default_workers
-from gui.jobs import Job
 from gui.panels import Panel
 from gui.panels.run import duration
 from gui.session import Session
@@ -71,13 +70,13 @@ class SearchPanel(Panel):
         self._build()
         self._clock = QTimer(self, interval=CLOCK_MS)
         self._clock.timeout.connect(self._tick)
-        session.searchStarted.connect(self._on_started)
-        session.searchProgress.connect(self._on_progress)
-        session.searchFinished.connect(self._on_finished)
-        session.searchFailed.connect(self._on_failed)
+        session.search.started.connect(self._on_started)
+        session.search.progress.connect(self._on_progress)
+        session.search.finished.connect(self._on_finished)
+        session.search.failed.connect(self._on_failed)
         session.busyChanged.connect(self._update_buttons)
-        session.dataLoaded.connect(self._on_new_data)
-        session.planChanged.connect(self._update_buttons)
+        session.data.finished.connect(self._on_new_data)
+        session.settings.planChanged.connect(self._update_buttons)
         session.resultShown.connect(self._update_buttons)
         self._update_buttons()
 
@@ -289,39 +288,38 @@ class SearchPanel(Panel):
     # ---------------------------------------------------------------- commands
     def run(self) -> bool:
         """Run search: starts from the form's settings; refused (with the reason) while training."""
-        return self.session.start_search(self.request())
+        return self.session.search.start(self.request())
 
     def cancel(self) -> None:
-        if self.session.is_searching():
+        if self.session.search.running:
             self._cancelled = True
-            self.session.cancel_search()
+            self.session.search.cancel()
             self.state_label.setText(_("Cancelling: finishing the current epoch of each running trial…"))
 
     def use_best(self) -> bool:
-        return self.session.use_search_result()
+        return self.session.search.use_result()
 
     def export(self, path: str | None = None) -> bool:
         """Writes the search as JSON (a .json name) or the trials table as CSV; asks where when no path is given."""
-        if self.session.search_result is None:
+        if self.session.search.result is None:
             return False
         path = path or QFileDialog.getSaveFileName(self, _("Export the search"), "search.json",
                                                    _("JSON (*.json);;CSV (*.csv)"))[0]
-        return bool(path) and self.session.export_search(path)
+        return bool(path) and self.session.search.export(path)
 
     # ---------------------------------------------------------------- following the session
     def _update_buttons(self, *_args) -> None:
         s = self.session
-        searching = s.is_searching()
+        searching = s.search.running
         # a disabled button still shows its tooltip: it says why it is disabled
-        reason = s.jobs.refusal(Job.SEARCH) if s.loaded is not None else _("Open a CSV file first.")
+        reason = s.search.refusal() if s.data.loaded is not None else _("Open a CSV file first.")
         if reason is None and len(self.fixed()) == len(self.searched_checks):
             reason = _("Tick at least one setting to search.")
-        self.run_button.setEnabled(reason is None and s.can_search())
+        self.run_button.setEnabled(reason is None and s.search.can_start())
         self.run_button.setToolTip(reason or _(RUN_TIP))
         self.cancel_button.setEnabled(searching)
-        found = s.search_result
-        self.use_button.setEnabled(found is not None and bool(found.best_settings) and not searching
-                                   and not s.is_training())
+        found = s.search.result
+        self.use_button.setEnabled(s.search.can_use_result() and not searching)
         self.export_button.setEnabled(found is not None and not searching)
 
     def _on_new_data(self, _loaded) -> None:

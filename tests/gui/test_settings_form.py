@@ -165,15 +165,15 @@ def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
 
     window = MainWindow()
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(sample_path("daily_sales.csv"))
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(sample_path("daily_sales.csv"))
     spin = window.findChild(QSpinBox, "trainSizeSpin")
     combo = window.findChild(QComboBox, "featureScalerCombo")
     groups = {box.title(): box for box in window.findChildren(QGroupBox)}
     assert groups["Split"].isAncestorOf(spin) and groups["Scaling"].isAncestorOf(combo)
     assert spin.value() == spin.minimum() and spin.text() == "by fractions"
     assert combo.currentText() == "as the target"
-    asked = window.session.asked_config()
+    asked = window.session.settings.asked_config()
     assert asked.train_size is None and asked.feature_scaler == "same"
 
     spin.lineEdit().selectAll()
@@ -181,7 +181,7 @@ def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText() == "min-max (0 to 1)"
-    asked = window.session.asked_config()
+    asked = window.session.settings.asked_config()
     assert asked.train_size == 200 and asked.feature_scaler == "minmax" and asked.scaler == "standard"
 
 
