@@ -19,7 +19,7 @@ from core.errors import ForecasterError
 from core.files import refuse_overwriting_input
 from core.i18n import _
 from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
-from core.pipeline import default_threads
+from core.runtime import default_threads
 from gui.jobs import Job, JobRunner
 from gui.session.backtest import BacktestChannel
 from gui.session.data import DataState

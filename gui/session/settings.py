@@ -14,7 +14,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import ForecasterError
 from core.i18n import _
-from core.pipeline import RunPlan, default_threads, plan_run
+from core.pipeline import RunPlan, plan_run
+from core.runtime import default_threads
 from core.settings.config import SETTINGS, ForecastConfig
 
 if TYPE_CHECKING:

@@ -39,6 +39,17 @@ def sales_plan(qtbot, session: Session, **settings) -> None:
     assert session.settings.replan()
 
 
+def test_columns_set_from_outside_keep_only_possible_features_and_are_announced(qtbot, session):
+    """The window restores a file's remembered columns through the Session: a remembered feature the
+    file no longer offers (or the date column, or the target) is dropped, and the panels hear of it."""
+    load(qtbot, session)
+    heard = []
+    session.data.columnsChanged.connect(lambda: heard.append((session.data.target, session.data.features)))
+    session.data.set_columns("price", ["temperature", "price", "gone since", "date", "promotion"])
+    assert heard == [("price", ("temperature", "promotion"))]
+    assert session.settings.replan() and session.settings.plan.config.features == ("temperature", "promotion")
+
+
 def train(qtbot, session: Session):
     with qtbot.waitSignal(session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
         assert session.training.start()
