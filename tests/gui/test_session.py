@@ -12,6 +12,7 @@ from core.data.csv_reader import LoadedTable
 from gui.jobs import Job
 from gui.resources import sample_path
 from gui.session import ReadOptions, Session, ShownOutput
+from gui.session.shown import shown_from_experiment
 
 SALES = sample_path("daily_sales.csv")
 TRAIN_TIMEOUT = 120_000
@@ -104,6 +105,14 @@ def test_train_two_epochs_and_show_the_result(qtbot, session):
     assert out.metrics is result.test_metrics and out.beats_naive == result.beats_naive()
     assert len(out.forecast) == 3 and out.coverage == result.coverage["overall"]
     assert session.training.seconds > 0 and not session.training.running and session.training.can_start()
+    # what is shown is a pure function of the run: a search record adds one sentence to the engine's notes
+    assert out.notes == tuple(result.plan.notes) and out.source == str(SALES)
+    record = {"study": "s1", "storage": "memory", "budget_s": 60, "elapsed_s": 1.0, "trials": 7, "best_trial": 3,
+              "validation_score": 1.5, "baseline_score": 2.0, "baseline_best": False}
+    again = shown_from_experiment(result, "from a search", None, record)
+    assert again.description == "from a search" and again.source is None and again.notes[:-1] == out.notes
+    assert again.notes[-1] == ("Its settings came from a settings search: trial 3 of 7 in study s1 "
+                               "(validation RMSE 1.5).")
 
 
 def test_jobs_refuse_each_other_with_a_reason(qtbot, session, tmp_path):
