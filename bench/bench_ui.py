@@ -84,7 +84,7 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         window.findChild(QSpinBox, "epochsSpin").setValue(epochs)
         meter = StallMeter()
         shown: list = []
-        window.session.trainingFinished.connect(shown.append)
+        window.session.training.finished.connect(shown.append)
         window.training_panel.loss_canvas.redraws = 0
         # "training" ends when the worker reports its result; the result display follows on the UI thread
         def mark_trained(_result) -> None:
@@ -93,14 +93,14 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         window.session.jobs.task(Job.TRAIN).succeeded.connect(mark_trained)
         meter.start()
         started = time.perf_counter()
-        window.session.start_training()
-        wait(window.session.trainingFinished)
+        window.session.training.start()
+        wait(window.session.training.finished)
         seconds = time.perf_counter() - started
         settle = QEventLoop()  # the result charts paint after trainingFinished: keep measuring
         QTimer.singleShot(1000, settle.quit)
         settle.exec()
         meter.stop()
-        window.session.trainingFinished.disconnect(shown.append)
+        window.session.training.finished.disconnect(shown.append)
         window.session.jobs.task(Job.TRAIN).succeeded.disconnect(mark_trained)
     finally:
         session_module.default_threads = policy
@@ -136,8 +136,8 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
     else:
         window.show()
     app.processEvents()
-    window.session.open_csv(str(csv))
-    wait(window.session.dataLoaded)
+    window.session.data.open_csv(str(csv))
+    wait(window.session.data.finished)
     runs = {"cold": [(None, "no warm-up: the first run loads torch")],
             "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
     for threads, note in runs:

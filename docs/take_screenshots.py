@@ -70,8 +70,8 @@ def hover_last_value(window: MainWindow) -> None:
 def search_shot(window: MainWindow, csv: Path, args) -> None:
     """A short settings search on `csv` (its first numeric column), shot when it has finished."""
     session = window.session
-    session.open_csv(csv)
-    wait_for(session.dataLoaded)
+    session.data.open_csv(csv)
+    wait_for(session.data.finished)
     form = window.settings_panel.form
     form.epochs.setValue(args.epochs)
     form.ensemble.setValue(1)
@@ -80,10 +80,10 @@ def search_shot(window: MainWindow, csv: Path, args) -> None:
     panel.budget_spin.setValue(args.search_budget)
     panel.trials_spin.setValue(args.search_trials)
     panel.jobs_spin.setValue(args.search_jobs)
-    session.replan()
+    session.settings.replan()
     panel.reveal()
     panel.run()
-    wait_for(session.searchFinished, timeout_ms=(args.search_budget + 120) * 1000)
+    wait_for(session.search.finished, timeout_ms=(args.search_budget + 120) * 1000)
     shot(window, args.prefix + "search")
 
 
@@ -128,8 +128,8 @@ def main() -> None:
     if not args.prefix:
         shot(window, "start_page")
     session = window.session
-    session.open_csv(sample_path(args.sample))
-    wait_for(session.dataLoaded)
+    session.data.open_csv(sample_path(args.sample))
+    wait_for(session.data.finished)
     window.columns_panel.target_combo.setCurrentText(args.target)
     window.columns_panel.set_features([f for f in args.features.split(",") if f])
     form = window.settings_panel.form
@@ -138,15 +138,15 @@ def main() -> None:
     form.forecast_steps.setValue(args.forecast_steps)
     form.epochs.setValue(args.epochs)
     form.patience.setValue(0)
-    session.replan()
+    session.settings.replan()
     if not args.only_results:
         shot(window, args.prefix + "data_loaded")
-    session.start_training()
+    session.training.start()
     if not args.only_results:
-        while window.run_panel.progress_bar.value() < min(20, args.epochs // 2) and session.is_training():
+        while window.run_panel.progress_bar.value() < min(20, args.epochs // 2) and session.training.running:
             wait(100)
         shot(window, args.prefix + "training")
-    wait_for(session.trainingFinished)
+    wait_for(session.training.finished)
     if args.step > 1:
         window.results_panel.step_selector.setValue(args.step)
     hover_last_value(window)
@@ -156,9 +156,9 @@ def main() -> None:
         window.tabs.setCurrentWidget(panel)
         panel.folds_spin.setValue(args.backtest)
         panel.run_button.click()
-        wait_for(session.backtestFinished, 600_000)
+        wait_for(session.backtest.finished, 600_000)
         shot(window, "backtest")
-    session.model_saved = True  # nothing to keep: close without asking to save the model
+    session.models.result_saved = True  # nothing to keep: close without asking to save the model
     window.close()
     app.quit()
 

@@ -38,17 +38,15 @@ def has_output(session: Session) -> bool:
 
 
 def may_export_backtest(session: Session) -> bool:
-    return session.backtest is not None and not session.is_backtesting()
+    return session.backtest.result is not None and not session.backtest.running
 
 
 def may_use_search(session: Session) -> bool:
-    found = session.search_result
-    return (found is not None and bool(found.best_settings) and not session.is_searching()
-            and not session.is_training())
+    return session.search.can_use_result() and not session.search.running
 
 
 def may_export_search(session: Session) -> bool:
-    return session.search_result is not None and not session.is_searching()
+    return session.search.result is not None and not session.search.running
 
 
 @dataclass(frozen=True)
@@ -70,21 +68,22 @@ ACTIONS = (
                lambda s: s.may(Job.LOAD)),
     ActionSpec("reload", N_("&Re-read with these options"), "data_panel.reread", "Ctrl+Shift+R",
                N_("Read the file again with the encoding/delimiter/decimal chosen on the Data tab"),
-               lambda s: s.source_path is not None and s.may(Job.LOAD)),
+               lambda s: s.data.source_path is not None and s.may(Job.LOAD)),
     ActionSpec("quit", N_("&Quit"), "close", Key.Quit),
-    ActionSpec("train", N_("&Train"), "session.start_training", "Ctrl+R", N_("Train a model with these settings"),
-               Session.can_train),
+    ActionSpec("train", N_("&Train"), "session.training.start", "Ctrl+R", N_("Train a model with these settings"),
+               lambda s: s.training.can_start()),
     ActionSpec("cancel", N_("&Cancel training"), "run_panel.cancel", "Esc",
-               N_("Stop after the current batch and keep the best model so far"), Session.is_training),
+               N_("Stop after the current batch and keep the best model so far"), lambda s: s.training.running),
     ActionSpec("search", N_("&Search for settings…"), "search_panel.reveal", None,
                N_("Show the Search tab: tune the settings within a time budget"), always),
     ActionSpec("save_model", N_("&Save model…"), "dialogs.save_model", Key.Save,
                N_("Save the trained model, its scalers and settings in one .lstmf file"),
-               lambda s: s.result is not None and not s.is_training()),
+               lambda s: s.models.result is not None and not s.training.running),
     ActionSpec("open_model", N_("Open &model…"), "dialogs.choose_model", "Ctrl+Shift+O",
                N_("Open a saved .lstmf model and show its forecast"), lambda s: s.may(Job.MODEL)),
     ActionSpec("apply_model", N_("&Apply model to new data…"), "dialogs.choose_apply_csv", "Ctrl+Shift+A",
-               N_("Predict a CSV with the same columns using the open or trained model"), Session.can_apply),
+               N_("Predict a CSV with the same columns using the open or trained model"),
+               lambda s: s.models.can_apply()),
     ActionSpec("export_predictions", N_("&Predictions and forecast (CSV)…"), "dialogs.export_predictions",
                "Ctrl+E", N_("Write the predictions and the forecast shown on the Results tab to a CSV file"),
                has_output),
@@ -97,24 +96,24 @@ ACTIONS = (
     ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
     ActionSpec("reset_settings", N_("Reset settings to &defaults"), "settings_panel.reset_to_defaults", None,
                N_("Put every setting back to its default value (the columns stay as they are)"),
-               lambda s: not s.is_training()),
+               lambda s: not s.training.running),
     ActionSpec("logs", N_("Open &log folder"), "dialogs.open_log_folder", None,
                N_("Open the folder of the app's log")),
     ActionSpec("about", N_("&About"), "dialogs.show_about"),
     # the Backtest and Search tabs' commands: buttons on their tabs, in no menu
     ActionSpec("run_backtest", N_("Run backtest"), "backtest_panel.run", None,
-               N_("Train and score the current settings at every fold"), Session.can_backtest),
+               N_("Train and score the current settings at every fold"), lambda s: s.backtest.can_start()),
     ActionSpec("cancel_backtest", N_("Cancel"), "backtest_panel.cancel", None,
-               N_("Stop the running fold; the folds that finished are kept"), Session.is_backtesting),
+               N_("Stop the running fold; the folds that finished are kept"), lambda s: s.backtest.running),
     ActionSpec("export_backtest", N_("Export…"), "dialogs.export_backtest", None,
                N_("Save the fold forecasts (CSV) or the scores (JSON), as the command line writes them"),
                may_export_backtest),
     ActionSpec("run_search", N_("Run search"), "search_panel.run", None,
                N_("Search for better settings within the time budget, starting from the form's"),
-               Session.can_search, why_not="search_panel.run_refusal"),
+               lambda s: s.search.can_start(), why_not="search_panel.run_refusal"),
     ActionSpec("cancel_search", N_("Cancel"), "search_panel.cancel", None,
-               N_("Stop the search after the current epoch; the trials so far are kept"), Session.is_searching),
-    ActionSpec("use_search", N_("Use these settings"), "session.use_search_result", None,
+               N_("Stop the search after the current epoch; the trials so far are kept"), lambda s: s.search.running),
+    ActionSpec("use_search", N_("Use these settings"), "session.search.use_result", None,
                N_("Put the best settings into the form (the next Train uses them) and show their run on the "
                   "Results tab"), may_use_search),
     ActionSpec("export_search", N_("Export…"), "dialogs.export_search", None,
@@ -174,7 +173,7 @@ class Actions(QObject):
             action.triggered.connect(lambda _checked=False, path=spec.handler: self.resolve(path)())
             window.addAction(action)  # its shortcut works wherever the focus is in the window
             self._actions[spec.id] = action
-        for signal in (session.busyChanged, session.planChanged, session.dataLoaded, session.resultShown):
+        for signal in (session.busyChanged, session.settings.planChanged, session.data.finished, session.resultShown):
             signal.connect(self.update)
         self.update()
 

@@ -33,5 +33,5 @@ def run(argv: list[str], lang: str | None = None) -> int:
     window = MainWindow()
     window.show()
     if argv:
-        window.session.open_csv(argv[0])
+        window.session.data.open_csv(argv[0])
     return app.exec()

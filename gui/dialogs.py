@@ -48,25 +48,25 @@ class FileDialogs(QObject):
 
     def choose_csv(self) -> bool:
         path = self._open_path(_("Open CSV"))
-        return bool(path) and self._session.open_csv(path)
+        return bool(path) and self._session.data.open_csv(path)
 
     def choose_model(self) -> bool:
         path = self._open_path(_("Open model"), _("{models};;All files (*)").format(models=model_filter()))
-        return bool(path) and self._session.open_model(path)
+        return bool(path) and self._session.models.open(path)
 
     def choose_apply_csv(self) -> bool:
         path = self._open_path(_("Apply the model to a CSV"))
-        return bool(path) and self._session.apply_model(path)
+        return bool(path) and self._session.models.apply(path)
 
     def save_model(self) -> bool:
         """Asks where, then saves the trained model as one .lstmf file."""
         s = self._session
-        if s.result is None:
+        if s.models.result is None:
             return False
-        stem = Path(s.source_path).stem if s.source_path else "model"
-        suggested = f"{stem}-{safe_file_stem(s.result.config.target)}{BUNDLE_SUFFIX}"
+        stem = Path(s.data.source_path).stem if s.data.source_path else "model"
+        suggested = f"{stem}-{safe_file_stem(s.models.result.config.target)}{BUNDLE_SUFFIX}"
         path = self._save_path(_("Save model"), suggested, model_filter())
-        return bool(path) and s.save_model(path)
+        return bool(path) and s.models.save(path)
 
     def _export(self, title: str, kind: str, filters: str, write, path: str | None) -> bool:
         shown = self._session.shown
@@ -89,17 +89,17 @@ class FileDialogs(QObject):
 
     def export_backtest(self, path: str | None = None) -> bool:
         """The last backtest as the CLI's backtest.csv, or backtest.json for a .json name."""
-        if self._session.backtest is None:
+        if self._session.backtest.result is None:
             return False
         path = path or self._save_path(_("Export the backtest"), "backtest.csv", _("CSV (*.csv);;JSON (*.json)"))
-        return bool(path) and self._session.export_backtest(path)
+        return bool(path) and self._session.backtest.export(path)
 
     def export_search(self, path: str | None = None) -> bool:
         """The last search as the CLI's search.json, or its trials table as search.csv for a .csv name."""
-        if self._session.search_result is None:
+        if self._session.search.result is None:
             return False
         path = path or self._save_path(_("Export the search"), "search.json", _("JSON (*.json);;CSV (*.csv)"))
-        return bool(path) and self._session.export_search(path)
+        return bool(path) and self._session.search.export(path)
 
     # ---------------------------------------------------------------- before losing work
     def _ask_to_save(self, title: str, text: str) -> bool:
@@ -119,14 +119,14 @@ class FileDialogs(QObject):
     def confirm_close(self) -> bool:
         """Asked when the window closes: True when it may close now."""
         s = self._session
-        if s.is_training():
+        if s.training.running:
             return self._may_stop(_("Stop training and quit?"),
                                   _("A model is still training. Quitting stops it and loses the model."))
-        if s.is_searching() and not self._may_stop(
+        if s.search.running and not self._may_stop(
                 _("Stop the search and quit?"),
                 _("A settings search is still running. Quitting stops it; its trials so far are not shown again.")):
             return False
-        if s.has_unsaved_model():
+        if s.models.unsaved():
             return self._ask_to_save(_("Save the trained model?"),
                                      _("The trained model is not saved. Save it before quitting?"))
         return True

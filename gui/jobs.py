@@ -1,11 +1,16 @@
-"""The session's background jobs: one BackgroundTask per kind of job, one failure path, and the
-rules of which jobs may not run together (no two trainings; no reading a file or opening a model
-while a model trains; no training or reading a file while a settings search runs, nor the reverse),
-each refusal with a sentence a user can read."""
+"""The session's background jobs: one BackgroundTask per kind of job, and the rules of which jobs
+may not run together (no two trainings; no reading a file or opening a model while a model trains;
+no training or reading a file while a settings search runs, nor the reverse), each refusal with a
+sentence a user can read. Each start brings its own callbacks (anki's CollectionOp, Orange's
+concurrent `start(task)`): the runner delivers a job's outcome to whoever started it, so adding a
+job is one `Job` row, one `RULES` row and the channel that starts it (gui/session/channel.py)."""
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, auto
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,12 +19,12 @@ from gui.tasks import BackgroundTask, TaskFunction
 
 
 class Job(Enum):
-    LOAD = "reading a file"
-    TRAIN = "training"
-    MODEL = "opening or applying a model"
-    WARM_UP = "loading the engine"
-    BACKTEST = "backtesting"
-    SEARCH = "searching settings"
+    LOAD = auto()  # reading a file
+    TRAIN = auto()
+    MODEL = auto()  # opening or applying a saved model
+    WARM_UP = auto()  # loading torch and scikit-learn
+    BACKTEST = auto()
+    SEARCH = auto()  # a settings search
 
 
 # the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
@@ -51,32 +56,48 @@ RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
 }
 
 
+def _ignore(*_args: Any) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class _Callbacks:
+    on_done: Callable[[Any], None] = _ignore  # the work's return value
+    on_failed: Callable[[BaseException, str], None] = _ignore  # the exception, its formatted traceback
+    on_progress: Callable[[Any], None] = _ignore  # what the work reported (e.g. EpochProgress)
+
+
 class JobRunner(QObject):
-    progress = Signal(object, object)  # Job, what its work reported (e.g. EpochProgress)
-    succeeded = Signal(object, object)  # Job, the work's return value
-    failed = Signal(object, object, str)  # Job, the exception, its formatted traceback
     busyChanged = Signal()  # a job started, delivered or its thread ended: what may start changed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tasks = {job: BackgroundTask(self) for job in Job}
+        self._callbacks = {job: _Callbacks() for job in Job}  # of each job's current (or last) start
         for job, task in self._tasks.items():
-            task.progress.connect(lambda value, j=job: self.progress.emit(j, value))
-            task.succeeded.connect(lambda value, j=job: self._deliver(self.succeeded, j, value))
-            task.failed.connect(lambda exc, text, j=job: self._deliver(self.failed, j, exc, text))
+            task.progress.connect(lambda value, j=job: self._callbacks[j].on_progress(value))
+            task.succeeded.connect(lambda value, j=job: self._deliver(self._callbacks[j].on_done, value))
+            task.failed.connect(lambda exc, text, j=job: self._deliver(self._callbacks[j].on_failed, exc, text))
             task.finished.connect(self.busyChanged)
 
-    def _deliver(self, signal, *args) -> None:
-        signal.emit(*args)
+    def _deliver(self, callback: Callable[..., None], *args: Any) -> None:
+        callback(*args)
         self.busyChanged.emit()
 
     def refusal(self, job: Job) -> str | None:
         """Why `job` can't start now, or None if it can."""
         return next((_(reason) for other, reason in RULES[job] if self.is_running(other)), None)
 
-    def start(self, job: Job, work: TaskFunction) -> bool:
-        """Runs `work(report, cancel)` on a worker thread; False (nothing started) if refused."""
-        if self.refusal(job) is not None or not self._tasks[job].start(work):
+    def start(self, job: Job, work: TaskFunction, on_done: Callable[[Any], None] = _ignore,
+              on_failed: Callable[[BaseException, str], None] = _ignore,
+              on_progress: Callable[[Any], None] = _ignore) -> bool:
+        """Runs `work(report, cancel)` on a worker thread; False (nothing started) if refused. On the
+        UI thread later: `on_progress(value)` for each report, then `on_done(value)` or
+        `on_failed(exception, traceback)`."""
+        if self.refusal(job) is not None or self._tasks[job].is_running():
+            return False
+        self._callbacks[job] = _Callbacks(on_done, on_failed, on_progress)
+        if not self._tasks[job].start(work):
             return False
         self.busyChanged.emit()
         return True
@@ -93,7 +114,9 @@ class JobRunner(QObject):
         return self._tasks[job]
 
     def stop_all(self) -> None:
-        """Cancels every job and waits for its thread (closing the window). An import in progress
+        """Cancels every job, then waits for each thread (closing the window). An import in progress
         can't be interrupted: closing during the warm-up waits for it, a second or two."""
-        for job in (Job.SEARCH, Job.TRAIN, Job.BACKTEST, Job.LOAD, Job.MODEL, Job.WARM_UP):
-            self._tasks[job].cancel_and_wait()
+        for task in self._tasks.values():
+            task.cancel()
+        for task in self._tasks.values():
+            task.cancel_and_wait()

@@ -111,9 +111,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = self.commands.menus["recent"]
         samples_menu = self.commands.menus["samples"]
         for name, title, _description in SAMPLES:
-            samples_menu.addAction(_(title), lambda n=name: self.session.open_csv(sample_path(n)))
+            samples_menu.addAction(_(title), lambda n=name: self.session.data.open_csv(sample_path(n)))
         self._rebuild_recent_menu()
-        self.language_menu = LanguageMenu(self, self.settings, language(), lambda: self.session.source_path)
+        self.language_menu = LanguageMenu(self, self.settings, language(), lambda: self.session.data.source_path)
         view_menu = self.commands.menus["view"]
         view_menu.addSeparator()
         view_menu.addMenu(self.language_menu.menu)
@@ -137,11 +137,11 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         s = self.session
-        s.dataLoaded.connect(self._on_loaded)
-        s.trainingStarted.connect(self._on_training_started)
+        s.data.finished.connect(self._on_loaded)
+        s.training.started.connect(self._on_training_started)
         s.resultShown.connect(self._on_result_shown)
-        s.modelOpened.connect(self._on_model_opened)
-        s.planChanged.connect(lambda _plan: self._remember_columns())  # ticked features, per file
+        s.models.opened.connect(self._on_model_opened)
+        s.settings.planChanged.connect(lambda _plan: self._remember_columns())  # ticked features, per file
         # the one error path: a readable dialog here, the traceback in the log (gui/errors.py)
         s.problem.connect(lambda title, exc, details: show_error(self, title, exc, details))
         s.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- following the session
     def _on_loaded(self, loaded) -> None:
-        source = Path(self.session.source_path).resolve()
+        source = Path(self.session.data.source_path).resolve()
         self.pages.setCurrentWidget(self.splitter)
         self.data_panel.reveal()
         self._rebuild_recent_menu(self.settings.add_recent_file(str(source)))
@@ -161,16 +161,15 @@ class MainWindow(QMainWindow):
             columns=ngettext("{count} column", "{count} columns", columns).format(count=columns)))
         remembered = self.settings.columns_for(str(source))  # the columns last used with this file
         if remembered is not None and remembered[0] in loaded.report.numeric_columns():
-            self.columns_panel.target_combo.setCurrentText(remembered[0])
-            self.columns_panel.set_features(remembered[1])
+            self.session.data.set_columns(*remembered)
 
     def _remember_columns(self) -> None:
-        s = self.session
-        if s.source_path is not None:
-            self.settings.set_columns_for(str(Path(s.source_path).resolve()), s.target, list(s.features))
+        data = self.session.data
+        if data.source_path is not None:
+            self.settings.set_columns_for(str(Path(data.source_path).resolve()), data.target, list(data.features))
 
     def _on_training_started(self, _config) -> None:
-        self.settings.set_form_values(self.settings_panel.form.values())
+        self.settings.set_form_values(self.session.settings.values)  # exact: adopted ones too
         self.training_panel.reveal()
 
     def _on_result_shown(self, _shown) -> None:
@@ -187,7 +186,7 @@ class MainWindow(QMainWindow):
         files = self.settings.recent_files() if files is None else files
         self.recent_menu.clear()
         for path in files:
-            self.recent_menu.addAction(path, lambda p=path: self.session.open_csv(p))
+            self.recent_menu.addAction(path, lambda p=path: self.session.data.open_csv(p))
         if files:
             self.recent_menu.addSeparator()
             self.recent_menu.addAction(_("Clear list"), self._clear_recent)
@@ -211,7 +210,7 @@ class MainWindow(QMainWindow):
         splitter = self.settings.bytes_value("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        self.settings_panel.restore(self.settings.form_values())
+        self.session.settings.restore(self.settings.form_values())
         self.search_panel.restore(self.settings.search_values())
         self._restore_backtest_request()
 
@@ -232,7 +231,7 @@ class MainWindow(QMainWindow):
         self.settings.set_bytes_value("geometry", self.saveGeometry())
         self.settings.set_bytes_value("window_state", self.saveState())
         self.settings.set_bytes_value("splitter", QByteArray(self.splitter.saveState()))
-        self.settings.set_form_values(self.settings_panel.form.values())
+        self.settings.set_form_values(self.session.settings.values)
         self.settings.set_backtest_request(asdict(self.backtest_panel.request()))
         self.settings.set_search_values(self.search_panel.values())
         self.settings.sync()
@@ -262,4 +261,4 @@ class MainWindow(QMainWindow):
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            self.session.open_csv(files[0])
+            self.session.data.open_csv(files[0])

@@ -142,11 +142,11 @@ class BacktestPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        session.dataLoaded.connect(self._on_new_data)
-        session.backtestStarted.connect(self._on_started)
-        session.backtestProgress.connect(self._on_progress)
-        session.backtestFinished.connect(self._on_finished)
-        session.backtestFailed.connect(self._on_failed)
+        session.data.finished.connect(self._on_new_data)
+        session.backtest.started.connect(self._on_started)
+        session.backtest.progress.connect(self._on_progress)
+        session.backtest.finished.connect(self._on_finished)
+        session.backtest.failed.connect(self._on_failed)
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
         return {"run_backtest": self.run_button, "cancel_backtest": self.cancel_button,
@@ -166,11 +166,11 @@ class BacktestPanel(Panel):
 
     # ---------------------------------------------------------------- commands (the action table's)
     def run(self) -> None:
-        self.session.start_backtest(self.request())
+        self.session.backtest.start(self.request())
 
     def cancel(self) -> None:
-        if self.session.is_backtesting():
-            self.session.cancel_backtest()
+        if self.session.backtest.running:
+            self.session.backtest.cancel()
             self.status_label.setText(_("Cancelling: finishing the current batch…"))
 
     # ---------------------------------------------------------------- following the session

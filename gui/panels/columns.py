@@ -57,7 +57,8 @@ class ColumnsPanel(Panel):
         self.target_combo.currentIndexChanged.connect(self._on_target_changed)
         self.feature_list.itemChanged.connect(lambda _item: self._push())
         self.date_combo.activated.connect(self._on_date_column_chosen)
-        session.dataLoaded.connect(self._fill)
+        session.data.finished.connect(self._fill)
+        session.data.columnsChanged.connect(self._follow)
 
     def selected_features(self) -> list[str]:
         items = [self.feature_list.item(i) for i in range(self.feature_list.count())]
@@ -81,14 +82,14 @@ class ColumnsPanel(Panel):
         self._push()
 
     def _push(self) -> None:
-        self.session.set_columns(self.target_combo.currentText(), self.selected_features())
+        self.session.data.set_columns(self.target_combo.currentText(), self.selected_features())
 
     def _fill(self, _loaded=None) -> None:
-        report = self.session.loaded.report
+        report = self.session.data.loaded.report
         blocked = [self.target_combo.blockSignals(True), self.feature_list.blockSignals(True)]
         self.target_combo.clear()
         self.target_combo.addItems(report.numeric_columns())
-        self.target_combo.setCurrentText(self.session.target)
+        self.target_combo.setCurrentText(self.session.data.target)
         self.date_combo.clear()
         self.date_combo.addItem(_(NO_DATE), None)
         for column in report.columns:
@@ -96,12 +97,23 @@ class ColumnsPanel(Panel):
                 self.date_combo.addItem(column.name, column.name)
         self.date_combo.setCurrentIndex(max(0, self.date_combo.findData(report.date_column))
                                         if report.date_column else 0)
-        self._fill_features(set(self.session.features))
+        self._fill_features(set(self.session.data.features))
         self.target_combo.blockSignals(blocked[0])
         self.feature_list.blockSignals(blocked[1])
 
+    def _follow(self) -> None:
+        """The Session's columns were set elsewhere (the window restoring those last used): show them."""
+        data = self.session.data
+        if data.loaded is None or (self.target_combo.currentText() == data.target
+                                   and set(self.selected_features()) == set(data.features)):
+            return
+        blocked = self.target_combo.blockSignals(True)
+        self.target_combo.setCurrentText(data.target)
+        self.target_combo.blockSignals(blocked)
+        self._fill_features(set(data.features))
+
     def _fill_features(self, keep_checked: set[str]) -> None:
-        report = self.session.loaded.report
+        report = self.session.data.loaded.report
         target = self.target_combo.currentText()
         self.feature_list.blockSignals(True)
         self.feature_list.clear()
@@ -127,11 +139,11 @@ class ColumnsPanel(Panel):
         self.feature_list.blockSignals(False)
 
     def _on_target_changed(self, _index: int) -> None:
-        if self.session.loaded is not None:
+        if self.session.data.loaded is not None:
             self._fill_features(set(self.selected_features()))
         self._push()
 
     def _on_date_column_chosen(self, _index: int) -> None:
         chosen = self.date_combo.currentData()  # None for "(none)", in any language
-        if self.session.loaded is not None and chosen != self.session.loaded.report.date_column:
-            self.session.reread(date_column=chosen)
+        if self.session.data.loaded is not None and chosen != self.session.data.loaded.report.date_column:
+            self.session.data.reread(date_column=chosen)

@@ -61,8 +61,8 @@ class DataPanel(Panel):
         layout.addLayout(options)
         layout.addWidget(self.report_view)
         layout.addWidget(self.preview, 1)
-        session.dataLoaded.connect(self._show)
-        session.loadFailed.connect(self._show_read_options)
+        session.data.finished.connect(self._show)
+        session.data.failed.connect(self._show_read_options)
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
         return {"reload": self.reread_button}
@@ -70,7 +70,7 @@ class DataPanel(Panel):
     def reread(self) -> bool:
         """Reads the file again with the encoding, delimiter and decimal mark chosen here."""
         encoding = self.encoding_combo.currentText().strip()
-        return self.session.reread(encoding=None if encoding in ("", "auto", _("auto")) else encoding,
+        return self.session.data.reread(encoding=None if encoding in ("", "auto", _("auto")) else encoding,
                                    delimiter=self.delimiter_combo.currentData(),
                                    decimal=self.decimal_combo.currentData())
 
@@ -82,9 +82,9 @@ class DataPanel(Panel):
 
     def _show_read_options(self, _message: str = "") -> None:
         """The options the shown table was read with: after a failed re-read, not the ones that failed."""
-        if self.session.loaded is None:
+        if self.session.data.loaded is None:
             return
-        report = self.session.loaded.report
+        report = self.session.data.loaded.report
         if self.encoding_combo.findText(report.encoding) < 0:
             self.encoding_combo.addItem(report.encoding)
         self.encoding_combo.setCurrentIndex(self.encoding_combo.findText(report.encoding))

@@ -114,7 +114,7 @@ class ResultsPanel(Panel):
         layout.addWidget(self.step_row)
         layout.addWidget(body, 1)
         layout.addWidget(self.coverage_label)
-        session.dataLoaded.connect(self.clear)
+        session.data.finished.connect(self.clear)
         session.resultShown.connect(self.show_output)
 
     def clear(self, _loaded=None) -> None:

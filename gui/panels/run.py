@@ -40,20 +40,20 @@ class RunPanel(Panel):
         layout.addLayout(buttons)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
-        session.dataLoaded.connect(self._on_new_data)
-        session.planChanged.connect(self._on_plan)
-        session.trainingStarted.connect(self._on_started)
-        session.trainingProgress.connect(self._on_epoch)
-        session.trainingFinished.connect(self._on_finished)
-        session.trainingFailed.connect(lambda _message: self.progress_label.setText(_("Training failed.")))
+        session.data.finished.connect(self._on_new_data)
+        session.settings.planChanged.connect(self._on_plan)
+        session.training.started.connect(self._on_started)
+        session.training.progress.connect(self._on_epoch)
+        session.training.finished.connect(self._on_finished)
+        session.training.failed.connect(lambda _message: self.progress_label.setText(_("Training failed.")))
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
         return {"train": self.train_button, "cancel": self.cancel_button}
 
     def cancel(self) -> None:
         """Stops the run after the current batch (Cancel, Esc); the best model so far is kept."""
-        if self.session.is_training():
-            self.session.cancel_training()
+        if self.session.training.running:
+            self.session.training.cancel()
             self.progress_label.setText(_("Cancelling: finishing the current batch…"))
 
     def _on_new_data(self, _loaded) -> None:
@@ -62,11 +62,11 @@ class RunPanel(Panel):
         self.progress_label.clear()
 
     def _on_plan(self, plan) -> None:
-        problem = self.session.problem_text
+        problem = self.session.settings.problem_text
         self.problem_label.setText(problem)
         self.problem_label.setVisible(bool(problem))
         self.shapes_label.setText(self._shapes_text(plan) if plan is not None else "")
-        if plan is not None and not self.session.is_training():
+        if plan is not None and not self.session.training.running:
             self.progress_bar.setRange(0, plan.config.epochs)
             self.progress_bar.setValue(0)
 
@@ -77,7 +77,7 @@ class RunPanel(Panel):
             x, y = plan.shapes[f"X_{split}"], plan.shapes[f"y_{split}"]
             rows.append(f"<tr><td>{names[split]}</td><td>&nbsp;X ({x[0]:,}, {x[1]}, {x[2]})</td>"
                         f"<td>&nbsp;→ y ({y[0]:,}, {y[1]})</td></tr>")
-        asked = self.session.settings
+        asked = self.session.settings.values
         auto = []
         if asked.get("window") is None:
             auto.append(_("window {window}").format(window=plan.config.window))
@@ -99,16 +99,16 @@ class RunPanel(Panel):
         # stopping ends most networks sooner, and the bar then jumps ahead)
         self.progress_bar.setRange(0, config.epochs * config.ensemble * (2 if config.refit else 1))
         self.progress_bar.setValue(0)
-        self.progress_label.setText(_("Starting… (loading PyTorch)") if self.session.engine_loading
+        self.progress_label.setText(_("Starting… (loading PyTorch)") if self.session.training.engine_loading
                                     else _("Starting…"))
 
     def _on_epoch(self, p) -> None:
         step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
         self.progress_bar.setMaximum(max(self.progress_bar.maximum(), steps))
         self.progress_bar.setValue(step)
-        remaining = self.session.training_seconds / step * (steps - step)
+        remaining = self.session.training.seconds / step * (steps - step)
         self.progress_label.setText(epoch_text(p, duration(remaining)))
 
     def _on_finished(self, result) -> None:
         self.progress_bar.setValue(self.progress_bar.maximum())
-        self.progress_label.setText(finished_text(result.history, self.session.training_seconds))
+        self.progress_label.setText(finished_text(result.history, self.session.training.seconds))

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 from core.i18n import _, ngettext
 from core.runtime import default_workers
 from gui.format import duration, score_text, settings_summary
-from gui.jobs import Job
 from gui.panels import Panel
 from gui.session import Session
 from gui.settings_form import ComboBox, SpinBox
@@ -61,11 +60,11 @@ class SearchPanel(Panel):
         self._build()
         self._clock = QTimer(self, interval=CLOCK_MS)
         self._clock.timeout.connect(self._tick)
-        session.searchStarted.connect(self._on_started)
-        session.searchProgress.connect(self._on_progress)
-        session.searchFinished.connect(self._on_finished)
-        session.searchFailed.connect(self._on_failed)
-        session.dataLoaded.connect(self._on_new_data)
+        session.search.started.connect(self._on_started)
+        session.search.progress.connect(self._on_progress)
+        session.search.finished.connect(self._on_finished)
+        session.search.failed.connect(self._on_failed)
+        session.data.finished.connect(self._on_new_data)
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
         return {"run_search": self.run_button, "cancel_search": self.cancel_button, "use_search": self.use_button,
@@ -269,19 +268,19 @@ class SearchPanel(Panel):
     # ---------------------------------------------------------------- commands
     def run(self) -> bool:
         """Run search: starts from the form's settings; refused (with the reason) while training."""
-        return self.session.start_search(self.request())
+        return self.session.search.start(self.request())
 
     def cancel(self) -> None:
-        if self.session.is_searching():
+        if self.session.search.running:
             self._cancelled = True
-            self.session.cancel_search()
+            self.session.search.cancel()
             self.state_label.setText(_("Cancelling: finishing the current epoch of each running trial…"))
 
     def run_refusal(self) -> str | None:
         """Why Run search can't start now, or None: the run_search action is disabled while there is
         a reason, and the disabled button shows it as its tooltip."""
         s = self.session
-        reason = s.jobs.refusal(Job.SEARCH) if s.loaded is not None else _("Open a CSV file first.")
+        reason = s.search.refusal() if s.data.loaded is not None else _("Open a CSV file first.")
         if reason is None and len(self.fixed()) == len(self.searched_checks):
             reason = _("Tick at least one setting to search.")
         return reason

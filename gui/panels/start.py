@@ -27,7 +27,7 @@ class StartPanel(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.fileRequested.connect(session.open_csv)
+        self.fileRequested.connect(session.data.open_csv)
         self.setObjectName("startPage")
         title = QLabel("<h1>{}</h1>".format(_("LSTM Forecaster")))
         subtitle = QLabel(_("Forecast a column of a CSV file with an LSTM, GRU or RNN network, and see honestly "

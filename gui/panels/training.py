@@ -24,9 +24,9 @@ class TrainingPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.loss_canvas, 1)
-        session.trainingStarted.connect(self._on_started)
-        session.trainingProgress.connect(self._on_epoch)
-        session.trainingFinished.connect(self._on_finished)
+        session.training.started.connect(self._on_started)
+        session.training.progress.connect(self._on_epoch)
+        session.training.finished.connect(self._on_finished)
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
@@ -49,5 +49,5 @@ class TrainingPanel(Panel):
     def _on_finished(self, result) -> None:
         h = result.history
         self.loss_canvas.finish(h.train_loss, h.val_loss, h.best_epoch)
-        text = finished_text(h, self.session.training_seconds)
+        text = finished_text(h, self.session.training.seconds)
         self.summary.setText(text + (f"\n{h.message}" if h.message else ""))

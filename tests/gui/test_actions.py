@@ -117,11 +117,11 @@ def test_bound_buttons_are_enabled_exactly_when_their_actions_are(qtbot, window)
     state = assert_buttons_follow_their_actions(window)  # the start page: only Open
     assert state["open"] and not state["train"] and not state["reload"] and not state["run_search"]
 
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(SALES)
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(SALES)
     window.settings_panel.form.epochs.setValue(5000)
     window.settings_panel.form.patience.setValue(0)
-    window.session.replan()
+    window.session.settings.replan()
     state = assert_buttons_follow_their_actions(window)
     assert state["train"] and state["reload"] and state["run_backtest"] and state["run_search"]
     assert not state["cancel"] and not state["export_backtest"] and not state["use_search"]
@@ -136,13 +136,13 @@ def test_bound_buttons_are_enabled_exactly_when_their_actions_are(qtbot, window)
     checks[0].setChecked(True)
     assert assert_buttons_follow_their_actions(window)["run_search"]
 
-    with qtbot.waitSignal(window.session.trainingStarted, timeout=10_000):
-        assert window.session.start_training()
+    with qtbot.waitSignal(window.session.training.started, timeout=10_000):
+        assert window.session.training.start()
     state = assert_buttons_follow_their_actions(window)
     assert state["cancel"] and not state["train"] and not state["reload"] and not state["run_backtest"]
     assert not state["run_search"]
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TIMEOUT):
-        window.session.cancel_training()
+    with qtbot.waitSignal(window.session.training.finished, timeout=TIMEOUT):
+        window.session.training.cancel()
     qtbot.waitUntil(lambda: window.commands["train"].isEnabled(), timeout=10_000)
     state = assert_buttons_follow_their_actions(window)
     assert state["train"] and not state["cancel"]
@@ -184,23 +184,23 @@ def test_the_tooltip_and_the_menus_in_another_language(qtbot):
 
 def test_clicking_the_bound_buttons_runs_their_commands(qtbot, window, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(SALES), ""))
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000) as opened:
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000) as opened:
         qtbot.mouseClick(window.start_panel.open_button, Qt.MouseButton.LeftButton)
-    assert window.session.source_path == str(SALES) and opened.args[0].report.rows == 730
+    assert window.session.data.source_path == str(SALES) and opened.args[0].report.rows == 730
 
     window.data_panel.reveal()
-    assert window.session.read_options.encoding is None  # detected
+    assert window.session.data.read_options.encoding is None  # detected
     window.data_panel.encoding_combo.setCurrentText("latin-1")
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
         qtbot.mouseClick(window.data_panel.reread_button, Qt.MouseButton.LeftButton)
-    assert window.session.read_options.encoding == "latin-1"  # read again as the Data tab says
+    assert window.session.data.read_options.encoding == "latin-1"  # read again as the Data tab says
 
     window.settings_panel.form.epochs.setValue(5000)
     window.settings_panel.form.patience.setValue(0)
-    window.session.replan()
-    with qtbot.waitSignal(window.session.trainingStarted, timeout=10_000):
+    window.session.settings.replan()
+    with qtbot.waitSignal(window.session.training.started, timeout=10_000):
         qtbot.mouseClick(window.run_panel.train_button, Qt.MouseButton.LeftButton)
-    assert window.session.is_training()
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TIMEOUT) as finished:
+    assert window.session.training.running
+    with qtbot.waitSignal(window.session.training.finished, timeout=TIMEOUT) as finished:
         qtbot.mouseClick(window.run_panel.cancel_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].history.status == "cancelled"

@@ -15,10 +15,10 @@ TIMEOUT = 120_000
 
 
 def open_beer(qtbot, window: MainWindow, data_dir, **settings) -> None:
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(data_dir / "ausbeer.csv")
-    window.session.set_columns("megalitres", [])
-    window.session.update_settings(**({"horizon": 4, "epochs": 3, "ensemble": 1} | settings))
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(data_dir / "ausbeer.csv")
+    window.session.data.set_columns("megalitres", [])
+    window.session.settings.update(**({"horizon": 4, "epochs": 3, "ensemble": 1} | settings))
     window.tabs.setCurrentWidget(window.backtest_panel)
 
 
@@ -30,7 +30,7 @@ def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir
     panel.folds_spin.setValue(3)
     panel.retrain_spin.setValue(2)
     assert panel.run_button.isEnabled() and not panel.export_button.isEnabled()
-    with qtbot.waitSignal(window.session.backtestFinished, timeout=TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.backtest.finished, timeout=TIMEOUT) as finished:
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert panel.table.rowCount() == 3
@@ -66,13 +66,13 @@ def test_cancel_stops_the_backtest_and_training_waits_for_it(qtbot, window, data
     panel.folds_spin.setValue(4)
     refusals = []
     window.session.refused.connect(refusals.append)
-    with qtbot.waitSignal(window.session.backtestProgress, timeout=TIMEOUT,
+    with qtbot.waitSignal(window.session.backtest.progress, timeout=TIMEOUT,
                           check_params_cb=lambda p: p.epoch is not None):
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     assert panel.cancel_button.isEnabled() and not panel.run_button.isEnabled()
-    assert not window.session.start_training() and not window.session.may(Job.LOAD)
+    assert not window.session.training.start() and not window.session.may(Job.LOAD)
     assert refusals == ["A backtest is running: cancel it before training."]
-    with qtbot.waitSignal(window.session.backtestFinished, timeout=TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.backtest.finished, timeout=TIMEOUT) as finished:
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert finished.args[0].cancelled and panel.table.rowCount() == 0
     assert panel.status_label.text() == "Cancelled: 0 of 4 folds finished."
@@ -83,7 +83,7 @@ def test_too_many_folds_say_so_on_the_tab(qtbot, window, data_dir):
     open_beer(qtbot, window, data_dir)
     panel = window.backtest_panel
     panel.folds_spin.setValue(500)
-    with qtbot.waitSignal(window.session.backtestFailed, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.session.backtest.failed, timeout=TIMEOUT):
         qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
     assert "at most 50 folds" in panel.status_label.text()
 

@@ -25,8 +25,8 @@ def error_dialogs(win) -> list[QMessageBox]:
 
 def test_every_refused_file_shows_one_clear_message_and_the_app_stays_usable(qtbot, window):
     for name, words in sorted(CORPUS.REFUSED.items()):
-        with qtbot.waitSignal(window.session.loadFailed, timeout=30_000) as failed:
-            assert window.session.open_csv(CORPUS_DIR / name)
+        with qtbot.waitSignal(window.session.data.failed, timeout=30_000) as failed:
+            assert window.session.data.open_csv(CORPUS_DIR / name)
         message = failed.args[0]
         assert name in message and words in message, message
         dialogs = error_dialogs(window)
@@ -37,15 +37,15 @@ def test_every_refused_file_shows_one_clear_message_and_the_app_stays_usable(qtb
         qtbot.waitUntil(lambda: not error_dialogs(window), timeout=5_000)
         assert window.commands["open"].isEnabled()
     # after all of that, a good file opens and can be trained
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(sample_path("monthly_visitors.csv"))
-    assert window.session.replan() and window.run_panel.train_button.isEnabled()
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(sample_path("monthly_visitors.csv"))
+    assert window.session.settings.replan() and window.run_panel.train_button.isEnabled()
 
 
 def test_every_readable_file_is_shown_with_its_values(qtbot, window):
     for name in sorted(CORPUS.READ):
-        with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000) as loaded:
-            assert window.session.open_csv(CORPUS_DIR / name)
+        with qtbot.waitSignal(window.session.data.finished, timeout=30_000) as loaded:
+            assert window.session.data.open_csv(CORPUS_DIR / name)
         table = loaded.args[0]
         CORPUS.check_table(table, name)  # the same values as the engine reads
         want = CORPUS.expected(name)

@@ -23,12 +23,12 @@ TRAIN_TIMEOUT = 120_000
 def window(window, qtbot):
     """The shared window (tests/gui/conftest.py) with the monthly sample loaded and quick settings."""
     win = window
-    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
-        win.session.open_csv(VISITORS)
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        win.session.data.open_csv(VISITORS)
     win.columns_panel.target_combo.setCurrentText("visitors")
     win.findChild(QSpinBox, "windowSpin").setValue(12)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
-    assert win.session.replan()
+    assert win.session.settings.replan()
     return win
 
 
@@ -43,8 +43,8 @@ def close_dialogs(qtbot, win) -> None:
 
 
 def train(qtbot, win):
-    with qtbot.waitSignal(win.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
-        win.session.start_training()
+    with qtbot.waitSignal(win.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
+        win.session.training.start()
     return finished.args[0]
 
 
@@ -54,8 +54,8 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
         raise RuntimeError("the worker exploded")
 
     monkeypatch.setattr(experiment, "run_experiment", explode)
-    with qtbot.waitSignal(window.session.trainingFailed, timeout=TRAIN_TIMEOUT) as failed:
-        window.session.start_training()
+    with qtbot.waitSignal(window.session.training.failed, timeout=TRAIN_TIMEOUT) as failed:
+        window.session.training.start()
     assert "the worker exploded" in failed.args[0]
     dialogs = error_dialogs(window)
     assert len(dialogs) == 1
@@ -72,8 +72,8 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
         raise DataError("Column 'visitors' has no values, so it can't be the target.")
 
     monkeypatch.setattr(experiment, "run_experiment", refuse)
-    with qtbot.waitSignal(window.session.trainingFailed, timeout=TRAIN_TIMEOUT):
-        window.session.start_training()
+    with qtbot.waitSignal(window.session.training.failed, timeout=TRAIN_TIMEOUT):
+        window.session.training.start()
     assert [d.text() for d in error_dialogs(window)] == [
         "Column 'visitors' has no values, so it can't be the target."]
     close_dialogs(qtbot, window)
@@ -94,7 +94,7 @@ def test_divergence_shows_the_advice_and_keeps_the_best_model(qtbot, window, mon
 
     monkeypatch.setitem(training._LOSSES, "mse", NaNLoss)
     window.findChild(QSpinBox, "epochsSpin").setValue(50)
-    window.session.replan()
+    window.session.settings.replan()
     result = train(qtbot, window)
     assert result.history.status == training.DIVERGED
     dialogs = error_dialogs(window)
@@ -103,7 +103,7 @@ def test_divergence_shows_the_advice_and_keeps_the_best_model(qtbot, window, mon
     close_dialogs(qtbot, window)
     monkeypatch.undo()
     window.findChild(QSpinBox, "epochsSpin").setValue(2)
-    window.session.replan()
+    window.session.settings.replan()
     assert train(qtbot, window).history.status == training.COMPLETED
 
 
@@ -114,12 +114,12 @@ def test_two_runs_back_to_back(qtbot, window):
     def again(result):
         results.append(result)
         if len(results) == 1:
-            window.session.start_training()
+            window.session.training.start()
 
-    finished = window.session.trainingFinished
+    finished = window.session.training.finished
     finished.connect(again)
     with qtbot.waitSignals([finished, finished], timeout=2 * TRAIN_TIMEOUT):
-        window.session.start_training()
+        window.session.training.start()
     qtbot.waitUntil(lambda: len(results) == 2, timeout=TRAIN_TIMEOUT)
     first, second = results
     assert first is not second
@@ -140,8 +140,8 @@ def test_a_model_named_with_path_traversal_suggests_only_safe_file_names(qtbot, 
     meta["config"]["target"] = meta["columns"]["target"] = meta["columns"]["inputs"][0] = evil
     meta["tail"][evil] = meta["tail"].pop("visitors")
     (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    with qtbot.waitSignal(window.session.modelOpened, timeout=60_000):
-        window.session.open_model(folder)
+    with qtbot.waitSignal(window.session.models.opened, timeout=60_000):
+        window.session.models.open(folder)
     suggested = []
     monkeypatch.setattr(window.dialogs, "_save_path", lambda title, name, filters: suggested.append(name) or "")
     window.dialogs.export_predictions()

@@ -28,8 +28,8 @@ def markup_csv(tmp_path) -> Path:
 
 
 def open_file(qtbot, window, path):
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(path)
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(path)
 
 
 def renders_markup(label: QLabel, raw: str) -> bool:
@@ -66,11 +66,11 @@ def test_an_export_over_the_input_file_is_refused(qtbot, window, markup_csv, mon
     before = markup_csv.read_bytes()
     problems = []
     window.session.problem.connect(lambda title, exc, details: problems.append(str(exc)))
-    window.session.set_columns(MARKUP_TARGET, [])
-    window.session.update_settings(window=7, epochs=1, ensemble=1)
-    assert window.session.replan()
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=120_000):
-        assert window.session.start_training()
+    window.session.data.set_columns(MARKUP_TARGET, [])
+    window.session.settings.update(window=7, epochs=1, ensemble=1)
+    assert window.session.settings.replan()
+    with qtbot.waitSignal(window.session.training.finished, timeout=120_000):
+        assert window.session.training.start()
     assert not window.session.export_predictions(markup_csv)
     assert markup_csv.read_bytes() == before
     assert problems and "input file" in problems[0]

@@ -16,17 +16,17 @@ def trained_window(qtbot):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
-        win.session.open_csv(SALES)
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        win.session.data.open_csv(SALES)
     win.columns_panel.target_combo.setCurrentText("sales")
     win.columns_panel.set_features(["temperature"])
     win.findChild(QSpinBox, "windowSpin").setValue(14)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     win.findChild(QSpinBox, "forecastStepsSpin").setValue(3)
     win.findChild(QSpinBox, "horizonSpin").setValue(1)  # one direct step, then recursive ones
-    win.session.replan()
-    with qtbot.waitSignal(win.session.trainingFinished, timeout=120_000) as finished:
-        win.session.start_training()
+    win.session.settings.replan()
+    with qtbot.waitSignal(win.session.training.finished, timeout=120_000) as finished:
+        win.session.training.start()
     yield win, finished.args[0]
     win.session.jobs.stop_all()
 
@@ -44,28 +44,28 @@ def test_results_show_the_forecast_band_and_coverage(trained_window):
 def test_save_open_and_apply(qtbot, trained_window, tmp_path):
     win, result = trained_window
     path = tmp_path / "sales"
-    assert win.session.save_model(str(path))
+    assert win.session.models.save(str(path))
     saved = tmp_path / "sales.lstmf"
     assert saved.read_bytes()[:2] == b"PK"
 
     other = MainWindow()
     qtbot.addWidget(other)
-    with qtbot.waitSignal(other.session.modelOpened, timeout=60_000):
-        other.session.open_model(saved)
+    with qtbot.waitSignal(other.session.models.opened, timeout=60_000):
+        other.session.models.open(saved)
     assert "sales.lstmf" in other.results_panel.title.text()
     assert np.allclose(other.results_panel.canvas.line("forecast").get_ydata(), result.forecast["predicted"])
     assert other.results_panel.metrics_table.cell_text("model", "rmse") == f"{result.test_metrics['model']['rmse']:.4g}"
     assert other.commands["apply_model"].isEnabled()
 
-    with qtbot.waitSignal(other.session.modelApplied, timeout=60_000) as applied:
-        other.session.apply_model(SALES)
+    with qtbot.waitSignal(other.session.models.applied, timeout=60_000) as applied:
+        other.session.models.apply(SALES)
     table = applied.args[0]
     known = table[table["actual"].notna()]
     both = result.predictions.merge(known, on=["time", "step"])
     assert len(both) == len(result.predictions)
     # the saved model is the forecast model (refit on every row): same model, same rows, same numbers
     refit = result.predictor
-    expected = refit.predict(refit.series(win.session.loaded.frame), known["origin"].to_numpy(dtype=np.int64))
+    expected = refit.predict(refit.series(win.session.data.loaded.frame), known["origin"].to_numpy(dtype=np.int64))
     assert np.allclose(known["predicted"], expected.ravel())
     assert "daily_sales.csv" in other.results_panel.title.text()
     # scored on the new file: the model and the naive forecast
@@ -94,11 +94,11 @@ def test_a_broken_model_file_is_refused_with_a_message(qtbot, tmp_path):
     qtbot.addWidget(win)
     fake = tmp_path / "emailed.lstmf"
     fake.write_bytes(b"\x80\x04\x95not a model")
-    with qtbot.waitSignal(win.session.modelFailed, timeout=60_000) as failed:
-        win.session.open_model(fake)
+    with qtbot.waitSignal(win.session.models.failed, timeout=60_000) as failed:
+        win.session.models.open(fake)
     assert "emailed.lstmf" in failed.args[0]
     assert any(d.objectName() == "errorDialog" and d.isVisible() for d in win.findChildren(QMessageBox))
-    assert win.session.bundle is None and win.commands["open_model"].isEnabled()
+    assert win.session.models.bundle is None and win.commands["open_model"].isEnabled()
 
 
 def _answer_save_dialog(monkeypatch, path) -> list[str]:

@@ -29,19 +29,19 @@ def linear_csv(tmp_path):
 
 
 def open_file(qtbot, win, path):
-    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
-        assert win.session.open_csv(path)
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        assert win.session.data.open_csv(path)
 
 
 def set_spins(win, **values):
     for name, value in values.items():
         win.findChild(QSpinBox, f"{name}Spin").setValue(value)
-    win.session.replan()
+    win.session.settings.replan()
 
 
 def train(qtbot, win):
-    with qtbot.waitSignal(win.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
-        assert win.session.start_training()
+    with qtbot.waitSignal(win.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
+        assert win.session.training.start()
     return finished.args[0]
 
 
@@ -142,15 +142,15 @@ def test_the_chart_reads_out_the_nearest_data_point(six_step_run):
 def test_closing_during_training_asks_first(qtbot, window, questions):
     open_file(qtbot, window, sample_path("daily_sales.csv"))
     set_spins(window, epochs=500, ensemble=1)
-    window.session.start_training()
-    qtbot.waitUntil(window.session.is_training, timeout=10_000)
+    window.session.training.start()
+    qtbot.waitUntil(lambda: window.session.training.running, timeout=10_000)
     questions.answer = QMessageBox.StandardButton.Cancel
     assert not window.close()
     assert questions.asked == ["Stop training and quit?"]
-    assert window.isVisible() and window.session.is_training()
+    assert window.isVisible() and window.session.training.running
     questions.answer = QMessageBox.StandardButton.Discard
     assert window.close()
-    assert not window.session.is_training()
+    assert not window.session.training.running
 
 
 def test_an_unsaved_model_is_not_dropped_without_asking(qtbot, window, questions, linear_csv):
@@ -158,18 +158,18 @@ def test_an_unsaved_model_is_not_dropped_without_asking(qtbot, window, questions
     set_spins(window, window=WINDOW, epochs=2, ensemble=1, forecastSteps=1)
     result = train(qtbot, window)
     questions.answer = QMessageBox.StandardButton.Cancel
-    assert not window.session.open_csv(sample_path("daily_sales.csv"))
+    assert not window.session.data.open_csv(sample_path("daily_sales.csv"))
     assert questions.asked == ["Save the trained model?"]
-    assert window.session.result is result
+    assert window.session.models.result is result
     assert not window.close() and window.isVisible()
     # a saved model goes without a question
-    assert window.session.save_model(linear_csv.parent / "kept.lstmf")
+    assert window.session.models.save(linear_csv.parent / "kept.lstmf")
     questions.asked.clear()
-    with qtbot.waitSignal(window.session.modelOpened, timeout=60_000):
-        assert window.session.open_model(linear_csv.parent / "kept.lstmf")
+    with qtbot.waitSignal(window.session.models.opened, timeout=60_000):
+        assert window.session.models.open(linear_csv.parent / "kept.lstmf")
     title = window.findChild(QLabel, "resultsTitle").text()
     # the rows the model keeps to forecast again: its window, or the history its smoothing needs
-    kept = len(window.session.bundle.tail)
+    kept = len(window.session.models.bundle.tail)
     assert kept >= WINDOW and f"the last {kept} rows of the file it was trained on" in title
     assert "training rows" not in title
     assert window.windowTitle().startswith("kept.lstmf")
@@ -195,9 +195,9 @@ def test_the_default_target_is_never_an_index_column(qtbot, window, tmp_path):
     path = tmp_path / "indexed.csv"
     pd.DataFrame({"t": range(1, 41), "demand": np.sin(np.arange(40)) * 10 + 50}).to_csv(path)  # + Unnamed: 0
     open_file(qtbot, window, path)
-    assert window.session.loaded.report.numeric_columns()[:2] == ["Unnamed: 0", "t"]
+    assert window.session.data.loaded.report.numeric_columns()[:2] == ["Unnamed: 0", "t"]
     assert window.findChild(QComboBox, "targetCombo").currentText() == "demand"
-    assert window.session.target == "demand"
+    assert window.session.data.target == "demand"
 
 
 def test_reset_settings_to_defaults_from_the_view_menu(qtbot, window):
@@ -207,7 +207,7 @@ def test_reset_settings_to_defaults_from_the_view_menu(qtbot, window):
     horizon.setValue(default_horizon + 3)
     window.commands["reset_settings"].trigger()
     assert (epochs.value(), horizon.value()) == (default_epochs, default_horizon)
-    assert window.session.settings["epochs"] == default_epochs
+    assert window.session.settings.values["epochs"] == default_epochs
     assert window.commands["reset_settings"] in window.menuBar().actions()[2].menu().actions()
 
 
@@ -218,12 +218,12 @@ def test_ticked_features_are_remembered_per_file(qtbot, window, tmp_path):
     frame.to_csv(second, index=False)
     open_file(qtbot, window, first)
     window.columns_panel.set_features(["x2"])
-    window.session.replan()
+    window.session.settings.replan()
     open_file(qtbot, window, second)
     assert window.columns_panel.selected_features() == []
     open_file(qtbot, window, first)
     assert window.columns_panel.selected_features() == ["x2"]
-    assert window.session.features == ("x2",)
+    assert window.session.data.features == ("x2",)
 
 
 def test_the_features_list_has_select_all(qtbot, window, tmp_path):
@@ -231,9 +231,9 @@ def test_the_features_list_has_select_all(qtbot, window, tmp_path):
     pd.DataFrame({f"c{i}": np.arange(30.0) * i for i in range(1, 9)}).to_csv(path, index=False)
     open_file(qtbot, window, path)
     qtbot.mouseClick(window.findChild(QPushButton, "selectAllFeatures"), Qt.MouseButton.LeftButton)
-    assert window.session.features == tuple(f"c{i}" for i in range(2, 9))
+    assert window.session.data.features == tuple(f"c{i}" for i in range(2, 9))
     qtbot.mouseClick(window.findChild(QPushButton, "selectNoFeatures"), Qt.MouseButton.LeftButton)
-    assert window.session.features == ()
+    assert window.session.data.features == ()
     assert window.columns_panel.feature_list.minimumHeight() >= 160
 
 
@@ -251,7 +251,7 @@ def test_a_new_file_clears_the_previous_runs_progress(qtbot, window, linear_csv)
     set_spins(window, window=WINDOW, epochs=2, ensemble=1, forecastSteps=1)
     train(qtbot, window)
     assert window.run_panel.progress_label.text()
-    window.session.model_saved = True
+    window.session.models.result_saved = True
     open_file(qtbot, window, sample_path("daily_sales.csv"))
     assert window.run_panel.progress_label.text() == ""
     assert window.run_panel.progress_bar.value() == 0
@@ -264,7 +264,7 @@ def test_the_encoding_box_shows_the_encoding_in_use_after_a_failed_reread(qtbot,
     combo = window.findChild(QComboBox, "encodingCombo")
     assert combo.currentText() == "gb18030"
     combo.setCurrentText("utf-8")
-    with qtbot.waitSignal(window.session.loadFailed, timeout=30_000):
+    with qtbot.waitSignal(window.session.data.failed, timeout=30_000):
         qtbot.mouseClick(window.findChild(QPushButton, "rereadButton"), Qt.MouseButton.LeftButton)
     assert combo.currentText() == "gb18030"  # the table shown is still the one read as GBK
 
@@ -276,7 +276,7 @@ def test_train_shortcut_works_from_a_focused_spin_box(qtbot, window, linear_csv)
     spin = window.findChild(QSpinBox, "epochsSpin")
     spin.setFocus()
     qtbot.waitUntil(spin.hasFocus, timeout=5000)
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT):
+    with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT):
         qtbot.keyClick(spin, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert spin.value() == 2
 
@@ -298,8 +298,8 @@ def test_apply_model_explains_missing_baselines_and_warns_of_overlap(qtbot, wind
     open_file(qtbot, window, linear_csv)
     set_spins(window, window=WINDOW, epochs=2, ensemble=1, forecastSteps=1)
     train(qtbot, window)
-    with qtbot.waitSignal(window.session.modelApplied, timeout=60_000):
-        assert window.session.apply_model(linear_csv)  # the very rows it was trained on
+    with qtbot.waitSignal(window.session.models.applied, timeout=60_000):
+        assert window.session.models.apply(linear_csv)  # the very rows it was trained on
     notes = window.findChild(QLabel, "notesLabel")
     assert notes.isVisible()
     assert "2020-06-08" in notes.text() and "not a fair test" in notes.text()
@@ -320,7 +320,7 @@ def test_a_series_too_short_to_score_shows_the_smoothings_forecast_and_says_noth
     # said under the shapes before training, not only after it
     shapes = window.findChild(QLabel, "shapesLabel").text()
     assert "No network will be trained (too few rows to hold out a test split)" in shapes
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(window.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.plan.forecast_only

@@ -17,14 +17,14 @@ SEARCH_TIMEOUT = 240_000
 
 
 def open_ausbeer(qtbot, win, epochs: int = 2, patience: int | None = None) -> None:
-    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
-        assert win.session.open_csv(AUSBEER)
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        assert win.session.data.open_csv(AUSBEER)
     form = win.settings_panel.form
     form.epochs.setValue(epochs)
     form.ensemble.setValue(1)
     if patience is not None:
         form.patience.setValue(patience)
-    win.session.replan()
+    win.session.settings.replan()
 
 
 def set_search(win, trials: int, budget_s: int, jobs: int = 0, seed: int = 0) -> None:
@@ -50,7 +50,7 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
     assert window.tabs.currentWidget() is window.search_panel
     # unticked: kept as the form has it (one network keeps the trials quick)
     qtbot.mouseClick(window.findChild(QCheckBox, "searched_ensembleCheck"), Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.search.finished, timeout=SEARCH_TIMEOUT) as finished:
         click(qtbot, window, "searchRunButton")
     result = finished.args[0]
     assert len(result.trials) == 3
@@ -114,12 +114,12 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
         else:
             assert shown[name] == value, name
     for name, value in result.best_settings.items():  # exactly, also where the form rounds (dropout in %)
-        assert window.session.settings[name] == value, name
-    window.session.replan()
-    assert window.session.plan.config.hidden == result.best_settings["hidden"]
+        assert window.session.settings.values[name] == value, name
+    window.session.settings.replan()
+    assert window.session.settings.plan.config.hidden == result.best_settings["hidden"]
     # the best settings' run is on the Results tab, ready to save
     if result.experiment is not None:
-        assert window.session.result is result.experiment
+        assert window.session.models.result is result.experiment
         assert "search's best settings" in window.session.shown.description
         assert window.tabs.currentWidget() is window.results_panel
 
@@ -129,11 +129,11 @@ def test_cancel_stops_a_running_search_and_the_buttons_come_back(qtbot, window):
     set_search(window, trials=0, budget_s=3600)
     run, cancel = (window.findChild(QPushButton, n) for n in ("searchRunButton", "searchCancelButton"))
     assert not cancel.isEnabled()
-    with qtbot.waitSignal(window.session.searchProgress, timeout=SEARCH_TIMEOUT):
+    with qtbot.waitSignal(window.session.search.progress, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "searchRunButton")
     assert not run.isEnabled() and cancel.isEnabled()
     assert not window.run_panel.train_button.isEnabled()  # no training while a search runs
-    with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.search.finished, timeout=SEARCH_TIMEOUT) as finished:
         click(qtbot, window, "searchCancelButton")
     assert finished.args[0].elapsed_s < 600
     assert finished.args[0].cancelled
@@ -146,7 +146,7 @@ def test_search_and_training_refuse_each_other_with_a_sentence(qtbot, window):
     open_ausbeer(qtbot, window, epochs=5000, patience=0)
     run = window.findChild(QPushButton, "searchRunButton")
     assert run.isEnabled()
-    with qtbot.waitSignal(window.session.trainingStarted, timeout=10_000):
+    with qtbot.waitSignal(window.session.training.started, timeout=10_000):
         click(qtbot, window, "trainButton")
     qtbot.waitUntil(lambda: not run.isEnabled(), timeout=5_000)
     assert run.toolTip() == "A model is training: cancel it (Esc) before searching for settings."
@@ -156,20 +156,20 @@ def test_search_and_training_refuse_each_other_with_a_sentence(qtbot, window):
     set_search(window, trials=1, budget_s=60)
     assert not window.search_panel.run()
     assert window.statusBar().currentMessage() == "A model is training: cancel it (Esc) before searching for settings."
-    assert not window.session.is_searching()
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=SEARCH_TIMEOUT):
+    assert not window.session.search.running
+    with qtbot.waitSignal(window.session.training.finished, timeout=SEARCH_TIMEOUT):
         window.run_panel.cancel()
     qtbot.waitUntil(run.isEnabled, timeout=10_000)
 
     # and the other way round: a running search refuses training
     set_search(window, trials=0, budget_s=3600)
-    with qtbot.waitSignal(window.session.searchStarted, timeout=10_000):
+    with qtbot.waitSignal(window.session.search.started, timeout=10_000):
         click(qtbot, window, "searchRunButton")
     assert not window.run_panel.train_button.isEnabled()
-    assert not window.session.start_training()
+    assert not window.session.training.start()
     assert window.statusBar().currentMessage() == (
         "A settings search is running: cancel it on the Search tab before training.")
-    with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT):
+    with qtbot.waitSignal(window.session.search.finished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "searchCancelButton")
 
 
@@ -198,14 +198,14 @@ def test_the_search_form_is_remembered_between_runs(qtbot):
 def test_closing_the_window_during_a_search_asks_then_stops_it(qtbot, window, questions):
     open_ausbeer(qtbot, window, epochs=2000, patience=0)
     set_search(window, trials=0, budget_s=3600)
-    with qtbot.waitSignal(window.session.searchProgress, timeout=SEARCH_TIMEOUT):
+    with qtbot.waitSignal(window.session.search.progress, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "searchRunButton")
     questions.answer = QMessageBox.StandardButton.Cancel
     assert not window.close()  # "Cancel": the search goes on
-    assert questions.asked == ["Stop the search and quit?"] and window.session.is_searching()
+    assert questions.asked == ["Stop the search and quit?"] and window.session.search.running
     questions.answer = QMessageBox.StandardButton.Discard
     assert window.close()  # stops the search and waits for its thread
-    assert not window.session.is_searching()
+    assert not window.session.search.running
 
 
 def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_search(qtbot, window, tmp_path,
@@ -217,7 +217,7 @@ def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_searc
     set_search(window, trials=1, budget_s=300)  # one trial: the form's own settings, nothing to beat them
     window.commands["search"].trigger()
     qtbot.mouseClick(window.findChild(QCheckBox, "searched_ensembleCheck"), Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.session.searchFinished, timeout=SEARCH_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.search.finished, timeout=SEARCH_TIMEOUT) as finished:
         click(qtbot, window, "searchRunButton")
     result = finished.args[0]
     own = result.trials[0]
@@ -257,12 +257,12 @@ def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_searc
     assert shown["search"]["validation_score"] == own.score and shown["search"]["best_trial"] == 0
 
     # trained with the settings the search chose, unchanged: recorded too
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=SEARCH_TIMEOUT):
+    with qtbot.waitSignal(window.session.training.finished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "trainButton")
     assert save("trained.lstmf")["search"]["study"] == result.study
     # after any edit of the form the settings are the user's, not the search's: no record
     window.settings_panel.form.widgets["hidden"].setValue(20)
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=SEARCH_TIMEOUT):
+    with qtbot.waitSignal(window.session.training.finished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "trainButton")
     edited = save("edited.lstmf")
     assert "search" not in edited and edited["config"]["hidden"] == 20

@@ -165,15 +165,15 @@ def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
 
     window = MainWindow()
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(sample_path("daily_sales.csv"))
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(sample_path("daily_sales.csv"))
     spin = window.findChild(QSpinBox, "trainSizeSpin")
     combo = window.findChild(QComboBox, "featureScalerCombo")
     groups = {box.title(): box for box in window.findChildren(QGroupBox)}
     assert groups["Split"].isAncestorOf(spin) and groups["Scaling"].isAncestorOf(combo)
     assert spin.value() == spin.minimum() and spin.text() == "by fractions"
     assert combo.currentText() == "as the target"
-    asked = window.session.asked_config()
+    asked = window.session.settings.asked_config()
     assert asked.train_size is None and asked.feature_scaler == "same"
 
     spin.lineEdit().selectAll()
@@ -181,7 +181,7 @@ def test_the_tutorial_options_are_in_their_groups_and_reach_the_session(qtbot):
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText() == "min-max (0 to 1)"
-    asked = window.session.asked_config()
+    asked = window.session.settings.asked_config()
     assert asked.train_size == 200 and asked.feature_scaler == "minmax" and asked.scaler == "standard"
 
 
@@ -193,3 +193,34 @@ def test_the_settings_pane_fits_its_width_without_clipping(window, qtbot):
     pane = scroll.parentWidget()
     needed = inner.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
     assert needed <= pane.minimumWidth()
+
+
+def test_adopted_settings_are_saved_and_restored_exactly_where_the_form_rounds(qtbot):
+    """A search's best dropout of 0.237 shows as 0.24 and weight decay has no field: the window
+    saves the Session's values, not the form's, and the next window asks for them exactly."""
+    from gui import MainWindow
+    from gui.app_settings import AppSettings
+
+    window = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(window)
+    form = window.settings_panel.form
+    window.session.settings.adopt({"dropout": 0.237, "weight_decay": 1e-4})
+    assert form.values()["dropout"] == pytest.approx(0.24)  # what the form can show
+    assert window.session.settings.values["dropout"] == 0.237
+    form.widgets["epochs"].setValue(form.widgets["epochs"].value() + 1)  # another field: both stay exact
+    assert window.session.settings.values["dropout"] == 0.237
+    assert window.session.settings.values["weight_decay"] == 1e-4
+    window.save_settings()
+    stored = AppSettings().form_values()
+    assert stored["dropout"] == 0.237 and stored["weight_decay"] == 1e-4
+
+    again = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(again)
+    values = again.session.settings.values
+    assert values["dropout"] == 0.237 and values["weight_decay"] == 1e-4
+    assert values["epochs"] == stored["epochs"] and again.settings_panel.form.values()["dropout"] == pytest.approx(0.24)
+    again.settings_panel.form.widgets["dropout"].setValue(0.3)  # the user changes that field: the form's value wins
+    assert again.session.settings.values["dropout"] == pytest.approx(0.30)
+    assert again.session.settings.values["weight_decay"] == 1e-4  # no field to change it: still as saved
+    again.commands["reset_settings"].trigger()
+    assert "weight_decay" not in again.session.settings.values  # back to the declared default

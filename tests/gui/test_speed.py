@@ -15,11 +15,11 @@ from gui.widgets.canvases import DECIMATE_ABOVE, ResultCanvas
 def test_the_window_trains_with_the_thread_policy(qtbot):
     window = MainWindow()
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        assert window.session.open_csv(sample_path("daily_sales.csv"))
-    window.session.replan()
-    assert window.session.asked_config().threads == default_threads()
-    assert window.session.plan.config.threads == default_threads()
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        assert window.session.data.open_csv(sample_path("daily_sales.csv"))
+    window.session.settings.replan()
+    assert window.session.settings.asked_config().threads == default_threads()
+    assert window.session.settings.plan.config.threads == default_threads()
 
 
 def predictions(points: int) -> pd.DataFrame:

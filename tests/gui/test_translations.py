@@ -110,20 +110,20 @@ def test_every_visible_text_goes_through_the_catalog(qtbot, pseudo_locale):
     qtbot.addWidget(window)
     window.show()
     checked = visible_texts(window)  # the start page
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        window.session.open_csv(SALES)
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        window.session.data.open_csv(SALES)
     window.columns_panel.set_features(["temperature"])
     window.settings_panel.form.epochs.setValue(2)
     window.settings_panel.form.ensemble.setValue(1)
     window.settings_panel.form.horizon.setValue(2)  # the Results tab's step selector and per-step scores
-    window.session.replan()
+    window.session.settings.replan()
     checked += visible_texts(window)  # the data, settings and plan
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=120_000):
+    with qtbot.waitSignal(window.session.training.finished, timeout=120_000):
         window.commands["train"].trigger()
     for panel in (window.results_panel, window.training_panel, window.data_panel):
         panel.reveal()
         checked += visible_texts(window)
-    data = {str(c) for c in window.session.loaded.frame.columns} | {SALES.name, str(SALES), str(SALES.parent)}
+    data = {str(c) for c in window.session.data.loaded.frame.columns} | {SALES.name, str(SALES), str(SALES.parent)}
     data |= {str(sample_path(name)) for name in ("daily_sales.csv", "monthly_visitors.csv", "store_sales_zh_gbk.csv")}
     data |= {str(path) for path in window.settings.recent_files()}
     problems = [(where, text, left) for where, text in checked if text
@@ -146,8 +146,8 @@ def test_engine_error_is_shown_in_chinese_in_the_error_dialog(qtbot, tmp_path):
     try:
         window = MainWindow(warm_up_engine=False)
         qtbot.addWidget(window)
-        with qtbot.waitSignal(window.session.loadFailed, timeout=30_000):
-            window.session.open_csv(tmp_path / "missing.csv")
+        with qtbot.waitSignal(window.session.data.failed, timeout=30_000):
+            window.session.data.open_csv(tmp_path / "missing.csv")
         dialogs = [w for w in window.findChildren(QMessageBox, "errorDialog") if w.isVisible()]
         assert len(dialogs) == 1
         text, title = dialogs[-1].text(), dialogs[-1].windowTitle()

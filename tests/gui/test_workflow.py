@@ -13,12 +13,12 @@ TRAIN_TIMEOUT = 120_000
 
 
 def open_sales(qtbot, win):
-    with qtbot.waitSignal(win.session.dataLoaded, timeout=30_000):
-        assert win.session.open_csv(SALES)
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        assert win.session.data.open_csv(SALES)
     win.findChild(QComboBox, "targetCombo").setCurrentText("sales")
     win.columns_panel.set_features(["temperature"])
     win.findChild(QSpinBox, "windowSpin").setValue(14)
-    win.session.replan()
+    win.session.settings.replan()
 
 
 def test_widgets_are_reachable_by_object_name(window):
@@ -35,10 +35,10 @@ def test_open_pick_train_and_see_results(qtbot, window):
     assert window.findChild(object, "dateColumnCombo").currentText() == "date"
     assert "X (496, 14, 2)" in window.run_panel.shapes_label.text().replace("&nbsp;", " ")
     window.findChild(QSpinBox, "epochsSpin").setValue(2)
-    window.session.replan()
+    window.session.settings.replan()
     train = window.findChild(QPushButton, "trainButton")
     assert train.isEnabled()
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.history.epochs_run == 2
@@ -65,12 +65,12 @@ def test_cancel_keeps_the_best_model_so_far(qtbot, window):
     open_sales(qtbot, window)
     window.settings_panel.form.epochs.setValue(5000)
     window.settings_panel.form.patience.setValue(0)
-    window.session.replan()
-    window.session.start_training()
+    window.session.settings.replan()
+    window.session.training.start()
     assert not window.run_panel.train_button.isEnabled() and window.run_panel.cancel_button.isEnabled()
-    assert not window.session.start_training() and window.session.is_training()  # a second run can't start
+    assert not window.session.training.start() and window.session.training.running  # a second run can't start
     qtbot.waitUntil(lambda: window.run_panel.progress_bar.value() >= 2, timeout=TRAIN_TIMEOUT)
-    with qtbot.waitSignal(window.session.trainingFinished, timeout=TRAIN_TIMEOUT) as finished:
+    with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(window.run_panel.cancel_button, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.history.status == "cancelled"
@@ -85,19 +85,19 @@ def test_closing_during_training_stops_the_worker(qtbot):
     open_sales(qtbot, win)
     win.settings_panel.form.epochs.setValue(5000)
     win.settings_panel.form.patience.setValue(0)
-    win.session.replan()
-    win.session.start_training()
+    win.session.settings.replan()
+    win.session.training.start()
     qtbot.waitUntil(lambda: win.run_panel.progress_bar.value() >= 1, timeout=TRAIN_TIMEOUT)
     assert win.close()
-    assert not win.session.is_training()
+    assert not win.session.training.running
     win.deleteLater()
 
 
 def test_a_bad_csv_shows_a_message_and_the_app_stays_usable(qtbot, window, tmp_path):
     junk = tmp_path / "junk.csv"
     junk.write_bytes(bytes(range(256)) * 20)
-    with qtbot.waitSignal(window.session.loadFailed, timeout=30_000) as failed:
-        window.session.open_csv(junk)
+    with qtbot.waitSignal(window.session.data.failed, timeout=30_000) as failed:
+        window.session.data.open_csv(junk)
     assert "junk.csv" in failed.args[0]
     dialogs = [w for w in window.findChildren(QMessageBox) if w.objectName() == "errorDialog"]
     assert dialogs and dialogs[-1].isVisible() and "junk.csv" in dialogs[-1].text()
@@ -109,11 +109,11 @@ def test_a_bad_csv_shows_a_message_and_the_app_stays_usable(qtbot, window, tmp_p
 def test_invalid_settings_are_explained_and_block_training(qtbot, window):
     open_sales(qtbot, window)
     window.findChild(QSpinBox, "windowSpin").setValue(5000)
-    window.session.replan()
+    window.session.settings.replan()
     assert window.run_panel.problem_label.isVisible() and "too long" in window.run_panel.problem_label.text()
     assert not window.run_panel.train_button.isEnabled()
     window.findChild(QSpinBox, "windowSpin").setValue(7)
-    window.session.replan()
+    window.session.settings.replan()
     assert not window.run_panel.problem_label.isVisible() and window.run_panel.train_button.isEnabled()
 
 
@@ -121,8 +121,8 @@ def test_text_columns_cannot_be_features(qtbot, window, tmp_path):
     path = tmp_path / "shops.csv"
     path.write_text("date,sales,region\n" + "".join(
         f"2024-01-{d:02d},{100 + d},{'north' if d % 2 else 'south'}\n" for d in range(1, 29)))
-    with qtbot.waitSignal(window.session.dataLoaded, timeout=30_000):
-        window.session.open_csv(path)
+    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
+        window.session.data.open_csv(path)
     items = {window.columns_panel.feature_list.item(i).text(): window.columns_panel.feature_list.item(i)
              for i in range(window.columns_panel.feature_list.count())}
     assert not items["region"].flags() & Qt.ItemFlag.ItemIsEnabled

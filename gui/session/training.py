@@ -1,0 +1,76 @@
+"""Training as a job: the current plan's config trained in the background, then shown."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from core.errors import ForecasterError
+from core.i18n import N_, _
+from core.pipeline import ExperimentResult
+from gui.jobs import Job
+from gui.session.channel import JobChannel
+
+if TYPE_CHECKING:
+    from gui.session import Session
+
+STATUS_WORDS = {"completed": N_("Finished"), "early_stopped": N_("Stopped early (no better validation loss)"),
+                "cancelled": N_("Cancelled: the best model so far is shown"), "diverged": N_("Diverged")}
+
+
+class TrainingChannel(JobChannel):
+    """`started` brings the ForecastConfig resolved by the plan, `progress` an EpochProgress per
+    epoch, `finished` the ExperimentResult (completed, stopped early, cancelled or diverged)."""
+
+    job = Job.TRAIN
+    failure_title = N_("Training failed")
+    failure_note = N_("Training failed.")
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.seconds = 0.0  # of the current or last run
+        self.engine_loading = False  # the current run loads torch first (no warm-up finished)
+        self._started = 0.0
+        self._search: dict | None = None  # the search record of the run being trained
+
+    def can_start(self) -> bool:
+        return self.session.settings.plan is not None and self.refusal() is None
+
+    def start(self) -> bool:
+        """Trains with the current plan in the background; `finished` or `failed` follows. False if
+        there is no plan or a job refuses it."""
+        s = self.session
+        if self.refused() or not s.settings.replan():
+            return False
+        config, frame = s.settings.plan.config, s.data.loaded.frame
+        source_info = s.data.loaded.source_info(s.data.source_path)
+
+        def work(progress, cancel):
+            from core.pipeline import run_experiment  # torch loads here, on the worker thread
+
+            return run_experiment(frame, config, progress, cancel, source_info)
+
+        self.engine_loading = not s.engine_loaded()
+        if not self.run(work, _("Training…")):
+            return False
+        self._started = time.perf_counter()
+        self.seconds = 0.0
+        self._search = s.settings.search_record()
+        self.started.emit(config)
+        return True
+
+    def report(self, value: object) -> None:
+        self.seconds = time.perf_counter() - self._started
+        super().report(value)
+
+    def done(self, result: ExperimentResult) -> None:
+        self.seconds = time.perf_counter() - self._started
+        name = self.session.data.file_name()
+        description = (_("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=name)
+                       if result.history.epochs_run > 0 else _("Exponential smoothing on {file}").format(file=name))
+        self.session.models.show_experiment(result, description, self._search)
+        status = result.history.status
+        self.session.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
+        if status == "diverged":
+            self.session.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
+        super().done(result)
