@@ -326,7 +326,7 @@ class ResultCanvas(PlotCanvas):
                          horizon: int | None = None) -> None:
         axes = self.new_axes()
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon)
-        if horizon is None:  # as draw_results finds it: the predicted line's label names the step only then
+        if horizon is None:  # draw_results' default, on which the predicted line's label depends
             horizon = int(predictions["step"].max()) if len(predictions) else 1
         self.name_lines({_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"})
         if dates:

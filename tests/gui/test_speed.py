@@ -46,6 +46,8 @@ def test_the_window_trains_with_the_thread_policy(qtbot, monkeypatch):
             assert window.session.start_training()
     finally:
         torch.set_num_threads(before)
+    assert window.session.asked_config().threads == default_threads()
+    assert window.session.plan.config.threads == default_threads()
     assert seen  # the spy was inside the training
     assert threading.main_thread().ident not in {ident for ident, _ in seen}  # on the worker thread
     assert {threads for _, threads in seen} == {default_threads()}
@@ -115,8 +117,11 @@ def test_lines_are_found_by_id_whatever_the_interface_language(qtbot):
                                                   2).format(step=2)
     assert "predicted" not in predicted.get_label()
     assert canvas.line("forecast") is None and canvas.line(i18n._("real")) is None
-    # the hover readout reports the same lines, by id, in Chinese
-    assert [label for label, *_ in canvas._hover] == [real.get_label(), predicted.get_label()]
+    # the hover readout finds its lines by id too, and names them in Chinese
+    canvas.draw()
+    axes = real.axes
+    px, py = axes.transData.transform((axes.convert_xunits(real.get_xdata()[40]), real.get_ydata()[40]))
+    assert canvas.nearest_point(px, py)[0] == real.get_label()
 
 
 def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtbot):
@@ -154,7 +159,7 @@ def test_the_engine_is_loaded_in_the_background_once_the_window_is_shown(qtbot):
     assert window.isVisible() and not window.session.jobs.is_running(Job.WARM_UP)
 
 
-@pytest.mark.parametrize("warm_up", [False, True])
+@pytest.mark.parametrize("warm_up", [False, True], ids=["no warm-up", "control: warms up"])
 def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot, monkeypatch, warm_up):
     """A spy in place of the warm-up, with no delay before it: a timer queued after the window is
     shown fires after any warm-up the showing queued. The window that warms up is the control."""
