@@ -17,6 +17,15 @@ from gui.resources import sample_path
 from gui.widgets.canvases import DECIMATE_ABOVE, ResultCanvas
 
 
+def on_another_thread(work):
+    """`work()` run on a new thread; its return value."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(work()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
 def test_the_window_trains_with_the_thread_policy(qtbot, monkeypatch):
     """torch's thread count is per thread: what counts is what the training thread itself sees."""
     import torch
@@ -39,13 +48,16 @@ def test_the_window_trains_with_the_thread_policy(qtbot, monkeypatch):
     window.findChild(QSpinBox, "epochsSpin").setValue(1)
     window.findChild(QSpinBox, "ensembleSpin").setValue(1)
     assert window.session.replan()
-    before = torch.get_num_threads()
-    torch.set_num_threads(default_threads() + 1)  # not the policy: a worker that kept it would show it
+    # new threads start with the last count set anywhere: make it one that is not the policy, so a
+    # worker that never set its own would show it. Set from a passing thread, as the UI thread's own
+    # count (which later tests read) is fixed once it asks.
+    before = on_another_thread(torch.get_num_threads)
+    on_another_thread(lambda: torch.set_num_threads(default_threads() + 1))
     try:
         with qtbot.waitSignal(window.session.trainingFinished, timeout=120_000):
             assert window.session.start_training()
     finally:
-        torch.set_num_threads(before)
+        on_another_thread(lambda: torch.set_num_threads(before))
     assert window.session.asked_config().threads == default_threads()
     assert window.session.plan.config.threads == default_threads()
     assert seen  # the spy was inside the training
