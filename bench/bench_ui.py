@@ -28,8 +28,10 @@ os.environ.setdefault("LSTM_FORECASTER_DATA_DIR", tempfile.mkdtemp(prefix="lstmf
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QSpinBox  # noqa: E402
+
+from tools.qtwait import pause, wait_for  # noqa: E402
 
 
 class StallMeter:
@@ -60,13 +62,6 @@ class StallMeter:
         self.timer.stop()
 
 
-def wait(signal, timeout_ms: int = 600_000) -> None:
-    loop = QEventLoop()
-    signal.connect(loop.quit)
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
-
-
 def stall_summary(lates: list[float]) -> dict:
     return {"max": max(lates, default=0.0), "p99": float(np.percentile(lates, 99)) if lates else 0.0,
             "over50": sum(late > 50 for late in lates), "ticks": len(lates)}
@@ -74,7 +69,7 @@ def stall_summary(lates: list[float]) -> dict:
 
 def train_once(window, epochs: int, threads: int | None) -> dict:
     """Clicks Train on an open window and measures stalls until the result is shown."""
-    import gui.session as session_module
+    import gui.session.settings as session_module
     from gui.jobs import Job
 
     policy = session_module.default_threads
@@ -94,11 +89,9 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
         meter.start()
         started = time.perf_counter()
         window.session.training.start()
-        wait(window.session.training.finished)
+        wait_for(window.session.training.finished, 600_000)
         seconds = time.perf_counter() - started
-        settle = QEventLoop()  # the result charts paint after trainingFinished: keep measuring
-        QTimer.singleShot(1000, settle.quit)
-        settle.exec()
+        pause(1000)  # the result charts paint after trainingFinished: keep measuring
         meter.stop()
         window.session.training.finished.disconnect(shown.append)
         window.session.jobs.task(Job.TRAIN).succeeded.disconnect(mark_trained)
@@ -127,7 +120,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
         meter.start()
         started = time.perf_counter()
         window.show()
-        wait(window.session.engineReady)
+        wait_for(window.session.engineReady, 600_000)
         seconds = time.perf_counter() - started
         meter.stop()
         rows.append({"run": "idle window while the engine loads in the background (from show)",
@@ -137,7 +130,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
         window.show()
     app.processEvents()
     window.session.data.open_csv(str(csv))
-    wait(window.session.data.finished)
+    wait_for(window.session.data.finished, 600_000)
     runs = {"cold": [(None, "no warm-up: the first run loads torch")],
             "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
     for threads, note in runs:
@@ -229,9 +222,7 @@ def loss_redraw_rate(epochs_per_second: int, seconds: float) -> tuple[int, float
     feeder.setInterval(int(1000 / epochs_per_second))
     feeder.timeout.connect(epoch)
     feeder.start()
-    loop = QEventLoop()
-    QTimer.singleShot(int(seconds * 1000), loop.quit)
-    loop.exec()
+    pause(int(seconds * 1000))
     feeder.stop()
     canvas.close()
     return count[0], canvas.redraws / seconds

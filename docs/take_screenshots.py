@@ -21,31 +21,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LSTM_FORECASTER_DATA_DIR", tempfile.mkdtemp(prefix="lstmf-shots-"))
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from gui.language import install_language  # noqa: E402
 from gui.main_window import MainWindow  # noqa: E402
 from gui.resources import sample_path  # noqa: E402
+from tools.qtwait import pause, wait_for  # noqa: E402
 
 OUT = ROOT / "docs"
 
 
-def wait(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
-
-
-def wait_for(signal, timeout_ms: int = 120_000) -> None:
-    loop = QEventLoop()
-    signal.connect(loop.quit)
-    QTimer.singleShot(timeout_ms, loop.quit)
-    loop.exec()
-
-
 def shot(window: MainWindow, name: str) -> None:
-    wait(400)
+    pause(400)
     window.grab().save(str(OUT / f"{name}.png"))
     print("saved", OUT / f"{name}.png")
 
@@ -56,7 +43,7 @@ def hover_last_value(window: MainWindow) -> None:
     from PySide6.QtTest import QTest
 
     canvas = window.results_panel.canvas
-    wait(400)
+    pause(400)
     real = canvas.line("real")
     if real is None:
         return
@@ -144,7 +131,7 @@ def main() -> None:
     session.training.start()
     if not args.only_results:
         while window.run_panel.progress_bar.value() < min(20, args.epochs // 2) and session.training.running:
-            wait(100)
+            pause(100)
         shot(window, args.prefix + "training")
     wait_for(session.training.finished)
     if args.step > 1:

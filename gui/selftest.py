@@ -88,7 +88,7 @@ def _check(folder: Path, lang: str | None = None) -> None:
     else:  # the machine has no font with Chinese glyphs at all: not the build's fault, but say so
         print("  warning: no CJK font is installed; Chinese text in charts shows as boxes "
               "(install e.g. fonts-noto-cjk)")
-    assert window.results_panel.canvas.line(_("forecast")) is not None
+    assert window.results_panel.canvas.line("forecast") is not None
     if shown != "en":
         assert _("Train") != "Train", f"no {shown} catalog in the build"
         assert window.run_panel.train_button.text() == _("Train")

@@ -19,8 +19,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from core.i18n import N_, _
-from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate
+from core.i18n import _
+from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate, step_label
 from core.prep.timeindex import format_time
 
 REDRAW_INTERVAL_MS = 100
@@ -36,13 +36,23 @@ class PlotCanvas(FigureCanvasQTAgg):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(300, 200)
 
-    def line(self, label: str) -> Line2D | None:
-        """The line with this legend label on the first axes (for tests and accessibility)."""
+    def line(self, gid: str) -> Line2D | None:
+        """The line with this id (`Line2D.get_gid`), e.g. "real" or "train": found the same way in
+        every interface language, unlike its translated legend label (for tests and accessibility)."""
         for axes in self.figure.axes:
             for line in axes.get_lines():
-                if line.get_label() == label:
+                if line.get_gid() == gid:
                     return line
         return None
+
+    def name_lines(self, ids: dict[str, str]) -> None:
+        """Gives each line whose legend label is a key of `ids` that key's id (`Line2D.set_gid`).
+        The charts are drawn by core, which labels lines for people; the ids are for `line`."""
+        for axes in self.figure.axes:
+            for line in axes.get_lines():
+                gid = ids.get(line.get_label())
+                if gid is not None:
+                    line.set_gid(gid)
 
     def new_axes(self) -> Axes:
         """Clears the figure for new content; the next draw lays it out again."""
@@ -141,6 +151,7 @@ class LossCanvas(PlotCanvas):
         self.live = False
         axes = self.new_axes()
         draw_losses(axes, self.train_loss, self.val_loss, self.best_epoch, self.loss_name)
+        self.name_lines({_("train"): "train", _("validation"): "validation"})
         self.draw_idle()
 
     def draw(self) -> None:
@@ -262,7 +273,7 @@ def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
 class ResultCanvas(PlotCanvas):
     hovered = Signal(str)  # the data point nearest the mouse, in words ("" when there is none)
 
-    HOVER_LINES = (N_("real"), N_("predicted"), N_("forecast"))  # labels (or their start) the readout reports
+    HOVER_LINES = ("real", "predicted", "forecast")  # ids of the lines the readout reports
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(8.0, 4.5))
@@ -315,12 +326,14 @@ class ResultCanvas(PlotCanvas):
                          horizon: int | None = None) -> None:
         axes = self.new_axes()
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon)
-        hover_lines = tuple(_(label) for label in self.HOVER_LINES)  # the legend's labels are translated
+        if horizon is None:  # draw_results' default, on which the predicted line's label depends
+            horizon = int(predictions["step"].max()) if len(predictions) else 1
+        self.name_lines({_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"})
         if dates:
             self.figure.autofmt_xdate()
         self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
                         np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
-                       for line in axes.get_lines() if line.get_label().startswith(hover_lines)]
+                       for line in axes.get_lines() if line.get_gid() in self.HOVER_LINES]
         # the toolbar's readout names the nearest data point rather than the cursor's position
         axes.format_coord = lambda x, y: self.readout(*axes.transData.transform((x, y)))
         self.decimators = [LineDecimator(line) for line in axes.get_lines()

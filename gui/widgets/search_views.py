@@ -157,19 +157,20 @@ class TrialsCanvas(PlotCanvas):
         pruned = [t for t in scored if t.state == "PRUNED"]
         if complete:
             axes.plot([t.number for t in complete], [t.score for t in complete], "o", color="#1f77b4",
-                      label=_("trial"))
+                      label=_("trial"), gid="trial")
             best, steps_x, steps_y = math.inf, [], []
             for t in complete:
                 best = min(best, t.score)
                 steps_x.append(t.number)
                 steps_y.append(best)
-            axes.step(steps_x, steps_y, where="post", color="#e8590c", label=_("best so far"))
+            axes.step(steps_x, steps_y, where="post", color="#e8590c", label=_("best so far"), gid="best-so-far")
         own = next((t for t in complete if getattr(t, "baseline", False)), None)
         if own is not None:  # the line every other trial has to get under
-            axes.axhline(own.score, color="#667085", linestyle="--", linewidth=1, label=_("your settings"))
+            axes.axhline(own.score, color="#667085", linestyle="--", linewidth=1, label=_("your settings"),
+                         gid="your-settings")
         if pruned:
             axes.plot([t.number for t in pruned], [t.score for t in pruned], "x", color="#98a2b3",
-                      label=_("pruned"))
+                      label=_("pruned"), gid="pruned")
         axes.set_xlabel(_("trial"))
         axes.set_ylabel(_("validation RMSE (lower is better)"))
         axes.xaxis.get_major_locator().set_params(integer=True)

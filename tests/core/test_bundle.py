@@ -16,23 +16,14 @@ from core.errors import BundleError, DataError
 from core.model.bundle import LoadedBundle, load_bundle, save_bundle
 from core.pipeline import run_experiment
 from core.settings.config import ForecastConfig
+from tests.factories import noisy_sine_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def frame_of(rows=150, seed=0):
-    rng = np.random.default_rng(seed)
-    t = np.arange(rows)
-    return pd.DataFrame({
-        "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
-        "y": 10 + np.sin(t / 3) + rng.normal(0, 0.1, rows),
-        "x": rng.normal(size=rows),
-    })
-
-
 @pytest.fixture(scope="module")
 def trained():
-    frame = frame_of()
+    frame = noisy_sine_frame()
     config = ForecastConfig(target="y", features=("x",), date_column="day", window=6, epochs=3,
                             scaler="minmax", horizon=2, forecast_steps=5)
     return frame, run_experiment(frame, config)
@@ -149,7 +140,7 @@ def test_a_bundle_saved_before_a_setting_existed_loads_with_its_default(tmp_path
     'members.0.', and no ensemble/highway/transform/refit/patience in model.json."""
     from safetensors.torch import load_file, save_file
 
-    frame = frame_of()
+    frame = noisy_sine_frame()
     legacy = ForecastConfig(target="y", features=("x",), date_column="day", window=6, epochs=2, horizon=2,
                             ensemble=1, highway=False, transform="none", target_mode="delta", refit=False)
     result = run_experiment(frame, legacy)

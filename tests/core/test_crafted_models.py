@@ -17,13 +17,11 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from core.errors import BundleError
-from core.model.bundle import META_FILE, WEIGHTS_FILE, load_bundle, save_bundle
-from core.pipeline import run_experiment
-from core.settings.config import ForecastConfig
+from core.model.bundle import META_FILE, WEIGHTS_FILE, load_bundle
+from tests.factories import save_small_model
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_rlimit = pytest.mark.skipif(not Path("/proc/self/status").exists(),
@@ -32,12 +30,7 @@ needs_rlimit = pytest.mark.skipif(not Path("/proc/self/status").exists(),
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
-    t = np.arange(90)
-    frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=90, freq="D"),
-                          "y": 10 + np.sin(t / 3), "x": np.cos(t / 5)})
-    result = run_experiment(frame, ForecastConfig(target="y", features=("x",), date_column="day",
-                                                  window=6, horizon=2, epochs=1, hidden=8))
-    path = save_bundle(result, tmp_path_factory.mktemp("good") / "good.lstmf")
+    path = save_small_model(tmp_path_factory.mktemp("good") / "good.lstmf", rows=90, window=6, hidden=8)
     with zipfile.ZipFile(path) as archive:
         return path, {name: archive.read(name) for name in archive.namelist()}
 

@@ -14,10 +14,8 @@ import threading
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
-from torch import nn
 
 from core.model import training
 from core.model.network import build_member
@@ -25,6 +23,7 @@ from core.model.training import CANCELLED, DIVERGED, train
 from core.pipeline import run_experiment
 from core.prep.windows import WindowedSeries
 from core.settings.config import ForecastConfig
+from tests.factories import nan_loss_after, seasonal_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,33 +31,12 @@ ROOT = Path(__file__).resolve().parents[2]
 ONE_NETWORK = {"ensemble": 1, "refit": False}
 
 
-def sine_frame(rows=160, seed=0):
-    rng = np.random.default_rng(seed)
-    t = np.arange(rows)
-    return pd.DataFrame({
-        "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
-        "y": 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.2 * t + rng.normal(0, 0.5, rows),
-        "x": np.cos(t / 5),
-    })
-
-
-class NaNLossAfter(nn.MSELoss):
-    """MSE until `calls` losses were computed, then NaN: a stand-in for a run that blows up."""
-
-    limit = 20
-    calls = 0
-
-    def forward(self, predicted, target):
-        type(self).calls += 1
-        loss = super().forward(predicted, target)
-        return loss * float("nan") if type(self).calls > self.limit else loss
-
-
 @pytest.fixture
 def nan_loss(monkeypatch):
-    NaNLossAfter.calls = 0
-    monkeypatch.setitem(training._LOSSES, "mse", NaNLossAfter)
-    return NaNLossAfter
+    """MSE until 20 losses were computed, then NaN: a stand-in for a run that blows up."""
+    loss = nan_loss_after(20)
+    monkeypatch.setitem(training._LOSSES, "mse", loss)
+    return loss
 
 
 def test_divergence_stops_cleanly_with_the_best_weights_and_advice(nan_loss):
@@ -66,7 +44,7 @@ def test_divergence_stops_cleanly_with_the_best_weights_and_advice(nan_loss):
     # loss turns NaN in epoch 2
     config = ForecastConfig(target="y", features=("x",), date_column="day", window=8,
                             batch_size=8, epochs=50, highway=False)  # no epoch-0 validation pass
-    result = run_experiment(sine_frame(), config)
+    result = run_experiment(seasonal_frame(), config)
     h = result.history
     assert h.status == DIVERGED and h.epochs_run == 1 and h.best_epoch == 1
     assert "diverged at epoch 2" in h.message and "lower learning rate" in h.message
@@ -80,7 +58,7 @@ def test_divergence_in_the_cli_is_exit_2_with_one_line(nan_loss, tmp_path, capsy
     import cli
 
     source = tmp_path / "series.csv"
-    sine_frame().to_csv(source, index=False)
+    seasonal_frame().to_csv(source, index=False)
     code = cli.main(["train", str(source), "--target", "y", "--window", "8", "--batch-size", "8",
                      "--epochs", "50", "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
@@ -120,6 +98,7 @@ MEMORY_SCRIPT = """
 import gc, json, os, sys
 import numpy as np, pandas as pd
 from core.settings.config import ForecastConfig
+from tests.factories import nan_loss_after, seasonal_frame
 from core.pipeline import run_experiment
 
 def rss():

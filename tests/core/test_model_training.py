@@ -1,7 +1,6 @@
 import threading
 
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 
@@ -9,19 +8,10 @@ from core.model.network import build_member, build_model, parameter_count
 from core.model.training import CANCELLED, COMPLETED, DIVERGED, EARLY_STOPPED
 from core.pipeline import plan_run, recurrent_parameter_count, run_experiment
 from core.settings.config import ForecastConfig
+from tests.factories import undated_seasonal_frame
 
 # the training mechanics of one network, scored and forecast by the same model
 ONE_NETWORK = {"ensemble": 1, "refit": False}
-
-
-def sine_frame(rows=160, seed=0):
-    rng = np.random.default_rng(seed)
-    t = np.arange(rows)
-    return pd.DataFrame({
-        "y": 50 + 10 * np.sin(2 * np.pi * t / 12) + 0.2 * t + rng.normal(0, 0.5, rows),
-        "x1": rng.normal(size=rows),
-        "x2": np.cos(t / 5),
-    })
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
@@ -36,7 +26,7 @@ def test_model_output_shape_and_parameter_count(cell, layers, bidirectional, hea
 
 
 def test_plan_reports_shapes_per_split():
-    plan = plan_run(sine_frame(), ForecastConfig(target="y", features=("x1",), window=10, horizon=2))
+    plan = plan_run(undated_seasonal_frame(), ForecastConfig(target="y", features=("x1",), window=10, horizon=2))
     assert plan.shapes["X_train"] == [160 - 24 - 24 - 10 - 1, 10, 2]  # 112 train rows
     assert plan.shapes["y_test"][1] == 2
     assert "parameters" in plan.summary_line()
@@ -44,13 +34,13 @@ def test_plan_reports_shapes_per_split():
 
 def test_plan_explains_a_window_too_long_for_the_data():
     with pytest.raises(Exception, match="too long for the"):
-        plan_run(sine_frame(40), ForecastConfig(target="y", window=36))
+        plan_run(undated_seasonal_frame(40), ForecastConfig(target="y", window=36))
 
 
 def test_scalers_are_fit_on_training_rows_only():
     """Scores come from a model whose scalers saw the training rows only; the forecast model is
     refit on every row, so its scalers (and so its view of the latest level) include the test rows."""
-    frame = sine_frame()
+    frame = undated_seasonal_frame()
     result = run_experiment(frame, ForecastConfig(target="y", features=("x1", "x2"), window=8, epochs=2,
                                                   transform="none"))
     train_end = result.plan.bounds.train_end
@@ -68,7 +58,7 @@ def test_scalers_are_fit_on_training_rows_only():
 
 
 def test_minmax_scaler_uses_training_range():
-    frame = sine_frame()
+    frame = undated_seasonal_frame()
     result = run_experiment(frame, ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=1, scaler="minmax",
                                                   transform="none"))
     assert result.target_scaler.data_max_[0] == frame["y"][:112].max()
@@ -76,7 +66,7 @@ def test_minmax_scaler_uses_training_range():
 
 
 def test_same_seed_same_metrics_and_other_seed_differs():
-    frame = sine_frame()
+    frame = undated_seasonal_frame()
     config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=5, seed=3, highway=False)
     first, second = run_experiment(frame, config), run_experiment(frame, config)
     assert first.test_metrics == second.test_metrics
@@ -86,7 +76,7 @@ def test_same_seed_same_metrics_and_other_seed_differs():
 
 
 def test_predictions_are_in_original_units_and_cover_every_split():
-    frame = sine_frame()
+    frame = undated_seasonal_frame()
     result = run_experiment(frame, ForecastConfig(target="y", window=12, horizon=3, epochs=3))
     p = result.predictions
     assert set(p["split"]) == {"train", "val", "test"}
@@ -104,7 +94,7 @@ def test_predictions_are_in_original_units_and_cover_every_split():
 def test_progress_once_per_epoch_and_early_stopping_restores_best():
     seen = []
     config = ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=300, patience=3, lr=0.05)
-    result = run_experiment(sine_frame(), config, progress=seen.append)
+    result = run_experiment(undated_seasonal_frame(), config, progress=seen.append)
     h = result.history
     assert [p.epoch for p in seen] == list(range(1, h.epochs_run + 1))
     assert h.status == EARLY_STOPPED
@@ -127,7 +117,8 @@ class CancelAfter:
 def test_cancel_is_checked_between_batches():
     # 112 train rows - 8 window = 104 windows in batches of 8: 13 per epoch; cancel inside epoch 2
     cancel = CancelAfter(13 + 5)
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, batch_size=8, epochs=50),
+    result = run_experiment(undated_seasonal_frame(),
+                            ForecastConfig(target="y", window=8, **ONE_NETWORK, batch_size=8, epochs=50),
                             cancel=cancel)
     assert result.history.status == CANCELLED
     assert result.history.epochs_run == 2  # the partial second epoch is recorded
@@ -137,7 +128,8 @@ def test_cancel_is_checked_between_batches():
 def test_cancel_before_start_still_returns_a_usable_result():
     event = threading.Event()
     event.set()
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=50), cancel=event)
+    result = run_experiment(undated_seasonal_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=50),
+                            cancel=event)
     assert result.history.status == CANCELLED and result.history.epochs_run == 0
     assert np.isfinite(result.predictions["predicted"]).all()
 
@@ -160,7 +152,8 @@ def test_divergence_stops_with_advice_and_finite_weights():
 
 def test_full_batch_runs_one_step_per_epoch():
     steps = []
-    result = run_experiment(sine_frame(), ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=2, batch_size=0),
+    result = run_experiment(undated_seasonal_frame(),
+                            ForecastConfig(target="y", window=8, **ONE_NETWORK, epochs=2, batch_size=0),
                             cancel=type("Count", (), {"is_set": lambda self: steps.append(1) or False})())
     assert result.history.status == COMPLETED
     assert len(steps) == 2

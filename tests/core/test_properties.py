@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from core.data.csv_reader import read_csv
 from core.errors import BundleError, ConfigError, DataError, ForecasterError
 from core.settings.config import ForecastConfig
+from tests.factories import save_small_model
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -182,17 +183,7 @@ json_value = st.recursive(
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory):
-    import pandas as pd
-
-    from core.model.bundle import save_bundle
-    from core.pipeline import run_experiment
-
-    t = np.arange(80)
-    frame = pd.DataFrame({"day": pd.date_range("2024-01-01", periods=80, freq="D"),
-                          "y": 10 + np.sin(t / 3), "x": np.cos(t / 5)})
-    result = run_experiment(frame, ForecastConfig(target="y", features=("x",), date_column="day",
-                                                  window=5, horizon=2, epochs=1, hidden=4))
-    return save_bundle(result, tmp_path_factory.mktemp("model") / "model")
+    return save_small_model(tmp_path_factory.mktemp("model") / "model", rows=80, window=5, hidden=4)
 
 
 def _paths(meta, prefix=()):

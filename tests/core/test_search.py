@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import optuna
@@ -50,6 +51,7 @@ def test_search_space_is_every_searchable_setting_of_the_table():
     assert "hidden" not in narrowed and "cell" not in narrowed and narrowed["window"].high == 20
 
 
+@pytest.mark.slow  # real time: an 8 s budget; the rule itself is checked on an injected clock below
 def test_no_epoch_starts_after_the_deadline(wool, monkeypatch):
     """Every epoch's start (its end minus its duration) lies before the deadline the trial was given."""
     starts, deadlines = [], []
@@ -74,6 +76,30 @@ def test_no_epoch_starts_after_the_deadline(wool, monkeypatch):
     assert deadlines and all(d is not None for d in deadlines)
     assert starts
     assert all(start < deadline for deadline, start in starts)
+
+
+def test_no_epoch_starts_after_the_deadline_on_an_injected_clock(wool, monkeypatch):
+    """A trial's training on a clock that the test moves by one second per epoch, with no waiting:
+    given a deadline 3.5 s away, the epochs starting at 0, 1, 2 and 3 s run and the next does not."""
+    from core.model import training
+
+    clock, reads = [0.0], []
+
+    def monotonic() -> float:
+        reads.append(clock[0])
+        return clock[0]
+
+    def epoch_done(progress) -> None:
+        clock[0] += 1.0
+
+    monkeypatch.setattr(training, "time", SimpleNamespace(monotonic=monotonic, perf_counter=time.perf_counter))
+    # 20 epochs and no early stopping: only the deadline can end it at 4 (ignored, all 20 would run)
+    plan = core.pipeline.plan_run(wool, config(epochs=20, patience=0, hidden=8, batch_size=8))
+    score = core.pipeline.validation_score(wool.iloc[:plan.bounds.val_end], plan.config, plan.bounds.train_end,
+                                           epoch_done, None, 3.5)
+    (history,) = score.histories
+    assert history.status == training.OUT_OF_TIME and history.epochs_run == 4
+    assert reads == [0.0, 1.0, 2.0, 3.0, 4.0]  # each epoch looked at the clock before it started
 
 
 def test_trials_never_read_the_test_rows(wool, monkeypatch):

@@ -86,6 +86,10 @@ def test_chunked_scalers_match_one_fit_and_write_float32_in_place(kind):
     frame = pd.DataFrame({"a": rng.normal(5, 3, rows), "b": rng.uniform(-1, 1, rows), "skip": 0.0})
     scaler = fit_scaler(kind, frame, ["a", "b"])
     reference = (StandardScaler() if kind == "standard" else MinMaxScaler()).fit(frame[["a", "b"]].to_numpy())
-    out = np.empty((rows, 3), dtype=np.float32)
-    transform_into(scaler, frame, out[:, 1:], ["a", "b"])
+    out = np.full((rows, 3), -7.0, dtype=np.float32)
+    target = out[:, 1:]
+    written = transform_into(scaler, frame, target, ["a", "b"])
     np.testing.assert_allclose(out[:, 1:], reference.transform(frame[["a", "b"]].to_numpy()), rtol=1e-5, atol=1e-5)
+    # in place: the given float32 view is what comes back, the rest of its array is untouched
+    assert written is target and written.dtype == np.float32 and np.shares_memory(written, out)
+    assert (out[:, 0] == -7.0).all()

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from core.apply import forecast_table
@@ -15,24 +14,15 @@ from core.model.bundle import load_bundle, save_bundle
 from core.pipeline import fit_scaling, plan_run, run_experiment
 from core.prep.split import multi_step_split
 from core.settings.config import ForecastConfig
+from tests.factories import rising_frame
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def frame_of(rows=120, seed=3):
-    rng = np.random.default_rng(seed)
-    t = np.arange(rows)
-    return pd.DataFrame({
-        "day": pd.date_range("2024-01-01", periods=rows, freq="D"),
-        "y": 50 + 0.2 * t + 5 * np.sin(t / 2) + rng.normal(0, 0.5, rows),
-        "x": 1000 + 30 * rng.normal(size=rows) + 2 * t,  # rises: its later rows exceed the training max
-    })
 
 
 # ------------------------------------------------------------------ feature_scaler
 
 def test_features_minmax_and_target_standard_fit_on_the_training_rows_only():
-    frame = frame_of()
+    frame = rising_frame()
     config = ForecastConfig(target="y", features=("x",), date_column="day", window=6, transform="none",
                             scaler="standard", feature_scaler="minmax")
     plan = plan_run(frame, config)
@@ -54,14 +44,14 @@ def test_features_minmax_and_target_standard_fit_on_the_training_rows_only():
     ("standard", "same", "mean_"), ("minmax", "same", "data_min_"),  # as before: the target's kind
     ("minmax", "standard", "mean_")])
 def test_the_feature_scaler_kind_follows_the_setting(scaler, feature_scaler, kind):
-    frame = frame_of()
+    frame = rising_frame()
     config = ForecastConfig(target="y", features=("x",), window=6, scaler=scaler, feature_scaler=feature_scaler)
     plan = plan_run(frame, config)
     assert hasattr(fit_scaling(frame, plan.config, plan.bounds.train_end).feature_scaler, kind)
 
 
 def test_a_bundle_keeps_both_scaler_kinds_and_forecasts_identically(tmp_path):
-    frame = frame_of()
+    frame = rising_frame()
     config = ForecastConfig(target="y", features=("x",), date_column="day", window=6, epochs=3, ensemble=1,
                             scaler="standard", feature_scaler="minmax", forecast_steps=4)
     result = run_experiment(frame, config)
@@ -102,7 +92,7 @@ def test_too_few_rows_after_the_training_rows_drop_validation_with_a_note():
 
 
 def test_the_plan_trains_on_the_first_rows():
-    plan = plan_run(frame_of(), ForecastConfig(target="y", window=6, train_size=80, val_fraction=0.1,
+    plan = plan_run(rising_frame(), ForecastConfig(target="y", window=6, train_size=80, val_fraction=0.1,
                                                test_fraction=0.2))
     assert (plan.bounds.train_end, plan.bounds.val_end) == (80, 93)  # 40 * 1/3 -> 13 validation rows
     assert plan.bounds.sizes == {"train": 80, "val": 13, "test": 27}
@@ -121,7 +111,7 @@ def test_without_a_train_size_the_fractions_split_as_before(rows, val, test, hor
 
 
 def test_the_default_plan_splits_as_before():
-    plan = plan_run(frame_of(), ForecastConfig(target="y", window=6))
+    plan = plan_run(rising_frame(), ForecastConfig(target="y", window=6))
     assert (plan.bounds.train_end, plan.bounds.val_end) == (84, 102)
 
 
@@ -133,10 +123,10 @@ def test_test_size_and_train_size_together_are_refused():
 def test_a_train_size_too_large_or_too_small_says_what_to_use():
     with pytest.raises(ConfigError, match=r"leaves 5 rows for the test, fewer than the horizon \(6\)\. "
                                           r"Use a train size of at most 114\."):
-        plan_run(frame_of(), ForecastConfig(target="y", window=6, horizon=6, train_size=115))
+        plan_run(rising_frame(), ForecastConfig(target="y", window=6, horizon=6, train_size=115))
     with pytest.raises(ConfigError, match=r"The first 7 rows are too few to train on: a window of 6 and a horizon "
                                           r"of 1 need at least 8 training rows\. Use a larger train size"):
-        plan_run(frame_of(), ForecastConfig(target="y", window=6, train_size=7))
+        plan_run(rising_frame(), ForecastConfig(target="y", window=6, train_size=7))
     with pytest.raises(ConfigError, match="Train size must be at least 2"):
         ForecastConfig(target="y", train_size=1)
 
@@ -165,7 +155,7 @@ def test_train_help_lists_both_flags_and_they_arrive_typed():
 
 def test_both_sizes_on_the_command_line_exit_2_with_one_sentence(tmp_path):
     path = tmp_path / "d.csv"
-    frame_of().to_csv(path, index=False)
+    rising_frame().to_csv(path, index=False)
     out = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", str(path), "--target", "y", "--out",
                           str(tmp_path / "o"), "--test-size", "20", "--train-size", "60"], cwd=ROOT,
                          capture_output=True, text=True, timeout=300)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QSpinBox
-from torch import nn
 
 from core import pipeline as experiment
 from core.errors import DataError
 from core.model import training
 from gui.errors import log_file
 from gui.resources import sample_path
+from tests.factories import nan_loss_after
 
 VISITORS = sample_path("monthly_visitors.csv")
 TRAIN_TIMEOUT = 120_000
@@ -84,15 +84,7 @@ def test_an_exception_inside_the_worker_is_a_message_and_the_app_trains_afterwar
 
 
 def test_divergence_shows_the_advice_and_keeps_the_best_model(qtbot, window, monkeypatch):
-    class NaNLoss(nn.MSELoss):
-        calls = 0
-
-        def forward(self, predicted, target):
-            type(self).calls += 1
-            loss = super().forward(predicted, target)
-            return loss * float("nan") if type(self).calls > 6 else loss
-
-    monkeypatch.setitem(training._LOSSES, "mse", NaNLoss)
+    monkeypatch.setitem(training._LOSSES, "mse", nan_loss_after(6))
     window.findChild(QSpinBox, "epochsSpin").setValue(50)
     window.session.settings.replan()
     result = train(qtbot, window)

@@ -66,10 +66,11 @@ def test_a_six_step_run_draws_every_actual_row_and_offers_each_step(six_step_run
     assert not np.isnan(real.get_ydata()).any()
     selector = win.findChild(QSpinBox, "stepSelector")
     assert selector.isVisible() and (selector.minimum(), selector.maximum()) == (1, STEPS)
-    assert panel.canvas.line("predicted (1 step ahead)") is not None
+    assert panel.canvas.line("predicted").get_label() == "predicted (1 step ahead)"
     for step in range(2, STEPS + 1):
         selector.setValue(step)
-        line = panel.canvas.line(f"predicted ({step} steps ahead)")
+        line = panel.canvas.line("predicted")
+        assert line.get_label() == f"predicted ({step} steps ahead)"
         expected = result.predictions[result.predictions["step"] == step]
         assert np.allclose(line.get_ydata()[~np.isnan(line.get_ydata())], expected["predicted"])
         assert str(step) in win.findChild(QLabel, "stepCaption").text()

@@ -90,7 +90,7 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
     assert f"RMSE {result.test['rmse']:.4g}" in best_text
     # the chart: one point per complete trial and the running best
     assert len(window.search_panel.canvas.line("trial").get_xdata()) == len(complete)
-    assert window.search_panel.canvas.line("best so far").get_ydata()[-1] == best.score
+    assert window.search_panel.canvas.line("best-so-far").get_ydata()[-1] == best.score
 
     # Export JSON writes the CLI's search.json keys
     target = tmp_path / "found.json"
@@ -227,7 +227,7 @@ def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_searc
                                 f"{own.score:.4g}); keep them.\nScored once on the test split: RMSE ")
     model = window.findChild(QTableView, "searchTrialsTable").model()
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).startswith("Your own settings")
-    assert list(window.search_panel.canvas.line("your settings").get_ydata()) == [own.score, own.score]
+    assert list(window.search_panel.canvas.line("your-settings").get_ydata()) == [own.score, own.score]
 
     # Export offers JSON and CSV; the CSV is the command line's search.csv for this result
     answers = iter([str(tmp_path / "tab.csv"), str(tmp_path / "tab.json")])

@@ -1,25 +1,68 @@
 """The GUI's speed behaviour, never timed: the thread policy reaches the engine, and long result
 lines are decimated to the chart's pixel width on draw, zoom and resize without losing peaks."""
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QSpinBox
 
+from core import i18n
 from core.pipeline import default_threads
-from gui import MainWindow
+from gui import MainWindow, main_window
 from gui.jobs import Job
 from gui.resources import sample_path
 from gui.widgets.canvases import DECIMATE_ABOVE, ResultCanvas
 
 
-def test_the_window_trains_with_the_thread_policy(qtbot):
-    window = MainWindow()
+def on_another_thread(work):
+    """`work()` run on a new thread; its return value."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(work()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def test_the_window_trains_with_the_thread_policy(qtbot, monkeypatch):
+    """torch's thread count is per thread: what counts is what the training thread itself sees."""
+    import torch
+    from torch import nn
+
+    from core.model import training
+
+    seen = []  # (thread, torch threads) for each loss computed
+
+    class SpyLoss(nn.MSELoss):
+        def forward(self, predicted, target):
+            seen.append((threading.get_ident(), torch.get_num_threads()))
+            return super().forward(predicted, target)
+
+    monkeypatch.setitem(training._LOSSES, "mse", SpyLoss)
+    window = MainWindow(warm_up_engine=False)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
         assert window.session.data.open_csv(sample_path("daily_sales.csv"))
-    window.session.settings.replan()
+    window.findChild(QSpinBox, "epochsSpin").setValue(1)
+    window.findChild(QSpinBox, "ensembleSpin").setValue(1)
+    assert window.session.settings.replan()
+    # new threads start with the last count set anywhere: make it one that is not the policy, so a
+    # worker that never set its own would show it. Set from a passing thread, as the UI thread's own
+    # count (which later tests read) is fixed once it asks.
+    before = on_another_thread(torch.get_num_threads)
+    on_another_thread(lambda: torch.set_num_threads(default_threads() + 1))
+    try:
+        with qtbot.waitSignal(window.session.training.finished, timeout=120_000):
+            assert window.session.training.start()
+    finally:
+        on_another_thread(lambda: torch.set_num_threads(before))
     assert window.session.settings.asked_config().threads == default_threads()
     assert window.session.settings.plan.config.threads == default_threads()
+    assert seen  # the spy was inside the training
+    assert threading.main_thread().ident not in {ident for ident, _ in seen}  # on the worker thread
+    assert {threads for _, threads in seen} == {default_threads()}
 
 
 def predictions(points: int) -> pd.DataFrame:
@@ -73,6 +116,26 @@ def test_short_lines_are_drawn_whole(canvas):
     assert canvas.decimators == []
 
 
+def test_lines_are_found_by_id_whatever_the_interface_language(qtbot):
+    i18n.set_language("zh_CN")  # undone by tests/conftest.py's english_messages
+    canvas = ResultCanvas()  # made in Chinese: its fonts are chosen for it
+    qtbot.addWidget(canvas)
+    table = predictions(200)
+    table = pd.concat([table, table.assign(step=2)], ignore_index=True)
+    canvas.show_predictions(table, None, "sales", 0.9, True, step=2)
+    real, predicted = canvas.line("real"), canvas.line("predicted")
+    assert real.get_label() == i18n._("real") != "real"
+    assert predicted.get_label() == i18n.ngettext("predicted ({step} step ahead)", "predicted ({step} steps ahead)",
+                                                  2).format(step=2)
+    assert "predicted" not in predicted.get_label()
+    assert canvas.line("forecast") is None and canvas.line(i18n._("real")) is None
+    # the hover readout finds its lines by id too, and names them in Chinese
+    canvas.draw()
+    axes = real.axes
+    px, py = axes.transData.transform((axes.convert_xunits(real.get_xdata()[40]), real.get_ydata()[40]))
+    assert canvas.nearest_point(px, py)[0] == real.get_label()
+
+
 def test_live_loss_curves_are_painted_natively_then_drawn_once_by_matplotlib(qtbot):
     from core.model.training import EpochProgress
     from gui.widgets.canvases import LossCanvas
@@ -108,11 +171,20 @@ def test_the_engine_is_loaded_in_the_background_once_the_window_is_shown(qtbot):
     assert window.isVisible() and not window.session.jobs.is_running(Job.WARM_UP)
 
 
-def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot):
-    window = MainWindow(warm_up_engine=False)
+@pytest.mark.parametrize("warm_up", [False, True], ids=["no warm-up", "control: warms up"])
+def test_a_window_made_not_to_warm_up_loads_nothing_when_shown(qtbot, monkeypatch, warm_up):
+    """A spy in place of the warm-up, with no delay before it: a timer queued after the window is
+    shown fires after any warm-up the showing queued. The window that warms up is the control."""
+    monkeypatch.setattr(main_window, "WARM_UP_DELAY_MS", 0)
+    window = MainWindow(warm_up_engine=warm_up)
     qtbot.addWidget(window)
+    calls = []
+    monkeypatch.setattr(window.session, "warm_up", lambda: calls.append("warm_up"))
     window.show()
-    qtbot.wait(800)  # longer than the warm-up delay
+    after_show = []
+    QTimer.singleShot(0, lambda: after_show.append(True))
+    qtbot.waitUntil(lambda: bool(after_show), timeout=5_000)
+    assert calls == (["warm_up"] if warm_up else [])
     assert not window.session.jobs.is_running(Job.WARM_UP)
 
 

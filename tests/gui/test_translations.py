@@ -79,15 +79,16 @@ def visible_texts(window: MainWindow) -> list[tuple[str, str]]:
         elif isinstance(widget, QAbstractSpinBox):
             found += [(f"{where} special", widget.specialValueText())]
         elif isinstance(widget, QProgressBar):
-            found.append((where, widget.format()))
+            found.append((where, widget.text()))  # as shown: Qt's own "%p%" reads "40%"
         elif isinstance(widget, QMenu):
             found.append((where, widget.title()))
         elif isinstance(widget, QTableView) and widget.model() is not None:
             model = widget.model()
-            found += [(f"{where} header", str(model.headerData(i, orientation)))
+            found += [(f"{where} header", str(text))
                       for orientation, count in ((Qt.Orientation.Horizontal, model.columnCount()),
                                                  (Qt.Orientation.Vertical, model.rowCount()))
-                      for i in range(min(count, 50))]
+                      for i in range(min(count, 50))
+                      if (text := model.headerData(i, orientation)) is not None]  # None: no header text
         for action in widget.actions():
             found += [(f"action {action.objectName()!r}", action.text()),
                       (f"action {action.objectName()!r} tip", action.statusTip()),
@@ -123,14 +124,42 @@ def test_every_visible_text_goes_through_the_catalog(qtbot, pseudo_locale):
     for panel in (window.results_panel, window.training_panel, window.data_panel):
         panel.reveal()
         checked += visible_texts(window)
+    checked += backtest_and_search_texts(qtbot, window)
     data = {str(c) for c in window.session.data.loaded.frame.columns} | {SALES.name, str(SALES), str(SALES.parent)}
     data |= {str(sample_path(name)) for name in ("daily_sales.csv", "monthly_visitors.csv", "store_sales_zh_gbk.csv")}
     data |= {str(path) for path in window.settings.recent_files()}
     problems = [(where, text, left) for where, text in checked if text
                 if (left := untranslated(text, data)) is not None]
     assert len(checked) > 200  # the walk reached the window's widgets
+    shown = {where for where, text in checked if text}
+    assert {"QLabel 'backtestStatus'", "QTableWidget 'backtestTable' header", "QLabel 'searchStateLabel'",
+            "QLabel 'searchBestLabel'", "QTableView 'searchTrialsTable' header"} <= shown  # and both runs' results
     assert problems == [], "\n".join(map(repr, problems))
     window.session.jobs.stop_all()
+
+
+def backtest_and_search_texts(qtbot, window: MainWindow) -> list[tuple[str, str]]:
+    """The Backtest and Search tabs before and after a short run (two folds; one trial, the form's
+    own settings), the search's advanced options shown."""
+    found = []
+    backtest, search = window.backtest_panel, window.search_panel
+    backtest.reveal()
+    found += visible_texts(window)
+    backtest.folds_spin.setValue(2)
+    with qtbot.waitSignal(window.session.backtest.finished, timeout=120_000):
+        backtest.run_button.click()
+    found += visible_texts(window)
+    search.reveal()
+    search.advanced_button.setChecked(True)
+    found += visible_texts(window)
+    search.budget_unit.setCurrentIndex(search.budget_unit.findData(1))  # seconds
+    search.budget_spin.setValue(120)
+    search.trials_spin.setValue(1)
+    search.jobs_spin.setValue(0)
+    with qtbot.waitSignal(window.session.search.finished, timeout=240_000):
+        search.run_button.click()
+    found += visible_texts(window)
+    return found
 
 
 def test_untranslated_text_is_caught():
