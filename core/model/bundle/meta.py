@@ -148,7 +148,7 @@ def parse_meta(meta: dict[str, Any], where: str) -> MetaParts:
             entry = "smoothing"
             smoothing = smoothing_from_dict(meta["smoothing"])
     except ForecasterError as exc:  # worded where it was raised, in the user's language
-        problem = str(exc)
+        problem = str(exc).rstrip(".。")  # a whole sentence (a ConfigError) goes inside the parentheses
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         if isinstance(exc, KeyError) and exc.args and str(exc.args[0]) != entry:
             problem = _("the entry {entry} lacks {key}").format(entry=f'"{entry}"', key=f'"{str(exc.args[0])[:60]}"')
