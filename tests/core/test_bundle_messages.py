@@ -170,3 +170,20 @@ def test_main_py_refuses_a_damaged_model_in_chinese(tmp_path, saved):
     assert done.returncode == 2, done.stderr
     line = done.stderr.strip()
     assert line == "错误：bad.lstmf 不完整或已损坏（区间宽度与预测步长不符）。", line
+
+
+def test_the_systems_refusal_is_worded_in_the_users_language(tmp_path):
+    import errno
+
+    from core.model.bundle.archive import os_reason
+
+    denied = OSError(errno.EACCES, "Permission denied")
+    assert os_reason(denied) == "permission denied"
+    looped = OSError(errno.ELOOP, "Too many levels of symbolic links")
+    assert os_reason(looped) == f"system error {errno.ELOOP} ('ELOOP')"
+    i18n.set_language("zh_CN")
+    try:
+        assert os_reason(denied) == "没有权限"
+        assert english_words(os_reason(OSError(errno.ELOOP, "Too many levels"))) == []
+    finally:
+        i18n.set_language("en")

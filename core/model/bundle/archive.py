@@ -6,13 +6,14 @@ names such as '../../x' or '/etc/x' are never used as paths.
 
 from __future__ import annotations
 
+import errno
 import lzma
 import zipfile
 import zlib
 from pathlib import Path
 
 from core.errors import BundleError
-from core.i18n import _
+from core.i18n import N_, _
 
 BUNDLE_SUFFIX = ".lstmf"
 WEIGHTS_FILE = "model.safetensors"
@@ -117,8 +118,23 @@ class MemberErrors:
                                 ".lstmf archive).").format(file=self.path.name)) from None
         if isinstance(exc, OSError):
             raise BundleError(_("{path} can't be read: {reason}.").format(
-                                  path=self.path, reason=exc.strerror or exc)) from None
+                                  path=self.path, reason=os_reason(exc))) from None
         return False
+
+
+# the system's own words (strerror) are English whatever the user's language
+_OS_REASONS = {errno.EACCES: N_("permission denied"), errno.EPERM: N_("permission denied"),
+               errno.ENOENT: N_("it does not exist"), errno.EISDIR: N_("it is a folder"),
+               errno.EIO: N_("the disk could not read it"), errno.ENAMETOOLONG: N_("the name is too long")}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in the user's language (an unusual error by its code, e.g. ELOOP)."""
+    words = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if words is not None:
+        return _(words)
+    return _("system error {number} ({code!r})").format(number=exc.errno,
+                                                        code=errno.errorcode.get(exc.errno or 0, "?"))
 
 
 def read_members(path: Path) -> dict[str, bytes]:
