@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.errors import DataError
+from core.errors import DataError, ForecasterError
 from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.i18n import _
 from core.model.bundle import LoadedBundle
@@ -25,11 +25,13 @@ def _checked(bundle: LoadedBundle, frame: pd.DataFrame, source: str) -> None:
 
 
 def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | None,
-                  date_is_year: bool = False, source: str = "the data",
+                  date_is_year: bool = False, source: str | None = None,
                   forecast_steps: int | None = None) -> pd.DataFrame:
     """time, step, actual, predicted, lower, upper for every window with known targets,
-    followed by the forecast past the last row (actual left empty)."""
+    followed by the forecast past the last row (actual left empty). `source` names the table in
+    messages (default: "the data", translated)."""
     check_forecast_steps(forecast_steps)
+    source = source or _("the data")
     _checked(bundle, frame, source)
     p = bundle.predictor
     c = p.config
@@ -55,7 +57,7 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
 
 def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
                    date_column: str | None = None, date_is_year: bool = False,
-                   source: str = "the data", steps: int | None = None) -> pd.DataFrame:
+                   source: str | None = None, steps: int | None = None) -> pd.DataFrame:
     """The future after the last row of `frame`, or after the data the model was trained on."""
     check_forecast_steps(steps)
     if frame is None:
@@ -63,14 +65,20 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
             return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
         except ValueError as exc:  # e.g. dates past what pandas can hold (year 2262)
             raise DataError(_("Can't label the forecast after the model's last row: {reason}.").format(
-                reason=exc)) from None
+                reason=_reason(exc))) from None
+    source = source or _("the data")
     _checked(bundle, frame, source)
     index = TimeIndex.of(frame, date_column, date_is_year)
     try:
         return bundle.predictor.forecast(frame, index, steps)
     except ValueError as exc:
         raise DataError(_("Can't label the forecast after the last row of {source}: {reason}.").format(
-            source=source, reason=exc)) from None
+            source=source, reason=_reason(exc))) from None
+
+
+def _reason(exc: ValueError) -> str:
+    """The reason no labels follow: ours in words (NoFutureLabels), never a library's English text."""
+    return str(exc) if isinstance(exc, ForecasterError) else _("the dates can't be continued")
 
 
 def applied_metrics(known: pd.DataFrame, target: pd.Series) -> dict[str, dict[str, float | None]]:

@@ -27,3 +27,13 @@ class OutputError(ForecasterError, OSError):
 
     Also an OSError, so code that handles failed writes as OS errors keeps doing so.
     """
+
+
+class DamagedValue(BundleError, ValueError):
+    """A value read from a saved model that can't be right. The message is a translated phrase (the
+    reason); the loader puts it into a sentence naming the file. A ValueError too, as before."""
+
+
+class NoFutureLabels(DataError, ValueError):
+    """No labels can follow the last row (irregular dates, dates past what can be held). The message
+    is a translated phrase for a sentence around it; a ValueError too, as callers catch."""

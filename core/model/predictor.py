@@ -66,7 +66,9 @@ class Predictor:
     def columns(self) -> list[str]:
         return self.config.input_columns
 
-    def check_columns(self, frame: pd.DataFrame, source: str = "the data") -> None:
+    def check_columns(self, frame: pd.DataFrame, source: str | None = None) -> None:
+        """DataError unless `frame` has the model's columns, numeric; `source` names it (default: "the data")."""
+        source = source or _("the data")
         missing = [c for c in self.columns if c not in frame.columns]
         if missing:
             raise DataError(ngettext("{source} lacks the column the model was trained on: {columns}.",
@@ -77,8 +79,9 @@ class Predictor:
             if not pd.api.types.is_numeric_dtype(frame[column]):
                 raise DataError(_("Column {column!r} in {source} is not numeric.").format(column=column, source=source))
 
-    def transformed_target(self, frame: pd.DataFrame, source: str = "the data") -> np.ndarray:
+    def transformed_target(self, frame: pd.DataFrame, source: str | None = None) -> np.ndarray:
         """The target column as the model sees it before scaling: its log when the settings say so."""
+        source = source or _("the data")
         values = frame[self.config.target].to_numpy(dtype=np.float64)
         if self.config.transform != "log":
             return values

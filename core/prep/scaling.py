@@ -12,6 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import DamagedValue
+from core.i18n import _
+
 Scaler = Any  # sklearn.preprocessing.StandardScaler | MinMaxScaler
 CHUNK_ROWS = 65_536
 
@@ -70,4 +73,4 @@ def scaler_from_dict(data: dict[str, Any]) -> Scaler:
         # fit on the two extreme rows reproduces exactly the stored statistics
         extremes = np.vstack([data["data_min"], data["data_max"]]).astype(np.float64)
         return MinMaxScaler().fit(extremes)
-    raise ValueError(f"unknown scaler kind {data['kind']!r}")
+    raise DamagedValue(_("unknown scaler kind {kind!r}").format(kind=data["kind"]))

@@ -29,6 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import DamagedValue
+from core.i18n import _
+
 ALPHAS = (0.1, 0.3, 0.6, 1.0)  # level; 1.0 is the naive forecast (a random walk's best)
 BETAS = (0.0, 0.05, 0.2)  # trend
 GAMMAS = (0.0, 0.1, 0.3)  # season
@@ -54,9 +57,11 @@ class HoltWinters:
         values = {key: data[key] for key in ("alpha", "beta", "gamma", "phi", "season")}
         for key in ("alpha", "beta", "gamma", "phi"):
             if not isinstance(values[key], (int, float)) or not 0.0 <= values[key] <= 1.0:
-                raise ValueError(f"smoothing {key} must be between 0 and 1 (got {values[key]!r})")
+                raise DamagedValue(_("smoothing {key!r} must be between 0 and 1 (got {value!r})").format(
+                    key=key, value=values[key]))
         if not isinstance(values["season"], int) or isinstance(values["season"], bool) or values["season"] < 1:
-            raise ValueError(f"smoothing season must be a whole number of rows (got {values['season']!r})")
+            raise DamagedValue(_("smoothing season must be a whole number of rows (got {value!r})").format(
+                value=values["season"]))
         return cls(**values)
 
     def states(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -119,7 +124,7 @@ def smoothing_from_dict(data: dict[str, Any]) -> HoltWinters | SmoothingAverage:
         return HoltWinters.from_dict(data)
     members = data["members"]
     if not isinstance(members, list) or not 1 <= len(members) <= 8:
-        raise ValueError("smoothing members must be a list of 1 to 8 models")
+        raise DamagedValue(_("smoothing members must be a list of 1 to 8 models"))
     return SmoothingAverage(tuple(HoltWinters.from_dict(member) for member in members))
 
 

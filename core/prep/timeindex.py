@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
+from core.errors import NoFutureLabels
 from core.i18n import N_, _
 
 ROWS, DATES, YEARS = "rows", "dates", "years"
@@ -69,15 +71,21 @@ class TimeIndex:
         return cls(DATES, rows, dates[-1].isoformat(), infer_frequency(dates))
 
     def future(self, steps: int) -> np.ndarray:
-        """Labels of the `steps` rows after the last one."""
+        """Labels of the `steps` rows after the last one; NoFutureLabels (a ValueError) with the reason
+        in words when there are none."""
         if self.kind == ROWS:
             return np.arange(int(self.last) + 1, int(self.last) + 1 + steps)
         if self.kind == YEARS:
             return np.arange(int(self.last) + 1, int(self.last) + 1 + steps)
         if not self.freq:
-            raise ValueError("the dates have no regular frequency")
-        start = pd.Timestamp(self.last)
-        return pd.date_range(start, periods=steps + 1, freq=self.freq)[1:].to_numpy()
+            raise NoFutureLabels(_("the dates have no regular frequency"))
+        try:
+            return pd.date_range(pd.Timestamp(self.last), periods=steps + 1, freq=self.freq)[1:].to_numpy()
+        except (OutOfBoundsDatetime, OverflowError):  # pandas words these in English: the reason is ours
+            raise NoFutureLabels(_("the dates would pass the last one that can be held ({last})").format(
+                last=pd.Timestamp.max.strftime("%Y-%m-%d"))) from None
+        except ValueError:
+            raise NoFutureLabels(_("the dates can't be continued every {freq!r}").format(freq=self.freq)) from None
 
     def describe(self) -> str:
         if self.kind == ROWS:

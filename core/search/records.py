@@ -8,11 +8,35 @@ from pathlib import Path
 from typing import Any
 
 from core.files import atomic_write_bytes, write_json
-from core.i18n import _
+from core.i18n import N_, _
 from core.settings.config import ForecastConfig
 
 STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING")
 TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]  # search.csv, then each setting
+
+# Why a trial ended without a score, as the study stores it: a code in no language (workers on
+# other machines may speak another), plus a detail (an epoch, or a refusal already in words).
+# Worded by `trial_reason` when the trials are read for a table, a tooltip, search.csv or the CLI.
+TRIAL_LIMIT, OUT_OF_BUDGET, STOPPED, PRUNED, OUT_OF_TIME, DIVERGED, REFUSED = (
+    "trial_limit", "out_of_budget", "stopped", "pruned", "out_of_time", "diverged", "refused")
+_REASON_WORDS = {
+    TRIAL_LIMIT: N_("the trial limit was reached"),
+    OUT_OF_BUDGET: N_("the time budget was used up"),
+    STOPPED: N_("the search was stopped"),
+    PRUNED: N_("pruned: worse than the median of comparable trials at epoch {epoch}"),
+    OUT_OF_TIME: N_("out of time: the budget ended during training"),
+    DIVERGED: N_("the validation score is not a number (the network diverged)"),
+}
+
+
+def trial_reason(code: str | None, detail: Any = None) -> str | None:
+    """A trial's reason in the current language. A refusal's detail is its message as the worker
+    worded it; anything that is no code (a study of an older version stored text) is shown as it is."""
+    if code == REFUSED:
+        return str(detail) if detail is not None else None
+    if code not in _REASON_WORDS:
+        return code
+    return _(_REASON_WORDS[code]).format(epoch=detail)
 
 
 @dataclass(frozen=True)
@@ -33,14 +57,15 @@ class TrialRecord:
     score: float | None  # validation RMSE in the target's units; None unless COMPLETE
     state: str  # one of STATES
     seconds: float
-    reason: str | None = None  # why a trial was pruned or failed, in words
+    reason: str | None = None  # why a trial was pruned or failed, in words (trial_reason)
     worker: str | None = None  # host:pid of the process that ran it
     baseline: bool = False  # this trial ran the user's own settings (the form's, or the command line's)
+    reason_code: str | None = None  # the reason as the study stores it: a code (or an old study's text)
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "settings": self.settings, "score": self.score, "state": self.state,
-                "seconds": round(self.seconds, 3), "reason": self.reason, "worker": self.worker,
-                "baseline": self.baseline}
+                "seconds": round(self.seconds, 3), "reason": self.reason, "reason_code": self.reason_code,
+                "worker": self.worker, "baseline": self.baseline}
 
 
 @dataclass(frozen=True)

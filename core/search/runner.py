@@ -22,13 +22,14 @@ from optuna.trial import TrialState
 
 from core.errors import ForecasterError
 from core.i18n import _, language, set_language
-from core.search.records import SearchProgress, SearchRequest, SearchResult, TrialRecord
+from core.search.records import STOPPED, SearchProgress, SearchRequest, SearchResult, TrialRecord, trial_reason
 from core.search.space import contains, describe_space, search_space
 from core.search.storage import SearchError, shown_url
 from core.search.study import (
     BASELINE,
     KEPT,
     REASON,
+    REASON_DETAIL,
     SKIPPED,
     WORKER,
     Job,
@@ -51,16 +52,17 @@ def trial_records(study, stopped_workers: frozenset[str] = frozenset()) -> list[
     for t in study.get_trials(deepcopy=False):
         if t.user_attrs.get(SKIPPED) or t.state == TrialState.WAITING:
             continue
-        state, reason = t.state.name, t.user_attrs.get(REASON)
+        state, code, detail = t.state.name, t.user_attrs.get(REASON), t.user_attrs.get(REASON_DETAIL)
         worker = t.user_attrs.get(WORKER)
         if t.state == TrialState.RUNNING and worker in stopped_workers:
-            state, reason = "FAIL", _("the search was stopped")
+            state, code = "FAIL", STOPPED
         end = t.datetime_complete or now
         seconds = (end - t.datetime_start).total_seconds() if t.datetime_start else 0.0
         score = t.value if t.state == TrialState.COMPLETE else None
         baseline = bool(t.user_attrs.get(BASELINE))
         settings = dict(t.params) | (dict(t.user_attrs.get(KEPT) or {}) if baseline else {})
-        out.append(TrialRecord(t.number, settings, score, state, max(0.0, seconds), reason, worker, baseline))
+        out.append(TrialRecord(t.number, settings, score, state, max(0.0, seconds), trial_reason(code, detail), worker,
+                               baseline, reason_code=code))
     return out
 
 
@@ -250,6 +252,6 @@ def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel:
     if failed and len(failed) == len(workers) and best_of(trial_records(study)) is None:
         from core.files import log_dir
 
-        raise RuntimeError(f"every search worker failed (exit codes {[w.exitcode for w in failed]}); "
-                           f"see {log_dir() / 'search-worker.log'}")
+        raise SearchError(_("Every search worker failed (exit codes {codes}); see {log}.").format(
+            codes=", ".join(str(w.exitcode) for w in failed), log=log_dir() / "search-worker.log"))
     return frozenset(terminated)

@@ -27,6 +27,16 @@ from optuna.trial import TrialState
 from core.errors import ConfigError, DataError, ForecasterError
 from core.i18n import _
 from core.search import pruning
+from core.search.records import (
+    DIVERGED,
+    OUT_OF_BUDGET,
+    OUT_OF_TIME,
+    PRUNED,
+    REFUSED,
+    STOPPED,
+    TRIAL_LIMIT,
+    trial_reason,
+)
 from core.search.space import contains, space_from_json, space_to_json, suggest
 from core.search.storage import SearchError, open_storage, shown_url
 from core.settings.config import ForecastConfig
@@ -35,7 +45,8 @@ FORMAT = 1  # of the job in the user attributes; a newer one is refused
 KEY = "lstmf"  # the study's user attribute holding the job (JSON text)
 STOP_KEY = "lstmf_stop"  # set to true to stop every worker at its next epoch
 STOP_POLL_S = 1.0  # how often a worker asks the storage whether to stop
-REASON, WORKER, SKIPPED = "reason", "worker", "skipped"
+# REASON holds a code of core.search.records (worded when read); REASON_DETAIL its epoch or refusal text
+REASON, REASON_DETAIL, WORKER, SKIPPED = "reason", "reason_detail", "worker", "skipped"
 # the trial holding the user's own settings (enqueued first: trial 0), and those of its searched
 # settings a trial can't be given through Optuna (outside the space): it keeps them as they are
 BASELINE, KEPT = "baseline", "kept"
@@ -148,27 +159,33 @@ def _skip(trial: optuna.Trial, why: str) -> None:
     raise optuna.TrialPruned(why)
 
 
+def _refused(trial: optuna.Trial, exc: ForecasterError) -> None:
+    """Settings a trial could not run: the refusal is a whole sentence, kept as the worker worded it."""
+    trial.set_user_attr(REASON, REFUSED)
+    trial.set_user_attr(REASON_DETAIL, str(exc))
+
+
 def objective(trial: optuna.Trial, job: Job, cancel: threading.Event, watch: _StopWatch, threads: int | None,
               on_epoch: Callable[[], None] | None = None) -> float:
     """Trains one trial's settings on the training rows and returns its validation RMSE."""
-    from core.model.training import CANCELLED, OUT_OF_TIME
+    from core.model import training
     from core.pipeline import validation_score
 
     trial.set_user_attr(WORKER, worker_name())
     if job.trials is not None and trial.number >= job.trials:
-        _skip(trial, _("the trial limit was reached"))
+        _skip(trial, TRIAL_LIMIT)
     deadline = job.monotonic_deadline()
     if time.monotonic() >= deadline:
-        _skip(trial, _("the time budget was used up"))
+        _skip(trial, OUT_OF_BUDGET)
     if watch.poll():
-        _skip(trial, _("the search was stopped"))
+        _skip(trial, STOPPED)
     baseline = bool(trial.user_attrs.get(BASELINE))
     kept = dict(trial.user_attrs.get(KEPT) or {}) if baseline else {}
     values = suggest(trial, {name: d for name, d in job.space.items() if name not in kept}) | kept
     try:
         config = job.settings.replace(**values, **({"threads": threads} if threads else {}))
     except ConfigError as exc:
-        trial.set_user_attr(REASON, str(exc))
+        _refused(trial, exc)
         raise
     trial.set_user_attr(UNITS_KEY, _units(config))
 
@@ -179,26 +196,26 @@ def objective(trial: optuna.Trial, job: Job, cancel: threading.Event, watch: _St
         if p.val_loss is not None and math.isfinite(p.val_loss):
             trial.report(p.val_loss, p.step)
             if not baseline and trial.should_prune():  # the user's own settings are always scored
-                trial.set_user_attr(REASON, _("pruned: worse than the median of comparable trials at epoch "
-                                              "{epoch}").format(epoch=p.step))
+                trial.set_user_attr(REASON, PRUNED)
+                trial.set_user_attr(REASON_DETAIL, p.step)
                 raise optuna.TrialPruned()
 
     try:
         score = validation_score(job.rows, config, job.train_end, report, cancel, deadline)
     except (ConfigError, DataError) as exc:
-        trial.set_user_attr(REASON, str(exc))
+        _refused(trial, exc)
         raise
     statuses = {h.status for h in score.histories}
-    if OUT_OF_TIME in statuses:
-        trial.set_user_attr(REASON, _("out of time: the budget ended during training"))
+    if training.OUT_OF_TIME in statuses:
+        trial.set_user_attr(REASON, OUT_OF_TIME)
         raise optuna.TrialPruned()
-    if CANCELLED in statuses:
-        trial.set_user_attr(REASON, _("the search was stopped"))
+    if training.CANCELLED in statuses:
+        trial.set_user_attr(REASON, STOPPED)
         trial.study.stop()
         raise optuna.TrialPruned()
     if not math.isfinite(score.rmse):
-        trial.set_user_attr(REASON, _("the validation score is not a number (the network diverged)"))
-        raise ConfigError(_("the validation score is not a number (the network diverged)"))
+        trial.set_user_attr(REASON, DIVERGED)
+        raise ConfigError(trial_reason(DIVERGED) or "")
     return score.rmse
 
 

@@ -274,7 +274,7 @@ class ResolvedConfig(ForecastConfig):
         super().__post_init__()
         for name in ("window", "horizon", "threads"):
             if getattr(self, name) is None:
-                raise ConfigError(f"A resolved configuration needs a {name} (got None).")
+                raise ConfigError(_("A resolved configuration needs a {name} (got None).").format(name=name))
 
 
 SETTINGS: tuple[Setting, ...] = settings_of(ForecastConfig)

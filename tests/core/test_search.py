@@ -354,3 +354,38 @@ def test_a_models_search_record_keeps_no_password():
     assert without_password("sqlite:///tmp/s.sqlite3") == "sqlite:///tmp/s.sqlite3"
     result = SearchResult({}, config(), 1.0, {}, [], 60, 50, "s", shown_url("postgresql://ana:s3cret@db/studies"))
     assert result.provenance()["storage"] == "postgresql://ana@db/studies"
+
+
+def test_trial_reasons_are_stored_as_codes_and_worded_in_the_readers_language(wool, monkeypatch, tmp_path):
+    """A shared study must not mix languages: workers store a code (and an epoch), and whoever
+    reads the study words it; a study written by an older version, holding text, still shows it."""
+    from core import i18n
+    from core.search.runner import trial_records
+    from core.search.study import REASON, REASON_DETAIL
+
+    monkeypatch.setattr(pruning, "make_pruner", lambda: optuna.pruners.ThresholdPruner(upper=0.0))
+    storage = f"sqlite:///{tmp_path / 'codes.sqlite3'}"
+    result = run_search(wool, config(), SearchRequest(budget_s=60, trials=2, jobs=0, fixed=FIXED, storage=storage,
+                                                      study="codes"))
+    study = optuna.load_study(study_name=result.study, storage=open_storage(storage))
+    pruned = study.trials[1]
+    assert pruned.user_attrs[REASON] == "pruned" and isinstance(pruned.user_attrs[REASON_DETAIL], int)
+    epoch = pruned.user_attrs[REASON_DETAIL]
+    old = optuna.trial.create_trial(state=optuna.trial.TrialState.FAIL, user_attrs={REASON: "网络发散了"})
+    study.add_trial(old)
+    english = trial_records(study)
+    assert english[1].reason == f"pruned: worse than the median of comparable trials at epoch {epoch}"
+    assert english[1].reason_code == "pruned" and english[2].reason == "网络发散了"
+    i18n.set_language("zh_CN")
+    chinese = trial_records(study)
+    assert chinese[1].reason == f"已剪枝：在第 {epoch} 轮差于可比试验的中位数"
+    assert chinese[2].reason == "网络发散了"  # an old study's text, shown as it was stored
+    row = pruned_csv_row(result, chinese)
+    assert "已剪枝" in row and "pruned" not in row
+
+
+def pruned_csv_row(result, trials) -> str:
+    """search.csv's row of the pruned trial, written from `trials` (read in the current language)."""
+    from dataclasses import replace
+
+    return replace(result, trials=trials).csv_bytes().decode("utf-8").splitlines()[2]
