@@ -756,3 +756,14 @@ def test_column_names_are_unique_and_blank_ones_made_up():
     assert named.unnamed == {"Unnamed: 2"} and named.raw_names == ["v", "v", "", "v_2"]
     assert notes.notes == ["Removed spaces around 1 column name.",
                            "Renamed duplicate column names so each is unique: 'v' -> 'v_3'."]
+
+
+def test_read_options_from_the_command_lines_flags():
+    from argparse import Namespace
+
+    flags = Namespace(encoding="gb18030", delimiter="tab", decimal=",", date_column="None")
+    assert ReadOptions.from_args(flags) == ReadOptions("gb18030", "tab", ",", None)
+    unset = Namespace(encoding=None, delimiter=None, decimal=None, date_column=None)
+    assert ReadOptions.from_args(unset) == ReadOptions() and ReadOptions().date_column == AUTO
+    assert ReadOptions.from_args(Namespace(encoding=None, delimiter="", decimal=None, date_column="when")) \
+        == ReadOptions(date_column="when")
