@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 AUTO = "auto"   # sentinel for "detect"
 
@@ -15,3 +16,16 @@ class ReadOptions:
     delimiter: str | None = None
     decimal: str | None = None
     date_column: str | None = AUTO
+
+    @classmethod
+    def from_args(cls, args: Any) -> ReadOptions:
+        """The options the command line's reading flags ask for (--encoding, --delimiter, --decimal,
+        --date-column; absent ones detect). '--date-column none' means no date column; a delimiter
+        may be named ('tab', 'semicolon'): the reader resolves names (core.data.dialect)."""
+        date_column = getattr(args, "date_column", None)
+        if date_column is None:
+            date_column = AUTO
+        elif date_column.lower() == "none":
+            date_column = None
+        return cls(encoding=getattr(args, "encoding", None), delimiter=getattr(args, "delimiter", None) or None,
+                   decimal=getattr(args, "decimal", None), date_column=date_column)

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from core.data.csv_reader import AUTO, MIN_ROWS, detect_decimal, detect_delimiter, read_csv
+from core.data.options import ReadOptions
 from core.errors import DataError, ForecasterError
 
 CSV_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -132,30 +133,30 @@ def test_cp1252_file_is_not_mistaken_for_chinese(tmp_path):
                                    ts("2024-02-04")]
 
 
-def test_utf8_with_bom(tmp_path):
-    text = "date,value,city\n2024-01-01,1,Zürich\n2024-01-02,2,Genève\n2024-01-03,3,Bern\n"
-    loaded = read_csv(write(tmp_path, text, encoding="utf-8-sig"))
-    assert loaded.report.encoding == "utf-8-sig"
-    assert list(loaded.frame.columns) == ["date", "value", "city"]
-    assert loaded.report.date_column == "date"
-    assert col(loaded.frame, "city") == ["Zürich", "Genève", "Bern"]
-
-
-def test_utf8_without_bom(tmp_path):
-    text = "date,value,city\n2024-01-01,1,Zürich\n2024-01-02,2,Genève\n2024-01-03,3,Bern\n"
-    loaded = read_csv(write(tmp_path, text, encoding="utf-8"))
-    assert loaded.report.encoding == "utf-8"
-    assert col(loaded.frame, "city") == ["Zürich", "Genève", "Bern"]
-
-
-def test_utf16_with_bom_tab_separated(tmp_path):
+CITIES = "date,value,city\n2024-01-01,1,Zürich\n2024-01-02,2,Genève\n2024-01-03,3,Bern\n"
+# (text, encoding written, encoding reported, delimiter, columns, the column checked, its values)
+ENCODED = {
+    "utf8_with_bom": (CITIES, "utf-8-sig", "utf-8-sig", ",", ["date", "value", "city"], "city",
+                      ["Zürich", "Genève", "Bern"]),
+    "utf8_without_bom": (CITIES, "utf-8", "utf-8", ",", ["date", "value", "city"], "city",
+                         ["Zürich", "Genève", "Bern"]),
     # Excel's "Unicode text" export: UTF-16 with BOM, tab-separated
-    text = "日期\t销售额\n2024-01-01\t10.5\n2024-01-02\t11.5\n2024-01-03\t12.5\n"
-    loaded = read_csv(write(tmp_path, text, encoding="utf-16"))
-    assert loaded.report.encoding == "utf-16"
-    assert loaded.report.delimiter == "\t"
-    assert list(loaded.frame.columns) == ["日期", "销售额"]
-    assert col(loaded.frame, "销售额") == [10.5, 11.5, 12.5]
+    "utf16_with_bom_tab_separated": ("日期\t销售额\n2024-01-01\t10.5\n2024-01-02\t11.5\n2024-01-03\t12.5\n",
+                                     "utf-16", "utf-16", "\t", ["日期", "销售额"], "销售额", [10.5, 11.5, 12.5]),
+    "utf16_without_bom": ("date\tv\n2024-01-01\t1\n2024-01-02\t2\n2024-01-03\t3\n", "utf-16-le", "utf-16-le",
+                          "\t", ["date", "v"], "v", [1.0, 2.0, 3.0]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENCODED))
+def test_unicode_encodings(tmp_path, case):
+    text, written, reported, delimiter, columns, checked, values = ENCODED[case]
+    loaded = read_csv(write(tmp_path, text, encoding=written))
+    assert loaded.report.encoding == reported
+    assert loaded.report.delimiter == delimiter
+    assert list(loaded.frame.columns) == columns
+    assert loaded.report.date_column == columns[0]
+    assert col(loaded.frame, checked) == values
 
 
 def test_decode_error_past_the_sample_triggers_redetection(tmp_path):
@@ -278,13 +279,6 @@ def test_stray_token_past_the_sample_in_a_decimal_comma_file(tmp_path):
     assert report.filled == {"wert": 1}
     assert any("Column 'wert': treated 1 value that is not a number as missing (e.g. 'kaputt')"
                in n for n in report.notes)
-
-
-def test_utf16_without_bom(tmp_path):
-    text = "date\tv\n2024-01-01\t1\n2024-01-02\t2\n2024-01-03\t3\n"
-    loaded = read_csv(write(tmp_path, text, encoding="utf-16-le"))
-    assert loaded.report.encoding == "utf-16-le"
-    assert col(loaded.frame, "v") == [1.0, 2.0, 3.0]
 
 
 def test_file_without_header_row(tmp_path):
@@ -590,19 +584,21 @@ def test_bad_files_raise_a_data_error_naming_the_file(tmp_path, name):
     assert isinstance(info.value, ForecasterError)
 
 
-def test_specific_messages(tmp_path):
-    cases = {
-        "empty.csv": "is empty",
-        "header_only.csv": "no data rows",
-        "workbook.csv": "Excel",
-        "too_few.csv": f"at least {MIN_ROWS}",
-        "ragged.csv": "line 3 has 4 fields but the header has 2",
-        "junk.csv": "binary",
-        "open_quote.csv": "line 3 is never closed",
-    }
-    for name, fragment in cases.items():
-        with pytest.raises(DataError, match=fragment):
-            read_csv(_bad(tmp_path, name, BAD_FILES[name]))
+SPECIFIC_MESSAGES = {
+    "empty.csv": "is empty",
+    "header_only.csv": "no data rows",
+    "workbook.csv": "Excel",
+    "too_few.csv": f"at least {MIN_ROWS}",
+    "ragged.csv": "line 3 has 4 fields but the header has 2",
+    "junk.csv": "binary",
+    "open_quote.csv": "line 3 is never closed",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPECIFIC_MESSAGES))
+def test_specific_messages(tmp_path, name):
+    with pytest.raises(DataError, match=SPECIFIC_MESSAGES[name]):
+        read_csv(_bad(tmp_path, name, BAD_FILES[name]))
 
 
 def test_missing_file_and_folder(tmp_path):
@@ -661,3 +657,113 @@ def test_auto_sentinel_and_path_types(tmp_path):
     path = write(tmp_path, "date,v\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n")
     assert AUTO == "auto"
     assert read_csv(str(path), date_column=AUTO).report.path == str(path)
+
+
+# --------------------------------------------------------------------------- options and the stages
+
+
+def test_read_options_read_as_the_keywords_do_and_a_keyword_overrides_its_field(tmp_path):
+    path = write(tmp_path, "x|y\n1,500|a\n2,250|b\n3,125|c\n")
+    chosen = ReadOptions(delimiter="|", decimal=",", date_column=None)
+    by_options = read_csv(path, chosen)
+    by_keywords = read_csv(path, delimiter="|", decimal=",", date_column=None)
+    assert by_options.report.to_dict() == by_keywords.report.to_dict()
+    assert col(by_options.frame, "x") == [1.5, 2.25, 3.125]
+    # a keyword given beside the options wins over that field only
+    overridden = read_csv(path, chosen, decimal=".")
+    assert (overridden.report.delimiter, overridden.report.decimal) == ("|", ".")
+    assert col(overridden.frame, "x") == [1500.0, 2250.0, 3125.0]
+    assert overridden.report.date_column is None
+
+
+def test_the_plan_is_made_on_the_sample_and_frozen(tmp_path):
+    import dataclasses
+
+    from core.data.notes import Notes
+    from core.data.plan import sniff
+    from core.data.source import open_source
+
+    path = write(tmp_path, "sep=;\nday;value;;note\n2024-01-02;1,5;;a\n2024-01-01;2,5;;b\n2024-01-03;3;;c\n")
+    notes = Notes()
+    plan = sniff(open_source(path), ReadOptions(), notes)
+    assert (plan.delimiter, plan.decimal, plan.skip_rows, plan.has_header) == (";", ",", 1, True)
+    assert plan.names == ("day", "value", "Unnamed: 2", "note") and plan.unnamed == {"Unnamed: 2"}
+    # one known date format: pandas parses the dates while reading, so only 'note' is read as text
+    assert plan.date_column == "day" and plan.date_format is not None and plan.text_columns == ["note"]
+    assert any("sep=;" in n for n in notes.notes) and notes.changes == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.delimiter = ","
+
+
+@pytest.mark.parametrize(("typed", "char"), [("tab", "\t"), ("TAB", "\t"), ("\\t", "\t"), ("Comma", ","),
+                                             ("semicolon", ";"), ("pipe", "|"), ("space", " "), ("#", "#"),
+                                             ("\t", "\t"), ("two", "two")])
+def test_delimiter_from_text(typed, char):
+    from core.data.dialect import delimiter_from_text, is_delimiter
+
+    assert delimiter_from_text(typed) == char
+    assert is_delimiter(char) is (len(char) == 1)
+
+
+def test_one_delimiter_table_for_names_pickers_and_detection():
+    from core.data.dialect import DELIMITER_TABLE, DELIMITERS, delimiter_choices, delimiter_name, show_delimiter
+    from core.i18n import set_language
+
+    assert DELIMITERS == (",", ";", "\t", "|")   # what detection tries, in this order
+    assert delimiter_choices() == [("comma ,", ","), ("semicolon ;", ";"), ("tab", "\t"), ("pipe |", "|")]
+    assert [delimiter_name(d.char) for d in DELIMITER_TABLE] == ["comma", "semicolon", "tab", "vertical bar",
+                                                                "space"]
+    assert delimiter_name("#") == "#" and show_delimiter("#") == "'#'"
+    assert show_delimiter("\t") == "'\\t' (tab)"
+    try:
+        set_language("zh_CN")
+        assert delimiter_name(";") not in ("", "semicolon")
+        assert show_delimiter(";").startswith("';' (") and "semicolon" not in show_delimiter(";")
+    finally:
+        set_language("en")
+
+
+def test_a_typed_delimiter_name_reads_the_file(tmp_path):
+    loaded = read_csv(write(tmp_path, "a\tb\n1\t2\n3\t4\n5\t6\n"), ReadOptions(delimiter="Tab"))
+    assert loaded.report.delimiter == "\t"
+    assert "Delimiter set to '\\t' (tab) (your choice)." in loaded.report.notes
+
+
+def test_a_long_list_of_names_ends_in_a_translated_count(tmp_path):
+    from core.data.notes import quote_list
+    from core.i18n import set_language
+
+    assert quote_list(["a", "b"]) == "'a', 'b'"
+    assert quote_list(range(10)) == "'0', '1', '2', '3', '4', '5', '6', '7' and 2 more"
+    path = write(tmp_path, ",".join(f"c{i}" for i in range(12)) + "\n" + "1,2,3,4,5,6,7,8,9,10,11,12\n" * 3)
+    with pytest.raises(DataError, match=r"'c7' and 4 more\)"):
+        read_csv(path, date_column="when")
+    try:
+        set_language("zh_CN")
+        chinese = quote_list(range(10))
+        assert chinese.startswith("'0', '1'") and "and 2 more" not in chinese and "2" in chinese[-8:]
+    finally:
+        set_language("en")
+
+
+def test_column_names_are_unique_and_blank_ones_made_up():
+    from core.data.header import column_names
+    from core.data.notes import Notes
+
+    notes = Notes()
+    named = column_names([" v", "v", "", "v_2"], [["1", "2", "3", "4"]], notes, has_header=True)
+    assert named.names == ["v", "v_3", "Unnamed: 2", "v_2"]
+    assert named.unnamed == {"Unnamed: 2"} and named.raw_names == ["v", "v", "", "v_2"]
+    assert notes.notes == ["Removed spaces around 1 column name.",
+                           "Renamed duplicate column names so each is unique: 'v' -> 'v_3'."]
+
+
+def test_read_options_from_the_command_lines_flags():
+    from argparse import Namespace
+
+    flags = Namespace(encoding="gb18030", delimiter="tab", decimal=",", date_column="None")
+    assert ReadOptions.from_args(flags) == ReadOptions("gb18030", "tab", ",", None)
+    unset = Namespace(encoding=None, delimiter=None, decimal=None, date_column=None)
+    assert ReadOptions.from_args(unset) == ReadOptions() and ReadOptions().date_column == AUTO
+    assert ReadOptions.from_args(Namespace(encoding=None, delimiter="", decimal=None, date_column="when")) \
+        == ReadOptions(date_column="when")

@@ -174,11 +174,9 @@ def test_thousands_of_duplicate_names_are_renamed_in_linear_time(tmp_path):
     """32,000 copies of one name took 80 s (a list searched per suffix, quadratic); 60,000 would
     take many minutes. The renaming step alone, in a child given 60 s (it needs well under 1)."""
     script = textwrap.dedent("""
-        from pathlib import Path
-        from core.data.csv_reader import _Reader
-        reader = _Reader(Path("x.csv"), None, None, None, None)
-        reader.line_numbers = []
-        names, _ = reader._column_names(["v"] * 60_000 + ["v_2", "w", "w"], [], True)
+        from core.data.header import column_names
+        from core.data.notes import Notes
+        names = column_names(["v"] * 60_000 + ["v_2", "w", "w"], [], Notes(), has_header=True).names
         print(names[:3], names[60_000:], len(set(names)))
     """)
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
