@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.data.csv_reader import LoadedTable
+from core.data.dialect import delimiter_choices, delimiter_name
 from core.i18n import N_, _
 from gui.format import escape
 from gui.panels import Panel
@@ -21,10 +24,8 @@ from gui.session import Session
 from gui.widgets.table_model import DataFrameModel
 
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin-1", "big5", "shift_jis"]  # after "auto"
-DELIMITERS = [(N_("auto"), None), (N_("comma ,"), ","), (N_("semicolon ;"), ";"), (N_("tab"), "\t"),
-              (N_("pipe |"), "|")]
+DELIMITERS = [(N_("auto"), None), *delimiter_choices()]  # the one table: core/data/dialect.py
 DECIMALS = [(N_("auto"), None), (N_("point ."), "."), (N_("comma ,"), ",")]
-DELIMITER_NAMES = {"\t": N_("tab"), ",": N_("comma"), ";": N_("semicolon"), "|": N_("pipe")}
 
 
 class DataPanel(Panel):
@@ -69,10 +70,13 @@ class DataPanel(Panel):
 
     def reread(self) -> bool:
         """Reads the file again with the encoding, delimiter and decimal mark chosen here."""
+        read_as = self.session.data.read_as()
+        if read_as is None:
+            return False
         encoding = self.encoding_combo.currentText().strip()
-        return self.session.data.reread(encoding=None if encoding in ("", "auto", _("auto")) else encoding,
-                                   delimiter=self.delimiter_combo.currentData(),
-                                   decimal=self.decimal_combo.currentData())
+        return self.session.data.reread(replace(
+            read_as, encoding=None if encoding in ("", "auto", _("auto")) else encoding,
+            delimiter=self.delimiter_combo.currentData(), decimal=self.decimal_combo.currentData()))
 
     def _show(self, loaded: LoadedTable) -> None:
         self.preview_model.set_frame(loaded.frame)
@@ -94,7 +98,7 @@ class DataPanel(Panel):
 
 def report_html(loaded: LoadedTable) -> str:
     r = loaded.report
-    delimiter = _(DELIMITER_NAMES[r.delimiter]) if r.delimiter in DELIMITER_NAMES else r.delimiter
+    delimiter = delimiter_name(r.delimiter)
     facts = [
         (_("Encoding"), r.encoding), (_("Delimiter"), delimiter),
         (_("Decimal mark"), _("comma") if r.decimal == "," else _("point")),

@@ -54,14 +54,20 @@ class DataState(JobChannel):
         self._pending = (path, options)
         return True
 
-    def reread(self, **changes: Any) -> bool:
-        """Reads the open file again with some read options changed (encoding, delimiter, decimal,
-        date_column); the others stay as the file was read."""
-        if self.source_path is None or self.loaded is None:
-            return False
+    def read_as(self) -> ReadOptions | None:
+        """The options the shown table was read with, as detected or chosen (None: no table)."""
+        if self.loaded is None:
+            return None
         r = self.loaded.report
-        read_as = ReadOptions(r.encoding, r.delimiter, r.decimal, r.date_column)
-        return self.open_csv(self.source_path, replace(read_as, **changes))
+        return ReadOptions(r.encoding, r.delimiter, r.decimal, r.date_column)
+
+    def reread(self, options: ReadOptions | None = None, **changes: Any) -> bool:
+        """Reads the open file again with `options`, or with some read options changed (encoding,
+        delimiter, decimal, date_column) and the others as the file was read."""
+        read_as = self.read_as()
+        if self.source_path is None or read_as is None:
+            return False
+        return self.open_csv(self.source_path, options or replace(read_as, **changes))
 
     def set_columns(self, target: str, features: list[str] | tuple[str, ...]) -> None:
         """The target and the extra input columns: the target itself is never a feature, nor a
