@@ -5,13 +5,13 @@ each other (pyproject.toml)."""
 from __future__ import annotations
 
 from core.i18n import _, ngettext
+from core.vocabulary import STATUS_WORDS, Status
 from gui.format import duration
-from gui.session import STATUS_WORDS
 
 
 def finished_text(history, seconds: float) -> str:
     """How a run ended, for the progress line and the Training tab (history: TrainingHistory)."""
-    if history.epochs_run == 0 and history.status == "completed":  # the smoothing stood alone
+    if history.epochs_run == 0 and history.status == Status.COMPLETED:  # the smoothing stood alone
         return _("No network was trained: the forecast is the exponential smoothing alone ({duration}).").format(
             duration=duration(seconds))
     status = _(STATUS_WORDS[history.status]) if history.status in STATUS_WORDS else history.status

@@ -19,12 +19,10 @@ from torch import nn
 from core.i18n import _
 from core.prep.windows import WindowedSeries, inference_batch
 from core.settings.config import ForecastConfig
+from core.vocabulary import Status
 
-COMPLETED = "completed"
-EARLY_STOPPED = "early_stopped"
-CANCELLED = "cancelled"
-DIVERGED = "diverged"
-OUT_OF_TIME = "out_of_time"  # a deadline passed before the next epoch could start
+COMPLETED, EARLY_STOPPED, CANCELLED, DIVERGED, OUT_OF_TIME = (
+    Status.COMPLETED, Status.EARLY_STOPPED, Status.CANCELLED, Status.DIVERGED, Status.OUT_OF_TIME)
 
 _LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
 _OPTIMIZERS = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}

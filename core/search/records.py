@@ -10,8 +10,9 @@ from typing import Any
 from core.files import atomic_write_bytes, write_json
 from core.i18n import N_, _
 from core.settings.config import ForecastConfig
+from core.vocabulary import TrialState
 
-STATES = ("COMPLETE", "PRUNED", "FAIL", "RUNNING")
+STATES = tuple(TrialState)
 TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]  # search.csv, then each setting
 
 # Why a trial ended without a score, as the study stores it: a code in no language (workers on

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, ngettext
 from core.runtime import default_workers
+from core.vocabulary import TrialState
 from gui.format import duration, score_text, settings_summary
 from gui.panels import Panel
 from gui.session import Session
@@ -315,7 +316,7 @@ class SearchPanel(Panel):
 
     def _finished_trials(self) -> int:
         return sum(1 for row in range(self.trials_model.rowCount())
-                   if self.trials_model.trial(row).state != "RUNNING")
+                   if self.trials_model.trial(row).state != TrialState.RUNNING)
 
     def _show_time(self, elapsed: float, trials: int) -> None:
         budget = max(self._budget_s, 1e-9)
@@ -345,7 +346,7 @@ class SearchPanel(Panel):
         self._budget_s = progress.budget_s or self._budget_s
         self._started_at = time.perf_counter() - progress.elapsed_s  # the engine's clock wins
         self._show_time(progress.elapsed_s, self._finished_trials())
-        running = sum(1 for t in progress.trials if t.state == "RUNNING")
+        running = sum(1 for t in progress.trials if t.state == TrialState.RUNNING)
         if self._cancelled:
             return
         if self._trials_over(progress.elapsed_s, running):

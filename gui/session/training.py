@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 from core.errors import ForecasterError
 from core.i18n import N_, _
 from core.pipeline import ExperimentResult
+from core.vocabulary import STATUS_WORDS, Status
 from gui.jobs import Job
 from gui.session.channel import JobChannel
 
 if TYPE_CHECKING:
     from gui.session import Session
 
-STATUS_WORDS = {"completed": N_("Finished"), "early_stopped": N_("Stopped early (no better validation loss)"),
-                "cancelled": N_("Cancelled: the best model so far is shown"), "diverged": N_("Diverged")}
 
 
 class TrainingChannel(JobChannel):
@@ -71,6 +70,6 @@ class TrainingChannel(JobChannel):
         self.session.models.show_experiment(result, description, self._search)
         status = result.history.status
         self.session.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
-        if status == "diverged":
+        if status == Status.DIVERGED:
             self.session.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")
         super().done(result)

@@ -14,19 +14,20 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.i18n import N_, _
 from core.settings.config import SETTINGS
+from core.vocabulary import TRIAL_STATE_WORDS, TrialState
 from gui.format import plain_tooltip, score_text, setting_label, setting_text
 from gui.widgets.canvases import PlotCanvas
 
 _ROOT = QModelIndex()
 SEARCHABLE = tuple(s for s in SETTINGS if s.searchable)  # the settings table's order
-STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
+STATE_WORDS = TRIAL_STATE_WORDS
 BEST_BACKGROUND = QColor("#d1fadf")  # the best trial's row: a pale green that keeps text readable
 FIXED_COLUMNS = (N_("Trial"), N_("State"), N_("Score"), N_("Seconds"))
 
 
 def best_trial(trials):
     """The complete trial with the lowest score (the earliest of equals), as the engine picks it."""
-    complete = [t for t in trials if t.state == "COMPLETE" and t.score is not None and math.isfinite(t.score)]
+    complete = [t for t in trials if t.state == TrialState.COMPLETE and t.score is not None and math.isfinite(t.score)]
     return min(complete, key=lambda t: (t.score, t.number)) if complete else None
 
 
@@ -143,8 +144,8 @@ class TrialsCanvas(PlotCanvas):
 
     def show_trials(self, trials) -> None:
         """Redraws when a trial's score or state changed since the last call (progress may repeat)."""
-        scored = sorted((t for t in trials if t.score is not None and t.state in ("COMPLETE", "PRUNED")),
-                        key=lambda t: t.number)
+        shown = (TrialState.COMPLETE, TrialState.PRUNED)
+        scored = sorted((t for t in trials if t.score is not None and t.state in shown), key=lambda t: t.number)
         key = tuple((t.number, t.state, t.score) for t in scored)
         if key == self._shown_key:
             return
@@ -153,8 +154,8 @@ class TrialsCanvas(PlotCanvas):
             self.show_message(_("Each trial's score appears here while the search runs."))
             return
         axes = self.new_axes()
-        complete = [t for t in scored if t.state == "COMPLETE"]
-        pruned = [t for t in scored if t.state == "PRUNED"]
+        complete = [t for t in scored if t.state == TrialState.COMPLETE]
+        pruned = [t for t in scored if t.state == TrialState.PRUNED]
         if complete:
             axes.plot([t.number for t in complete], [t.score for t in complete], "o", color="#1f77b4",
                       label=_("trial"), gid="trial")
