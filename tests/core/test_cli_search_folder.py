@@ -89,9 +89,9 @@ def test_the_first_ctrl_c_writes_the_trials_so_far_as_one_set(tmp_path, capsys, 
     assert seen["cancelled"] and seen["during"] == OLD  # nothing of this search showed before it ended
     report = json.loads((out / "search.json").read_text(encoding="utf-8"))
     assert report["cancelled"] is True and report["study"] == "study-x" and len(report["trials"]) == 1
-    assert (out / "search.csv").read_text(encoding="utf-8").splitlines() == ["number,state,score,seconds,worker,"
-                                                                             "reason,hidden", "0,COMPLETE,20.0,1.0,,,32"]
-    # a cancelled search has no final model: the earlier search's would not match this search.json
+    assert (out / "search.csv").read_text(encoding="utf-8").splitlines() == [
+        "number,state,score,seconds,worker,reason,hidden", "0,COMPLETE,20.0,1.0,,,32"]
+    # a cancelled search has no final model; the earlier one would not match this search.json
     assert not (out / "model.lstmf").exists()
     assert sorted(p.name for p in out.iterdir()) == ["search.csv", "search.json"]  # no staging folder left
     assert "search.json, search.csv" in stdout and signal.getsignal(signal.SIGINT) is handler
