@@ -16,10 +16,10 @@ import argparse
 import os
 import sys
 
-from cli import parser as _parser
 from cli.commands import COMMAND_MODULES, handler
 from cli.crashlog import log_unexpected
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
+from cli.parser import build_parser as _build_parser
 from core.errors import ForecasterError
 from core.i18n import LANGUAGES, _, set_language, take_language
 
@@ -28,7 +28,7 @@ __all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_UNEXPECTED", "EXIT_USAGE", "buil
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every command."""
-    return _parser.build_parser(COMMAND_MODULES)
+    return _build_parser(COMMAND_MODULES)
 
 
 def main(argv: list[str] | None = None) -> int:
