@@ -1,7 +1,8 @@
 """The `search` and `search-worker` subcommands: a hyperparameter search with a time budget.
 
 `search CSV --target COL [settings as train] --budget SECONDS --out DIR` writes DIR/search.json,
-DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run). Settings
+DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run), together
+and under the folder's lock as `train` writes its outputs (core.outputs.run_folder). Settings
 given on the command line stay fixed; the other searchable settings are tuned. The study lives in
 DIR/search.sqlite3 unless --storage names another database (PostgreSQL for several machines);
 `search-worker --storage URL --study NAME` joins a study from any machine.
@@ -63,7 +64,8 @@ def add_parsers(commands) -> None:
 
 
 class TrialLines:
-    """One line per finished trial: its state and score, the best so far and the time left."""
+    """One line per finished trial: its state and score, the best so far and the time left. Whole
+    lines on stdout, terminal or not (a log of the search), so not a rewriting ProgressLine."""
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdout
