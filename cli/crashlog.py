@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import traceback
 from pathlib import Path
@@ -13,13 +12,7 @@ from core import __version__
 
 def log_unexpected(exc: BaseException) -> Path | None:
     """Appends `exc`'s traceback to cli.log in the log folder; its path, or None when it can't be written."""
-    from core.files import log_dir
+    from core.files import append_crash_log
 
-    try:
-        path = log_dir() / "cli.log"
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"--- {dt.datetime.now().isoformat()} {PROG} {__version__} argv={sys.argv!r}\n")
-            handle.write("".join(traceback.format_exception(exc)))
-        return path
-    except OSError:
-        return None
+    return append_crash_log("cli.log", f"{PROG} {__version__} argv={sys.argv!r}",
+                            "".join(traceback.format_exception(exc)))
