@@ -42,6 +42,21 @@ def log_dir() -> Path:
     return path
 
 
+def append_crash_log(name: str, heading: str, details: str) -> Path | None:
+    """Appends one report (a dated heading line, then `details`: a traceback) to the log file
+    `name` in log_dir(); its path, or None when it can't be written (a crash log never crashes)."""
+    import datetime as dt
+
+    try:
+        path = log_dir() / name
+        with open(path, "a", encoding="utf-8") as handle:  # appending to a log file, not an output
+            handle.write(f"--- {dt.datetime.now().isoformat()} {heading}\n")
+            handle.write(details)
+        return path
+    except OSError:
+        return None
+
+
 def file_sha256(path: str | Path) -> str:
     """Checksum of a file, read in blocks (saved models record the data they came from)."""
     digest = hashlib.sha256()

@@ -174,13 +174,14 @@ def test_bad_input_exits_2_with_one_clear_line(tmp_path, data_dir, args, words):
 
 def test_unexpected_error_exits_1_and_logs_the_traceback(monkeypatch, tmp_path, capsys, data_dir):
     import cli
+    import cli.commands.inspect
 
     monkeypatch.setenv("LSTM_FORECASTER_DATA_DIR", str(tmp_path))
 
     def broken(args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "command_inspect", broken)
+    monkeypatch.setattr(cli.commands.inspect, "command_inspect", broken)
     assert cli.main(["inspect", str(data_dir / "nile.csv")]) == 1
     err = capsys.readouterr().err
     assert "boom" in err and "Traceback" not in err

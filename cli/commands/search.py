@@ -1,7 +1,8 @@
 """The `search` and `search-worker` subcommands: a hyperparameter search with a time budget.
 
 `search CSV --target COL [settings as train] --budget SECONDS --out DIR` writes DIR/search.json,
-DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run). Settings
+DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run), together
+and under the folder's lock as `train` writes its outputs (core.outputs.run_folder). Settings
 given on the command line stay fixed; the other searchable settings are tuned. The study lives in
 DIR/search.sqlite3 unless --storage names another database (PostgreSQL for several machines);
 `search-worker --storage URL --study NAME` joins a study from any machine.
@@ -10,19 +11,22 @@ DIR/search.sqlite3 unless --storage names another database (PostgreSQL for sever
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
+from cli.exits import EXIT_INTERRUPTED, EXIT_OK
+from cli.parser import add_reading_options, number, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
-from core.i18n import N_, _
+from cli.terminal import interruptible
+from core.i18n import _
 from core.runtime import default_workers
 from core.settings.config import SETTINGS
+from core.vocabulary import TRIAL_STATE_WORDS, TrialState
 
-STATE_WORDS = {"COMPLETE": N_("complete"), "PRUNED": N_("pruned"), "FAIL": N_("failed"), "RUNNING": N_("running")}
-SEARCH_OUTPUTS = ("search.json", "search.csv", "model.lstmf")
+# in the order they are moved into place: search.json, which describes the others, last
+SEARCH_OUTPUTS = ("model.lstmf", "search.csv", "search.json")
+HANDLERS = {"search": "command_search", "search-worker": "command_search_worker"}  # subcommand -> function
 
 
 class _NotGiven:
@@ -35,7 +39,7 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
-def add_search_commands(commands, add_reading_options, number, whole) -> None:
+def add_parsers(commands) -> None:
     search = commands.add_parser("search", help=_("tune the settings within a time budget (hyperparameter search)"))
     add_reading_options(search)
     add_setting_arguments(search)
@@ -43,37 +47,25 @@ def add_search_commands(commands, add_reading_options, number, whole) -> None:
     search.set_defaults(**{s.name: NOT_GIVEN for s in SETTINGS if s.searchable and s.cli})
     search.add_argument("--budget", type=number, required=True,
                         help=_("seconds the search may take; no epoch starts after them"))
-    search.add_argument("--trials", type=whole, help=_("at most this many trials (default: until the budget)"))
-    search.add_argument("--jobs", type=whole, default=default_workers(),
+    search.add_argument("--trials", type=whole_number, help=_("at most this many trials (default: until the budget)"))
+    search.add_argument("--jobs", type=whole_number, default=default_workers(),
                         help=_("worker processes on this machine, one torch thread each (default: the cores this "
                                "process may use but one, here {n}; 0 = in this process)").format(n=default_workers()))
     search.add_argument("--storage", help=_("the study's database URL, e.g. postgresql://user@host/db (default: "
                                             "sqlite:///OUT/search.sqlite3)"))
     search.add_argument("--study", help=_("the study's name (default: generated)"))
-    search.add_argument("--search-seed", type=whole, default=0, help=_("the sampler's seed (default: 0)"))
+    search.add_argument("--search-seed", type=whole_number, default=0, help=_("the sampler's seed (default: 0)"))
     search.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
     worker = commands.add_parser("search-worker", help=_("join a search's study and run its trials"))
     worker.add_argument("--storage", required=True, help=_("the study's database URL"))
     worker.add_argument("--study", required=True, help=_("the study's name"))
-    worker.add_argument("--threads", type=whole, default=1, help=_("torch threads per trial (default: 1)"))
-
-
-def _interruptible() -> tuple[threading.Event, Any]:
-    """A cancel event the first Ctrl+C sets (the second one interrupts as usual)."""
-    cancel = threading.Event()
-    previous = signal.getsignal(signal.SIGINT)
-
-    def on_interrupt(signum, frame):
-        cancel.set()
-        signal.signal(signal.SIGINT, previous)
-
-    signal.signal(signal.SIGINT, on_interrupt)
-    return cancel, previous
+    worker.add_argument("--threads", type=whole_number, default=1, help=_("torch threads per trial (default: 1)"))
 
 
 class TrialLines:
-    """One line per finished trial: its state and score, the best so far and the time left."""
+    """One line per finished trial: its state and score, the best so far and the time left. Whole
+    lines on stdout, terminal or not (a log of the search), so not a rewriting ProgressLine."""
 
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdout
@@ -84,7 +76,7 @@ class TrialLines:
             if t.state == "RUNNING" or t.number in self.shown:
                 continue
             self.shown.add(t.number)
-            state = _(STATE_WORDS.get(t.state, t.state))
+            state = _(TRIAL_STATE_WORDS.get(t.state, t.state))
             score = f"{t.score:.4g}" if t.score is not None else "-"
             best = f"{p.best.score:.4g} (#{p.best.number})" if p.best is not None else "-"
             print(_("trial {number}: {state}, score {score}; best {best}; {left:.0f} s left").format(
@@ -93,10 +85,10 @@ class TrialLines:
 
 
 def command_search(args: argparse.Namespace) -> int:
-    from cli import EXIT_INTERRUPTED, EXIT_OK, _read
     from core.files import file_sha256, refuse_overwriting_input
     from core.model.bundle import save_bundle
-    from core.search import SearchRequest, baseline_sentence, run_search, write_search
+    from core.outputs.run_folder import RunFolder
+    from core.search import SearchRequest, run_search, write_search
 
     given = {s.name: getattr(args, s.name) for s in SETTINGS if s.cli}
     fixed = tuple(name for name, value in given.items() if value is not NOT_GIVEN
@@ -106,30 +98,47 @@ def command_search(args: argparse.Namespace) -> int:
             setattr(args, s.name, s.default)
     out = Path(args.out)
     refuse_overwriting_input([out / name for name in SEARCH_OUTPUTS], [args.csv])
-    loaded = _read(args)
+    loaded = read_table(args)
     config = config_from_args(args, date_column=loaded.report.date_column)
-    out.mkdir(parents=True, exist_ok=True)
-    storage = args.storage or f"sqlite:///{(out / 'search.sqlite3').resolve()}"
-    request = SearchRequest(budget_s=args.budget, trials=args.trials, jobs=args.jobs, storage=storage,
-                            study=args.study, seed=args.search_seed, fixed=fixed)
-    cancel, previous = _interruptible()
-    try:
-        result = run_search(loaded.frame, config, request, TrialLines(), cancel)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    write_search(result, out / "search.json", out / "search.csv")
-    if result.experiment is not None:
-        save_bundle(result.experiment, out / "model.lstmf", data_sha256=loaded.sha256 or file_sha256(args.csv),
-                    search=result.provenance())
-    counts = {state: sum(t.state == state for t in result.trials) for state in STATE_WORDS}
+    # as `train`: the folder is locked for the whole search (a second run into it is refused), and
+    # the outputs are staged and moved into place together, so they always describe one search.
+    # The study's own database (search.sqlite3) is not an output: it lives beside them.
+    with RunFolder(out, SEARCH_OUTPUTS, inputs=[args.csv]) as run:
+        storage = args.storage or f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+        request = SearchRequest(budget_s=args.budget, trials=args.trials, jobs=args.jobs, storage=storage,
+                                study=args.study, seed=args.search_seed, fixed=fixed)
+        with interruptible() as cancel:  # first Ctrl+C: stop the trials, keep (and write) the ones so far
+            result = run_search(loaded.frame, config, request, TrialLines(), cancel)
+        if result.experiment is not None:
+            save_bundle(result.experiment, run.stage("model.lstmf"),
+                        data_sha256=loaded.sha256 or file_sha256(args.csv), search=result.provenance())
+        write_search(result, run.stage("search.json"), run.stage("search.csv"))
+        run.commit()
+    print_search(result, out)
+    if result.cancelled:
+        print(_("The search was cancelled; the trials so far were written."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def shown_settings(settings: dict[str, Any]) -> str:
+    """name=value, ...: floats to 4 significant digits, an automatic setting as the word for it."""
+    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={_('auto') if v is None else v}"
+                     for k, v in settings.items())
+
+
+def print_search(result, out: Path) -> None:
+    """The trial counts, the best settings and how they compare with the user's own, what was written."""
+    from core.search import baseline_sentence
+
+    counts = {state: sum(t.state == state for t in result.trials) for state in TrialState}
     print(_("Study {study}: {complete} complete, {pruned} pruned, {failed} failed trials in {seconds:.0f} s.").format(
-        study=result.study, complete=counts["COMPLETE"], pruned=counts["PRUNED"], failed=counts["FAIL"],
+        study=result.study, complete=counts[TrialState.COMPLETE], pruned=counts[TrialState.PRUNED],
+        failed=counts[TrialState.FAIL],
         seconds=result.elapsed_s))
     if result.best_settings:
-        shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={'auto' if v is None else v}"
-                          for k, v in result.best_settings.items())
         print(_("Best settings (validation RMSE {score:.4g}): {settings}").format(
-            score=result.validation_score, settings=shown))
+            score=result.validation_score, settings=shown_settings(result.best_settings)))
         comparison = baseline_sentence(result)
         if comparison:
             print(comparison)
@@ -138,20 +147,12 @@ def command_search(args: argparse.Namespace) -> int:
             rmse=result.test["rmse"], mae=result.test["mae"]))
     written = ["search.json", "search.csv"] + ["model.lstmf"] * (result.experiment is not None)
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))
-    if result.cancelled:
-        print(_("The search was cancelled; the trials so far were written."), file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_OK
 
 
 def command_search_worker(args: argparse.Namespace) -> int:
-    from cli import EXIT_INTERRUPTED, EXIT_OK
     from core.search import join_study
 
-    cancel, previous = _interruptible()
-    try:
+    with interruptible() as cancel:
         ran = join_study(args.storage, args.study, cancel=cancel, threads=args.threads)
-    finally:
-        signal.signal(signal.SIGINT, previous)
     print(_("Ran {count} trials of study {study}.").format(count=ran, study=args.study))
     return EXIT_INTERRUPTED if cancel.is_set() else EXIT_OK

@@ -7,20 +7,20 @@ codes as `train`: 2 for bad input, 1 for a bug (logged), 130 when interrupted.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
-import time
 from pathlib import Path
 
-from cli.settings_args import add_setting_arguments
+from cli.exits import EXIT_INTERRUPTED, EXIT_OK
+from cli.parser import add_reading_options, read_table, whole_number
+from cli.settings_args import add_setting_arguments, config_from_args
+from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
 
+HANDLERS = {"backtest": "command_backtest"}  # subcommand -> function of this module
 
-def add_backtest_parser(commands, add_reading_options) -> None:
+
+def add_parsers(commands) -> None:
     """The `backtest` subcommand: CSV, the reading options and train's settings, then the folds."""
-    from cli import _int as whole_number
-
     backtest = commands.add_parser("backtest", help=_("score the settings at several rolling origins (folds)"))
     add_reading_options(backtest)
     add_setting_arguments(backtest)
@@ -35,54 +35,36 @@ def add_backtest_parser(commands, add_reading_options) -> None:
     backtest.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
 
-class FoldProgress:
-    """One line per fold on stderr when it is a terminal: fold i/K and its epochs."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = sys.stderr if stream is None else stream
-        self.enabled = self.stream.isatty()
-        self.started = time.perf_counter()
+class FoldProgress(ProgressLine):
+    """Fold i/K and its epoch, and the time so far."""
 
     def __call__(self, p) -> None:
         if not self.enabled:
             return
         e = p.epoch
-        epoch = "" if e is None else f" epoch {e.step or e.epoch}/{e.steps or e.epochs}"
-        elapsed = time.perf_counter() - self.started
-        self.stream.write(f"\rfold {p.fold}/{p.folds}{epoch}  {elapsed:.0f}s        ")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        parts = [_("fold {fold}/{folds}").format(fold=p.fold, folds=p.folds)]
+        if e is not None:
+            parts.append(_("epoch {epoch}/{epochs}").format(epoch=e.step or e.epoch, epochs=e.steps or e.epochs))
+        self.show(" ".join(parts) + "  " + _("{seconds:.0f}s").format(seconds=self.elapsed()) + "        ")
 
 
 def command_backtest(args: argparse.Namespace) -> int:
-    from cli import EXIT_INTERRUPTED, EXIT_OK, _config_from_args, _read
     from core.backtest import CSV_FILE, JSON_FILE, BacktestRequest, run_backtest, write_backtest
     from core.outputs.run_folder import RunFolder
 
-    loaded = _read(args)
-    config = _config_from_args(args, loaded.report.date_column)
+    loaded = read_table(args)
+    config = config_from_args(args, date_column=loaded.report.date_column)
     request = BacktestRequest(folds=args.folds, fold_step=args.fold_step, retrain_every=args.retrain_every,
                               expanding=not args.sliding)
     request.check()
     with RunFolder(args.out, [CSV_FILE, JSON_FILE], inputs=[args.csv]) as run:
-        cancel = threading.Event()
-        previous = signal.getsignal(signal.SIGINT)
-
-        def on_interrupt(signum, frame):  # first Ctrl+C: stop this fold, keep the finished ones
-            cancel.set()
-            signal.signal(signal.SIGINT, previous)
-
-        signal.signal(signal.SIGINT, on_interrupt)
-        progress = FoldProgress()
-        try:
-            result = run_backtest(loaded.frame, config, request, progress, cancel, loaded.source_info(args.csv))
-        finally:
-            progress.close()
-            signal.signal(signal.SIGINT, previous)
+        with interruptible() as cancel:  # first Ctrl+C: stop this fold, keep the finished ones
+            progress = FoldProgress()
+            try:
+                result = run_backtest(loaded.frame, config, request, progress, cancel,
+                                      loaded.source_info(args.csv))
+            finally:
+                progress.close()
         write_backtest(result, run.stage(JSON_FILE), run.stage(CSV_FILE))
         run.commit()
     print_backtest(result, Path(args.out))
@@ -93,8 +75,6 @@ def command_backtest(args: argparse.Namespace) -> int:
 
 
 def print_backtest(result, out: Path) -> None:
-    from cli import _fmt as fmt
-    from cli import _pad as pad
     from core.backtest import FORECASTERS
     from core.prep.timeindex import format_time
 

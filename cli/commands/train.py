@@ -1,0 +1,165 @@
+"""`train`: a model trained and scored against the baselines, its outputs written as one set
+(locked, staged, never over the input: core.outputs.run_folder), then a summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.commands.model import FORECAST_COLUMNS, write_csv
+from cli.crashlog import log_unexpected
+from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
+from cli.parser import add_reading_options, read_table
+from cli.settings_args import add_setting_arguments, config_from_args
+from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
+from core.errors import ForecasterError
+from core.i18n import N_, _, ngettext
+from core.vocabulary import STATUS_SHORT_WORDS, Status
+
+PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
+TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
+ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("seasonal naive"),
+             "linear": N_("linear")}
+HANDLERS = {"train": "command_train"}  # subcommand -> function of this module
+
+
+def add_parsers(commands) -> None:
+    train = commands.add_parser("train", help=_("train a model and evaluate it against baselines"))
+    add_reading_options(train)
+    add_setting_arguments(train)
+    train.add_argument("--out", required=True, help=_("output folder (created if missing)"))
+
+
+class TerminalProgress(ProgressLine):
+    """Network, epoch, a bar, the losses, the best epoch and an upper bound of the time left."""
+
+    def __call__(self, p) -> None:
+        if not self.enabled:
+            return
+        step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+        done = step / steps
+        bar = "#" * int(24 * done) + "." * (24 - int(24 * done))
+        eta = self.elapsed() / step * (steps - step)
+        parts = []
+        if p.networks > 1 or p.refit:
+            which = _("refit {network}/{networks}") if p.refit else _("net {network}/{networks}")
+            parts.append(which.format(network=p.network, networks=p.networks))
+        parts += [_("epoch {epoch}/{epochs}").format(epoch=p.epoch, epochs=p.epochs), f"[{bar}]",
+                  _("train {loss:.4g}").format(loss=p.train_loss)]
+        if p.val_loss is not None:
+            parts.append(_("val {loss:.4g}").format(loss=p.val_loss))
+        parts.append(_("best {epoch}").format(epoch=p.best_epoch))
+        self.show(" ".join(parts) + "  " + _("ETA <= {seconds:.0f}s").format(seconds=eta) + " ")
+
+
+def command_train(args: argparse.Namespace) -> int:
+    from core.files import file_sha256, write_json
+    from core.model.bundle import save_bundle
+    from core.model.training import CANCELLED, DIVERGED
+    from core.outputs.plotting import save_report_png
+    from core.outputs.run_folder import RunFolder
+    from core.pipeline import run_experiment
+
+    loaded = read_table(args)
+    report = loaded.report
+    config = config_from_args(args, date_column=report.date_column)
+    # the folder is locked and checked against the input before training starts; outputs are
+    # staged inside it and moved into place together when everything is written
+    with RunFolder(args.out, TRAIN_OUTPUTS, inputs=[args.csv]) as run:
+        with interruptible() as cancel:  # first Ctrl+C: stop after this batch, keep the best model
+            progress = TerminalProgress()
+            try:
+                result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv))
+            finally:
+                progress.close()
+
+        metrics = result.metrics_dict()
+        metrics["data"]["import_notes"] = report.notes
+        metrics["run_id"] = run.run_id
+        checksum = loaded.sha256 or file_sha256(args.csv)
+        # the model first: nothing after it (a chart, a CSV) can cost it
+        save_bundle(result, run.stage("model"), data_sha256=checksum, run_id=run.run_id)
+        save_bundle(result, run.stage("model.lstmf"), data_sha256=checksum, run_id=run.run_id)
+        write_csv(result.predictions, run.stage("predictions.csv"), PREDICTION_COLUMNS)
+        if result.forecast is not None:
+            write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
+        try:
+            save_report_png(result, run.stage("plot.png"))
+            drawing_failed = None
+        except ForecasterError:
+            raise
+        except Exception as exc:  # a bug in drawing: the run is kept without its chart
+            drawing_failed = exc
+        write_json(run.stage("metrics.json"), metrics)
+        run.commit()
+
+    for note in report.changes:  # what reading changed in the data the model was trained on
+        print(_("Changed while reading: {note}").format(note=note))
+    print_summary(result, Path(args.out), chart=drawing_failed is None)
+    if drawing_failed is not None:
+        path = log_unexpected(drawing_failed)
+        kind = type(drawing_failed).__name__
+        if path:
+            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved; "
+                    "details are in {log}").format(kind=kind, log=path), file=sys.stderr)
+        else:
+            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved").format(
+                kind=kind), file=sys.stderr)
+        return EXIT_UNEXPECTED
+    if result.history.status == DIVERGED:
+        print(result.history.message, file=sys.stderr)
+        return EXIT_USAGE
+    if result.history.status == CANCELLED:
+        print(_("Training was cancelled; the best model so far was evaluated and saved."), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def print_summary(result, out: Path, chart: bool = True) -> None:
+    """What was trained, the test scores against the baselines, the verdict, coverage, the forecast."""
+    from core.prep.timeindex import format_time
+
+    c, h = result.config, result.history
+    status = STATUS_SHORT_WORDS.get(h.status)
+    if result.plan.forecast_only:
+        print(_("{target}: forecast only (too few rows to train and score); horizon {horizon}, season {season}")
+              .format(target=c.target, horizon=c.horizon, season=c.season or _("none")))
+    elif h.epochs_run == 0 and h.status == Status.COMPLETED:
+        print(_("{target}: no network trained (exponential smoothing alone); window {window}, horizon {horizon}, "
+                "season {season}").format(target=c.target, window=c.window, horizon=c.horizon,
+                                          season=c.season or _("none")))
+    else:
+        print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
+                       "horizon {horizon}, season {season}",
+                       "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
+                       "horizon {horizon}, season {season}", h.epochs_run).format(
+            target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
+            window=c.window, horizon=c.horizon, season=c.season or _("none")))
+    heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
+    if result.test_metrics:
+        print("".join(pad(text, width) if i == 0 else " " * max(0, width - display_width(text)) + text
+                      for i, (text, width) in enumerate(heading)))
+    for name, m in result.test_metrics.items():
+        label = _(ROW_NAMES[name]) if name in ROW_NAMES else name
+        print(f"{pad(label, 16)}{fmt(m['rmse']):>12}{fmt(m['mae']):>12}{fmt(m['mape']):>10}"
+              f"{fmt(m['r2']):>9}{fmt(m['mase']):>8}")
+    verdict = result.verdict()
+    if verdict["beats_best_baseline"] is False:
+        print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
+    else:
+        print(verdict["sentence"])
+    print(result.models_sentence())
+    coverage = result.coverage["overall"]
+    if coverage is not None:
+        print(_("{level:.0%} intervals covered {coverage:.0%} of the test values.").format(
+            level=c.interval_level, coverage=coverage))
+    if result.forecast is not None:
+        f = result.forecast
+        values = ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else "")
+        print(ngettext("Forecast: {count} step from {start}: {values}",
+                       "Forecast: {count} steps from {start}: {values}", len(f)).format(
+            count=len(f), start=format_time(f["time"].iloc[0]), values=values))
+    written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
+        + ["plot.png"] * chart + ["model/", "model.lstmf"]
+    print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))
