@@ -29,9 +29,9 @@ def add_parsers(commands) -> None:
 
 def write_csv(frame, path: Path, columns: list[str]) -> None:
     """UTF-8 CSV, written atomically so a crash never leaves half a file."""
-    from core.outputs.export import write_bytes
+    from core.files import atomic_write_bytes
 
-    write_bytes(path, frame[columns].to_csv(index=False).encode("utf-8"))
+    atomic_write_bytes(path, frame[columns].to_csv(index=False).encode("utf-8"))
 
 
 def command_predict(args: argparse.Namespace) -> int:

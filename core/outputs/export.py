@@ -14,11 +14,6 @@ from core.i18n import _
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
-    """Atomically; a failed write is an OutputError (a ForecasterError) with one line."""
-    atomic_write_bytes(path, data)
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows Chinese column names and text correctly."""
     return frame.to_csv(index=False).encode("utf-8-sig")
@@ -52,4 +47,4 @@ def save_figure(figure, path: str | Path) -> None:
                                                "extension."))
     buffer = io.BytesIO()
     figure.savefig(buffer, format=FIGURE_FORMATS[suffix], dpi=150)
-    write_bytes(path, buffer.getvalue())
+    atomic_write_bytes(path, buffer.getvalue())

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Signal
 
 from core.data.options import ReadOptions
 from core.errors import ForecasterError
-from core.files import refuse_overwriting_input
+from core.files import atomic_write_bytes, refuse_overwriting_input
 from core.i18n import _
-from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure, write_bytes
+from core.outputs.export import csv_bytes, metrics_table, predictions_and_forecast, save_figure
 from core.runtime import default_threads
 from gui.jobs import Job, JobRunner
 from gui.session.backtest import BacktestChannel
@@ -93,13 +93,13 @@ class Session(QObject):
 
     def export_predictions(self, path: str | Path) -> bool:
         s = self.shown
-        return self._export(path, lambda p: write_bytes(p, csv_bytes(predictions_and_forecast(s.predictions,
-                                                                                               s.forecast))))
+        return self._export(path, lambda p: atomic_write_bytes(
+            p, csv_bytes(predictions_and_forecast(s.predictions, s.forecast))))
 
     def export_metrics(self, path: str | Path) -> bool:
         s = self.shown
-        return self._export(path, lambda p: write_bytes(p, csv_bytes(metrics_table(s.metrics, s.coverage,
-                                                                                   s.level))))
+        return self._export(path, lambda p: atomic_write_bytes(p, csv_bytes(metrics_table(s.metrics, s.coverage,
+                                                                                             s.level))))
 
     def export_chart(self, path: str | Path, figure) -> bool:
         """Saves `figure` (the Results panel's matplotlib Figure) as PNG, SVG or PDF by suffix."""
