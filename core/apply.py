@@ -9,8 +9,7 @@ from core.errors import DataError, ForecasterError
 from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.i18n import _
 from core.model.bundle import LoadedBundle
-from core.pipeline import time_labels
-from core.prep.timeindex import TimeIndex
+from core.prep.timeindex import TimeIndex, time_labels
 from core.settings.config import check_forecast_steps
 
 OUTPUT_COLUMNS = ["time", "step", "actual", "predicted", "lower", "upper"]

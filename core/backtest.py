@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, ForecasterError
-from core.evaluation.metrics import forecast_metrics, naive_scale
+from core.evaluation.metrics import forecast_metrics
 from core.files import atomic_write_bytes, write_json
 from core.i18n import _, ngettext
 from core.model.predictor import Predictor
-from core.pipeline import RunPlan, fit_scaling, plan_run, run_experiment, time_labels, torch_from
-from core.prep.timeindex import format_time
+from core.pipeline import RunPlan, fit_baselines, plan_run, resolve_transform, run_experiment
+from core.prep.timeindex import format_time, time_labels
 from core.settings.config import ForecastConfig, ResolvedConfig
 
 if TYPE_CHECKING:  # torch loads with the engine, not with this module (the window imports it)
@@ -149,13 +149,10 @@ def _layout(rows: int, horizon: int, request: BacktestRequest, folds: int | None
     return _Layout(horizon, step, cutoffs, starts)
 
 
-def _transform_of(config: ForecastConfig, values: np.ndarray, train_rows: slice, fold_rows: slice) -> str:
-    """The automatic transform decided on the fold's training rows ('none' also when a forecast
-    row is not above zero: the log of its actual value can't be scored)."""
-    if config.transform != "auto":
-        return config.transform
-    positive = bool(len(values[train_rows])) and bool((values[train_rows] > 0).all())
-    return "log" if positive and bool((values[fold_rows] > 0).all()) else "none"
+def _transform_of(config: ForecastConfig, values: np.ndarray, fold_rows: slice) -> str:
+    """The automatic transform decided on the fold's rows: its training rows and also its forecast
+    rows, since the log of an actual value that is not above zero can't be scored."""
+    return resolve_transform(config.transform, values[fold_rows])
 
 
 def _fold_zero_plan(frame: pd.DataFrame, config: ForecastConfig, layout: _Layout) -> RunPlan:
@@ -164,7 +161,7 @@ def _fold_zero_plan(frame: pd.DataFrame, config: ForecastConfig, layout: _Layout
     if cutoff - start < 2:
         raise ConfigError(_("No rows are left to train on before the first cutoff."))
     values = frame[config.target].to_numpy(dtype=np.float64)
-    transform = _transform_of(config, values, slice(start, cutoff), slice(start, cutoff + horizon))
+    transform = _transform_of(config, values, slice(start, cutoff + horizon))
     fold_config = config.replace(horizon=horizon, forecast_steps=None, test_size=horizon, train_size=None, refit=False,
                                  transform=transform)
     return plan_run(frame.iloc[start:cutoff + horizon], fold_config, season_rows=cutoff - start)
@@ -206,24 +203,6 @@ def _resolve(frame: pd.DataFrame, config: ForecastConfig, request: BacktestReque
             "ask for fewer folds or a smaller fold step.", most).format(
             rows=len(frame), most=most, horizon=horizon, step=layout.step)) from None
     return layout, plan
-
-
-def _baseline_forecasts(fold_frame: pd.DataFrame, c: ResolvedConfig, plan: RunPlan,
-                        origin: int) -> dict[str, np.ndarray]:
-    """Naive, seasonal naive and Ridge forecasts (H,) from `origin`, as run_experiment makes them:
-    Ridge on the fold's training windows, scaled with statistics of the fold's training rows."""
-    from core.evaluation.baselines import fit_ridge, naive_forecast, ridge_outputs, seasonal_naive_forecast
-
-    target = fold_frame[c.target].to_numpy(dtype=np.float64)
-    origins = np.array([origin], dtype=np.int64)
-    shell = fit_scaling(fold_frame, c, plan.bounds.train_end)
-    series = shell.series(fold_frame)
-    ridge, _windows = fit_ridge(series, plan.origins["train"], c.ridge_alpha)
-    outputs = ridge_outputs(ridge, series, origins)
-    levels = series.to_levels(torch_from(origins), torch_from(outputs.astype(np.float32)))
-    return {"naive": naive_forecast(target, origins, c.horizon)[0],
-            "seasonal_naive": seasonal_naive_forecast(target, origins, c.horizon, c.season)[0],
-            "linear": shell.to_units(levels.numpy())[0]}
 
 
 def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest,
@@ -274,7 +253,7 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
             progress(BacktestProgress(number, total, None))
         fold_rows = slice(start, cutoff + layout.horizon)
         fold_frame = frame.iloc[fold_rows]
-        fold_config = fixed.replace(transform=_transform_of(config, values, slice(start, cutoff), fold_rows))
+        fold_config = fixed.replace(transform=_transform_of(config, values, fold_rows))
         retrain = request.retrains(index) or predictor is None
         if retrain:
             def report(p: EpochProgress, fold: int = number) -> None:
@@ -293,12 +272,14 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
             resolved = plan.config
         else:
             plan = plan_run(fold_frame, fold_config)
-        c = plan.config
         origin = cutoff - start - 1  # the fold's last row before the forecast, in the fold's rows
-        predicted = {"model": predictor.predict(predictor.series(fold_frame), np.array([origin], dtype=np.int64))[0],
-                     **_baseline_forecasts(fold_frame, c, plan, origin)}
+        # the baselines of every fold are fit on its own training rows, whichever model predicts
+        origins = np.array([origin], dtype=np.int64)
+        baselines = fit_baselines(fold_frame, plan)
+        predicted = {"model": predictor.predict(predictor.series(fold_frame), origins)[0],
+                     **{name: forecast[0] for name, forecast in baselines.forecasts(origins).items()}}
         actual = values[cutoff:cutoff + layout.horizon]
-        scale = naive_scale(values[start:start + plan.bounds.train_end])
+        scale = baselines.scale
         scores = {name: forecast_metrics(actual, predicted[name], scale) for name in FORECASTERS}
         label = time_labels(frame, config.date_column, np.array([cutoff - 1]), date_is_year)[0]
         target_rows = np.arange(cutoff, cutoff + layout.horizon)

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from sklearn.linear_model import Ridge
 
+from core.model.predictor import Predictor
 from core.prep.windows import WindowedSeries, inference_batch
 
 # Ridge's design matrix is the only place windows are flattened into a real array; above
@@ -62,3 +63,19 @@ def ridge_outputs(ridge: Ridge, series: WindowedSeries, origins: np.ndarray) -> 
         for start in range(0, len(origins), size)
     ]
     return np.concatenate(parts) if parts else np.empty((0, series.horizon))
+
+
+def baseline_forecasts(shell: Predictor, series: WindowedSeries, ridge: Ridge | None, target: np.ndarray,
+                       origins: np.ndarray) -> dict[str, np.ndarray]:
+    """Naive, seasonal naive and linear (Ridge) forecasts (N, H) in the target's units from `origins`.
+
+    `shell` holds the scalers (fit on the training rows) that `series` was scaled with and that turn
+    Ridge's outputs back into units; `ridge` is fit on the same training windows (see fit_ridge).
+    """
+    c = shell.config
+    outputs = ridge_outputs(ridge, series, origins)
+    levels = series.to_levels(torch.from_numpy(np.ascontiguousarray(origins)),
+                              torch.from_numpy(np.ascontiguousarray(outputs.astype(np.float32))))
+    return {"naive": naive_forecast(target, origins, c.horizon),
+            "seasonal_naive": seasonal_naive_forecast(target, origins, c.horizon, c.season),
+            "linear": shell.to_units(levels.numpy())}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from core.model.parameters import recurrent_parameter_count  # noqa: F401 (the count build_model's network has)
+
 _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
 
@@ -109,4 +111,5 @@ def build_model(config, n_features: int) -> EnsembleForecaster:
 
 
 def parameter_count(model: nn.Module) -> int:
+    """torch's own count of a built model's parameters (recurrent_parameter_count predicts it)."""
     return sum(p.numel() for p in model.parameters())

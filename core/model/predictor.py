@@ -6,7 +6,6 @@ to predict every window of a table and to forecast past its end with split-confo
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,28 +21,6 @@ PREDICT_BATCH = 4096
 DIRECT, RECURSIVE = "direct", "recursive"
 
 
-def conformal_half_widths(residuals: np.ndarray, level: float) -> np.ndarray:
-    """Split-conformal half-widths per step from absolute residuals (n, H) of held-out windows.
-
-    The ceil((n+1)·level)-th smallest residual, so intervals cover at least `level` of new
-    windows when they behave like the held-out ones. NaN where there are too few residuals.
-    """
-    residuals = np.abs(np.asarray(residuals, dtype=np.float64))
-    n = residuals.shape[0]
-    rank = math.ceil((n + 1) * level)
-    if n == 0 or rank > n:
-        return np.full(residuals.shape[1], np.nan)
-    return np.sort(residuals, axis=0)[rank - 1]
-
-
-def interval_coverage(actual: np.ndarray, predicted: np.ndarray, half_widths: np.ndarray) -> dict[str, Any]:
-    """Share of actual values inside predicted ± half-width, overall and per step."""
-    if len(actual) == 0 or not np.isfinite(half_widths).all():
-        return {"overall": None, "per_step": [None] * len(half_widths)}
-    inside = np.abs(np.asarray(actual) - np.asarray(predicted)) <= half_widths[None, :]
-    return {"overall": float(inside.mean()), "per_step": inside.mean(axis=0).tolist()}
-
-
 @dataclass
 class Predictor:
     config: ForecastConfig
@@ -51,7 +28,7 @@ class Predictor:
     target_scaler: Any
     feature_scaler: Any | None
     half_widths: np.ndarray  # (H,) interval half-widths in the target's units
-    interval_source: str = "validation"  # which residuals calibrated the intervals
+    interval_source: str = "val"  # which residuals calibrated them: a code of core.evaluation.intervals
     smoothing: Any = None  # core.prep.smoothing.SmoothingAverage (or HoltWinters) when the target mode is "smoothing"
     linear_start: bool = False  # the networks started at the Ridge solution (else at the anchor alone)
 

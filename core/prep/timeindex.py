@@ -118,3 +118,14 @@ def format_time(value: Any) -> str:
         return str(value)
     stamp = pd.Timestamp(value)
     return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat(sep=" ")
+
+
+def time_labels(frame: pd.DataFrame, date_column: str | None, rows: np.ndarray,
+                date_is_year: bool = False) -> np.ndarray:
+    """What a row is called in outputs: its date, its year, or its 1-based row number."""
+    if date_column is None:
+        return rows + 1
+    dates = pd.DatetimeIndex(frame[date_column].to_numpy()[rows])
+    if date_is_year:
+        return dates.year.to_numpy()
+    return dates.to_numpy()

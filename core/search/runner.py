@@ -84,7 +84,7 @@ def _check(request: SearchRequest) -> None:
 
 def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest) -> Job:
     """Plans the user's split once and packs what trials need: only rows before the test split."""
-    from core.pipeline import plan_run
+    from core.pipeline import log_fits, plan_run, seasonal_fits
 
     _check(request)
     plan = plan_run(frame, config)
@@ -97,11 +97,11 @@ def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest)
     rows = frame.iloc[:bounds.val_end][planned.input_columns].reset_index(drop=True)
     space = search_space(config, request.fixed, max_window=bounds.train_end - planned.horizon - 1)
     # values these data rule out are not searched: each would only fail
-    if "transform" in space and not (rows[planned.target] > 0).all():
+    if "transform" in space and not log_fits(rows[planned.target].to_numpy(dtype=float)):
         del space["transform"]
         settings = settings.replace(transform="none")
-    mode = space.get("target_mode")
-    if isinstance(mode, CategoricalDistribution) and not (planned.season and planned.season > 1):
+    mode = space.get("target_mode")  # (the window is searched too: whether the season fits in it varies)
+    if isinstance(mode, CategoricalDistribution) and not seasonal_fits(planned.season):
         space["target_mode"] = CategoricalDistribution(tuple(v for v in mode.choices if v != "seasonal"))
     job = Job(settings, bounds.train_end, rows, space, time.time() + request.budget_s, request.trials, request.seed)
     job.baseline = own_values(planned, settings, space)

@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.backtest
 import core.pipeline
 import core.prep.smoothing
 from core.backtest import BacktestRequest, run_backtest, write_backtest
@@ -72,7 +71,7 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
     rows [start_i, start_i + fit_i), which end before the validation rows and the cutoff."""
     values = trending_series()["y"].to_numpy()
     fitted, smoothed = [], []
-    original_fit, original_smoothing = core.pipeline.fit_scaling, core.prep.smoothing.fit_holt_winters
+    original_fit, original_smoothing = core.pipeline.fit.fit_scaling, core.prep.smoothing.fit_holt_winters
 
     def spy_fit(frame, c, fit_rows):
         predictor = original_fit(frame, c, fit_rows)
@@ -83,8 +82,7 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
         smoothed.append(len(scaled))
         return original_smoothing(scaled, season)
 
-    monkeypatch.setattr(core.pipeline, "fit_scaling", spy_fit)
-    monkeypatch.setattr(core.backtest, "fit_scaling", spy_fit)
+    monkeypatch.setattr(core.pipeline.fit, "fit_scaling", spy_fit)  # the one place the run and the backtest fit scalers
     monkeypatch.setattr(core.prep.smoothing, "fit_holt_winters", spy_smoothing)
     result = run_backtest(trending_series(), config(target_mode="smoothing"), request(expanding=expanding))
     starts = [0, 0, 0, 0] if expanding else [0, 5, 10, 15]
@@ -104,13 +102,13 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
 @pytest.mark.parametrize(("every", "trained"), [(1, [1, 2, 3, 4, 5]), (2, [1, 3, 5]), (3, [1, 4]), (0, [1])])
 def test_retrain_every_k_trains_the_right_folds(monkeypatch, every, trained):
     calls = []
-    original = core.pipeline._fit_predictor
+    original = core.pipeline.recipe.fit_ensemble
 
     def spy(*args, **kwargs):
         calls.append(args[2])  # the rows the networks are fit on
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(core.pipeline, "_fit_predictor", spy)
+    monkeypatch.setattr(core.pipeline.recipe, "fit_ensemble", spy)
     result = run_backtest(trending_series(), config(), request(folds=5, fold_step=3, retrain_every=every))
     assert len(calls) == len(trained) == result.trainings
     assert [f.fold for f in result.folds if f.retrained] == trained
@@ -208,13 +206,13 @@ def test_cli_refuses_too_many_folds_in_one_line(tmp_path, data_dir):
 
 def test_an_automatic_season_is_detected_on_the_first_folds_training_rows(monkeypatch):
     lengths = []
-    original = core.pipeline.detect_season
+    original = core.pipeline.plan.detect_season
 
     def spy(values, dates=None):
         lengths.append(len(values))
         return original(values, dates)
 
-    monkeypatch.setattr(core.pipeline, "detect_season", spy)
+    monkeypatch.setattr(core.pipeline.plan, "detect_season", spy)
     result = run_backtest(trending_series(), config(season=None, horizon=12, window=8), request(folds=2))
     assert lengths == [ROWS - 12 - STEP]  # the first cutoff; detected once, kept for every fold
     assert result.config.season == (original(trending_series()["y"].to_numpy()[:ROWS - 12 - STEP]) or 1)

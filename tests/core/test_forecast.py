@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.model.predictor import conformal_half_widths, interval_coverage
+from core.evaluation.intervals import conformal_half_widths, interval_coverage
 from core.pipeline import run_experiment
 from core.prep.timeindex import TimeIndex, infer_frequency
 from core.settings.config import ForecastConfig

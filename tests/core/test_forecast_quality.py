@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
+from core.evaluation.intervals import interval_widths, source_words
 from core.evaluation.metrics import verdict, verdict_sentence
 from core.pipeline import plan_run, run_experiment
 from core.prep.windows import WindowedSeries
@@ -115,7 +116,8 @@ def test_a_short_series_still_gets_intervals():
                                                         season=12, **QUICK))
     f = result.forecast
     assert len(f) == 18 and np.isfinite(f[["lower", "upper"]].to_numpy()).all()
-    assert "normal approximation" in result.predictor.interval_source  # one test window: too few for conformal
+    assert result.predictor.interval_source == "val+test+normal"  # one test window: too few for conformal
+    assert "normal approximation" in source_words(result.predictor.interval_source)
 
 
 def test_the_verdict_names_the_best_baseline():
@@ -137,20 +139,18 @@ def test_the_verdict_names_the_best_baseline():
 
 
 def test_few_windows_get_a_pooled_normal_interval():
-    from core.pipeline import _interval_widths
-
     # one window of 2 steps: too few for a 90% conformal quantile (it needs 9 windows)
-    widths, how = _interval_widths(np.array([[1.0, 2.0]]), 0.9)
+    widths, how = interval_widths(np.array([[1.0, 2.0]]), 0.9)
     assert how == "normal"
     # scale² = mean(1²/1, 2²/2) = 1.5; one window: t(0.95, df=1) = 6.3138; widths = t·scale·√k·√(1 + 1/1)
     assert widths == pytest.approx([6.3138 * np.sqrt(3), 6.3138 * np.sqrt(3) * np.sqrt(2)], rel=1e-4)
     # three windows: the steps of a window move together, so df = 3 - 1 = 2 (t = 2.9200), not 3·2 - 1
-    widths, how = _interval_widths(np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]), 0.9)
+    widths, how = interval_widths(np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]), 0.9)
     assert how == "normal"
     assert widths == pytest.approx(2.9200 * np.sqrt(1.5) * np.sqrt([1, 2]) * np.sqrt(4 / 3), rel=1e-4)
     # enough windows: split-conformal, the ceil(0.9·(n+1))-th smallest absolute residual per step
     residuals = np.arange(1, 21, dtype=float).reshape(10, 2)  # steps: 1,3,...,19 and 2,4,...,20
-    widths, how = _interval_widths(residuals, 0.9)
+    widths, how = interval_widths(residuals, 0.9)
     assert how == "conformal" and widths.tolist() == [19.0, 20.0]
 
 

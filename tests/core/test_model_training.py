@@ -25,6 +25,20 @@ def test_model_output_shape_and_parameter_count(cell, layers, bidirectional, hea
     assert recurrent_parameter_count(config, 4) == parameter_count(model)
 
 
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+@pytest.mark.parametrize("layers, bidirectional, ensemble", [(1, True, 1), (2, False, 3), (3, True, 2)])
+def test_the_torch_free_count_equals_torchs_with_highway_and_ensemble(cell, layers, bidirectional, ensemble):
+    """The planner counts without torch (core.model.parameters); the count must be what torch builds,
+    also with the highway on the window's inputs and several networks."""
+    config = ForecastConfig(target="y", cell=cell, hidden=6, layers=layers, bidirectional=bidirectional,
+                            horizon=4, window=9, highway=True, ensemble=ensemble)
+    model = build_model(config, n_features=3)
+    assert recurrent_parameter_count(config, 3) == parameter_count(model) == sum(
+        p.numel() for p in model.parameters())
+    assert recurrent_parameter_count(config.replace(highway=False), 3) == parameter_count(
+        build_model(config.replace(highway=False), n_features=3)) < parameter_count(model)
+
+
 def test_plan_reports_shapes_per_split():
     plan = plan_run(undated_seasonal_frame(), ForecastConfig(target="y", features=("x1",), window=10, horizon=2))
     assert plan.shapes["X_train"] == [160 - 24 - 24 - 10 - 1, 10, 2]  # 112 train rows

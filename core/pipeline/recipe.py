@@ -1,0 +1,230 @@
+"""The forecasting recipe: plan, fit, predict, calibrate, score, refit, forecast, assemble.
+
+`run_experiment` is that sequence of named stages; each stage is public so the backtest and the
+search can reuse it rather than restate it. Every score comes from the model fit on the training
+rows only; the forecast past the end comes from the same settings retrained on every row.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.evaluation.intervals import HISTORY, UNSEEN, interval_coverage, interval_widths, source_code
+from core.i18n import _
+from core.model.predictor import Predictor
+from core.pipeline.fit import fit_baselines, fit_ensemble
+from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
+from core.pipeline.result import ExperimentResult, data_info, model_words, predictions_frame
+from core.prep.split import SPLITS
+from core.prep.timeindex import TimeIndex
+from core.settings.config import ForecastConfig
+
+
+def run_experiment(
+    frame: pd.DataFrame,
+    config: ForecastConfig,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    source_info: dict[str, Any] | None = None,
+) -> ExperimentResult:
+    """Trains and evaluates a model, then refits it on every row for the forecast.
+
+    Every score comes from the model trained on the training rows only; the forecast past the
+    end comes from the same settings retrained on all rows for the epochs early stopping chose.
+    `source_info` (encoding, delimiter...) goes into data_info.
+    """
+    plan = plan_run(frame, config)
+    scoring = fit_scoring_model(frame, plan, progress, cancel)
+    windows = predict_windows(frame, plan, scoring)
+    calibrate_intervals(scoring.predictor, windows, plan)
+    scores = score_splits(frame, plan, scoring, windows)
+    scoring.series = None  # the scaled inputs (rows x F float32) are not needed any more
+    time_index = TimeIndex.of(frame, plan.config.date_column, date_is_year(source_info))
+    forecaster = refit_on_all_rows(frame, plan, scoring, windows, progress, cancel)
+    forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index)
+    return assemble(frame, plan, scoring, forecaster, windows, scores, forecast, time_index, source_info)
+
+
+@dataclass
+class ScoringModel:
+    """The model fit on the training rows only: it makes every score."""
+    predictor: Predictor
+    histories: list  # core.model.training.TrainingHistory, one per network trained
+    epochs_run: int  # epochs trained so far over every network (the refit's progress goes on from here)
+    series: Any  # the table scaled with the training statistics, as windows; None once scored
+
+    @property
+    def history(self):
+        return self.histories[0]
+
+    @property
+    def stopped(self) -> bool:
+        """Cancelled or diverged: nothing more is trained after it."""
+        from core.model.training import CANCELLED, DIVERGED
+
+        return self.history.status in (CANCELLED, DIVERGED)
+
+
+@dataclass
+class Windows:
+    """Every window of the plan (train, then validation, then test) with its actual and predicted steps."""
+    origins: np.ndarray  # (N,) row of each window's last input
+    split_codes: np.ndarray  # (N,) int8 index into SPLITS: one byte per window, not a string
+    target_rows: np.ndarray  # (N, H) rows each window forecasts
+    actual: np.ndarray  # (N, H)
+    predicted: np.ndarray  # (N, H) by the scoring model
+
+    def mask(self, split: str) -> np.ndarray:
+        return self.split_codes == SPLITS.index(split)
+
+    def residuals(self, mask: np.ndarray) -> np.ndarray:
+        return self.actual[mask] - self.predicted[mask]
+
+
+@dataclass
+class Scores:
+    test: dict[str, dict[str, float | None]]  # forecaster -> metrics, on the test windows
+    val: dict[str, dict[str, float | None]]  # the same on the validation windows
+    coverage: dict[str, Any]  # interval coverage on the test windows: overall and per step
+    ridge_windows: int
+
+
+def date_is_year(source_info: dict[str, Any] | None) -> bool:
+    return bool((source_info or {}).get("date_is_year", False))
+
+
+def fit_scoring_model(frame: pd.DataFrame, plan: RunPlan, progress: Callable | None = None,
+                      cancel: threading.Event | None = None) -> ScoringModel:
+    """Scalers, anchor and networks fit on the training rows. Without enough validation windows to
+    show the network improves on exponential smoothing (fitting its few training windows only made
+    forecasts worse on M1 and Tourism quarterly), the smoothing stands alone: no network is trained.
+    A run cut short keeps the networks that trained, and `plan.config` says how many."""
+    from core.model.training import CANCELLED, DIVERGED
+
+    c = plan.config
+    alone = plan.smoothing_alone
+    if alone and not plan.forecast_only:
+        needed = validation_windows_needed(c.horizon)
+        plan.notes.append(_("There are too few validation windows ({count} of the {needed} needed) to show whether "
+                            "the network improves on the exponential smoothing: the forecast is the smoothing "
+                            "alone.").format(count=len(plan.origins["val"]), needed=needed))
+    predictor, histories, series, done = fit_ensemble(
+        frame, c, plan.bounds.train_end, plan.origins["train"], plan.origins["val"], progress, cancel,
+        epochs=[0] * c.ensemble if alone else None, progress_total=plan.total_epochs,
+        linear_start=False if alone else None)
+    if predictor.config.ensemble != c.ensemble:
+        why = {CANCELLED: _("cancelled"), DIVERGED: _("diverged")}.get(histories[0].status, _("stopped"))
+        plan.notes.append(_("Only {trained} of {asked} networks were trained ({why}).").format(
+            trained=predictor.config.ensemble, asked=c.ensemble, why=why))
+        plan.config = c.replace(ensemble=predictor.config.ensemble)
+    return ScoringModel(predictor, histories, done, series)
+
+
+def predict_windows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel) -> Windows:
+    """The scoring model's forecast of every window of every split, beside the actual values."""
+    c = plan.config
+    origins = np.concatenate([plan.origins[s] for s in SPLITS])
+    split_codes = np.repeat(np.arange(len(SPLITS), dtype=np.int8), [len(plan.origins[s]) for s in SPLITS])
+    predicted = scoring.predictor.predict(scoring.series, origins)
+    target_rows = origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
+    actual = frame[c.target].to_numpy(dtype=np.float64)[target_rows]
+    return Windows(origins, split_codes, target_rows, actual, predicted)
+
+
+def calibrate_intervals(predictor: Predictor, windows: Windows, plan: RunPlan) -> None:
+    """Split-conformal intervals on the validation windows (the training windows when there are none)."""
+    calibration = "val" if len(plan.origins["val"]) else "train"
+    predictor.half_widths, how = interval_widths(windows.residuals(windows.mask(calibration)),
+                                                 plan.config.interval_level)
+    predictor.interval_source = source_code(HISTORY if plan.forecast_only else calibration, how)
+    if calibration == "train" and not plan.forecast_only:
+        plan.notes.append(_("Intervals on the scored windows were calibrated on training windows because there is "
+                            "no validation split; expect them to be too narrow."))
+
+
+def score_splits(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, windows: Windows) -> Scores:
+    """The model and the baselines on exactly the same targets: test, and validation."""
+    from core.evaluation.metrics import forecast_metrics
+
+    baselines = fit_baselines(frame, plan, scoring.predictor, scoring.series)
+
+    def scores(split: str) -> dict[str, dict[str, float | None]]:
+        origins = plan.origins[split]
+        if not len(origins):
+            return {}
+        mask = windows.mask(split)
+        actual = windows.actual[mask]
+        forecasts = {"model": windows.predicted[mask], **baselines.forecasts(origins)}
+        return {name: forecast_metrics(actual, values, baselines.scale) for name, values in forecasts.items()}
+
+    test = windows.mask("test")
+    coverage = interval_coverage(windows.actual[test], windows.predicted[test], scoring.predictor.half_widths)
+    return Scores(scores("test"), scores("val"), coverage, baselines.ridge_windows)
+
+
+def refit_on_all_rows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, windows: Windows,
+                      progress: Callable | None = None, cancel: threading.Event | None = None) -> Predictor | None:
+    """The same settings retrained on every row for the epochs early stopping chose, with intervals
+    from every window the scoring model had not seen (validation and test). None when the plan
+    doesn't refit, or the refit was stopped (the scoring model then makes the forecast)."""
+    c = plan.config
+    if not plan.refits or scoring.stopped:
+        return None
+    everything = np.arange(c.window - 1, len(frame) - c.horizon, dtype=np.int64)
+    best = [h.best_epoch for h in scoring.histories]
+    forecaster, _histories, _series, _done = fit_ensemble(
+        frame, c, len(frame), everything, np.empty(0, dtype=np.int64), progress, cancel, epochs=best,
+        progress_offset=scoring.epochs_run, linear_start=scoring.predictor.linear_start,
+        progress_total=scoring.epochs_run + sum(best))
+    if forecaster.config.ensemble != c.ensemble:
+        plan.notes.append(_("The refit on every row was stopped; the forecast comes from the scoring model."))
+        return None
+    forecaster.half_widths, how = interval_widths(windows.residuals(~windows.mask("train")), c.interval_level)
+    forecaster.interval_source = source_code(UNSEEN, how)
+    forecaster.config = c
+    return forecaster
+
+
+def forecast_past_end(frame: pd.DataFrame, predictor: Predictor, plan: RunPlan,
+                      time_index: TimeIndex) -> pd.DataFrame | None:
+    """The forecast after the last row; None (with a note) when the dates have no future labels."""
+    try:
+        return predictor.forecast(frame, time_index)
+    except ValueError as exc:  # irregular dates: no future timestamps to give
+        plan.notes.append(_("No forecast past the end: {reason}.").format(reason=exc))
+        return None
+
+
+def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecaster: Predictor | None,
+             windows: Windows, scores: Scores, forecast: pd.DataFrame | None, time_index: TimeIndex,
+             source_info: dict[str, Any] | None) -> ExperimentResult:
+    """The result, with the notes that compare the model with its baselines."""
+    from core.evaluation.metrics import BASELINE_NAMES, verdict
+
+    c = plan.config
+    predictor = forecaster or scoring.predictor
+    columns = [col for col in [c.date_column] if col] + c.input_columns
+    result = ExperimentResult(
+        plan, scoring.history, predictor,
+        predictions_frame(frame, plan, windows, scoring.predictor.half_widths, date_is_year(source_info)),
+        scores.test, scores.ridge_windows, data_info(frame, plan, scores.ridge_windows, time_index, source_info),
+        scores.coverage, forecast, time_index,
+        tail=frame[columns].iloc[-predictor.context_rows:].reset_index(drop=True), scoring_predictor=scoring.predictor,
+        models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val)
+    if 0 < scores.ridge_windows < len(plan.origins["train"]):
+        plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
+                            "bound memory.").format(used=scores.ridge_windows, all=len(plan.origins["train"])))
+    if scores.val:
+        on_val = verdict(scores.val, seasonal=bool(c.season))
+        if on_val["beats_best_baseline"] is False:
+            plan.notes.append(_("On the validation split {baseline} beat the model (RMSE {baseline_rmse:.4g} vs "
+                                "{model_rmse:.4g}).").format(baseline=_(BASELINE_NAMES[on_val["best_baseline"]]),
+                                                             baseline_rmse=on_val["baseline_rmse"],
+                                                             model_rmse=on_val["model_rmse"]))
+    return result

@@ -1,0 +1,169 @@
+"""What a run returns: the numbers, the models that made them, and the words both faces show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.i18n import _, ngettext
+from core.model.predictor import Predictor
+from core.pipeline.plan import RunPlan
+from core.prep.split import SPLITS
+from core.prep.timeindex import TimeIndex, time_labels
+from core.settings.config import ForecastConfig
+
+
+@dataclass
+class ExperimentResult:
+    plan: RunPlan
+    history: Any  # core.model.training.TrainingHistory of the first network of the scoring model
+    predictor: Predictor  # the forecast model: refit on every row (or the scoring model when not refit)
+    predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
+    test_metrics: dict[str, dict[str, float | None]]
+    ridge_windows: int
+    data_info: dict[str, Any]
+    coverage: dict[str, Any]  # interval coverage on the test split: overall and per step
+    forecast: pd.DataFrame | None  # past the end: time, step, predicted, lower, upper, method
+    time_index: TimeIndex
+    tail: pd.DataFrame  # the last `window` rows (date and input columns): enough to forecast again
+    scoring_predictor: Predictor | None = None  # trained on the training rows only: made every score
+    models: dict[str, Any] = field(default_factory=dict)  # which model made which numbers, in words
+    val_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
+
+    @property
+    def config(self) -> ForecastConfig:
+        return self.plan.config
+
+    @property
+    def model(self):
+        return self.predictor.model
+
+    @property
+    def target_scaler(self):
+        return self.predictor.target_scaler
+
+    @property
+    def feature_scaler(self):
+        return self.predictor.feature_scaler
+
+    def beats_naive(self) -> bool | None:
+        """Whether the model's test RMSE is below the naive forecast's; None when nothing was scored."""
+        from core.evaluation.metrics import model_beats_naive
+
+        return model_beats_naive(self.test_metrics)
+
+    def verdict(self) -> dict[str, Any]:
+        """How the model compares with the best baseline on the test split, for both faces."""
+        from core.evaluation.metrics import verdict, verdict_sentence
+
+        result = verdict(self.test_metrics, seasonal=bool(self.config.season))
+        if self.plan.forecast_only:
+            return result | {"sentence": _("Nothing was scored: the data has too few rows to hold out a test split. "
+                                           "Treat the forecast as exponential smoothing's best guess.")}
+        return result | {"sentence": verdict_sentence(result)}
+
+    def models_sentence(self) -> str:
+        """Which model made the scores and which the forecast, in one line for both faces."""
+        if self.plan.forecast_only:
+            return _("The forecast is {forecast}.").format(forecast=self.models["forecast"])
+        return _("Scores: the model {scores}. Forecast: {forecast}.").format(scores=self.models["scores"],
+                                                                            forecast=self.models["forecast"])
+
+    def metrics_dict(self) -> dict[str, Any]:
+        scoring = self.scoring_predictor or self.predictor
+        return {
+            "config": self.config.to_dict(),
+            "data": self.data_info,
+            "training": self.history.to_dict(),
+            "test": self.test_metrics,
+            "validation": self.val_metrics,
+            "verdict": self.verdict(),
+            "models": self.models,
+            "coverage": self.coverage["overall"],
+            "intervals": {
+                "level": self.config.interval_level,
+                "test_coverage": self.coverage["overall"],
+                "test_coverage_per_step": self.coverage["per_step"],
+                "half_widths": scoring.half_widths.tolist(),
+                "calibrated_on": scoring.interval_source,
+                "forecast_half_widths": self.predictor.half_widths.tolist(),
+                "forecast_calibrated_on": self.predictor.interval_source,
+                "method": "split-conformal, per step",
+            },
+            "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),
+                         "assumes": self.predictor.assumption(),
+                         "model": self.models.get("forecast"),
+                         "time": self.time_index.describe()},
+            "notes": self.plan.notes,
+        }
+
+
+
+def model_words(plan: RunPlan, rows: int, histories: list, refit: bool) -> dict[str, str]:
+    """Which model made the scores and which the forecast, in words (metrics.json's `models`).
+
+    `histories`: the scoring networks' (their best epochs are what the refit trained for);
+    `refit`: whether the forecast model was retrained on every row.
+    """
+    c = plan.config
+    if plan.forecast_only:
+        return {"scores": _("nothing: too few rows to hold out a test split"),
+                "forecast": _("exponential smoothing fit on all {rows} rows (too few rows to train a network)")
+                .format(rows=rows)}
+    last = plan.bounds.train_end
+    if plan.smoothing_alone:
+        scores = _("(exponential smoothing, no network) fit on rows 1-{last} (the training split); validation and "
+                   "test rows never fit it").format(last=last)
+    else:
+        scores = _("trained on rows 1-{last} (the training split); validation and test rows never trained "
+                   "it").format(last=last)
+    if not refit:
+        forecast = _("the scoring model (trained on the training split only)")
+    elif plan.smoothing_alone:
+        forecast = _("exponential smoothing refit on all {rows} rows").format(rows=rows)
+    else:
+        forecast = ngettext(
+            "refit on all {rows} rows for {epochs} epochs ({count} network)",
+            "refit on all {rows} rows for {epochs} epochs ({count} networks)", c.ensemble).format(
+            rows=rows, epochs=", ".join(str(h.best_epoch) for h in histories), count=c.ensemble)
+    return {"scores": scores, "forecast": forecast}
+
+
+def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_widths: np.ndarray,
+                      date_is_year: bool) -> pd.DataFrame:
+    """Every scored window's steps: time, step, actual, predicted, lower, upper, split, origin, target_row.
+
+    `windows`: core.pipeline.recipe.Windows; `half_widths`: the scoring model's intervals.
+    """
+    c = plan.config
+    predicted = windows.predicted
+    return pd.DataFrame({
+        "time": time_labels(frame, c.date_column, windows.target_rows.ravel(), date_is_year),
+        "step": np.tile(np.arange(1, c.horizon + 1, dtype=np.int32), len(windows.origins)),
+        "actual": windows.actual.ravel(),
+        "predicted": predicted.ravel(),
+        "lower": (predicted - half_widths).ravel(),
+        "upper": (predicted + half_widths).ravel(),
+        "split": pd.Categorical.from_codes(np.repeat(windows.split_codes, c.horizon), categories=SPLITS),
+        "origin": np.repeat(windows.origins.astype(np.int32), c.horizon),
+        "target_row": windows.target_rows.ravel().astype(np.int32),
+    }, copy=False)  # the arrays above are fresh: no second copy of a million-row table
+
+
+def data_info(frame: pd.DataFrame, plan: RunPlan, ridge_windows: int, time_index: TimeIndex,
+              source_info: dict[str, Any] | None) -> dict[str, Any]:
+    """metrics.json's `data`: rows, splits, windows, shapes, columns and how the file was read."""
+    return {
+        "rows": len(frame),
+        "split_rows": plan.bounds.sizes,
+        "windows": {s: len(plan.origins[s]) for s in SPLITS},
+        "shapes": plan.shapes,
+        **plan.shapes,
+        "input_columns": plan.config.input_columns,
+        "ridge_training_windows": ridge_windows,
+        "time_index": time_index.to_dict(),
+        **(source_info or {}),
+    }
