@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _
-from core.settings.config import SETTINGS
+from core.settings.config import SETTINGS, SETTINGS_BY_NAME
 from core.settings.table import GROUPS, Setting
 
 FORM_SETTINGS = tuple(s for s in SETTINGS if s.in_form)
 TEST_ROWS_START = 31  # "last N rows" starts at a month of daily rows
-# Settings whose "auto" (None) is chosen by another widget, not by a spin box's lowest value:
-# the test split's "fraction of rows / last N rows" drop-down decides whether test_size is None.
-AUTO_ELSEWHERE = frozenset({"test_size"})
+# Settings whose "auto" (None) is chosen by another widget, not by a spin box's lowest value: one
+# that, set, overrides a setting that always has a value (`exclusive_with`). The test split's
+# "fraction of rows / last N rows" drop-down decides whether test_size is None.
+AUTO_ELSEWHERE = frozenset(s.name for s in SETTINGS for other in s.exclusive_with
+                           if not SETTINGS_BY_NAME[other].optional)
 
 
 def _auto_in_widget(s: Setting) -> bool:
