@@ -30,6 +30,7 @@ from core.model.predictor import Predictor
 from core.pipeline import RunPlan, fit_baselines, plan_run, resolve_transform, run_experiment
 from core.prep.timeindex import format_time, time_labels
 from core.settings.config import ForecastConfig, ResolvedConfig
+from core.settings.requests import BacktestRequest  # re-exported: declared with the settings
 
 if TYPE_CHECKING:  # torch loads with the engine, not with this module (the window imports it)
     from core.model.training import EpochProgress
@@ -37,30 +38,6 @@ if TYPE_CHECKING:  # torch loads with the engine, not with this module (the wind
 FORECASTERS = ("model", "naive", "seasonal_naive", "linear")
 CSV_COLUMNS = ["cutoff", "time", "step", "actual", "predicted"]
 JSON_FILE, CSV_FILE = "backtest.json", "backtest.csv"
-
-
-@dataclass(frozen=True)
-class BacktestRequest:
-    folds: int = 5
-    fold_step: int | None = None  # rows between cutoffs; None = the horizon
-    retrain_every: int = 1  # retrain on folds 0, k, 2k...; 0 = train once (on the first fold)
-    expanding: bool = True  # False = sliding: every fold trains on the same number of rows
-
-    def check(self) -> None:
-        if isinstance(self.folds, bool) or not isinstance(self.folds, int) or self.folds < 1:
-            raise ConfigError(_("The number of folds must be a whole number of at least 1 (got {value!r}).").format(
-                value=self.folds))
-        if self.fold_step is not None and (isinstance(self.fold_step, bool) or not isinstance(self.fold_step, int)
-                                           or self.fold_step < 1):
-            raise ConfigError(_("The fold step must be a whole number of rows, at least 1 (got {value!r}).").format(
-                value=self.fold_step))
-        if isinstance(self.retrain_every, bool) or not isinstance(self.retrain_every, int) or self.retrain_every < 0:
-            raise ConfigError(_("'Retrain every' must be a whole number of folds, 0 or more (got {value!r}).").format(
-                value=self.retrain_every))
-
-    def retrains(self, fold: int) -> bool:
-        """Whether fold `fold` (0-based) trains a new model."""
-        return fold == 0 or (self.retrain_every > 0 and fold % self.retrain_every == 0)
 
 
 @dataclass

@@ -18,7 +18,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from core.files import user_data_dir
 from core.settings.config import SETTINGS
-from core.settings.table import Setting
+from core.settings.requests import BacktestRequest
+from core.settings.table import Setting, settings_of
 
 MAX_RECENT = 8
 MAX_REMEMBERED_FILES = 50  # files whose target and ticked features are remembered
@@ -157,16 +158,28 @@ class AppSettings:
             del data[next(iter(data))]
         self._settings.setValue(COLUMNS_BY_FILE, json.dumps(data, ensure_ascii=False))
 
-    def backtest_request(self) -> dict[str, Any]:
-        """The Backtest tab's last form (folds, fold_step, retrain_every, expanding); {} if none or unreadable."""
+    def declared_values(self, cls: type, key: str) -> dict[str, Any]:
+        """The declared settings of `cls` (a request) stored as one JSON object under `key`: the
+        valid ones by name; unknown, missing or invalid ones are left out ({} if none is readable)."""
         try:
-            stored = json.loads(str(self._settings.value(BACKTEST, "{}")))
+            stored = json.loads(str(self._settings.value(key, "{}")))
         except ValueError:
             return {}
-        return stored if isinstance(stored, dict) else {}
+        if not isinstance(stored, dict):
+            return {}
+        return {s.name: stored[s.name] for s in settings_of(cls)
+                if s.name in stored and s.problem(stored[s.name]) is None}
+
+    def set_declared_values(self, cls: type, key: str, values: dict[str, Any]) -> None:
+        self._settings.setValue(key, json.dumps({s.name: values[s.name] for s in settings_of(cls)
+                                                 if s.name in values}))
+
+    def backtest_request(self) -> dict[str, Any]:
+        """The Backtest tab's last form (folds, fold_step, retrain_every, expanding); {} if none or unreadable."""
+        return self.declared_values(BacktestRequest, BACKTEST)
 
     def set_backtest_request(self, values: dict[str, Any]) -> None:
-        self._settings.setValue(BACKTEST, json.dumps(values))
+        self.set_declared_values(BacktestRequest, BACKTEST, values)
 
     def sync(self) -> None:
         self._settings.sync()

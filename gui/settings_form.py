@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _
-from core.settings.config import SETTINGS
+from core.settings.config import SETTINGS, SETTINGS_BY_NAME
 from core.settings.table import GROUPS, Setting
 
 FORM_SETTINGS = tuple(s for s in SETTINGS if s.in_form)
 TEST_ROWS_START = 31  # "last N rows" starts at a month of daily rows
-# Settings whose "auto" (None) is chosen by another widget, not by a spin box's lowest value:
-# the test split's "fraction of rows / last N rows" drop-down decides whether test_size is None.
-AUTO_ELSEWHERE = frozenset({"test_size"})
+# Settings whose "auto" (None) is chosen by another widget, not by a spin box's lowest value: one
+# that, set, overrides a setting that always has a value (`exclusive_with`). The test split's
+# "fraction of rows / last N rows" drop-down decides whether test_size is None.
+AUTO_ELSEWHERE = frozenset(s.name for s in SETTINGS for other in s.exclusive_with
+                           if not SETTINGS_BY_NAME[other].optional)
 
 
 def _auto_in_widget(s: Setting) -> bool:
@@ -93,7 +95,7 @@ def _int_range(s: Setting) -> tuple[int, int]:
 
 def _make_widget(s: Setting) -> QWidget:
     widget: QWidget
-    if s.kind is bool:
+    if s.kind is bool and not s.choices:
         widget = QCheckBox()
     elif s.choices:
         combo = ComboBox()
@@ -127,7 +129,7 @@ def _make_widget(s: Setting) -> QWidget:
 
 
 def _value(s: Setting, widget: Any) -> Any:
-    if s.kind is bool:
+    if s.kind is bool and not s.choices:
         return widget.isChecked()
     if s.choices:
         return widget.currentData()
@@ -140,7 +142,7 @@ def _value(s: Setting, widget: Any) -> Any:
 
 def _set_value(s: Setting, widget: Any, value: Any) -> None:
     """Shows `value`; raises TypeError/ValueError for a value of the wrong kind."""
-    if s.kind is bool:
+    if s.kind is bool and not s.choices:
         widget.setChecked(bool(value))
     elif s.choices:
         if widget.findData(value) >= 0:
@@ -156,6 +158,23 @@ def _set_value(s: Setting, widget: Any, value: Any) -> None:
         widget.setValue(int(value))
     else:
         widget.setValue(float(value))
+
+
+def declared_widget(s: Setting) -> QWidget:
+    """The field of any declared setting (a request's too), showing its declared default."""
+    widget = _make_widget(s)
+    _set_value(s, widget, s.default)
+    return widget
+
+
+def declared_value(s: Setting, widget: QWidget) -> Any:
+    """The value a field made by `declared_widget` shows (None where it shows "auto")."""
+    return _value(s, widget)
+
+
+def show_declared_value(s: Setting, widget: QWidget, value: Any) -> None:
+    """Shows `value` in a field made by `declared_widget`; TypeError/ValueError for a wrong kind."""
+    _set_value(s, widget, value)
 
 
 class SettingsForm(QWidget):

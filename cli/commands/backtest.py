@@ -10,11 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.declared_args import add_declared_arguments, from_args
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK
-from cli.parser import add_reading_options, read_table, whole_number
+from cli.parser import add_reading_options, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
+from core.settings.requests import BacktestRequest
 
 HANDLERS = {"backtest": "command_backtest"}  # subcommand -> function of this module
 
@@ -24,14 +26,8 @@ def add_parsers(commands) -> None:
     backtest = commands.add_parser("backtest", help=_("score the settings at several rolling origins (folds)"))
     add_reading_options(backtest)
     add_setting_arguments(backtest)
-    group = backtest.add_argument_group(_("backtest"))
-    group.add_argument("--folds", type=whole_number, default=5, help=_("number of folds (default: 5)"))
-    group.add_argument("--fold-step", type=whole_number,
-                       help=_("rows between cutoffs (default: the horizon)"))
-    group.add_argument("--retrain-every", type=whole_number, default=1,
-                       help=_("train a new model every K folds; 0 = train once on the first fold (default: 1)"))
-    group.add_argument("--sliding", action="store_true",
-                       help=_("train every fold on the same number of rows (default: all rows before the cutoff)"))
+    # --folds, --fold-step, --retrain-every, --sliding: declared with the request (core.backtest)
+    add_declared_arguments(backtest.add_argument_group(_("backtest")), BacktestRequest)
     backtest.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
 
@@ -49,13 +45,12 @@ class FoldProgress(ProgressLine):
 
 
 def command_backtest(args: argparse.Namespace) -> int:
-    from core.backtest import CSV_FILE, JSON_FILE, BacktestRequest, run_backtest, write_backtest
+    from core.backtest import CSV_FILE, JSON_FILE, run_backtest, write_backtest
     from core.outputs.run_folder import RunFolder
 
     loaded = read_table(args)
     config = config_from_args(args, date_column=loaded.report.date_column)
-    request = BacktestRequest(folds=args.folds, fold_step=args.fold_step, retrain_every=args.retrain_every,
-                              expanding=not args.sliding)
+    request = from_args(BacktestRequest, args)
     request.check()
     with RunFolder(args.out, [CSV_FILE, JSON_FILE], inputs=[args.csv]) as run:
         with interruptible() as cancel:  # first Ctrl+C: stop this fold, keep the finished ones

@@ -15,18 +15,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.declared_args import add_declared_arguments, from_args
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK
-from cli.parser import add_reading_options, number, read_table, whole_number
+from cli.parser import add_reading_options, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
-from core.runtime import default_workers
 from core.settings.config import SETTINGS
+from core.settings.requests import SearchRequest
 from core.vocabulary import TRIAL_STATE_WORDS, TrialState
 
 # in the order they are moved into place: search.json, which describes the others, last
 SEARCH_OUTPUTS = ("model.lstmf", "search.csv", "search.json")
 HANDLERS = {"search": "command_search", "search-worker": "command_search_worker"}  # subcommand -> function
+REQUEST = "search_"  # before the request's destinations: its seed is not the run's --seed
 
 
 class _NotGiven:
@@ -45,16 +47,10 @@ def add_parsers(commands) -> None:
     add_setting_arguments(search)
     # a searchable setting given on the command line is kept; the others are searched
     search.set_defaults(**{s.name: NOT_GIVEN for s in SETTINGS if s.searchable and s.cli})
-    search.add_argument("--budget", type=number, required=True,
-                        help=_("seconds the search may take; no epoch starts after them"))
-    search.add_argument("--trials", type=whole_number, help=_("at most this many trials (default: until the budget)"))
-    search.add_argument("--jobs", type=whole_number, default=default_workers(),
-                        help=_("worker processes on this machine, one torch thread each (default: the cores this "
-                               "process may use but one, here {n}; 0 = in this process)").format(n=default_workers()))
+    # --budget, --trials, --jobs, --study, --search-seed: declared with the request (core.search.records)
+    add_declared_arguments(search, SearchRequest, prefix=REQUEST)
     search.add_argument("--storage", help=_("the study's database URL, e.g. postgresql://user@host/db (default: "
                                             "sqlite:///OUT/search.sqlite3)"))
-    search.add_argument("--study", help=_("the study's name (default: generated)"))
-    search.add_argument("--search-seed", type=whole_number, default=0, help=_("the sampler's seed (default: 0)"))
     search.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
     worker = commands.add_parser("search-worker", help=_("join a search's study and run its trials"))
@@ -88,7 +84,7 @@ def command_search(args: argparse.Namespace) -> int:
     from core.files import file_sha256, refuse_overwriting_input
     from core.model.bundle import save_bundle
     from core.outputs.run_folder import RunFolder
-    from core.search import SearchRequest, run_search, write_search
+    from core.search import run_search, write_search
 
     given = {s.name: getattr(args, s.name) for s in SETTINGS if s.cli}
     fixed = tuple(name for name, value in given.items() if value is not NOT_GIVEN
@@ -105,8 +101,7 @@ def command_search(args: argparse.Namespace) -> int:
     # The study's own database (search.sqlite3) is not an output: it lives beside them.
     with RunFolder(out, SEARCH_OUTPUTS, inputs=[args.csv]) as run:
         storage = args.storage or f"sqlite:///{(out / 'search.sqlite3').resolve()}"
-        request = SearchRequest(budget_s=args.budget, trials=args.trials, jobs=args.jobs, storage=storage,
-                                study=args.study, seed=args.search_seed, fixed=fixed)
+        request = from_args(SearchRequest, args, prefix=REQUEST, storage=storage, fixed=fixed)
         with interruptible() as cancel:  # first Ctrl+C: stop the trials, keep (and write) the ones so far
             result = run_search(loaded.frame, config, request, TrialLines(), cancel)
         if result.experiment is not None:

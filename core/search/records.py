@@ -10,6 +10,7 @@ from typing import Any
 from core.files import atomic_write_bytes, write_json
 from core.i18n import N_, _
 from core.settings.config import ForecastConfig
+from core.settings.requests import SearchRequest as SearchRequest  # declared with the settings; named here too
 from core.vocabulary import TrialState
 
 STATES = tuple(TrialState)
@@ -38,17 +39,6 @@ def trial_reason(code: str | None, detail: Any = None) -> str | None:
     if code not in _REASON_WORDS:
         return code
     return _(_REASON_WORDS[code]).format(epoch=detail)
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    budget_s: float  # honoured hard: no epoch of any trial starts after the deadline
-    trials: int | None = None  # at most this many trials (None: until the budget runs out)
-    jobs: int = 1  # worker processes on this machine; 0 = trials run in the calling thread
-    storage: str | None = None  # an Optuna RDB URL; None = a SQLite file in a temporary folder
-    study: str | None = None  # the study's name; None = generated
-    seed: int = 0  # the sampler's seed (trials are bit-reproducible with jobs 0 or 1 only)
-    fixed: tuple[str, ...] = ()  # searchable settings kept as the configuration has them
 
 
 @dataclass

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from core.errors import ConfigError
-from core.i18n import _
-from core.settings.table import Setting, required_setting, setting, settings_of
+from core.i18n import N_, _
+from core.settings.table import Setting, required_setting, setting, settings_of, validate_declared
 
 SCHEMA_VERSION = 1
 # what `from_dict` fills in for a setting a file lacks, where that differs from today's default
@@ -30,6 +30,8 @@ MAX_SEED = 2**32 - 1  # numpy and torch both take it
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
+BOTH_SIZES = N_("Test size and train size can't both be set: clear one of them, and the fractions split the other "
+                "rows.")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,9 @@ class ForecastConfig:
         widget_range=(0.01, 0.8), step=0.05)
     test_size: int | None = setting(
         None, "split", "Test rows", "Number of last rows kept for the final test.", title="Test size",
-        low=1, auto="the test fraction decides", cli="--test-size", widget_range=(1, 10_000_000))
+        low=1, auto="the test fraction decides", cli="--test-size", widget_range=(1, 10_000_000),
+        # rows override the fraction; rows and a training size can't both decide the split
+        exclusive_with=("test_fraction", "train_size"), exclusive_message=BOTH_SIZES)
     train_size: int | None = setting(
         None, "split", "Training rows", "Train on the first N rows; the rows after them are split between "
         "validation and test in the ratio of their fractions (validation first).", title="Train size",
@@ -287,19 +291,10 @@ def validate(config: ForecastConfig) -> None:
     Checks against the data live in `core.pipeline`. Any value of any type gets a ConfigError,
     never a TypeError: settings also come from saved models and settings files someone may edit.
     """
-    for s in SETTINGS:
-        value = getattr(config, s.name)
-        if s.name == "test_fraction" and config.test_size is not None:
-            continue  # a test size in rows overrides the fraction
-        problem = s.problem(value)
-        if problem is not None:
-            raise ConfigError(problem)
+    validate_declared(config, SETTINGS)
     twice = sorted({f for f in config.features if config.features.count(f) > 1})
     if twice:
         raise ConfigError(_("Feature {feature!r} is listed more than once.").format(feature=twice[0]))
-    if config.test_size is not None and config.train_size is not None:
-        raise ConfigError(_("Test size and train size can't both be set: clear one of them, and the fractions "
-                            "split the other rows."))
     if config.test_size is None and config.train_size is None and config.val_fraction + config.test_fraction >= 0.9:
         raise ConfigError(_("Validation and test fractions together must leave at least 10% of rows for training "
                             "(got {val} + {test}).").format(val=config.val_fraction, test=config.test_fraction))

@@ -17,6 +17,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from core.errors import ConfigError
 from core.i18n import N_, _
 
 T = TypeVar("T")
@@ -78,6 +79,12 @@ class Setting:
     step: float = 1.0
     percent: bool = False  # a fraction shown as a whole percent
     object_name: str = ""  # the widget's objectName when not derived from the name
+    # settings this one excludes when it is set (not None): an optional one set too is refused with
+    # `exclusive_message`; one that always has a value is overridden (neither checked nor used).
+    # Read by validate_declared and by the CLI, which refuses such flags together.
+    exclusive_with: tuple[str, ...] = ()
+    exclusive_message: str = ""
+    cli_negates: bool = False  # the flag sets False (`--sliding` for `expanding`)
 
     @property
     def required(self) -> bool:
@@ -194,8 +201,13 @@ def setting(default: T, group: str, label: str, help: str, **details: Any) -> T:
     """Declares a dataclass field with its default and its `Setting` (see `Setting` for details).
 
     Typed as returning the default so type checkers see `hidden: int = setting(32, ...)` as an int.
+    A `factory=True` detail makes `default` a function called for each new instance (a default
+    that depends on the machine, such as the number of search workers).
     """
+    factory = details.pop("factory", False)
     declared = Setting(group=group, label=label, help=help, **details)
+    if factory:
+        return typing.cast(T, dataclasses.field(default_factory=default, metadata={_METADATA_KEY: declared}))
     return typing.cast(T, dataclasses.field(default=default, metadata={_METADATA_KEY: declared}))
 
 
@@ -225,7 +237,44 @@ def settings_of(cls: type) -> tuple[Setting, ...]:
         if declared is None:
             continue
         kind, optional = _kind(hints[field.name])
-        default = REQUIRED if field.default is dataclasses.MISSING else field.default
+        if field.default is not dataclasses.MISSING:
+            default = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = field.default_factory()
+        else:
+            default = REQUIRED
         rows.append(dataclasses.replace(declared, name=field.name, kind=kind, optional=optional,
                                         default=default))
     return tuple(rows)
+
+
+def overridden(obj: Any, rows: tuple[Setting, ...]) -> set[str]:
+    """The settings of `obj` that another one, set, overrides (`exclusive_with` of one that always has
+    a value): a test size in rows overrides the test fraction."""
+    by_name = {s.name: s for s in rows}
+    return {other for s in rows if s.exclusive_with and getattr(obj, s.name) is not None
+            for other in s.exclusive_with if not by_name[other].optional}
+
+
+def exclusions(rows: tuple[Setting, ...]) -> list[tuple[str, str, str]]:
+    """(name, other, message) for each pair of optional settings that can't both be set."""
+    by_name = {s.name: s for s in rows}
+    return [(s.name, other, s.exclusive_message) for s in rows for other in s.exclusive_with
+            if by_name[other].optional]
+
+
+def validate_declared(obj: Any, rows: tuple[Setting, ...] | None = None,
+                      error: type[Exception] = ConfigError) -> None:
+    """Checks each declared setting of `obj` (a dataclass declared with `setting(...)`), then the
+    exclusions between settings; raises `error` with the first problem's sentence."""
+    rows = settings_of(type(obj)) if rows is None else rows
+    skipped = overridden(obj, rows)
+    for s in rows:
+        if s.name in skipped:
+            continue
+        problem = s.problem(getattr(obj, s.name))
+        if problem is not None:
+            raise error(problem)
+    for name, other, message in exclusions(rows):
+        if getattr(obj, name) is not None and getattr(obj, other) is not None:
+            raise error(_(message))

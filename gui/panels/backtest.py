@@ -12,7 +12,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -29,17 +27,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.backtest import BacktestRequest
 from core.i18n import N_, _, ngettext
 from core.prep.timeindex import format_time
+from core.settings.requests import BacktestRequest
+from core.settings.table import settings_of
 from gui.panels import Panel
 from gui.session import Session
+from gui.settings_form import declared_value, declared_widget, show_declared_value
 from gui.widgets.backtest_canvas import BacktestCanvas
 from gui.widgets.metrics_table import MetricsTable
 
 FORECASTERS = (("model", N_("Model")), ("naive", N_("Naive")), ("seasonal_naive", N_("Seasonal")),
                ("linear", N_("Linear")))
 SCORES = ("rmse", "mase")
+REQUEST_SETTINGS = settings_of(BacktestRequest)
 
 
 class BacktestPanel(Panel):
@@ -50,26 +51,17 @@ class BacktestPanel(Panel):
         self.setObjectName("backtestPanel")
         self.session = session
 
-        self.folds_spin = QSpinBox(objectName="backtestFolds", minimum=1, maximum=1000, value=5)
-        self.folds_spin.setToolTip(_("How many cutoffs near the end of the data are each trained and scored."))
-        self.step_spin = QSpinBox(objectName="backtestStep", minimum=0, maximum=1_000_000, value=0)
-        self.step_spin.setSpecialValueText(_("= horizon"))
-        self.step_spin.setToolTip(_("Rows between one cutoff and the next; at the lowest value, the horizon, "
-                                    "so the folds' forecasts follow each other."))
-        self.retrain_spin = QSpinBox(objectName="backtestRetrain", minimum=0, maximum=1000, value=1)
-        self.retrain_spin.setSpecialValueText(_("once (first fold)"))
-        self.retrain_spin.setToolTip(_("Train a new model every this many folds; the folds between reuse the "
-                                       "last model from their own cutoff. Faster, a little less fair."))
-        self.window_combo = QComboBox(objectName="backtestWindow")
-        self.window_combo.addItem(_("expanding (all rows before the cutoff)"), True)
-        self.window_combo.addItem(_("sliding (the same number of rows in every fold)"), False)
+        # the fields, their ranges, defaults and tooltips come from the request's declarations
+        fields = {s.name: (s, declared_widget(s)) for s in REQUEST_SETTINGS}
+        self._fields = fields
+        self.folds_spin = fields["folds"][1]
+        self.step_spin = fields["fold_step"][1]
+        self.retrain_spin = fields["retrain_every"][1]
+        self.window_combo = fields["expanding"][1]
         form = QGridLayout()  # two short rows of two fields: the table and chart keep the height
-        for index, (label, field) in enumerate(((_("Folds"), self.folds_spin),
-                                                (_("Fold step (rows)"), self.step_spin),
-                                                (_("Retrain every (folds)"), self.retrain_spin),
-                                                (_("Training window"), self.window_combo))):
+        for index, (s, field) in enumerate(fields.values()):
             row, column = divmod(index, 2)
-            form.addWidget(QLabel(label), row, 2 * column)
+            form.addWidget(QLabel(_(s.label)), row, 2 * column)
             form.addWidget(field, row, 2 * column + 1)
         for spin in (self.folds_spin, self.step_spin, self.retrain_spin):
             spin.setMinimumWidth(140)
@@ -154,15 +146,11 @@ class BacktestPanel(Panel):
 
     # ---------------------------------------------------------------- the form
     def request(self) -> BacktestRequest:
-        return BacktestRequest(folds=self.folds_spin.value(), fold_step=self.step_spin.value() or None,
-                               retrain_every=self.retrain_spin.value(),
-                               expanding=bool(self.window_combo.currentData()))
+        return BacktestRequest(**{name: declared_value(s, field) for name, (s, field) in self._fields.items()})
 
     def set_request(self, request: BacktestRequest) -> None:
-        self.folds_spin.setValue(request.folds)
-        self.step_spin.setValue(request.fold_step or 0)
-        self.retrain_spin.setValue(request.retrain_every)
-        self.window_combo.setCurrentIndex(0 if request.expanding else 1)
+        for name, (s, field) in self._fields.items():
+            show_declared_value(s, field, getattr(request, name))
 
     # ---------------------------------------------------------------- commands (the action table's)
     def run(self) -> None:

@@ -8,7 +8,6 @@ Everything runs through the Session; this panel only builds the request and show
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -34,16 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, ngettext
-from core.runtime import default_workers
+from core.settings.requests import SearchRequest
+from core.settings.table import settings_of
 from core.vocabulary import TrialState
 from gui.format import duration, score_text, settings_summary
 from gui.panels import Panel
 from gui.session import Session
-from gui.settings_form import ComboBox, SpinBox
+from gui.settings_form import ComboBox, SpinBox, declared_value, declared_widget
 from gui.widgets.search_views import SEARCHABLE, TrialsCanvas, TrialsModel, best_trial
 
 DEFAULT_BUDGET_MINUTES = 5
-MAX_SPIN = 2_147_483_647  # a QSpinBox holds a C int
+DECLARED = {s.name: s for s in settings_of(SearchRequest)}
 SEARCHED_COLUMNS = 3
 CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
 
@@ -86,37 +86,21 @@ class SearchPanel(Panel):
         budget_row.addWidget(self.budget_unit)
         self.budget_spin.setToolTip(_("The search stops when this time is used up, checked between epochs: a running "
                                       "trial does not overrun it by more than one epoch."))
-        self.trials_spin = SpinBox()
-        self.trials_spin.setObjectName("searchTrialsSpin")
-        self.trials_spin.setRange(0, 1_000_000)
-        self.trials_spin.setSpecialValueText(_("no limit"))
-        self.trials_spin.setToolTip(_("Stop after this many trials even if time is left (0: no limit, only the time "
-                                      "budget)."))
-        self.jobs_spin = SpinBox()
-        self.jobs_spin.setObjectName("searchJobsSpin")
-        self.jobs_spin.setRange(0, max(64, os.cpu_count() or 1))
-        self.jobs_spin.setValue(default_workers())
-        self.jobs_spin.setSpecialValueText(_("0 (in this window)"))
-        self.jobs_spin.setToolTip(_("Trials run in this many worker processes at once, each with one thread. 0 runs "
-                                    "them one by one inside the window's process."))
-        self.seed_spin = SpinBox()
-        self.seed_spin.setObjectName("searchSeedSpin")
-        self.seed_spin.setRange(0, MAX_SPIN)
-        self.seed_spin.setToolTip(_("The same seed with the same data and budget proposes the same trials."))
+        # trials, workers and seed: ranges, defaults and tooltips from the request's declarations
+        self.trials_spin = declared_widget(DECLARED["trials"])
+        self.jobs_spin = declared_widget(DECLARED["jobs"])
+        self.seed_spin = declared_widget(DECLARED["seed"])
         self.storage_edit = QLineEdit(objectName="searchStorageEdit")
         self.storage_edit.setPlaceholderText(_("empty: a SQLite file in a temporary folder"))
-        self.storage_edit.setToolTip(_("An Optuna storage URL, e.g. postgresql://user@host/db: workers on other "
-                                       "machines join the study with `main.py search-worker --storage URL --study "
-                                       "NAME`."))
+        self.storage_edit.setToolTip(_(DECLARED["storage"].help))
         self.study_edit = QLineEdit(objectName="searchStudyEdit")
         self.study_edit.setPlaceholderText(_("empty: a new name"))
-        self.study_edit.setToolTip(_("The study's name in the storage; an existing study is continued."))
+        self.study_edit.setToolTip(_(DECLARED["study"].help))
 
         form = QFormLayout()
         form.addRow(_("Time budget"), budget_row)
-        form.addRow(_("Max trials"), self.trials_spin)
-        form.addRow(_("Worker processes"), self.jobs_spin)
-        form.addRow(_("Seed"), self.seed_spin)
+        for name in ("trials", "jobs", "seed"):
+            form.addRow(_(DECLARED[name].label), getattr(self, f"{name}_spin"))
         self.advanced_button = QToolButton(objectName="searchAdvancedButton", text=_("Advanced"), checkable=True)
         self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -124,8 +108,8 @@ class SearchPanel(Panel):
         self.advanced = QWidget(objectName="searchAdvanced")
         advanced_form = QFormLayout(self.advanced)
         advanced_form.setContentsMargins(0, 0, 0, 0)
-        advanced_form.addRow(_("Storage URL"), self.storage_edit)
-        advanced_form.addRow(_("Study name"), self.study_edit)
+        advanced_form.addRow(_(DECLARED["storage"].label), self.storage_edit)
+        advanced_form.addRow(_(DECLARED["study"].label), self.study_edit)
         self.advanced.setVisible(False)
         self.advanced_button.toggled.connect(self._show_advanced)
         form.addRow(self.advanced_button)
@@ -259,9 +243,8 @@ class SearchPanel(Panel):
         self.advanced_button.setChecked(self.advanced.isVisible())
 
     def request(self):
-        from core.search import SearchRequest  # optuna's import is not paid for at the window's start
-
-        return SearchRequest(budget_s=self.budget_seconds(), trials=self.trials_spin.value() or None,
+        trials = declared_value(DECLARED["trials"], self.trials_spin)
+        return SearchRequest(budget_s=self.budget_seconds(), trials=trials,
                              jobs=self.jobs_spin.value(), storage=self.storage_edit.text().strip() or None,
                              study=self.study_edit.text().strip() or None, seed=self.seed_spin.value(),
                              fixed=self.fixed())
