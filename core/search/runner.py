@@ -39,6 +39,7 @@ from core.search.study import (
     request_stop,
 )
 from core.settings.config import ForecastConfig
+from core.settings.table import validate_declared
 
 POLL_S = 0.5  # how often the parent reads the study to report progress
 STOP_WAIT_S = 15.0  # after a cancel, how long workers get to stop at their next epoch before termination
@@ -72,14 +73,8 @@ def best_of(records: list[TrialRecord]) -> TrialRecord | None:
 
 
 def _check(request: SearchRequest) -> None:
-    if not (isinstance(request.budget_s, (int, float)) and math.isfinite(request.budget_s) and request.budget_s > 0):
-        raise SearchError(_("The time budget must be a number of seconds above 0 (got {value}).").format(
-            value=request.budget_s))
-    if request.trials is not None and request.trials < 1:
-        raise SearchError(_("The number of trials must be at least 1 (got {value}).").format(value=request.trials))
-    if request.jobs < 0:
-        raise SearchError(_("The number of worker processes must be 0 or more (got {value}).").format(
-            value=request.jobs))
+    """The request's declared ranges (core/settings/requests.py), refused as a SearchError."""
+    validate_declared(request, error=SearchError)
 
 
 def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest) -> Job:
