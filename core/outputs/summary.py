@@ -200,9 +200,12 @@ def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list
         return [_("No trial finished, so there are no best settings.")]
     lines = [text for text in (baseline_sentence(result),) if text]
     if not result.baseline_is_best:  # else the comparison says it all: the best settings are the user's
-        best = best_trial(result.trials)
+        number = result.best_number
+        if number is None:  # an older record: the engine's pick, found again
+            best = best_trial(result.trials)
+            number = best.number if best is not None else "?"
         lines.append(_("Best settings (trial {number}, validation score {score}): {settings}.").format(
-            number=best.number if best is not None else "?", score=score_text(result.validation_score),
+            number=number, score=score_text(result.validation_score),
             settings=settings_text(result.best_settings)))
     test = result.test or {}
     scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
