@@ -165,6 +165,14 @@ def run_lines(result, first_values: bool = True) -> list[str]:
                          result.forecast, result.predictor.assumption(), first_values)
 
 
+# --------------------------------------------------------------------------- a backtest
+
+
+def reused_fold_sentence() -> str:
+    """Why a fold's row is marked: it was scored with a model trained on an earlier fold."""
+    return _("This fold reused the model trained on an earlier fold.")
+
+
 # --------------------------------------------------------------------------- a search
 
 

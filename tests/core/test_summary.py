@@ -121,3 +121,7 @@ def test_scores_and_the_best_trial():
     trials = [trial(0, 2.0), trial(1, 1.0), trial(2, 1.0), trial(3, 0.5, TrialState.FAIL)]
     assert summary.best_trial(trials).number == 1
     assert summary.best_trial([trial(0, None, TrialState.PRUNED)]) is None
+
+
+def test_a_reused_fold_is_worded_once():
+    assert summary.reused_fold_sentence() == "This fold reused the model trained on an earlier fold."

@@ -38,4 +38,5 @@ def test_the_cli_summary_and_the_results_tab_say_the_same_sentences(qtbot, windo
     printed = capsys.readouterr().out.splitlines()
     assert coverage.group(0) in printed
     assert any(line.startswith(forecast.group(0) + " First values: ") for line in printed)
-    assert result.predictor.assumption() and result.predictor.assumption() in printed and result.predictor.assumption() in shown
+    assumption = result.predictor.assumption()
+    assert assumption and assumption in printed and assumption in shown
