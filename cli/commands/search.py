@@ -20,7 +20,7 @@ from cli.parser import add_reading_options, number, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
-from core.outputs.summary import search_lines
+from core.outputs.summary import number_text, search_lines
 from core.runtime import default_workers
 from core.settings.config import SETTINGS
 from core.vocabulary import TRIAL_STATE_WORDS, TrialState
@@ -123,8 +123,9 @@ def command_search(args: argparse.Namespace) -> int:
 
 
 def shown_settings(settings: dict[str, Any]) -> str:
-    """name=value, ...: floats to 4 significant digits, an automatic setting as the word for it."""
-    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={_('auto') if v is None else v}"
+    """name=value, ...: the names and values the command line takes (floats short, as the window
+    writes them), an automatic setting as the word for it."""
+    return ", ".join(f"{k}={number_text(v)}" if isinstance(v, float) else f"{k}={_('auto') if v is None else v}"
                      for k, v in settings.items())
 
 
