@@ -138,10 +138,12 @@ def forecast_sentence(forecast) -> str:
                     len(forecast)).format(count=len(forecast), start=format_time(forecast["time"].iloc[0]))
 
 
-def first_values_sentence(forecast) -> str:
-    """The forecast's first values, for a face that shows no table of them."""
+def with_first_values(forecast) -> str:
+    """forecast_sentence followed by the forecast's first values, for a face without a table of them
+    (one msgid, so a language can join the two without a space)."""
     values = ", ".join(f"{v:.4g}" for v in forecast["predicted"].iloc[:FIRST_VALUES])
-    return _("First values: {values}").format(values=values + (" ..." if len(forecast) > FIRST_VALUES else ""))
+    return _("{forecast} First values: {values}").format(
+        forecast=forecast_sentence(forecast), values=values + (" ..." if len(forecast) > FIRST_VALUES else ""))
 
 
 def outcome_lines(models: str, level: float, coverage: float | None, forecast, assumption: str,
@@ -152,8 +154,7 @@ def outcome_lines(models: str, level: float, coverage: float | None, forecast, a
     if coverage is not None:
         lines.append(coverage_sentence(level, coverage))
     if forecast is not None and len(forecast):
-        start = forecast_sentence(forecast)
-        lines.append(f"{start} {first_values_sentence(forecast)}" if first_values else start)
+        lines.append(with_first_values(forecast) if first_values else forecast_sentence(forecast))
         if assumption:
             lines.append(assumption)
     return lines
