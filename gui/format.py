@@ -5,13 +5,15 @@ they live here rather than in one panel (panels may not import each other: pypro
 from __future__ import annotations
 
 import html
-import math
 from typing import Any
 
 from core.i18n import _
+from core.outputs.summary import duration, number_text, score_text  # one implementation, both faces
 from core.settings.config import SETTINGS
 
 SETTING_BY_NAME = {s.name: s for s in SETTINGS}
+__all__ = ["duration", "escape", "number_text", "plain_tooltip", "score_text", "setting_label", "setting_text",
+           "settings_summary"]
 
 
 def escape(text: str) -> str:
@@ -25,29 +27,6 @@ def plain_tooltip(text: str) -> str:
     HTML, so a cell such as '<img src=x>' quoted in it would load an image. Escaped inside <p>, it
     is always rich text whose content is literal."""
     return f"<p>{escape(text)}</p>"
-
-
-def duration(seconds: float) -> str:
-    """'42 s', '3 min 05 s', '2 h 07 min'."""
-    if seconds < 60:
-        return _("{seconds:.0f} s").format(seconds=seconds)
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes < 60:
-        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
-    hours, minutes = divmod(minutes, 60)
-    return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
-
-
-def number_text(value: float) -> str:
-    """A score or a real-valued setting, short: four significant digits."""
-    return f"{value:.4g}"
-
-
-def score_text(score: float | None) -> str:
-    """A trial's score as the table, the chart's readers and the best line show it ('' for none)."""
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return ""
-    return number_text(score)
 
 
 def setting_text(name: str, value: Any) -> str:

@@ -16,6 +16,7 @@ from cli.parser import add_reading_options, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
+from core.outputs.summary import reused_fold_sentence
 from core.settings.requests import BacktestRequest
 
 HANDLERS = {"backtest": "command_backtest"}  # subcommand -> function of this module
@@ -90,7 +91,7 @@ def print_backtest(result, out: Path) -> None:
         print(pad(f"{fold.fold}{mark}", 6) + pad(format_time(fold.cutoff), 12) + pad(str(fold.train_rows), 7)
               + "".join(pad(fmt(fold.scores[n]["rmse"]), 15) for n in names) + f"{fold.seconds:.1f}")
     if any(not fold.retrained for fold in result.folds):
-        print(_("* this fold reused the model trained on an earlier fold"))
+        print("* " + reused_fold_sentence())  # the Backtest tab's words for the mark
     print(_("Pooled over every fold:"))
     print("  " + pad("", 10) + "".join(pad(metric, 12) for metric in ("RMSE", "MAE", "MAPE %", "R2", "MASE")))
     for name in names:

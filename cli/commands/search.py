@@ -21,6 +21,7 @@ from cli.parser import add_reading_options, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
+from core.outputs.summary import number_text, search_lines
 from core.settings.config import SETTINGS
 from core.settings.requests import SearchRequest
 from core.vocabulary import TRIAL_STATE_WORDS, TrialState
@@ -117,29 +118,21 @@ def command_search(args: argparse.Namespace) -> int:
 
 
 def shown_settings(settings: dict[str, Any]) -> str:
-    """name=value, ...: floats to 4 significant digits, an automatic setting as the word for it."""
-    return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={_('auto') if v is None else v}"
+    """name=value, ...: the names and values the command line takes (floats short, as the window
+    writes them), an automatic setting as the word for it."""
+    return ", ".join(f"{k}={number_text(v)}" if isinstance(v, float) else f"{k}={_('auto') if v is None else v}"
                      for k, v in settings.items())
 
 
 def print_search(result, out: Path) -> None:
     """The trial counts, the best settings and how they compare with the user's own, what was written."""
-    from core.search import baseline_sentence
-
     counts = {state: sum(t.state == state for t in result.trials) for state in TrialState}
     print(_("Study {study}: {complete} complete, {pruned} pruned, {failed} failed trials in {seconds:.0f} s.").format(
         study=result.study, complete=counts[TrialState.COMPLETE], pruned=counts[TrialState.PRUNED],
         failed=counts[TrialState.FAIL],
         seconds=result.elapsed_s))
-    if result.best_settings:
-        print(_("Best settings (validation RMSE {score:.4g}): {settings}").format(
-            score=result.validation_score, settings=shown_settings(result.best_settings)))
-        comparison = baseline_sentence(result)
-        if comparison:
-            print(comparison)
-    if result.test:
-        print(_("The best settings on the test split: RMSE {rmse:.4g}, MAE {mae:.4g}.").format(
-            rmse=result.test["rmse"], mae=result.test["mae"]))
+    for line in search_lines(result, shown_settings):  # the same paragraph as the Search tab
+        print(line)
     written = ["search.json", "search.csv"] + ["model.lstmf"] * (result.experiment is not None)
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))
 

@@ -14,8 +14,8 @@ from cli.parser import add_reading_options, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
-from core.i18n import N_, _, ngettext
-from core.vocabulary import STATUS_SHORT_WORDS, Status
+from core.i18n import N_, _
+from core.outputs.summary import duration, progress_step, run_heading, run_lines, time_left
 
 PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
 TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
@@ -37,10 +37,10 @@ class TerminalProgress(ProgressLine):
     def __call__(self, p) -> None:
         if not self.enabled:
             return
-        step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+        step, steps = progress_step(p)
         done = step / steps
         bar = "#" * int(24 * done) + "." * (24 - int(24 * done))
-        eta = self.elapsed() / step * (steps - step)
+        left = duration(time_left(self.elapsed(), step, steps))
         parts = []
         if p.networks > 1 or p.refit:
             which = _("refit {network}/{networks}") if p.refit else _("net {network}/{networks}")
@@ -50,7 +50,7 @@ class TerminalProgress(ProgressLine):
         if p.val_loss is not None:
             parts.append(_("val {loss:.4g}").format(loss=p.val_loss))
         parts.append(_("best {epoch}").format(epoch=p.best_epoch))
-        self.show(" ".join(parts) + "  " + _("ETA <= {seconds:.0f}s").format(seconds=eta) + " ")
+        self.show(" ".join(parts) + "  " + _("ETA <= {left}").format(left=left) + " ")
 
 
 def command_train(args: argparse.Namespace) -> int:
@@ -118,24 +118,7 @@ def command_train(args: argparse.Namespace) -> int:
 
 def print_summary(result, out: Path, chart: bool = True) -> None:
     """What was trained, the test scores against the baselines, the verdict, coverage, the forecast."""
-    from core.prep.timeindex import format_time
-
-    c, h = result.config, result.history
-    status = STATUS_SHORT_WORDS.get(h.status)
-    if result.plan.forecast_only:
-        print(_("{target}: forecast only (too few rows to train and score); horizon {horizon}, season {season}")
-              .format(target=c.target, horizon=c.horizon, season=c.season or _("none")))
-    elif h.epochs_run == 0 and h.status == Status.COMPLETED:
-        print(_("{target}: no network trained (exponential smoothing alone); window {window}, horizon {horizon}, "
-                "season {season}").format(target=c.target, window=c.window, horizon=c.horizon,
-                                          season=c.season or _("none")))
-    else:
-        print(ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
-                       "horizon {horizon}, season {season}",
-                       "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
-                       "horizon {horizon}, season {season}", h.epochs_run).format(
-            target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
-            window=c.window, horizon=c.horizon, season=c.season or _("none")))
+    print(run_heading(result))
     heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
     if result.test_metrics:
         print("".join(pad(text, width) if i == 0 else " " * max(0, width - display_width(text)) + text
@@ -149,17 +132,8 @@ def print_summary(result, out: Path, chart: bool = True) -> None:
         print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
     else:
         print(verdict["sentence"])
-    print(result.models_sentence())
-    coverage = result.coverage["overall"]
-    if coverage is not None:
-        print(_("{level:.0%} intervals covered {coverage:.0%} of the test values.").format(
-            level=c.interval_level, coverage=coverage))
-    if result.forecast is not None:
-        f = result.forecast
-        values = ", ".join(f"{v:.4g}" for v in f["predicted"].iloc[:5]) + (" ..." if len(f) > 5 else "")
-        print(ngettext("Forecast: {count} step from {start}: {values}",
-                       "Forecast: {count} steps from {start}: {values}", len(f)).format(
-            count=len(f), start=format_time(f["time"].iloc[0]), values=values))
+    for line in run_lines(result):  # the same sentences as the Results tab
+        print(line)
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
         + ["plot.png"] * chart + ["model/", "model.lstmf"]
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))

@@ -9,6 +9,7 @@ from typing import Any
 
 from core.files import atomic_write_bytes, write_json
 from core.i18n import N_, _
+from core.outputs.summary import baseline_sentence  # noqa: F401 (said by both faces; kept here for importers)
 from core.settings.config import ForecastConfig
 from core.settings.requests import SearchRequest as SearchRequest  # declared with the settings; named here too
 from core.vocabulary import TrialState
@@ -146,20 +147,3 @@ def write_search(result: SearchResult, json_path: str | Path | None, csv_path: s
         atomic_write_bytes(csv_path, result.csv_bytes())
     if json_path is not None:
         write_json(json_path, result.to_dict())
-
-
-def baseline_sentence(result: SearchResult) -> str:
-    """One sentence: how the best settings compare with the user's own on validation ("" when there
-    is nothing to compare: no best settings, or the user's own were not run)."""
-    own = result.baseline
-    if not result.best_settings or own is None:
-        return ""
-    if own.score is None or not math.isfinite(own.score):
-        return _("Your own settings (trial {number}) got no validation score, so the search has nothing to compare "
-                 "with.").format(number=own.number)
-    if result.baseline_is_best:
-        return _("No setting tried beat your own settings (trial {number}) on validation (RMSE {score:.4g}); keep "
-                 "them.").format(number=own.number, score=own.score)
-    better = 100.0 * (own.score - result.validation_score) / own.score if own.score > 0 else 0.0
-    return _("The best settings beat your own on validation by {percent:.1f}% (RMSE {best:.4g} against "
-             "{own:.4g}).").format(percent=better, best=result.validation_score, own=own.score)

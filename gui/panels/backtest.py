@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.outputs.summary import reused_fold_sentence
 from core.prep.timeindex import format_time
 from core.settings.requests import BacktestRequest
 from core.settings.table import settings_of
@@ -221,7 +222,7 @@ class BacktestPanel(Panel):
             cutoff = format_time(fold.cutoff) + ("" if fold.retrained else " *")
             cutoff_item = QTableWidgetItem(cutoff)
             if not fold.retrained:
-                cutoff_item.setToolTip(_("This fold reused the model trained on an earlier fold."))
+                cutoff_item.setToolTip(reused_fold_sentence())
             self.table.setItem(row, 0, cutoff_item)
             self.table.setItem(row, 1, QTableWidgetItem(f"{fold.train_rows:,}"))
             for block, score in enumerate(SCORES):

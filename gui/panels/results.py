@@ -8,7 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from core.i18n import N_, _, ngettext
-from core.prep.timeindex import format_time
+from core.outputs.summary import outcome_lines
 from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session, ShownOutput
@@ -161,17 +161,9 @@ class ResultsPanel(Panel):
                 "{naive}. Try a longer window, more epochs, different features, or use the baseline.").format(
                 model=model, naive=naive))
         self.warning_label.setVisible(shown.beats_naive is False and not shown.verdict)
-        lines = [shown.models] if shown.models else []
-        if shown.coverage is not None:
-            lines.append(_("{level:.0%} prediction intervals covered {coverage:.0%} of the actual values.").format(
-                level=shown.level, coverage=shown.coverage))
-        if shown.forecast is not None and len(shown.forecast):
-            first = shown.forecast["time"].iloc[0]
-            lines.append(ngettext("Forecast: {count} step from {start}.", "Forecast: {count} steps from {start}.",
-                                  len(shown.forecast)).format(count=len(shown.forecast), start=format_time(first)))
-            if shown.assumption:
-                lines.append(shown.assumption)
-        self.coverage_label.setText(" ".join(lines))
+        # the same sentences as the terminal's summary (plain text: the assumption names columns)
+        self.coverage_label.setText(" ".join(
+            outcome_lines(shown.models, shown.level, shown.coverage, shown.forecast, shown.assumption)))
 
     def _draw(self, step: int) -> None:
         s = self.shown

@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from core.i18n import _, ngettext
-from gui.format import duration, escape
+from core.outputs.summary import duration, epoch_line, finished_line, progress_step, time_left, total_epochs
+from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session
-from gui.training_text import epoch_text, finished_text
 
 
 class RunPanel(Panel):
@@ -95,20 +95,19 @@ class RunPanel(Panel):
         return text
 
     def _on_started(self, config) -> None:
-        # every network of the ensemble, then its refit on every row (an upper bound: early
-        # stopping ends most networks sooner, and the bar then jumps ahead)
-        self.progress_bar.setRange(0, config.epochs * config.ensemble * (2 if config.refit else 1))
+        # an upper bound: early stopping ends most networks sooner, and the bar then jumps ahead
+        self.progress_bar.setRange(0, total_epochs(config.epochs, config.ensemble, config.refit))
         self.progress_bar.setValue(0)
         self.progress_label.setText(_("Starting… (loading PyTorch)") if self.session.training.engine_loading
                                     else _("Starting…"))
 
     def _on_epoch(self, p) -> None:
-        step, steps = (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+        step, steps = progress_step(p)
         self.progress_bar.setMaximum(max(self.progress_bar.maximum(), steps))
         self.progress_bar.setValue(step)
-        remaining = self.session.training.seconds / step * (steps - step)
-        self.progress_label.setText(epoch_text(p, duration(remaining)))
+        left = time_left(self.session.training.seconds, step, steps)
+        self.progress_label.setText(epoch_line(p, duration(left)))
 
     def _on_finished(self, result) -> None:
         self.progress_bar.setValue(self.progress_bar.maximum())
-        self.progress_label.setText(finished_text(result.history, self.session.training.seconds))
+        self.progress_label.setText(finished_line(result.history, self.session.training.seconds))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, ngettext
+from core.outputs.summary import search_lines
 from core.settings.requests import SearchRequest
 from core.settings.table import settings_of
 from core.vocabulary import TrialState
@@ -360,27 +361,8 @@ class SearchPanel(Panel):
             text = ngettext("Finished: {count} trial in {duration}.", "Finished: {count} trials in {duration}.",
                             count)
         self.state_label.setText(text.format(count=count, duration=duration(result.elapsed_s)))
-        self.best_label.setText(self._best_text(result, best))
-
-    def _best_text(self, result, best) -> str:
-        from core.search import baseline_sentence
-
-        if not result.best_settings:
-            return _("No trial finished, so there are no best settings.")
-        test = result.test or {}
-        scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
-                           if isinstance(value, (int, float)) and not isinstance(value, bool))
-        number = best.number if best is not None else "?"
-        # the comparison with the form's own settings first: the one line to read
-        text = baseline_sentence(result)
-        if not result.baseline_is_best:  # else the sentence says it all: the best settings are the form's
-            best_line = _("Best settings (trial {number}, validation score {score}): {settings}.").format(
-                number=number, score=score_text(result.validation_score),
-                settings=settings_summary(result.best_settings))
-            text = f"{text}\n{best_line}" if text else best_line
-        if scores:
-            text += "\n" + _("Scored once on the test split: {scores}.").format(scores=scores)
-        return text
+        # the same paragraph as the terminal's, the settings named as the form names them
+        self.best_label.setText("\n".join(search_lines(result, settings_summary)))
 
     def _on_failed(self, message: str) -> None:
         self._clock.stop()

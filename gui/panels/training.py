@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from core.i18n import _, ngettext
+from core.outputs.summary import finished_line
 from gui.panels import Panel
 from gui.session import Session
-from gui.training_text import finished_text
 from gui.widgets.canvases import LossCanvas
 
 
@@ -49,5 +49,5 @@ class TrainingPanel(Panel):
     def _on_finished(self, result) -> None:
         h = result.history
         self.loss_canvas.finish(h.train_loss, h.val_loss, h.best_epoch)
-        text = finished_text(h, self.session.training.seconds)
+        text = finished_line(h, self.session.training.seconds)
         self.summary.setText(text + (f"\n{h.message}" if h.message else ""))

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.i18n import N_, _
+from core.outputs.summary import best_trial  # noqa: F401 (the panel's import; one implementation)
 from core.settings.config import SETTINGS
 from core.vocabulary import TRIAL_STATE_WORDS, TrialState
 from gui.format import plain_tooltip, score_text, setting_label, setting_text
@@ -23,12 +24,6 @@ SEARCHABLE = tuple(s for s in SETTINGS if s.searchable)  # the settings table's 
 STATE_WORDS = TRIAL_STATE_WORDS
 BEST_BACKGROUND = QColor("#d1fadf")  # the best trial's row: a pale green that keeps text readable
 FIXED_COLUMNS = (N_("Trial"), N_("State"), N_("Score"), N_("Seconds"))
-
-
-def best_trial(trials):
-    """The complete trial with the lowest score (the earliest of equals), as the engine picks it."""
-    complete = [t for t in trials if t.state == TrialState.COMPLETE and t.score is not None and math.isfinite(t.score)]
-    return min(complete, key=lambda t: (t.score, t.number)) if complete else None
 
 
 class TrialsModel(QAbstractTableModel):

@@ -1,0 +1,224 @@
+"""The report sentences both faces say: what a run made and how it scored, where its forecast
+starts and what it assumes, the progress after an epoch and the time left, how a run ended, and
+the search's best settings. Phrased once here; the CLI prints them as plain text, the window
+escapes them where it shows rich text.
+
+Torch-free and Qt-free (plain values and duck-typed results), so the window can word a run
+without loading the engine and the engine's layers below can be read without this one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from core.i18n import _, ngettext
+from core.vocabulary import STATUS_SHORT_WORDS, STATUS_WORDS, Status, TrialState
+
+FIRST_VALUES = 5  # forecast values the terminal lists after the sentence
+
+
+# --------------------------------------------------------------------------- values
+
+
+def duration(seconds: float) -> str:
+    """'42 s', '3 min 05 s', '2 h 07 min'."""
+    if seconds < 60:
+        return _("{seconds:.0f} s").format(seconds=seconds)
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return _("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
+    hours, minutes = divmod(minutes, 60)
+    return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+
+
+def number_text(value: float) -> str:
+    """A score or a real-valued setting, short: four significant digits."""
+    return f"{value:.4g}"
+
+
+def score_text(score: float | None) -> str:
+    """A score as tables and sentences show it ('' for none)."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return ""
+    return number_text(score)
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def total_epochs(epochs: int, ensemble: int, refit: bool) -> int:
+    """Every network of the ensemble, then its refit on every row: an upper bound, as early
+    stopping ends most networks sooner."""
+    return epochs * ensemble * (2 if refit else 1)
+
+
+def progress_step(p) -> tuple[int, int]:
+    """Where a run stands (p: EpochProgress): the step among all steps when the engine counts them,
+    else the epoch of the network in training."""
+    return (p.step, p.steps) if p.steps else (p.epoch, p.epochs)
+
+
+def time_left(elapsed: float, step: int, steps: int) -> float:
+    """Seconds left at the pace so far: an upper bound, as early stopping only shortens a run."""
+    return elapsed / step * (steps - step) if step > 0 else 0.0
+
+
+def epoch_line(p, left: str) -> str:
+    """The progress line after an epoch (p: EpochProgress): which network, the losses, the time left.
+
+    One whole sentence per case (single network, network n of an ensemble, refit on every row;
+    with or without a validation loss) so a translation never glues fragments together."""
+    if p.refit:
+        text = (_("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
+                  "{train:.4g}, validation {val:.4g}; best epoch {best}; at most {left} left")
+                if p.val_loss is not None else
+                _("Refit on every row, network {network} of {networks}: epoch {epoch}/{epochs}: train loss "
+                  "{train:.4g}; best epoch {best}; at most {left} left"))
+    elif p.networks > 1:
+        text = (_("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}, validation "
+                  "{val:.4g}; best epoch {best}; at most {left} left")
+                if p.val_loss is not None else
+                _("Network {network} of {networks}: epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch "
+                  "{best}; at most {left} left"))
+    else:
+        text = (_("Epoch {epoch}/{epochs}: train loss {train:.4g}, validation {val:.4g}; best epoch {best}; at "
+                  "most {left} left")
+                if p.val_loss is not None else
+                _("Epoch {epoch}/{epochs}: train loss {train:.4g}; best epoch {best}; at most {left} left"))
+    return text.format(network=p.network, networks=p.networks, epoch=p.epoch, epochs=p.epochs,
+                       train=p.train_loss, val=p.val_loss, best=p.best_epoch, left=left)
+
+
+def finished_line(history, seconds: float) -> str:
+    """How a run ended, with how long it took (history: TrainingHistory)."""
+    if history.epochs_run == 0 and history.status == Status.COMPLETED:  # the smoothing stood alone
+        return _("No network was trained: the forecast is the exponential smoothing alone ({duration}).").format(
+            duration=duration(seconds))
+    status = _(STATUS_WORDS[history.status]) if history.status in STATUS_WORDS else history.status
+    return ngettext("{status} after {epochs} epoch in {duration}; best epoch {best}.",
+                    "{status} after {epochs} epochs in {duration}; best epoch {best}.", history.epochs_run).format(
+        status=status, epochs=history.epochs_run, duration=duration(seconds), best=history.best_epoch)
+
+
+# --------------------------------------------------------------------------- a run's outcome
+
+
+def run_heading(result) -> str:
+    """What was trained and how it ended, after the target's name (result: ExperimentResult)."""
+    c, h = result.config, result.history
+    season = c.season or _("none")
+    if result.plan.forecast_only:
+        return _("{target}: forecast only (too few rows to train and score); horizon {horizon}, season {season}"
+                 ).format(target=c.target, horizon=c.horizon, season=season)
+    if h.epochs_run == 0 and h.status == Status.COMPLETED:
+        return _("{target}: no network trained (exponential smoothing alone); window {window}, horizon {horizon}, "
+                 "season {season}").format(target=c.target, window=c.window, horizon=c.horizon, season=season)
+    status = STATUS_SHORT_WORDS.get(h.status)
+    return ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
+                    "horizon {horizon}, season {season}",
+                    "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
+                    "horizon {horizon}, season {season}", h.epochs_run).format(
+        target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
+        window=c.window, horizon=c.horizon, season=season)
+
+
+def coverage_sentence(level: float, coverage: float) -> str:
+    """How often the prediction intervals held the actual values."""
+    return _("{level:.0%} prediction intervals covered {coverage:.0%} of the actual values.").format(
+        level=level, coverage=coverage)
+
+
+def forecast_sentence(forecast) -> str:
+    """Where the forecast starts and how far it goes (forecast: its table, with a 'time' column)."""
+    from core.prep.timeindex import format_time
+
+    return ngettext("Forecast: {count} step from {start}.", "Forecast: {count} steps from {start}.",
+                    len(forecast)).format(count=len(forecast), start=format_time(forecast["time"].iloc[0]))
+
+
+def with_first_values(forecast) -> str:
+    """forecast_sentence followed by the forecast's first values, for a face without a table of them
+    (one msgid, so a language can join the two without a space)."""
+    values = ", ".join(f"{v:.4g}" for v in forecast["predicted"].iloc[:FIRST_VALUES])
+    return _("{forecast} First values: {values}").format(
+        forecast=forecast_sentence(forecast), values=values + (" ..." if len(forecast) > FIRST_VALUES else ""))
+
+
+def outcome_lines(models: str, level: float, coverage: float | None, forecast, assumption: str,
+                  first_values: bool = False) -> list[str]:
+    """Which model made the scores and the forecast, the intervals' coverage, where the forecast
+    starts (with its first values when asked) and what it assumes: each fact one sentence."""
+    lines = [models] if models else []
+    if coverage is not None:
+        lines.append(coverage_sentence(level, coverage))
+    if forecast is not None and len(forecast):
+        lines.append(with_first_values(forecast) if first_values else forecast_sentence(forecast))
+        if assumption:
+            lines.append(assumption)
+    return lines
+
+
+def run_lines(result, first_values: bool = True) -> list[str]:
+    """outcome_lines for a trained run (result: ExperimentResult)."""
+    return outcome_lines(result.models_sentence(), result.config.interval_level, result.coverage["overall"],
+                         result.forecast, result.predictor.assumption(), first_values)
+
+
+# --------------------------------------------------------------------------- a backtest
+
+
+def reused_fold_sentence() -> str:
+    """Why a fold's row is marked: it was scored with a model trained on an earlier fold."""
+    return _("This fold reused the model trained on an earlier fold.")
+
+
+# --------------------------------------------------------------------------- a search
+
+
+def best_trial(trials: Sequence):
+    """The complete trial with the lowest score (the earliest of equals), as the engine picks it."""
+    complete = [t for t in trials if t.state == TrialState.COMPLETE and t.score is not None and math.isfinite(t.score)]
+    return min(complete, key=lambda t: (t.score, t.number)) if complete else None
+
+
+def baseline_sentence(result) -> str:
+    """One sentence: how the best settings compare with the user's own on validation ("" when there
+    is nothing to compare: no best settings, or the user's own were not run; result: SearchResult)."""
+    own = result.baseline
+    if not result.best_settings or own is None:
+        return ""
+    if own.score is None or not math.isfinite(own.score):
+        return _("Your own settings (trial {number}) got no validation score, so the search has nothing to compare "
+                 "with.").format(number=own.number)
+    if result.baseline_is_best:
+        return _("No setting tried beat your own settings (trial {number}) on validation (RMSE {score:.4g}); keep "
+                 "them.").format(number=own.number, score=own.score)
+    better = 100.0 * (own.score - result.validation_score) / own.score if own.score > 0 else 0.0
+    return _("The best settings beat your own on validation by {percent:.1f}% (RMSE {best:.4g} against "
+             "{own:.4g}).").format(percent=better, best=result.validation_score, own=own.score)
+
+
+def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list[str]:
+    """The best-settings paragraph (result: SearchResult): the comparison with the user's own
+    settings first (the one line to read), then the best settings unless they are the user's own,
+    then their scores on the test split. `settings_text` words the settings for the face: the
+    terminal's name=value, the window's labels."""
+    if not result.best_settings:
+        return [_("No trial finished, so there are no best settings.")]
+    lines = [text for text in (baseline_sentence(result),) if text]
+    if not result.baseline_is_best:  # else the comparison says it all: the best settings are the user's
+        number = result.best_number
+        if number is None:  # an older record: the engine's pick, found again
+            best = best_trial(result.trials)
+            number = best.number if best is not None else "?"
+        lines.append(_("Best settings (trial {number}, validation score {score}): {settings}.").format(
+            number=number, score=score_text(result.validation_score),
+            settings=settings_text(result.best_settings)))
+    test = result.test or {}
+    scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
+                       if isinstance(value, (int, float)) and not isinstance(value, bool))
+    if scores:
+        lines.append(_("Scored once on the test split: {scores}.").format(scores=scores))
+    return lines
