@@ -17,6 +17,7 @@ from core.errors import ConfigError, DataError
 from core.i18n import _, ngettext
 from core.model.memory import check_training_memory
 from core.model.parameters import recurrent_parameter_count
+from core.outputs.summary import total_epochs
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.runtime import default_threads
@@ -90,8 +91,7 @@ class RunPlan:
     @property
     def total_epochs(self) -> int:
         """The most epochs the run may train, over every network and the refit (for progress)."""
-        c = self.config
-        return c.epochs * c.ensemble * (2 if self.refits else 1)
+        return total_epochs(self.config.epochs, self.config.ensemble, self.refits)
 
     def smoothing_alone_reason(self) -> str | None:
         """Why no network will be trained, in one sentence for the faces; None when one will."""
