@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,13 +27,11 @@ from core.evaluation.metrics import forecast_metrics
 from core.files import atomic_write_bytes, write_json
 from core.i18n import _, ngettext
 from core.model.predictor import Predictor
+from core.model.progress import EpochProgress
 from core.pipeline import RunPlan, fit_baselines, plan_run, resolve_transform, run_experiment
 from core.prep.timeindex import format_time, time_labels
 from core.settings.config import ForecastConfig, ResolvedConfig
 from core.settings.requests import BacktestRequest  # re-exported: declared with the settings
-
-if TYPE_CHECKING:  # torch loads with the engine, not with this module (the window imports it)
-    from core.model.training import EpochProgress
 
 FORECASTERS = ("model", "naive", "seasonal_naive", "linear")
 CSV_COLUMNS = ["cutoff", "time", "step", "actual", "predicted"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from core.i18n import _, ngettext
 from core.model.predictor import Predictor
+from core.model.progress import TrainingHistory
 from core.pipeline.plan import RunPlan
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex, time_labels
@@ -19,7 +20,7 @@ from core.settings.config import ForecastConfig
 @dataclass
 class ExperimentResult:
     plan: RunPlan
-    history: Any  # core.model.training.TrainingHistory of the first network of the scoring model
+    history: TrainingHistory  # of the first network of the scoring model
     predictor: Predictor  # the forecast model: refit on every row (or the scoring model when not refit)
     predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
     test_metrics: dict[str, dict[str, float | None]]

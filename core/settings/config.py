@@ -15,7 +15,7 @@ means "choose from the data / machine";
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Self
 
 from core.errors import ConfigError
@@ -203,7 +203,6 @@ class ForecastConfig:
         True, "forecast", "Refit on all rows", "Retrain on every row (for the epochs early stopping "
         "chose) before forecasting past the end. Scores always come from the model that never saw the "
         "test rows.", cli="--refit")
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.features, (str, bytes)) or not isinstance(self.features, (list, tuple)):
@@ -232,7 +231,6 @@ class ForecastConfig:
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
-        data.pop("extra")
         data["features"] = list(self.features)
         data["schema_version"] = SCHEMA_VERSION
         return data
