@@ -116,6 +116,7 @@ def safetensors_blob(header: dict, data: bytes) -> bytes:
     return len(raw).to_bytes(8, "little") + raw + data
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @needs_rlimit
 def test_a_million_tiny_tensors_are_refused_by_their_count_or_size(tmp_path, good):
     good_path, members = good
@@ -137,6 +138,7 @@ def test_a_million_tiny_tensors_are_refused_by_their_count_or_size(tmp_path, goo
         _weights_header(safetensors_blob(few, bytes(4 * 5000)), "x.lstmf")
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @needs_rlimit
 def test_a_padded_weights_member_is_refused_before_it_is_unpacked(tmp_path, good):
     """300 MB that deflate to ~6 MB (50:1, under the 200:1 bomb cap): the settings imply a few

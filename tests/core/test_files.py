@@ -150,6 +150,7 @@ def kill_during_save(target: Path, kill_at: int) -> None:
     assert child.returncode == -9, child.stderr
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_kill_during_saves_never_leaves_a_half_or_mixed_model(tmp_path, result):
     # one file: killed just before the rename, the old model is intact byte for byte

@@ -47,6 +47,7 @@ def test_conformal_half_width_is_the_right_order_statistic():
     assert cover == {"overall": 0.5, "per_step": [0.5]}
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 def test_interval_coverage_is_near_the_level_on_a_long_series():
     rng = np.random.default_rng(11)
     t = np.arange(3000)

@@ -266,6 +266,9 @@ KILL_TRAIN = textwrap.dedent("""
 @posix_only
 @pytest.mark.parametrize("kill_at", [pytest.param(1, marks=pytest.mark.slow), 3,
                                      pytest.param(5, marks=pytest.mark.slow)])
+
+
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 def test_a_train_killed_while_writing_never_leaves_a_trusted_stale_model(tmp_path, kill_at):
     """Killed after `kill_at` outputs landed in the folder: whatever model is there is either the
     one metrics.json describes, or refused with one line (it used to be trusted)."""

@@ -161,6 +161,7 @@ def test_export_shortcut_works_while_a_spin_box_has_the_focus(qtbot, trained_win
     assert spin.value() == 2  # the key went to the action, not into the spin box
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 def test_export_shortcut_beats_the_spin_box_on_a_real_x_server():
     """Only Qt's X11 key bindings make a line edit claim Ctrl+E (the offscreen platform has none):
     the test above again, under xcb on a virtual X server."""
