@@ -39,6 +39,16 @@ class Predictor:
 
         return MAX_FIT_ROWS if self.config.target_mode == "smoothing" else self.config.window
 
+    def context_start(self, rows: int) -> int:
+        """Where the rows a forecast reads begin in a table of `rows` rows: the last context_rows, or a
+        few more so that they start a whole number of seasons after row 0 (the smoothing's seasonal
+        indices belong to the phase of the rows it was fit on)."""
+        from core.prep.smoothing import aligned_start
+
+        keep = max(self.config.window, self.context_rows)
+        season = self.config.season if self.config.target_mode == "smoothing" else None
+        return aligned_start(rows, keep, season)
+
     @property
     def columns(self) -> list[str]:
         return self.config.input_columns
@@ -126,15 +136,15 @@ class Predictor:
         if len(frame) < c.window:
             raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
                               "{rows}.").format(window=c.window, rows=len(frame)))
-        context = max(c.window, min(len(frame), self.context_rows))
-        work = frame.iloc[-context:][self.columns].reset_index(drop=True)  # not a full-table copy
+        work = frame.iloc[self.context_start(len(frame)):][self.columns].reset_index(drop=True)  # not a full-table copy
         predicted: list[float] = []
         while len(predicted) < steps:
             levels = self.predict(self.series(work), np.array([len(work) - 1]))[0]
             predicted.extend(levels.tolist())
             future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
             future_rows[c.target] = levels
-            work = pd.concat([work, future_rows], ignore_index=True).iloc[-context:].reset_index(drop=True)
+            work = pd.concat([work, future_rows], ignore_index=True)
+            work = work.iloc[self.context_start(len(work)):].reset_index(drop=True)
         predicted_arr = np.asarray(predicted[:steps])
         if not np.isfinite(predicted_arr).all():  # e.g. a damaged scaler in an edited model file
             raise DataError(_("The forecast came out too large to represent (infinite or not a number): the model "

@@ -39,6 +39,8 @@ PHIS = (0.8, 0.95)  # trend damping
 # the recursion is a Python loop: above this many rows the grid search would take seconds, and
 # long series have windows enough for the other anchors (core.pipeline chooses by row count)
 MAX_FIT_ROWS = 5000
+# least-squares Holt-Winters, AICc Holt-Winters, Theta: the mean of our Holt-Winters pair and Theta
+ANCHOR_WEIGHTS = (0.25, 0.25, 0.5)
 
 
 @dataclass(frozen=True)
@@ -107,25 +109,54 @@ class HoltWinters:
 
 @dataclass(frozen=True)
 class SmoothingAverage:
-    """The mean of several smoothings' forecasts (what the network corrects)."""
+    """The weighted mean of several models' forecasts (what the network corrects); equal weights when
+    `weights` is empty (files of 1.x)."""
 
-    members: tuple[HoltWinters, ...]
+    members: tuple[Any, ...]  # HoltWinters or core.prep.theta.Theta
+    weights: tuple[float, ...] = ()
 
     def anchors(self, values: np.ndarray, horizon: int) -> np.ndarray:
-        return np.mean([member.anchors(values, horizon) for member in self.members], axis=0)
+        weights = self.weights or (1.0 / len(self.members),) * len(self.members)
+        return sum(w * member.anchors(values, horizon) for w, member in zip(weights, self.members))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"members": [member.to_dict() for member in self.members]}
+        out: dict[str, Any] = {"members": [member.to_dict() for member in self.members]}
+        if self.weights:
+            out["weights"] = list(self.weights)
+        return out
+
+
+def _member_from_dict(data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise DamagedValue(_("smoothing members must be a list of 1 to 8 models"))
+    if data.get("kind") == "theta":
+        from core.prep.theta import Theta
+
+        return Theta.from_dict(data)
+    return HoltWinters.from_dict(data)
 
 
 def smoothing_from_dict(data: dict[str, Any]) -> HoltWinters | SmoothingAverage:
-    """A saved smoothing: an average of members, or (files of 0.x) one Holt-Winters model."""
+    """A saved smoothing: a weighted average of members, or (files of 0.x) one Holt-Winters model."""
     if "members" not in data:
         return HoltWinters.from_dict(data)
     members = data["members"]
     if not isinstance(members, list) or not 1 <= len(members) <= 8:
         raise DamagedValue(_("smoothing members must be a list of 1 to 8 models"))
-    return SmoothingAverage(tuple(HoltWinters.from_dict(member) for member in members))
+    weights = data.get("weights", [])
+    if (not isinstance(weights, list) or (weights and len(weights) != len(members))
+            or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and 0.0 <= w <= 1.0 for w in weights)
+            or (weights and abs(sum(weights) - 1.0) > 1e-6)):
+        raise DamagedValue(_("smoothing weights must be one number from 0 to 1 per member, adding up to 1"))
+    return SmoothingAverage(tuple(_member_from_dict(member) for member in members),
+                            tuple(float(w) for w in weights))
+
+
+def aligned_start(rows: int, keep: int, season: int | None) -> int:
+    """The first of (at least) the last `keep` of `rows` rows, a whole number of seasons after row 0:
+    Theta's seasonal indices belong to the phase of the rows they were fit on."""
+    start = max(0, rows - keep)
+    return start - start % season if season and season > 1 else start
 
 
 def _grid(m: int, trend: bool, seasonal: bool) -> list[HoltWinters]:
@@ -169,5 +200,11 @@ def fit_by_aicc(values: np.ndarray, season: int | None) -> HoltWinters:
 
 
 def fit_holt_winters(values: np.ndarray, season: int | None) -> SmoothingAverage:
-    """The anchor fit on `values` (training rows): the average of the least-squares and the AICc model."""
-    return SmoothingAverage((fit_least_squares(values, season), fit_by_aicc(values, season)))
+    """The anchor fit on `values` (training rows): half the average of the least-squares and the AICc
+    Holt-Winters models, half the Theta method (see ANCHOR_WEIGHTS)."""
+    from core.prep.theta import fit_theta
+
+    values = np.asarray(values, dtype=np.float64)
+    members = (fit_least_squares(values, season), fit_by_aicc(values, season),
+               fit_theta(values[aligned_start(len(values), MAX_FIT_ROWS, season):], season))
+    return SmoothingAverage(members, ANCHOR_WEIGHTS)

@@ -7,11 +7,13 @@ import pytest
 from core.prep.smoothing import (
     HoltWinters,
     SmoothingAverage,
+    aligned_start,
     fit_by_aicc,
     fit_holt_winters,
     fit_least_squares,
     smoothing_from_dict,
 )
+from core.prep.theta import Theta, fit_theta
 
 
 def test_one_step_of_the_recursion_by_hand():
@@ -59,14 +61,21 @@ def test_bad_smoothing_values_in_a_model_file_are_refused():
             HoltWinters.from_dict(good | {key: value})
 
 
-def test_the_anchor_averages_the_least_squares_and_the_aicc_models():
+def test_the_anchor_is_half_the_holt_winters_pair_and_half_theta():
     rng = np.random.default_rng(3)
     values = np.tile([3.0, -1.0, 2.0, -4.0], 12) + rng.normal(0, 0.3, 48) + 20
     anchor = fit_holt_winters(values, season=4)
-    least, by_aicc = anchor.members
+    least, by_aicc, theta = anchor.members
     assert least == fit_least_squares(values, 4) and by_aicc == fit_by_aicc(values, 4)
-    expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6)) / 2
+    assert theta == fit_theta(values, 4) and len(theta.seasonal) == 4
+    expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6)) / 4 + theta.anchors(values, 6) / 2
     assert np.allclose(anchor.anchors(values, 6), expected)
+
+
+def test_theta_is_fit_on_rows_that_start_at_the_phase_of_row_0():
+    # above MAX_FIT_ROWS rows Theta sees the last ones, cut where a season starts
+    assert aligned_start(5003, 5000, 12) == 0 and aligned_start(5030, 5000, 12) == 24
+    assert aligned_start(5030, 5000, None) == 30 and aligned_start(100, 5000, 12) == 0
 
 
 def test_aicc_drops_a_trend_the_data_does_not_have():
@@ -86,6 +95,12 @@ def test_saved_smoothings_load_in_both_formats():
     average = SmoothingAverage((member, HoltWinters(0.6, 0.0, 0.0, 0.0, 1)))
     assert smoothing_from_dict(average.to_dict()) == average
     assert smoothing_from_dict(member.to_dict()) == member  # one model, as files of 0.x hold
-    for bad in ({"members": []}, {"members": "x"}, {"members": [member.to_dict() | {"alpha": 3}]}):
+    theta = Theta(0.4, 0.02, (0.5, -0.5))
+    weighted = SmoothingAverage((member, theta), (0.25, 0.75))
+    assert smoothing_from_dict(weighted.to_dict()) == weighted
+    for bad in ({"members": []}, {"members": "x"}, {"members": [member.to_dict() | {"alpha": 3}]},
+                weighted.to_dict() | {"weights": [0.5, 0.6]}, weighted.to_dict() | {"weights": [1.0]},
+                {"members": [theta.to_dict() | {"alpha": 0.0}]}, {"members": [theta.to_dict() | {"seasonal": [1.0]}]},
+                {"members": [theta.to_dict() | {"drift": float("nan")}]}):
         with pytest.raises(ValueError):
             smoothing_from_dict(bad)
