@@ -74,11 +74,15 @@ def _detect_season(training_values: np.ndarray, hint: int | None) -> int | None:
         return None
     acf = autocorrelation(training_values, max_lag)
     significant = 2.0 / np.sqrt(n)
-    # a peak, not just a high value: a persistent series (a slowly moving rate) has high,
-    # steadily decaying autocorrelation at every short lag without being seasonal
-    if (hint is not None and hint + 1 <= max_lag and acf[hint] > max(significant, 0.2)
-            and acf[hint] > acf[hint - 1] and acf[hint] >= acf[hint + 1]):
-        return hint
+    # the calendar's period wins when a peak sits at it or next to it and its autocorrelation is
+    # within noise (one standard error, 1/sqrt(n)) of that peak's: hourly data whose ACF is 0.367 at
+    # lag 23 and 0.366 at 24 is daily. A peak, not just a high value: a persistent series (a slowly
+    # moving rate) has high, steadily decaying autocorrelation at every short lag without being seasonal.
+    if hint is not None and hint + 3 <= max_lag and acf[hint] > max(significant, 0.2):
+        near = [lag for lag in range(max(2, hint - 2), hint + 3)
+                if acf[lag] > acf[lag - 1] and acf[lag] >= acf[lag + 1]]
+        if near and acf[hint] >= max(acf[lag] for lag in near) - 1.0 / np.sqrt(n):
+            return hint
     peaks = [
         lag for lag in range(2, max_lag)
         if acf[lag] > acf[lag - 1] and acf[lag] >= acf[lag + 1] and acf[lag] > max(significant, 0.2)

@@ -53,3 +53,20 @@ def test_the_answer_follows_the_values_even_when_changed_in_place():
     values[:] = np.sin(2 * np.pi * t / 12) + 0.01 * t  # the same array, new content
     assert detect_season(values) == 12
     assert detect_season(values[:300]) == 12  # another length is another key
+
+
+def test_the_calendar_period_wins_when_within_noise_of_a_neighbouring_peak():
+    # hourly rows: a daily cycle under strongly persistent noise peaks at lag 23 (0.6448) a hair above
+    # lag 24 (0.6405); the difference is far inside one standard error (1/sqrt(2100) = 0.022)
+    from scipy.signal import lfilter
+
+    t = np.arange(2100)
+    noise = lfilter([1.0], [1.0, -0.97], np.random.default_rng(0).normal(0, 1, len(t)))
+    values = 2 * np.sin(2 * np.pi * t / 24) + 0.6 * noise
+    from core.prep.season import autocorrelation
+
+    acf = autocorrelation(values, 30)
+    assert acf[23] > acf[24]
+    assert detect_season(values) == 23  # row numbers only: nothing says 24 is special
+    hourly = pd.Series(pd.date_range("2020-01-01", periods=len(t), freq="h"))
+    assert detect_season(values, hourly) == 24
