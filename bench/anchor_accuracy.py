@@ -108,7 +108,41 @@ def sm_theta_additive_log(x: np.ndarray, h: int, period: int) -> np.ndarray:
     return np.exp(forecast) if logged else forecast
 
 
+def _refined(model, values: np.ndarray):
+    """A grid Holt-Winters model with its free weights refined by L-BFGS-B on the one-step SSE."""
+    from scipy.optimize import minimize
+
+    from core.prep.smoothing import HoltWinters
+
+    free = ["alpha"] + (["beta", "phi"] if model.phi > 0 else []) + (["gamma"] if model.season > 1 else [])
+    bounds = {"alpha": (0.01, 1.0), "beta": (0.0, 1.0), "phi": (0.8, 0.98), "gamma": (0.0, 1.0)}
+    start = model.to_dict()
+
+    def build(x):
+        return HoltWinters(**(start | dict(zip(free, map(float, x)))))
+
+    found = minimize(lambda x: build(x).states(values)[3], [start[k] for k in free], method="L-BFGS-B",
+                     bounds=[bounds[k] for k in free])
+    return build(found.x) if found.fun <= model.states(values)[3] else model
+
+
+def hw_refined(x: np.ndarray, h: int, period: int, which: str = "both") -> np.ndarray:
+    from core.prep.smoothing import fit_by_aicc, fit_least_squares
+
+    values, logged = _log_or_raw(x)
+    season = period if period > 1 else None
+    least, aicc = fit_least_squares(values, season), fit_by_aicc(values, season)
+    if which in ("both", "least"):
+        least = _refined(least, values)
+    if which in ("both", "aicc"):
+        aicc = _refined(aicc, values)
+    forecast = (least.anchors(values, h)[-1] + aicc.anchors(values, h)[-1]) / 2
+    return np.exp(forecast) if logged else forecast
+
+
 METHODS = {
+    "hw_refined": hw_refined,
+    "hw_refined_least": lambda x, h, p: hw_refined(x, h, p, "least"),
     "sm_ets_log": sm_ets_additive,
     "sm_ets_raw": lambda x, h, p: sm_ets_additive(x, h, p, log=False),
     "sm_theta_log": sm_theta_additive_log,
