@@ -203,8 +203,24 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     experiment = run_experiment(frame, best_config, cancel=cancel)
     metrics = experiment.test_metrics
     test = dict(metrics.get("model", {})) | {"baselines": {k: v for k, v in metrics.items() if k != "model"}}
+    own_test = {} if best.baseline else own_test_scores(frame, config, cancel)
     return SearchResult(best_settings, best_config, best.score, test, experiment=experiment,
-                        cancelled=cancel.is_set(), **common)
+                        cancelled=cancel.is_set(), own_test=own_test, **common)
+
+
+def own_test_scores(frame: pd.DataFrame, config: ForecastConfig, cancel: threading.Event) -> dict:
+    """The user's own settings trained as the best were and scored on the same test split: the
+    search's conclusion is decided there ({} when cancelled or refused). No refit: the scores
+    come from the model that never saw the test rows either way."""
+    from core.pipeline import run_experiment
+
+    if cancel.is_set():
+        return {}
+    try:
+        own = run_experiment(frame, config.replace(refit=False), cancel=cancel)
+    except ForecasterError:  # settings trial 0 could not run either (its reason is in the trials)
+        return {}
+    return {} if cancel.is_set() else dict(own.test_metrics.get("model", {}))
 
 
 def _no_result_message(records: list[TrialRecord], budget_s: float) -> str:
