@@ -1,5 +1,5 @@
 """`run_search`: plan once, publish the study, run its trials (here or in worker processes), then
-score the best settings once on the test split."""
+score the best settings, and the user's own, once on the test split."""
 
 from __future__ import annotations
 
@@ -152,8 +152,10 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
 
     Trials train on the training rows and are scored (RMSE, target units) on the validation rows;
     they never see a test row. The best settings are then run once with `run_experiment` on the
-    whole table and their test metrics reported. `progress` gets the trials table about twice a
-    second; `cancel` stops every worker at its next epoch (and the final run is skipped).
+    whole table and their test metrics reported, and so are the user's own settings (trial 0)
+    unless they were the best: the verdict (SearchResult.verdict) is decided on the test split.
+    `progress` gets the trials table about twice a second; `cancel` stops every worker at its next
+    epoch (and the final runs are skipped).
     """
     from core.pipeline import run_experiment
 
