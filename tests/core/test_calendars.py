@@ -109,3 +109,24 @@ def test_the_calendar_round_trips_through_a_bundle_and_a_damaged_one_is_refused(
         _check_time_index(TimeIndex("dates", 3, "2024-01-01", "C", "Mon Funday"))
     with pytest.raises(DamagedValue, match="time of day"):
         _check_time_index(TimeIndex("dates", 3, "2024-01-01", "h", None, ("25:00:00",)))
+
+
+def test_a_trading_day_csv_is_forecast_on_trading_days_end_to_end(tmp_path):
+    """From the file to the forecast table: read as a user's file is, trained briefly, forecast."""
+    from core.data.csv_reader import read_csv
+    from core.pipeline import run_experiment
+    from core.settings.config import ForecastConfig
+
+    dates = trading_days("2023-01-02", "2024-12-27")
+    close = 100 + np.cumsum(np.random.default_rng(3).normal(0, 1, len(dates)))
+    path = tmp_path / "closes.csv"
+    pd.DataFrame({"Date": dates.strftime("%Y-%m-%d"), "Close": close.round(2)}).to_csv(path, index=False)
+    loaded = read_csv(path)
+    assert loaded.report.date_column == "Date"
+    config = ForecastConfig(target="Close", date_column="Date", epochs=1, ensemble=1, refit=False, horizon=3,
+                            forecast_steps=6)
+    result = run_experiment(loaded.frame, config)
+    future = pd.DatetimeIndex(result.forecast["time"])
+    assert list(future.strftime("%Y-%m-%d")) == ["2024-12-30", "2024-12-31", "2025-01-01", "2025-01-02",
+                                                 "2025-01-03", "2025-01-06"]  # New Year's Day: not known ahead
+    assert result.metrics_dict()["forecast"]["time"] == "dates every business day"
