@@ -25,6 +25,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # pandas' weekmask
 MONDAY_TO_FRIDAY = "Mon Tue Wed Thu Fri"
 RARE = 0.25  # a weekday (or time of day) seen less than this share of the most common one is an exception
 DAY = pd.Timedelta(days=1)
+MAX_SESSION_TIMES = 1440  # a session of minutes at most: more is no trading session to continue
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,11 @@ def _session(index: pd.DatetimeIndex, step: pd.Timedelta) -> tuple[str, ...] | N
     if (index[-1] - index[0]) < pd.Timedelta(days=7):
         return None
     counts = pd.Series(index - index.normalize()).value_counts()
-    kept = sorted(t for t, count in counts.items() if count >= RARE * counts.max())
-    if len(kept) >= DAY / step:
+    # a session's times recur day after day; irregular stamps (ticks) are no session
+    kept = sorted(t for t, count in counts.items() if count >= max(2, RARE * counts.max()))
+    if not kept or len(kept) >= DAY / step or len(kept) > MAX_SESSION_TIMES:
+        return None
+    if counts[kept].sum() < 0.9 * counts.sum():  # most rows must fall on the session's times
         return None
     return tuple(_clock(t) for t in kept)
 

@@ -97,6 +97,10 @@ def test_hourly_trading_sessions_continue_at_the_next_sessions_first_hour():
     # a plain hourly series with a gap stays hourly round the clock
     plain = pd.date_range("2024-01-01", "2024-02-02 23:00", freq="h").delete([50])  # Friday 23:00 last
     assert list(future_of(plain, 2)) == [pd.Timestamp("2024-02-03 00:00"), pd.Timestamp("2024-02-03 01:00")]
+    # irregular stamps (ticks) are no session: no list of their times of day to continue
+    ticks = pd.Timestamp("2024-01-01") + pd.to_timedelta(
+        np.sort(np.random.default_rng(0).integers(0, 30 * 86400, 4000)), unit="s")
+    assert infer_calendar(ticks).times is None
 
 
 def test_the_calendar_round_trips_through_a_bundle_and_a_damaged_one_is_refused():
