@@ -57,9 +57,9 @@ class ActionSpec:
     shortcut: Key | str | None = None
     tip: str = ""
     enabled_when: Callable[[Session], bool] = always
-    # attribute path on the window of a `() -> str | None`: why the command can't run now, from
-    # state the Session doesn't hold (a form's fields). While it says something the action is
-    # disabled and its buttons show the reason as their tooltip.
+    # attribute path on the window of a `() -> str | None`: why the command can't run now, in
+    # words the enabling predicate can't give (a form's fields, a search's verdict). While it says
+    # something the action is disabled and its buttons show the reason as their tooltip.
     why_not: str | None = None
 
 
@@ -115,7 +115,7 @@ ACTIONS = (
                N_("Stop the search after the current epoch; the trials so far are kept"), lambda s: s.search.running),
     ActionSpec("use_search", N_("Use these settings"), "session.search.use_result", None,
                N_("Put the best settings into the form (the next Train uses them) and show their run on the "
-                  "Results tab"), may_use_search),
+                  "Results tab"), may_use_search, why_not="session.search.use_refusal"),
     ActionSpec("export_search", N_("Export…"), "dialogs.export_search", None,
                N_("Save the search as JSON (every trial, the best settings and their test scores) or the trials "
                   "table as CSV, as the command line's search.json and search.csv"), may_export_search),

@@ -200,14 +200,68 @@ def baseline_sentence(result) -> str:
              "{own:.4g}).").format(percent=better, best=result.validation_score, own=own.score)
 
 
+def _baseline_name(name: str) -> str:
+    from core.evaluation.metrics import BASELINE_NAMES  # loaded with the engine that scored them
+
+    return _(BASELINE_NAMES[name]) if name in BASELINE_NAMES else name
+
+
+def verdict_lines(verdict) -> list[str]:
+    """The search's conclusion on the test split (verdict: core.evaluation.search_verdict.SearchVerdict): keep
+    your settings when the best trial's lose to them there, and say so when a simple baseline beats
+    the settings the search ends with. Nothing when there are no test scores to decide on."""
+    from core.evaluation.search_verdict import CONFIRMED, OVERFIT, OWN_BEST
+
+    v, lines = verdict, []
+    if v.code == OVERFIT:
+        lines.append(_("The search overfit the validation split: keep your settings. Its best settings (trial "
+                       "{number}) score worse on the test split than your own (RMSE {best:.4g} against {own:.4g})."
+                       ).format(number=v.best_number, best=v.best_rmse, own=v.own_rmse))
+    elif v.code == CONFIRMED and v.own_rmse is not None and v.baseline_rmse is not None:
+        lines.append(_("The test split confirms the search: the best settings score better there than your own and "
+                       "than the best baseline."))
+    elif v.code == CONFIRMED and v.own_rmse is not None:
+        lines.append(_("The test split confirms the search: the best settings score better there than your own."))
+    elif v.code == CONFIRMED and v.baseline_rmse is not None:
+        lines.append(_("The best settings score better on the test split than the best baseline; your own settings "
+                       "could not be scored there."))
+    own_kept = v.code in (OWN_BEST, OVERFIT)  # the settings the search ends with: the user's own, or its best
+    kept = v.own_rmse if own_kept else v.best_rmse
+    if v.code != CONFIRMED and v.baseline_rmse is not None and kept is not None and v.baseline_rmse < kept:
+        text = (_("A simple baseline scores better on the test split than your own settings: {baseline_name} (RMSE "
+                  "{baseline:.4g} against {model:.4g}).") if own_kept else
+                _("A simple baseline scores better on the test split than the search's best settings: {baseline_name} "
+                  "(RMSE {baseline:.4g} against {model:.4g})."))
+        lines.append(text.format(baseline_name=_baseline_name(v.baseline), baseline=v.baseline_rmse, model=kept))
+    return lines
+
+
+def rmse_comparison(verdict) -> str:
+    """The test RMSE of the best settings, the user's own (trial 0) and the best baseline side by
+    side: the numbers the verdict was decided on ("" with fewer than two of them)."""
+    from core.evaluation.search_verdict import OWN_BEST
+
+    v, scores = verdict, []
+    if v.code != OWN_BEST and v.best_rmse is not None:
+        scores.append(_("best settings (trial {number}) {rmse:.4g}").format(number=v.best_number, rmse=v.best_rmse))
+    if v.own_rmse is not None:
+        scores.append(_("your own settings (trial {number}) {rmse:.4g}").format(number=v.own_number, rmse=v.own_rmse))
+    if v.baseline_rmse is not None:
+        scores.append(_("best baseline, {baseline_name}, {rmse:.4g}").format(
+            baseline_name=_baseline_name(v.baseline), rmse=v.baseline_rmse))
+    return _("Test RMSE: {scores}.").format(scores=_("; ").join(scores)) if len(scores) > 1 else ""
+
+
 def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list[str]:
     """The best-settings paragraph (result: SearchResult): the comparison with the user's own
-    settings first (the one line to read), then the best settings unless they are the user's own,
-    then their scores on the test split. `settings_text` words the settings for the face: the
-    terminal's name=value, the window's labels."""
+    settings on validation first, then the verdict of the test split (keep your settings when the
+    best lose to them there), then the best settings unless they are the user's own, their scores
+    on the test split, and the test RMSEs the verdict compared. `settings_text` words the settings
+    for the face: the terminal's name=value, the window's labels."""
     if not result.best_settings:
         return [_("No trial finished, so there are no best settings.")]
-    lines = [text for text in (baseline_sentence(result),) if text]
+    verdict = result.verdict
+    lines = [text for text in (baseline_sentence(result),) if text] + verdict_lines(verdict)
     if not result.baseline_is_best:  # else the comparison says it all: the best settings are the user's
         number = result.best_number
         if number is None:  # an older record: the engine's pick, found again
@@ -221,4 +275,4 @@ def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list
                        if isinstance(value, (int, float)) and not isinstance(value, bool))
     if scores:
         lines.append(_("Scored once on the test split: {scores}.").format(scores=scores))
-    return lines
+    return lines + [text for text in (rmse_comparison(verdict),) if text]

@@ -1,8 +1,9 @@
 """Hyperparameter search with a hard time budget (Optuna: TPE sampler, per-epoch pruning).
 
-Trials are scored on the validation split only; the best settings are then run once and scored
-on the test split. Trials run in this process or in worker processes sharing one study in
-Optuna's RDB storage (SQLite by default, PostgreSQL for several machines: `search-worker`).
+Trials are scored on the validation split only; the best settings and the user's own are then
+run once and scored on the test split, where the search's conclusion is decided. Trials run in
+this process or in worker processes sharing one study in Optuna's RDB storage (SQLite by default,
+PostgreSQL for several machines: `search-worker`).
 """
 
 from core.search.records import (

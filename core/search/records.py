@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.evaluation.search_verdict import SearchVerdict, decide
 from core.files import atomic_write_bytes, write_json
 from core.i18n import N_, _
 from core.outputs.summary import baseline_sentence  # noqa: F401 (said by both faces; kept here for importers)
@@ -89,6 +90,9 @@ class SearchResult:
     space: dict[str, Any] = field(default_factory=dict)  # setting -> its searched range, as JSON
     best_number: int | None = None  # the best trial's number
     baseline: TrialRecord | None = None  # the trial that ran the user's own settings (None: not run)
+    # the user's own settings run once as the best were and scored on the same test split: model
+    # metrics ({} when not scored: cancelled, or refused); the best run's own when they were the best
+    own_test: dict[str, Any] = field(default_factory=dict)
 
     @property
     def baseline_is_best(self) -> bool:
@@ -99,15 +103,27 @@ class SearchResult:
     def baseline_score(self) -> float | None:
         return self.baseline.score if self.baseline is not None else None
 
+    @property
+    def verdict(self) -> SearchVerdict:
+        """The search's conclusion on the test split: the best settings against the user's own and
+        the best baseline there (core.evaluation.search_verdict)."""
+        config = self.experiment.config if self.experiment is not None else self.best_config
+        own_test = self.test if self.baseline_is_best else self.own_test
+        return decide(self.test, own_test, self.baseline_is_best, seasonal=bool(config.season),
+                      own_number=self.baseline.number if self.baseline is not None else None,
+                      best_number=self.best_number)
+
     def to_dict(self) -> dict[str, Any]:
         """What `search.json` holds."""
         baseline = None if self.baseline is None else {
-            "number": self.baseline.number, "settings": self.baseline.settings, "score": self.baseline.score}
+            "number": self.baseline.number, "settings": self.baseline.settings, "score": self.baseline.score,
+            "test": self.test if self.baseline_is_best else self.own_test}
         return {
             "best": {"settings": self.best_settings, "validation_score": self.validation_score,
                      "test": self.test, "config": self.best_config.to_dict(), "trial": self.best_number,
                      "baseline": self.baseline_is_best},
             "baseline": baseline,
+            "verdict": self.verdict.to_dict(),
             "trials": [t.to_dict() for t in self.trials],
             "budget_s": self.budget_s,
             "elapsed_s": round(self.elapsed_s, 3),

@@ -1,5 +1,5 @@
 """`run_search`: plan once, publish the study, run its trials (here or in worker processes), then
-score the best settings once on the test split."""
+score the best settings, and the user's own, once on the test split."""
 
 from __future__ import annotations
 
@@ -152,8 +152,10 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
 
     Trials train on the training rows and are scored (RMSE, target units) on the validation rows;
     they never see a test row. The best settings are then run once with `run_experiment` on the
-    whole table and their test metrics reported. `progress` gets the trials table about twice a
-    second; `cancel` stops every worker at its next epoch (and the final run is skipped).
+    whole table and their test metrics reported, and so are the user's own settings (trial 0)
+    unless they were the best: the verdict (SearchResult.verdict) is decided on the test split.
+    `progress` gets the trials table about twice a second; `cancel` stops every worker at its next
+    epoch (and the final runs are skipped).
     """
     from core.pipeline import run_experiment
 
@@ -203,8 +205,24 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     experiment = run_experiment(frame, best_config, cancel=cancel)
     metrics = experiment.test_metrics
     test = dict(metrics.get("model", {})) | {"baselines": {k: v for k, v in metrics.items() if k != "model"}}
+    own_test = {} if best.baseline else own_test_scores(frame, config, cancel)
     return SearchResult(best_settings, best_config, best.score, test, experiment=experiment,
-                        cancelled=cancel.is_set(), **common)
+                        cancelled=cancel.is_set(), own_test=own_test, **common)
+
+
+def own_test_scores(frame: pd.DataFrame, config: ForecastConfig, cancel: threading.Event) -> dict:
+    """The user's own settings trained as the best were and scored on the same test split: the
+    search's conclusion is decided there ({} when cancelled or refused). No refit: the scores
+    come from the model that never saw the test rows either way."""
+    from core.pipeline import run_experiment
+
+    if cancel.is_set():
+        return {}
+    try:
+        own = run_experiment(frame, config.replace(refit=False), cancel=cancel)
+    except ForecasterError:  # settings trial 0 could not run either (its reason is in the trials)
+        return {}
+    return {} if cancel.is_set() else dict(own.test_metrics.get("model", {}))
 
 
 def _no_result_message(records: list[TrialRecord], budget_s: float) -> str:

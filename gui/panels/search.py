@@ -130,8 +130,9 @@ class SearchPanel(Panel):
             grid.addWidget(check, index // SEARCHED_COLUMNS, index % SEARCHED_COLUMNS)
         searched_layout.addLayout(grid)
         searched_note = QLabel(_("The other settings stay as the form has them. Trial 0 runs the form's own settings "
-                                 "(in italics), the score to beat. Trials are scored on the validation split; only "
-                                 "the best settings are scored on the test split, once."), wordWrap=True)
+                                 "(in italics), the score to beat. Trials are scored on the validation split; the best "
+                                 "settings and your own are then scored on the test split, once, and the search's "
+                                 "conclusion is decided there."), wordWrap=True)
         searched_note.setStyleSheet("color: #475467;")
         searched_layout.addWidget(searched_note)
         searched_layout.addStretch(1)
@@ -320,8 +321,8 @@ class SearchPanel(Panel):
     def _say_final_run(self) -> None:
         """After the trials, the search trains the best settings once more (on every row before the
         test split) and scores them on the test split: a while of no news deserves a word."""
-        self.state_label.setText(_("The trials are over: training the best settings once more and scoring them on "
-                                   "the test split…"))
+        self.state_label.setText(_("The trials are over: training the best settings and your own once more and "
+                                   "scoring them on the test split…"))
 
     def _on_progress(self, progress) -> None:
         best = progress.best

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import ForecasterError
+from core.evaluation.search_verdict import OVERFIT, OWN_BEST
 from core.i18n import N_, _
 from gui.jobs import Job
 from gui.session.channel import JobChannel
@@ -63,30 +64,39 @@ class SearchChannel(JobChannel):
 
     def can_use_result(self) -> bool:
         found = self.result
-        return found is not None and bool(found.best_settings) and not self.session.training.running
+        return (found is not None and bool(found.best_settings) and not self.session.training.running
+                and self.use_refusal() is None)
+
+    def use_refusal(self) -> str | None:
+        """Why "Use these settings" has nothing to offer after the last search, or None: the user's
+        own settings won on validation, or the best trial's lost to them on the test split (the
+        search overfit the validation split). The disabled button shows it as its tooltip."""
+        found = self.result
+        if found is None or not found.best_settings:
+            return None
+        verdict = found.verdict
+        if verdict.code == OWN_BEST:
+            return _("No trial beat your own settings on validation: the form already has the best settings found.")
+        if verdict.code == OVERFIT:
+            return _("The search overfit the validation split: its best settings score worse than your own on the "
+                     "test split, so keep your settings.")
+        return None
 
     def use_result(self) -> bool:
         """The best settings of the last search go into the form, so the next Train uses them; the
-        best settings' final run is shown on the Results tab, unless that would drop an unsaved model."""
+        best settings' final run is shown on the Results tab, unless that would drop an unsaved model.
+        Refused (use_refusal) when the user's own settings stand: nothing better to use."""
         if not self.can_use_result():
             return False
         s, found = self.session, self.result
-        own = found.baseline_is_best  # the best settings are the form's own: adopting them changes nothing
         record = found.provenance()
         s.settings.adopt(found.best_settings, search=record)
         experiment, name = found.experiment, s.data.file_name()
         if experiment is None:
-            s.status.emit(_("No trial beat your own settings: the form is unchanged.") if own else
-                          _("The best settings are in the form: Train uses them."), 8000)
+            s.status.emit(_("The best settings are in the form: Train uses them."), 8000)
         elif s.models.unsaved():
             s.status.emit(_("The best settings are in the form. Their run is not shown: save or discard the "
                             "trained model on the Results tab first."), 10000)
-        elif own:
-            s.models.show_experiment(experiment, _("{cell} with the search's best settings, your own (no trial beat "
-                                                   "them), on {file}").format(cell=experiment.config.cell.upper(),
-                                                                              file=name), record)
-            s.status.emit(_("No trial beat your own settings: the form is unchanged, and their run is on the "
-                            "Results tab."), 8000)
         else:
             s.models.show_experiment(experiment, _("{cell} with the search's best settings on {file}").format(
                 cell=experiment.config.cell.upper(), file=name), record)

@@ -296,8 +296,31 @@ def test_trial_0_trains_the_users_own_settings(wool, monkeypatch):
             trained[0].window) == (12, 0.004, "gru", 0, 2, planned.window)
     assert result.baseline is first
     report = result.to_dict()
-    assert report["baseline"] == {"number": 0, "settings": expected, "score": first.score}
+    assert {k: report["baseline"][k] for k in ("number", "settings", "score")} == {
+        "number": 0, "settings": expected, "score": first.score}
     assert [t["baseline"] for t in report["trials"]] == [True, False, False]
+    # search.json: trial 0's test scores (the best run's when they won) and the verdict decided on them
+    assert report["baseline"]["test"] == (result.test if result.baseline_is_best else result.own_test)
+    assert report["verdict"]["code"] == result.verdict.code
+
+
+def test_trial_0_is_scored_on_the_test_split_when_another_trial_wins(wool, monkeypatch):
+    import core.search.runner as runner
+
+    def another(records):  # trial 1 wins on validation whatever the scores: the branch under test
+        return next((r for r in records if r.number == 1 and r.state == "COMPLETE"), None)
+
+    monkeypatch.setattr(runner, "best_of", another)
+    own = config(hidden=12)
+    result = run_search(wool, own, SearchRequest(budget_s=120, trials=2, jobs=0, fixed=FIXED))
+    assert result.best_number == 1 and not result.baseline_is_best
+    direct = core.pipeline.run_experiment(wool, own).test_metrics["model"]  # as `train` scores the user's own
+    assert result.own_test["rmse"] == pytest.approx(direct["rmse"])
+    assert result.own_test["mae"] == pytest.approx(direct["mae"])
+    verdict = result.verdict
+    assert (verdict.best_rmse, verdict.own_rmse) == (result.test["rmse"], result.own_test["rmse"])
+    assert verdict.code == ("overfit" if result.test["rmse"] > result.own_test["rmse"] else verdict.code)
+    assert verdict.keep_own == (result.test["rmse"] > result.own_test["rmse"])
 
 
 def test_a_search_that_cannot_beat_the_users_settings_reports_them_as_best(wool):

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from core.evaluation.search_verdict import decide
 from core.outputs import summary
 from core.vocabulary import Status, TrialState
 
@@ -88,10 +89,13 @@ def trial(number, score, state=TrialState.COMPLETE, baseline=False):
     return SimpleNamespace(number=number, score=score, state=state, baseline=baseline)
 
 
-def search(best_number, own, validation_score, test, trials):
+def search(best_number, own, validation_score, test, trials, own_test=None):
+    own_best = own is not None and own.number == best_number
+    verdict = decide(test, test if own_best else own_test, own_best, own_number=own.number if own else None,
+                     best_number=best_number)
     return SimpleNamespace(best_settings={"hidden": 64}, validation_score=validation_score, test=test,
-                           trials=trials, best_number=best_number, baseline=own,
-                           baseline_is_best=own is not None and own.number == best_number)
+                           trials=trials, best_number=best_number, baseline=own, baseline_is_best=own_best,
+                           verdict=verdict)
 
 
 def names(settings):

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox, QPushButton, QTableView
 
+from core.outputs.summary import verdict_lines
 from gui.widgets.search_views import BEST_BACKGROUND
 
 AUSBEER = Path(__file__).resolve().parents[1] / "data" / "ausbeer.csv"
@@ -99,6 +100,17 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
     written = json.loads(target.read_text(encoding="utf-8"))
     assert written["best"]["settings"] == result.best_settings
     assert [t["number"] for t in written["trials"]] == [t.number for t in result.trials]
+
+    # the verdict of the test split is in the paragraph, and decides whether "Use these settings" is offered
+    verdict = result.verdict
+    for line in verdict_lines(verdict):
+        assert line in best_text.split("\n")
+    use = window.findChild(QPushButton, "useSearchButton")
+    assert use.isEnabled() == (not verdict.keep_own)
+    if verdict.keep_own:  # this machine's trials lost to trial 0 on test: nothing better to use
+        assert use.toolTip() == window.session.search.use_refusal()
+        assert not window.session.search.use_result()
+        return  # (the settings going into the form: test_a_search_that_overfit_says_keep_your_settings…)
 
     # after "Use these settings" the form shows the best settings, and the next Train uses them
     form = window.settings_panel.form
@@ -208,9 +220,7 @@ def test_closing_the_window_during_a_search_asks_then_stops_it(qtbot, window, qu
     assert not window.session.search.running
 
 
-def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_search(qtbot, window, tmp_path,
-                                                                                 monkeypatch):
-    from core.model.bundle import load_bundle
+def test_your_own_settings_are_trial_0_and_when_they_win_use_is_disabled(qtbot, window, tmp_path, monkeypatch):
     from core.search import write_search
 
     open_ausbeer(qtbot, window)
@@ -223,8 +233,12 @@ def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_searc
     own = result.trials[0]
     assert own.baseline and own.settings["hidden"] == 32 and result.baseline_is_best
     best_text = window.findChild(QLabel, "searchBestLabel").text()
-    assert best_text.startswith(f"No setting tried beat your own settings (trial 0) on validation (RMSE "
-                                f"{own.score:.4g}); keep them.\nScored once on the test split: RMSE ")
+    lines = best_text.split("\n")
+    assert lines[0] == (f"No setting tried beat your own settings (trial 0) on validation (RMSE {own.score:.4g}); "
+                        "keep them.")
+    assert f"Scored once on the test split: RMSE {result.test['rmse']:.4g}" in best_text
+    # on test: their own settings beside the best baseline (the best trial is theirs: no third score)
+    assert lines[-1].startswith(f"Test RMSE: your own settings (trial 0) {result.test['rmse']:.4g}; best baseline, ")
     model = window.findChild(QTableView, "searchTrialsTable").model()
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).startswith("Your own settings")
     assert list(window.search_panel.canvas.line("your-settings").get_ydata()) == [own.score, own.score]
@@ -240,27 +254,102 @@ def test_your_own_settings_are_trial_0_and_the_models_from_them_record_the_searc
         "number,state,score,seconds,worker,reason,window,")
     assert json.loads((tmp_path / "tab.json").read_text(encoding="utf-8"))["baseline"]["number"] == 0
 
-    # "Use these settings": the form keeps its own (window automatic), their run is shown and saves
-    # with the search's record; the notes say where the settings came from
+    # "Use these settings" has nothing to offer: disabled, and its tooltip says why
+    use = window.findChild(QPushButton, "useSearchButton")
+    assert not use.isEnabled()
+    assert use.toolTip() == ("No trial beat your own settings on validation: the form already has the best settings "
+                             "found.")
+    assert not window.session.search.use_result()
+    assert window.settings_panel.form.values()["window"] is None  # the form keeps its own (window automatic)
+
+
+BEST = {"hidden": 24, "dropout": 0.137, "lr": 0.00314}  # the injected best trial's settings
+
+
+def finished_search(verdict: str, experiment=None):
+    """A search as run_search returns it, its test scores made by hand: "overfit" (the issue's
+    numbers: the best trial loses to trial 0 and to Ridge on test) or "confirmed"."""
+    from core.search import SearchResult, TrialRecord
+    from core.settings.config import ForecastConfig
+
+    own = TrialRecord(0, {"hidden": 32, "dropout": 0.0, "lr": 0.001}, 20.0, "COMPLETE", 1.0, baseline=True)
+    found = TrialRecord(1, dict(BEST), 17.7, "COMPLETE", 1.0)
+    best_rmse, own_rmse = (20.46, 18.0) if verdict == "overfit" else (15.0, 18.0)
+    baselines = {"naive": {"rmse": 25.0}, "linear": {"rmse": 17.59}}
+    return SearchResult(dict(BEST), ForecastConfig(target="megalitres", epochs=2, ensemble=1, **BEST), 17.7,
+                        {"rmse": best_rmse, "mae": 12.0, "baselines": baselines}, [own, found], 60, 55,
+                        f"study-{verdict}", "sqlite://", best_number=1, baseline=own, own_test={"rmse": own_rmse},
+                        experiment=experiment)
+
+
+def run_injected(qtbot, window, monkeypatch, result):
+    """Run search clicked as a user would; the engine's search answers with `result` at once."""
+    import core.search
+
+    monkeypatch.setattr(core.search, "run_search", lambda frame, config, request, progress, cancel: result)
+    with qtbot.waitSignal(window.session.search.finished, timeout=SEARCH_TIMEOUT):
+        click(qtbot, window, "searchRunButton")
+    qtbot.waitUntil(lambda: window.findChild(QPushButton, "searchRunButton").isEnabled(), timeout=10_000)
+
+
+def test_a_search_that_overfit_says_keep_your_settings_and_use_is_disabled(qtbot, window, tmp_path, monkeypatch):
+    """A finished search injected through the engine's run_search (the Session's real path: Run
+    search, the job, its signals); the test split's verdict, not validation, decides."""
+    from core.model.bundle import load_bundle
+
+    open_ausbeer(qtbot, window)
+    window.commands["search"].trigger()
+    run_injected(qtbot, window, monkeypatch, finished_search("overfit"))
+    label = window.findChild(QLabel, "searchBestLabel")
+    lines = label.text().split("\n")
+    assert label.isVisible()
+    assert lines[0] == "The best settings beat your own on validation by 11.5% (RMSE 17.7 against 20)."
+    assert lines[1] == ("The search overfit the validation split: keep your settings. Its best settings (trial 1) "
+                        "score worse on the test split than your own (RMSE 20.46 against 18).")
+    assert lines[-1] == ("Test RMSE: best settings (trial 1) 20.46; your own settings (trial 0) 18; best baseline, "
+                         "linear regression (Ridge) on the same window, 17.59.")
+    use = window.findChild(QPushButton, "useSearchButton")
+    assert not use.isEnabled()
+    assert use.toolTip() == ("The search overfit the validation split: its best settings score worse than your own "
+                             "on the test split, so keep your settings.")
+    assert not window.session.search.use_result()
+    assert window.settings_panel.form.values()["hidden"] == 32  # untouched
+
+    # the other direction: the best beat trial 0 and every baseline on test, so they may be used
+    from core.pipeline import run_experiment
+
+    best_run = run_experiment(window.session.data.loaded.frame, finished_search("confirmed").best_config)
+    run_injected(qtbot, window, monkeypatch, finished_search("confirmed", best_run))
+    assert ("The test split confirms the search: the best settings score better there than your own and than the "
+            "best baseline.") in label.text().split("\n")
+    assert "overfit" not in label.text()
+    assert use.isEnabled() and use.toolTip().startswith("Put the best settings into the form")
     click(qtbot, window, "useSearchButton")
-    assert window.settings_panel.form.values()["window"] is None
-    notes = window.results_panel.notes_label.text()
-    assert f"A settings search (study {result.study}, 1 trial) found no settings better" in notes
+    form = window.settings_panel.form
+    shown = form.values()
+    assert shown["hidden"] == 24 and math.isclose(shown["dropout"], 0.137, abs_tol=0.005)
+    assert math.isclose(shown["lr"], 0.00314, abs_tol=10 ** -form.widgets["lr"].decimals())
+    for name, value in BEST.items():  # exactly, also where the form rounds (dropout in %)
+        assert window.session.settings.values[name] == value, name
+    # the best settings' run is on the Results tab, and saves with the search's record
+    assert window.session.models.result is best_run
+    assert "search's best settings" in window.session.shown.description
+    assert window.tabs.currentWidget() is window.results_panel
 
     def save(name: str) -> dict:
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / name), ""))
         window.commands["save_model"].trigger()
         return load_bundle(tmp_path / name).meta
 
-    shown = save("shown.lstmf")
-    assert shown["search"]["study"] == result.study and shown["search"]["baseline_best"] is True
-    assert shown["search"]["validation_score"] == own.score and shown["search"]["best_trial"] == 0
+    shown_record = save("shown.lstmf")["search"]
+    assert shown_record["study"] == "study-confirmed" and shown_record["best_trial"] == 1
+    assert shown_record["baseline_best"] is False and shown_record["validation_score"] == 17.7
 
-    # trained with the settings the search chose, unchanged: recorded too
+    # a model trained with the settings the search chose records the search too; after an edit, not
     with qtbot.waitSignal(window.session.training.finished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "trainButton")
-    assert save("trained.lstmf")["search"]["study"] == result.study
-    # after any edit of the form the settings are the user's, not the search's: no record
+    record = save("trained.lstmf")["search"]
+    assert record["study"] == "study-confirmed" and record["best_trial"] == 1 and record["baseline_best"] is False
     window.settings_panel.form.widgets["hidden"].setValue(20)
     with qtbot.waitSignal(window.session.training.finished, timeout=SEARCH_TIMEOUT):
         click(qtbot, window, "trainButton")

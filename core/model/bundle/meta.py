@@ -21,7 +21,7 @@ from core.errors import BundleError, DamagedValue, ForecasterError
 from core.i18n import _, ngettext
 from core.model.bundle.archive import MAX_MEMBER_BYTES, META_FILE, Members
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
-from core.prep.timeindex import DATES, ROWS, YEARS, TimeIndex
+from core.prep.timeindex import DATES, ROWS, WEEKDAYS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
 
 FORMAT = "lstm-forecaster-model"
@@ -202,6 +202,21 @@ def check_meta(config: ForecastConfig, target_scaler, feature_scaler, half_width
             raise DamagedValue(_("stored rows of {column!r} are not finite numbers").format(column=column))
 
 
+def _check_calendar(time_index: TimeIndex) -> None:
+    """The weekdays and session times a trading calendar keeps to (core.prep.timeindex.Calendar)."""
+    if time_index.weekmask is not None:
+        days = str(time_index.weekmask).split()
+        if not days or any(day not in WEEKDAYS for day in days):
+            raise DamagedValue(_("the weekdays {days!r} are not a calendar's").format(days=time_index.weekmask))
+    for clock in time_index.times or ():
+        try:
+            offset = pd.Timedelta(clock)
+        except (ValueError, TypeError):
+            offset = None
+        if offset is None or pd.isna(offset) or not pd.Timedelta(0) <= offset < pd.Timedelta(days=1):
+            raise DamagedValue(_("the time of day {time!r} is not one").format(time=clock))
+
+
 def _check_time_index(time_index: TimeIndex) -> None:
     if time_index.kind not in (ROWS, DATES, YEARS) or time_index.rows < 0:
         raise DamagedValue(_("unknown time index {kind!r}").format(kind=time_index.kind))
@@ -220,5 +235,6 @@ def _check_time_index(time_index: TimeIndex) -> None:
                     freq=time_index.freq)) from None
             if getattr(step, "n", 1) <= 0:  # future dates would run backwards, or stand still
                 raise DamagedValue(_("the frequency {freq!r} does not move forward").format(freq=time_index.freq))
+        _check_calendar(time_index)
     elif not isinstance(time_index.last, int) or isinstance(time_index.last, bool):
         raise DamagedValue(_("the last row's label {label!r} is not a whole number").format(label=time_index.last))
