@@ -84,3 +84,36 @@ def test_a_short_series_credits_the_smoothing_in_the_title_and_the_verdict(qtbot
     assert result.config.features == ("x",)
     said = window.findChild(QLabel, "creditLabel")
     assert said.isVisible() and said.text() == "The feature column x was not used."
+
+
+def test_a_saved_model_shows_its_anchor_and_an_older_one_shows_nothing_about_it(tmp_path):
+    """Opening a model: the credit recorded in it, words and dashed line; a model saved before the
+    record existed shows neither (unknown), and still opens."""
+    import json
+
+    from core.model.bundle import load_bundle, save_bundle
+    from core.pipeline import run_experiment
+    from core.settings.config import ForecastConfig
+    from gui.session.shown import OpenedModel, shown_from_bundle
+
+    result = run_experiment(seasonal_frame(300), ForecastConfig(target="y", features=("x",), date_column="day",
+                                                                ensemble=1, epochs=2, hidden=8, forecast_steps=4,
+                                                                lr=1e-12))
+    assert result.credit.made_by == "starting point"
+    folder = save_bundle(result, tmp_path / "model")
+
+    def opened(path):
+        bundle = load_bundle(path)
+        return shown_from_bundle(OpenedModel(str(path), bundle, bundle.predictor.forecast(bundle.tail,
+                                                                                          bundle.time_index)))
+
+    shown = opened(folder)
+    assert shown.anchor == pytest.approx(result.credit.forecast) and shown.anchor_label == "exponential smoothing alone"
+    assert shown.credit[0] == ("Every network kept its starting point (best epoch 0): the forecast is exponential "
+                               "smoothing corrected by the linear start.")
+    assert "The feature column x was used." in shown.credit
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    del meta["anchor"]
+    (folder / "model.json").write_text(json.dumps(meta), encoding="utf-8")
+    older = opened(folder)
+    assert older.anchor is None and older.credit == () and len(older.forecast) == 4
