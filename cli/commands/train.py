@@ -83,7 +83,12 @@ def command_train(args: argparse.Namespace) -> int:
         save_bundle(result, run.stage("model.lstmf"), data_sha256=checksum, run_id=run.run_id)
         write_csv(result.predictions, run.stage("predictions.csv"), PREDICTION_COLUMNS)
         if result.forecast is not None:
-            write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
+            anchor = result.credit.forecast if result.credit is not None else None
+            if anchor is not None and len(anchor) == len(result.forecast):  # the anchor's own, beside it
+                write_csv(result.forecast.assign(anchor=anchor), run.stage("forecast.csv"),
+                          [*FORECAST_COLUMNS, "anchor"])
+            else:
+                write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
         try:
             save_report_png(result, run.stage("plot.png"))
             drawing_failed = None
