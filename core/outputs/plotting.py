@@ -147,7 +147,8 @@ def step_label(step: int, horizon: int) -> str:
 
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
                  forecast: pd.DataFrame | None = None, level: float | None = None,
-                 horizon: int | None = None, anchor: np.ndarray | None = None, anchor_label: str = "") -> None:
+                 horizon: int | None = None, anchor: list[float] | np.ndarray | None = None,
+                 anchor_label: str = "") -> None:
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
     for a single step). `anchor`: the anchor's own forecast at the forecast's steps, drawn dashed

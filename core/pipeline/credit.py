@@ -11,7 +11,7 @@ and whether the feature columns could have mattered; core.outputs.summary words 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,6 @@ class Credit:
     model_test_rmse: float | None = None
     forecast: list[float] | None = None  # the anchor's own forecast past the end
     forecast_change: float | None = None  # the largest |forecast - anchor's forecast|
-    extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote, kept as read
 
     @property
     def network_made_it(self) -> bool:
@@ -67,10 +66,9 @@ class Credit:
         from core.outputs.summary import anchor_words, credit_lines, maker_words
 
         record = asdict(self)
-        record.pop("extra")
         record["name"] = record.pop("anchor")
         record["features"] = list(self.features)
-        return {**self.extra, **record, "words": anchor_words(self.anchor), "made_by_words": maker_words(self),
+        return {**record, "words": anchor_words(self.anchor), "made_by_words": maker_words(self),
                 "network_change_pct": self.network_change_pct, "sentences": credit_lines(self)}
 
     @classmethod
