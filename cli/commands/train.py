@@ -15,7 +15,7 @@ from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
 from core.i18n import N_, _
-from core.outputs.summary import duration, progress_step, run_heading, run_lines, time_left
+from core.outputs.summary import credit_lines, duration, progress_step, run_heading, run_lines, time_left
 
 PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
 TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
@@ -83,7 +83,12 @@ def command_train(args: argparse.Namespace) -> int:
         save_bundle(result, run.stage("model.lstmf"), data_sha256=checksum, run_id=run.run_id)
         write_csv(result.predictions, run.stage("predictions.csv"), PREDICTION_COLUMNS)
         if result.forecast is not None:
-            write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
+            anchor = result.credit.forecast if result.credit is not None else None
+            if anchor is not None and len(anchor) == len(result.forecast):  # the anchor's own, beside it
+                write_csv(result.forecast.assign(anchor=anchor), run.stage("forecast.csv"),
+                          [*FORECAST_COLUMNS, "anchor"])
+            else:
+                write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
         try:
             save_report_png(result, run.stage("plot.png"))
             drawing_failed = None
@@ -132,6 +137,9 @@ def print_summary(result, out: Path, chart: bool = True) -> None:
         print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
     else:
         print(verdict["sentence"])
+    if result.credit is not None:  # what the network added to its anchor (the verdict named what made it)
+        for line in credit_lines(result.credit, made_by=False):
+            print(line)
     for line in run_lines(result):  # the same sentences as the Results tab
         print(line)
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \

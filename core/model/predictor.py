@@ -124,6 +124,46 @@ class Predictor:
             return scaled
         return self.to_units(scaled)
 
+    def predict_anchor(self, series, origins: np.ndarray) -> np.ndarray | None:
+        """(N, H) the anchor's own forecasts in the target's units: what `predict` gives with the
+        network's output taken as zero. None in target mode "level" (nothing to add to)."""
+        import torch
+
+        if self.config.target_mode == "level":
+            return None
+        scaled = np.empty((len(origins), self.config.horizon), dtype=np.float64)
+        for start in range(0, len(origins), PREDICT_BATCH):
+            batch = torch.from_numpy(np.ascontiguousarray(origins[start:start + PREDICT_BATCH]))
+            scaled[start:start + len(batch)] = series.to_levels(
+                batch, torch.zeros((len(batch), self.config.horizon))).numpy()
+        return self.to_units(scaled) if len(scaled) else scaled
+
+    def _future_values(self, frame: pd.DataFrame, steps: int, anchor: bool = False) -> np.ndarray:
+        """The next `steps` values: direct up to the horizon, then fed back (recursive)."""
+        c = self.config
+        if len(frame) < c.window:
+            raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
+                              "{rows}.").format(window=c.window, rows=len(frame)))
+        work = frame.iloc[self.context_start(len(frame)):][self.columns].reset_index(drop=True)  # not a full-table copy
+        predicted: list[float] = []
+        while len(predicted) < steps:
+            origin = np.array([len(work) - 1])
+            levels = (self.predict_anchor if anchor else self.predict)(self.series(work), origin)[0]
+            predicted.extend(levels.tolist())
+            future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
+            future_rows[c.target] = levels
+            work = pd.concat([work, future_rows], ignore_index=True)
+            work = work.iloc[self.context_start(len(work)):].reset_index(drop=True)
+        return np.asarray(predicted[:steps])
+
+    def anchor_forecast(self, frame: pd.DataFrame, steps: int | None = None) -> np.ndarray | None:
+        """The anchor's own forecast of the next `steps` rows (as `forecast` makes it, with the
+        network's output taken as zero, its own values fed back past the horizon); None in
+        target mode "level"."""
+        if self.config.target_mode == "level":
+            return None
+        return self._future_values(frame, steps or self.config.forecast_steps or self.config.horizon, anchor=True)
+
     def forecast(self, frame: pd.DataFrame, time_index: TimeIndex, steps: int | None = None) -> pd.DataFrame:
         """The next `steps` rows after the last one: time, step, predicted, lower, upper, method.
 
@@ -133,19 +173,7 @@ class Predictor:
         """
         c = self.config
         steps = steps or c.forecast_steps or c.horizon
-        if len(frame) < c.window:
-            raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
-                              "{rows}.").format(window=c.window, rows=len(frame)))
-        work = frame.iloc[self.context_start(len(frame)):][self.columns].reset_index(drop=True)  # not a full-table copy
-        predicted: list[float] = []
-        while len(predicted) < steps:
-            levels = self.predict(self.series(work), np.array([len(work) - 1]))[0]
-            predicted.extend(levels.tolist())
-            future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
-            future_rows[c.target] = levels
-            work = pd.concat([work, future_rows], ignore_index=True)
-            work = work.iloc[self.context_start(len(work)):].reset_index(drop=True)
-        predicted_arr = np.asarray(predicted[:steps])
+        predicted_arr = self._future_values(frame, steps)
         if not np.isfinite(predicted_arr).all():  # e.g. a damaged scaler in an edited model file
             raise DataError(_("The forecast came out too large to represent (infinite or not a number): the model "
                               "file may be damaged, or the data is far outside what the model was trained on."))

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from core.files import atomic_write_bytes
 from core.i18n import N_, _, ngettext
+from core.outputs.summary import anchor_line
 
 SPLIT_COLORS = {"train": "#dbe9f6", "val": "#fdebd0", "test": "#e8f6e1"}
 SPLIT_NAMES = {"train": N_("train"), "val": N_("validation"), "test": N_("test")}
@@ -146,10 +147,12 @@ def step_label(step: int, horizon: int) -> str:
 
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
                  forecast: pd.DataFrame | None = None, level: float | None = None,
-                 horizon: int | None = None) -> None:
+                 horizon: int | None = None, anchor: list[float] | np.ndarray | None = None,
+                 anchor_label: str = "") -> None:
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
-    for a single step)."""
+    for a single step). `anchor`: the anchor's own forecast at the forecast's steps, drawn dashed
+    under `anchor_label`, so what the network added to it shows."""
     configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     if horizon is None:
         horizon = int(predictions["step"].max()) if len(predictions) else 1
@@ -193,6 +196,9 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
                 ax.fill_between(fx, lower, upper, color="#7048e8", alpha=0.18, linewidth=0, label=band)
         ax.plot(fx, fy, color="#7048e8", linewidth=1.6,
                 marker="o" if len(fx) <= 40 else None, markersize=3 if len(fx) > 1 else 6, label=_("forecast"))
+        if anchor is not None and len(anchor) == len(fx):
+            ax.plot(fx, np.asarray(anchor, dtype=float), color="#2b8a3e", linestyle="--", linewidth=1.3,
+                    marker="x" if len(fx) == 1 else None, label=anchor_label or _("anchor"))
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
     ax.set_title(_("{target}: real vs predicted").format(target=target), **LITERAL)
     ax.set_ylabel(target, **LITERAL)
@@ -230,7 +236,7 @@ def save_report_png(result, path: str | Path) -> None:
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
     draw_results(top, result.predictions, result.config.target, forecast=result.forecast,
-                 level=result.config.interval_level)
+                 level=result.config.interval_level, **anchor_line(getattr(result, "credit", None)))
     h = result.history
     draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())
     buffer = io.BytesIO()

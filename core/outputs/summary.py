@@ -13,10 +13,17 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from core.i18n import _, ngettext
+from core.i18n import N_, _, ngettext
 from core.vocabulary import STATUS_SHORT_WORDS, STATUS_WORDS, Status, TrialState
 
 FIRST_VALUES = 5  # forecast values the terminal lists after the sentence
+# the anchor a network's output is added to, by target mode (core.pipeline.credit.Credit.anchor)
+ANCHOR_WORDS = {"smoothing": N_("exponential smoothing"), "seasonal": N_("the seasonal profile"),
+                "delta": N_("the last value")}
+# core.pipeline.credit's codes, repeated here so the words need not load the engine
+SMOOTHING_ALONE, STARTING_POINT, NETWORK = "smoothing alone", "starting point", "network"
+LINEAR_START, ANCHOR_START = "linear start", "anchor"
+IMPROVED_PCT = 0.05  # a smaller change in validation RMSE rounds to 0.0%: no improvement to report
 
 
 # --------------------------------------------------------------------------- values
@@ -115,6 +122,14 @@ def run_heading(result) -> str:
     if h.epochs_run == 0 and h.status == Status.COMPLETED:
         return _("{target}: no network trained (exponential smoothing alone); window {window}, horizon {horizon}, "
                  "season {season}").format(target=c.target, window=c.window, horizon=c.horizon, season=season)
+    credit = getattr(result, "credit", None)
+    if credit is not None and credit.made_by == STARTING_POINT:
+        return ngettext("{target}: {maker}: every network kept its starting point (best epoch 0 after {epochs} "
+                        "epoch); window {window}, horizon {horizon}, season {season}",
+                        "{target}: {maker}: every network kept its starting point (best epoch 0 after {epochs} "
+                        "epochs); window {window}, horizon {horizon}, season {season}", h.epochs_run).format(
+            target=c.target, maker=maker_words(credit), epochs=h.epochs_run, window=c.window, horizon=c.horizon,
+            season=season)
     status = STATUS_SHORT_WORDS.get(h.status)
     return ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
                     "horizon {horizon}, season {season}",
@@ -122,6 +137,114 @@ def run_heading(result) -> str:
                     "horizon {horizon}, season {season}", h.epochs_run).format(
         target=c.target, status=_(status) if status else h.status, epochs=h.epochs_run, best=h.best_epoch,
         window=c.window, horizon=c.horizon, season=season)
+
+
+def run_description(result, file: str) -> str:
+    """What made the shown run's numbers, after the target's name in the window's title."""
+    credit = getattr(result, "credit", None)
+    if credit is not None and credit.made_by == STARTING_POINT:
+        return _("{maker} on {file} (every network kept its starting point)").format(maker=maker_words(credit),
+                                                                                       file=file)
+    if result.history.epochs_run > 0:
+        return _("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=file)
+    return _("Exponential smoothing on {file}").format(file=file)
+
+
+# --------------------------------------------------------------------------- what made the forecast
+
+
+def anchor_words(mode: str | None) -> str | None:
+    """The anchor of a target mode in words ("exponential smoothing"); None for "level"."""
+    return _(ANCHOR_WORDS[mode]) if mode in ANCHOR_WORDS else None
+
+
+def maker_words(credit) -> str:
+    """What made the forecast, as a noun phrase (credit: core.pipeline.credit.Credit)."""
+    anchor = anchor_words(credit.anchor)
+    if credit.made_by == NETWORK:
+        return _("the network correcting {anchor}").format(anchor=anchor) if anchor else _("the network")
+    if credit.start == ANCHOR_START:
+        return _("{anchor} alone").format(anchor=anchor) if anchor else _("the untrained network")
+    if credit.start == LINEAR_START:
+        return (_("{anchor} corrected by the linear start").format(anchor=anchor) if anchor
+                else _("the linear start"))
+    return _("{anchor} corrected by an untrained network").format(anchor=anchor) if anchor else \
+        _("the untrained network")
+
+
+def made_by_sentence(credit) -> str:
+    """Why the network gets no credit for the forecast ("" when a trained network made it)."""
+    if credit.made_by == SMOOTHING_ALONE:
+        return _("No network was trained: the forecast is {maker}.").format(maker=maker_words(credit))
+    if credit.made_by == STARTING_POINT:
+        return _("Every network kept its starting point (best epoch 0): the forecast is {maker}.").format(
+            maker=maker_words(credit))
+    return ""
+
+
+def _changed_by_something(credit) -> bool:
+    """Whether anything was added to the anchor: a trained network or a start other than the anchor."""
+    return credit.made_by == NETWORK or credit.start != ANCHOR_START
+
+
+def contribution_sentence(credit) -> str:
+    """What the network (or the linear start) did to the anchor's validation RMSE ("" when
+    nothing was added to it, or either score is unknown)."""
+    anchor, change = anchor_words(credit.anchor), credit.network_change_pct
+    if anchor is None or change is None or not _changed_by_something(credit):
+        return ""
+    linear = credit.made_by != NETWORK and credit.start == LINEAR_START
+    values = {"anchor": anchor, "percent": change, "model": credit.model_val_rmse, "anchor_rmse": credit.val_rmse}
+    if change >= IMPROVED_PCT:
+        return (_("The linear start improved the validation RMSE of {anchor} by {percent:.1f}% ({model:.4g} "
+                  "against {anchor_rmse:.4g}).") if linear else
+                _("The network improved the validation RMSE of {anchor} by {percent:.1f}% ({model:.4g} against "
+                  "{anchor_rmse:.4g}).")).format(**values)
+    return (_("The linear start did not improve on {anchor}: validation RMSE {model:.4g} against {anchor_rmse:.4g} "
+              "for {anchor} alone.") if linear else
+            _("The network did not improve on {anchor}: validation RMSE {model:.4g} against {anchor_rmse:.4g} for "
+              "{anchor} alone.")).format(**values)
+
+
+def forecast_change_sentence(credit) -> str:
+    """Whether the forecast past the end differs from the anchor's own ("" when nothing was added
+    to the anchor, or either forecast is unknown)."""
+    anchor, same = anchor_words(credit.anchor), credit.forecast_is_anchor
+    if anchor is None or same is None or not _changed_by_something(credit):
+        return ""
+    if same:
+        return _("The forecast is the same as that of {anchor} alone.").format(anchor=anchor)
+    return _("The forecast differs from that of {anchor} alone by up to {change:.4g}.").format(
+        anchor=anchor, change=credit.forecast_change)
+
+
+def features_sentence(credit) -> str:
+    """Whether the feature columns could have changed the forecast ("" without feature columns)."""
+    if not credit.features:
+        return ""
+    columns = ", ".join(credit.features)
+    if credit.features_used:
+        return ngettext("The feature column {columns} was used.", "The feature columns {columns} were used.",
+                        len(credit.features)).format(columns=columns)
+    return ngettext("The feature column {columns} was not used.", "The feature columns {columns} were not used.",
+                    len(credit.features)).format(columns=columns)
+
+
+def anchor_line(credit) -> dict[str, Any]:
+    """core.outputs.plotting.draw_results' `anchor` (values) and `anchor_label` for a run's credit
+    (nothing when there is none, or no anchor forecast)."""
+    if credit is None or credit.forecast is None or credit.anchor is None:
+        return {}
+    return {"anchor": [float(v) for v in credit.forecast],
+            "anchor_label": _("{anchor} alone").format(anchor=anchor_words(credit.anchor))}
+
+
+def credit_lines(credit, made_by: bool = True) -> list[str]:
+    """What made the forecast and what the network added to its anchor, each fact one sentence;
+    `made_by`: with the sentence naming what made it (the verdict already says it)."""
+    lines = [made_by_sentence(credit) if made_by else "", contribution_sentence(credit),
+             forecast_change_sentence(credit), features_sentence(credit)]
+    return [line for line in lines if line]
 
 
 def coverage_sentence(level: float, coverage: float) -> str:

@@ -5,12 +5,14 @@
   fit.py         scalers, the ensemble of networks and the baselines, fit on the training rows
   recipe.py      run_experiment and its stages: fit, predict, calibrate, score, refit, forecast, assemble
   result.py      ExperimentResult and the words saying which model made which numbers
+  credit.py      Credit: what made the forecast (the anchor alone, the networks' start, a network)
   validation.py  validation_score: what a hyperparameter search compares
 
 Importing this package loads no torch: the window plans on every edit.
 """
 
 from core.model.parameters import recurrent_parameter_count
+from core.pipeline.credit import NETWORK, SMOOTHING_ALONE, STARTING_POINT, Credit
 from core.pipeline.fit import Baselines, fit_baselines, fit_ensemble, fit_scaling, linear_helps, torch_from
 from core.pipeline.plan import (
     DEFAULT_WINDOW,
@@ -39,8 +41,10 @@ from core.pipeline.recipe import (
     Windows,
     assemble,
     calibrate_intervals,
+    credit_of,
     fit_scoring_model,
     forecast_past_end,
+    predict_anchor_windows,
     predict_windows,
     refit_on_all_rows,
     run_experiment,
@@ -56,10 +60,14 @@ __all__ = [
     "MIN_AUTO_WINDOW",
     "MIN_FORECAST_ONLY_ROWS",
     "MIN_VALIDATION_WINDOWS",
+    "NETWORK",
+    "SMOOTHING_ALONE",
     "SMOOTHING_MAX_ROWS",
+    "STARTING_POINT",
     "VALIDATION_HORIZONS",
     "WINDOW_SEASONS",
     "Baselines",
+    "Credit",
     "ExperimentResult",
     "RunPlan",
     "Scores",
@@ -72,6 +80,7 @@ __all__ = [
     "check_columns",
     "check_training_windows",
     "check_validation_windows",
+    "credit_of",
     "default_threads",
     "fit_baselines",
     "fit_ensemble",
@@ -82,6 +91,7 @@ __all__ = [
     "linear_helps",
     "log_fits",
     "plan_run",
+    "predict_anchor_windows",
     "predict_windows",
     "recurrent_parameter_count",
     "refit_on_all_rows",

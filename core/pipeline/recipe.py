@@ -18,6 +18,7 @@ import pandas as pd
 from core.evaluation.intervals import HISTORY, UNSEEN, interval_coverage, interval_widths, source_code
 from core.i18n import _
 from core.model.predictor import Predictor
+from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
 from core.pipeline.result import ExperimentResult, data_info, model_words, predictions_frame
@@ -42,13 +43,16 @@ def run_experiment(
     plan = plan_run(frame, config)
     scoring = fit_scoring_model(frame, plan, progress, cancel)
     windows = predict_windows(frame, plan, scoring)
+    anchored = predict_anchor_windows(plan, scoring)
     calibrate_intervals(scoring.predictor, windows, plan)
     scores = score_splits(frame, plan, scoring, windows)
     scoring.series = None  # the scaled inputs (rows x F float32) are not needed any more
     time_index = TimeIndex.of(frame, plan.config.date_column, date_is_year(source_info))
     forecaster = refit_on_all_rows(frame, plan, scoring, windows, progress, cancel)
     forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index)
-    return assemble(frame, plan, scoring, forecaster, windows, scores, forecast, time_index, source_info)
+    result = assemble(frame, plan, scoring, forecaster, windows, scores, forecast, time_index, source_info)
+    result.credit = credit_of(frame, plan, scoring, forecaster, windows, anchored, scores, forecast)
+    return result
 
 
 @dataclass
@@ -135,6 +139,31 @@ def predict_windows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel) -
     target_rows = origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
     actual = frame[c.target].to_numpy(dtype=np.float64)[target_rows]
     return Windows(origins, split_codes, target_rows, actual, predicted)
+
+
+def predict_anchor_windows(plan: RunPlan, scoring: ScoringModel) -> dict[str, np.ndarray] | None:
+    """The scoring model's anchor alone (its network's output taken as zero) on the validation and
+    test windows, in the order of `plan.origins`; None when the target mode has no anchor."""
+    anchored = {split: scoring.predictor.predict_anchor(scoring.series, plan.origins[split])
+                for split in ("val", "test")}
+    return None if any(values is None for values in anchored.values()) else anchored
+
+
+def credit_of(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecaster: Predictor | None,
+              windows: Windows, anchored: dict[str, np.ndarray] | None, scores: Scores,
+              forecast: pd.DataFrame | None) -> Credit:
+    """What made the forecast, with the anchor alone scored on the same windows as the model and
+    its own forecast past the end from the model that made the forecast."""
+    predictor = forecaster or scoring.predictor
+    c = plan.config
+    kind = made_by(plan.smoothing_alone, [h.best_epoch for h in scoring.histories])
+    anchor_scores = {split: rmse(windows.actual[windows.mask(split)], values)
+                     for split, values in (anchored or {}).items()}
+    model_scores = {split: table.get("model", {}).get("rmse") for split, table in (("val", scores.val),
+                                                                                  ("test", scores.test))}
+    anchor_forecast = predictor.anchor_forecast(frame) if forecast is not None else None
+    return judge_credit(kind, predictor, tuple(c.features), c.highway, anchor_scores, model_scores,
+                        None if forecast is None else forecast["predicted"].to_numpy(), anchor_forecast)
 
 
 def calibrate_intervals(predictor: Predictor, windows: Windows, plan: RunPlan) -> None:

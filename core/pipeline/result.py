@@ -11,6 +11,7 @@ import pandas as pd
 from core.i18n import _, ngettext
 from core.model.predictor import Predictor
 from core.model.progress import TrainingHistory
+from core.pipeline.credit import Credit
 from core.pipeline.plan import RunPlan
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex, time_labels
@@ -33,6 +34,7 @@ class ExperimentResult:
     scoring_predictor: Predictor | None = None  # trained on the training rows only: made every score
     models: dict[str, Any] = field(default_factory=dict)  # which model made which numbers, in words
     val_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    credit: Credit | None = None  # what made the forecast, with the anchor alone scored beside it
 
     @property
     def config(self) -> ForecastConfig:
@@ -59,12 +61,19 @@ class ExperimentResult:
     def verdict(self) -> dict[str, Any]:
         """How the model compares with the best baseline on the test split, for both faces."""
         from core.evaluation.metrics import verdict, verdict_sentence
+        from core.outputs.summary import made_by_sentence
 
         result = verdict(self.test_metrics, seasonal=bool(self.config.season))
+        if self.credit is not None:
+            result["made_by"] = self.credit.made_by
         if self.plan.forecast_only:
             return result | {"sentence": _("Nothing was scored: the data has too few rows to hold out a test split. "
                                            "Treat the forecast as exponential smoothing's best guess.")}
-        return result | {"sentence": verdict_sentence(result)}
+        sentence = verdict_sentence(result)
+        lead = made_by_sentence(self.credit) if self.credit is not None else ""
+        if lead:  # the verdict credits whatever made the forecast, not "the model" in the abstract
+            sentence = _("{made_by} {verdict}").format(made_by=lead, verdict=sentence)
+        return result | {"sentence": sentence}
 
     def models_sentence(self) -> str:
         """Which model made the scores and which the forecast, in one line for both faces."""
@@ -97,7 +106,10 @@ class ExperimentResult:
             "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),
                          "assumes": self.predictor.assumption(),
                          "model": self.models.get("forecast"),
+                         "made_by": None if self.credit is None else self.credit.made_by,
                          "time": self.time_index.describe()},
+            # what made the forecast; the anchor alone scored beside the model, and its own forecast
+            "anchor": None if self.credit is None else self.credit.to_dict(),
             "notes": self.plan.notes,
         }
 

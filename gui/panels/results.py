@@ -46,6 +46,9 @@ class ResultsPanel(Panel):
         # engine's notes on the run (column names are plain text)
         self.verdict_label = _plain_label("verdictLabel")
         self.verdict_label.hide()
+        # what made the forecast and what the network added to its anchor (core's credit sentences)
+        self.credit_label = _plain_label("creditLabel")
+        self.credit_label.hide()
         self.advice_label = _plain_label("adviceLabel")
         self.advice_label.hide()
         self.notes_label = _plain_label("notesLabel")
@@ -109,6 +112,7 @@ class ResultsPanel(Panel):
         layout.addWidget(self.title)
         layout.addWidget(self.warning_label)
         layout.addWidget(self.verdict_label)
+        layout.addWidget(self.credit_label)
         layout.addWidget(self.advice_label)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.step_row)
@@ -123,8 +127,8 @@ class ResultsPanel(Panel):
         self.metrics_table.clear_metrics()
         self.forecast_table.show_forecast(None)
         self.step_table.show_scores(None)
-        for widget in (self.warning_label, self.verdict_label, self.advice_label, self.notes_label,
-                       self.step_row, self.step_table):
+        for widget in (self.warning_label, self.verdict_label, self.credit_label, self.advice_label,
+                       self.notes_label, self.step_row, self.step_table):
             widget.hide()
         self.hover_label.clear()
         self.coverage_label.clear()
@@ -150,6 +154,8 @@ class ResultsPanel(Panel):
             self.verdict_label.setStyleSheet(WARNING_STYLE if shown.beats_best_baseline is False
                                              else VERDICT_STYLE if shown.beats_best_baseline else "")
         self.verdict_label.setVisible(bool(shown.verdict))
+        self.credit_label.setText(" ".join(shown.credit))
+        self.credit_label.setVisible(bool(shown.credit))
         self.advice_label.setText(shown.advice)
         self.advice_label.setVisible(bool(shown.advice))
         self.notes_label.setText("\n".join(f"• {note}" for note in shown.notes))
@@ -168,7 +174,7 @@ class ResultsPanel(Panel):
     def _draw(self, step: int) -> None:
         s = self.shown
         self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
-                                     horizon=s.horizon)
+                                     horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label)
         self.step_caption.setText(ngettext(
             "The orange line shows predictions made {step} row before the value they predict (horizon {horizon}); "
             "the real line shows every actual value.",

@@ -12,7 +12,8 @@ from core.data.csv_reader import LoadedTable
 from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
 from core.i18n import _, ngettext
 from core.model.bundle import LoadedBundle, search_note
-from core.pipeline import ExperimentResult
+from core.outputs.summary import anchor_line, credit_lines
+from core.pipeline import Credit, ExperimentResult
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class ShownOutput:
     horizon: int = 1  # steps each window predicts: the step selector's range
     seasonal: bool = True  # a season exists, so seasonal naive differs from naive
     step_scores: pd.DataFrame | None = None  # per_step_scores on the test split (None: not scored)
+    credit: tuple[str, ...] = ()  # what made the forecast and what the network added to its anchor
+    anchor: list[float] | None = None  # the anchor's own forecast at the forecast's steps (None: unknown)
+    anchor_label: str = ""  # its legend entry
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,17 @@ def shown_from_experiment(result: ExperimentResult, description: str, source: st
         models=result.models_sentence(), notes=notes, horizon=c.horizon, seasonal=bool(c.season),
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                result.history.epochs_run, c.epochs),
-        step_scores=per_step_scores(result.predictions, "test"))
+        step_scores=per_step_scores(result.predictions, "test"),
+        # the verdict already names what made the forecast
+        **_credit_fields(result.credit, result.forecast, made_by=False))
+
+
+def _credit_fields(credit: Credit | None, forecast: pd.DataFrame | None, made_by: bool) -> dict:
+    """ShownOutput's credit sentences and anchor line (nothing for a model saved before they were recorded)."""
+    if credit is None:
+        return {}
+    line = anchor_line(credit) if forecast is not None and len(forecast) == len(credit.forecast or ()) else {}
+    return {"credit": tuple(credit_lines(credit, made_by)), **line}
 
 
 def shown_from_bundle(opened: OpenedModel) -> ShownOutput:
@@ -93,7 +107,8 @@ def shown_from_bundle(opened: OpenedModel) -> ShownOutput:
         predictions=recent_rows(bundle), forecast=opened.forecast, level=c.interval_level,
         dates=bool(c.date_column), metrics=metrics, coverage=(bundle.meta.get("coverage") or {}).get("overall"),
         assumption=bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics), source=opened.path,
-        horizon=c.horizon, seasonal=bool(c.season), notes=tuple(n for n in (search_note(bundle.meta),) if n))
+        horizon=c.horizon, seasonal=bool(c.season), notes=tuple(n for n in (search_note(bundle.meta),) if n),
+        **_credit_fields(Credit.from_dict(bundle.meta.get("anchor")), opened.forecast, made_by=True))
 
 
 def shown_from_applied(applied: AppliedModel) -> ShownOutput:

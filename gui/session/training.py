@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import ForecasterError
 from core.i18n import N_, _
+from core.outputs.summary import run_description
 from core.pipeline import ExperimentResult
 from core.vocabulary import STATUS_WORDS, Status
 from gui.jobs import Job
@@ -65,9 +66,7 @@ class TrainingChannel(JobChannel):
     def done(self, result: ExperimentResult) -> None:
         self.seconds = time.perf_counter() - self._started
         name = self.session.data.file_name()
-        description = (_("{cell} trained on {file}").format(cell=result.config.cell.upper(), file=name)
-                       if result.history.epochs_run > 0 else _("Exponential smoothing on {file}").format(file=name))
-        self.session.models.show_experiment(result, description, self._search)
+        self.session.models.show_experiment(result, run_description(result, name), self._search)
         status = result.history.status
         self.session.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
         if status == Status.DIVERGED:

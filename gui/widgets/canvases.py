@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.i18n import _
 from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate, step_label
+from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
 
 REDRAW_INTERVAL_MS = 100
@@ -273,7 +274,7 @@ def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
 class ResultCanvas(PlotCanvas):
     hovered = Signal(str)  # the data point nearest the mouse, in words ("" when there is none)
 
-    HOVER_LINES = ("real", "predicted", "forecast")  # ids of the lines the readout reports
+    HOVER_LINES = ("real", "predicted", "forecast", "anchor")  # ids of the lines the readout reports
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(8.0, 4.5))
@@ -320,15 +321,21 @@ class ResultCanvas(PlotCanvas):
 
     def show_result(self, result) -> None:
         self.show_predictions(result.predictions, result.forecast, result.config.target,
-                              result.config.interval_level, bool(result.config.date_column))
+                              result.config.interval_level, bool(result.config.date_column),
+                              **anchor_line(getattr(result, "credit", None)))
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
-                         horizon: int | None = None) -> None:
+                         horizon: int | None = None, anchor=None, anchor_label: str = "") -> None:
+        """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor")."""
         axes = self.new_axes()
-        draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon)
+        draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon,
+                     anchor=anchor, anchor_label=anchor_label)
         if horizon is None:  # draw_results' default, on which the predicted line's label depends
             horizon = int(predictions["step"].max()) if len(predictions) else 1
-        self.name_lines({_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"})
+        ids = {_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"}
+        if anchor is not None:
+            ids[anchor_label or _("anchor")] = "anchor"
+        self.name_lines(ids)
         if dates:
             self.figure.autofmt_xdate()
         self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),

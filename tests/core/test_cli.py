@@ -101,13 +101,16 @@ def test_train_writes_predictions_plot_and_model(trained_dir):
 def test_train_writes_the_forecast_and_interval_coverage(trained_dir):
     out, result = trained_dir
     forecast = pd.read_csv(out / "forecast.csv")
-    assert list(forecast.columns) == ["time", "step", "predicted", "lower", "upper"]
+    # the anchor's own forecast beside the model's (exponential smoothing: 730 rows are under 5,000)
+    assert list(forecast.columns) == ["time", "step", "predicted", "lower", "upper", "anchor"]
     assert forecast["time"].tolist() == ["2024-12-31", "2025-01-01"]  # the two days after the last row
     assert forecast["step"].tolist() == [1, 2]
     assert (forecast["lower"] < forecast["predicted"]).all() and (forecast["predicted"] < forecast["upper"]).all()
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert 0 <= metrics["coverage"] <= 1 and metrics["intervals"]["level"] == 0.9
     assert "intervals covered" in result.stdout
+    assert metrics["anchor"]["name"] == "smoothing"
+    assert forecast["anchor"].tolist() == pytest.approx(metrics["anchor"]["forecast"], rel=1e-9)
 
 
 def test_predict_and_forecast_with_the_saved_model(trained_dir, tmp_path):

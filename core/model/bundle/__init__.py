@@ -71,8 +71,9 @@ class LoadedBundle:
 def bundle_of_result(result) -> LoadedBundle:
     """A just-trained run (core.pipeline.ExperimentResult) as the bundle saving it would give,
     without the round trip through a file: to apply it to new data at once."""
+    credit = getattr(result, "credit", None)
     return LoadedBundle(result.predictor, result.time_index, result.tail,
-                        {"test_metrics": result.test_metrics})
+                        {"test_metrics": result.test_metrics, "anchor": credit.to_dict() if credit else None})
 
 
 def bundle_members(result, data_sha256: str | None = None, run_id: str | None = None,

@@ -73,6 +73,9 @@ def build_meta(result, tensors: dict[str, list[int]], data_sha256: str | None) -
         "tail": _tail_to_json(result.tail, c.date_column),
         # the exponential smoothing the network corrects (target mode "smoothing"); None otherwise
         "smoothing": predictor.smoothing.to_dict() if predictor.smoothing is not None else None,
+        # what made the forecast and the anchor alone's scores and forecast (core.pipeline.credit);
+        # absent from older models: unknown
+        "anchor": result.credit.to_dict() if getattr(result, "credit", None) is not None else None,
         "tensors": tensors,
         "training": result.history.to_dict(),
         "test_metrics": result.test_metrics,
