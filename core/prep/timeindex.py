@@ -94,7 +94,7 @@ def _weekdays(index: pd.DatetimeIndex, span_days: int) -> str | None:
     short a span to tell: each weekday needs two chances to show up)."""
     if (index[-1] - index[0]) < pd.Timedelta(days=span_days):
         return None
-    counts = pd.Series(index.normalize().unique().dayofweek).value_counts()
+    counts = pd.Series(index.normalize().unique().day_of_week).value_counts()
     kept = sorted(day for day, count in counts.items() if count >= RARE * counts.max())
     return None if len(kept) == 7 else " ".join(WEEKDAYS[day] for day in kept)
 
@@ -204,14 +204,14 @@ def _on_calendar(last: pd.Timestamp, steps: int, freq: str, weekmask: str | None
         clock = [pd.Timedelta(t) for t in times]
         day = last.normalize()
         while len(out) < steps:
-            if day.dayofweek in days_kept:
+            if day.day_of_week in days_kept:
                 out.extend(stamp for stamp in (day + t for t in clock) if stamp > last)
             day += DAY
     else:
         start = last
         while len(out) < steps:
             candidates = pd.date_range(start, periods=4 * steps + 8, freq=freq)[1:]
-            out.extend(candidates[np.isin(candidates.dayofweek, list(days_kept))])
+            out.extend(candidates[np.isin(candidates.day_of_week, list(days_kept))])
             start = candidates[-1]
     return pd.DatetimeIndex(out[:steps]).to_numpy()
 
