@@ -174,6 +174,31 @@ def _aicc(sse: float, rows: int, parameters: int) -> float:
             + 2 * parameters * (parameters + 1) / (rows - parameters - 1))
 
 
+# bounds of the weights refine() may move: a level weight of 0 would freeze the level for good,
+# and a damping of 1 lets the trend run on for ever (ETS implementations cap it near 0.98 too)
+BOUNDS = {"alpha": (0.01, 1.0), "beta": (0.0, 1.0), "gamma": (0.0, 1.0), "phi": (0.8, 0.98)}
+
+
+def refine(model: HoltWinters, values: np.ndarray) -> HoltWinters:
+    """The grid model with its free weights moved by L-BFGS-B to a least one-step squared error.
+
+    The model's form stays (without a trend, beta = phi = 0; without a season, gamma = 0). On the
+    dev set's half the choices were made on (623 series) the refined pair with Theta scored sMAPE
+    14.68 against 14.79 for the grid pair; on the other half 14.36 against 14.40."""
+    from scipy.optimize import minimize
+
+    free = ["alpha"] + (["beta", "phi"] if model.phi > 0 else []) + (["gamma"] if model.season > 1 else [])
+    start = model.to_dict()
+
+    def build(x: np.ndarray) -> HoltWinters:
+        return HoltWinters(**(start | {key: float(v) for key, v in zip(free, x)}))
+
+    found = minimize(lambda x: build(x).states(values)[3], [start[key] for key in free], method="L-BFGS-B",
+                     bounds=[BOUNDS[key] for key in free])
+    refined = build(np.clip(found.x, [BOUNDS[k][0] for k in free], [BOUNDS[k][1] for k in free]))
+    return refined if np.isfinite(found.fun) and found.fun <= model.states(values)[3] else model
+
+
 def fit_least_squares(values: np.ndarray, season: int | None) -> HoltWinters:
     """The damped-trend grid model with the least squared one-step error on `values`."""
     m = season if season and season > 1 and len(values) >= 2 * season else 1
@@ -201,10 +226,11 @@ def fit_by_aicc(values: np.ndarray, season: int | None) -> HoltWinters:
 
 def fit_holt_winters(values: np.ndarray, season: int | None) -> SmoothingAverage:
     """The anchor fit on `values` (training rows): half the average of the least-squares and the AICc
-    Holt-Winters models, half the Theta method (see ANCHOR_WEIGHTS)."""
+    Holt-Winters models (each refined off the grid), half the Theta method (see ANCHOR_WEIGHTS)."""
     from core.prep.theta import fit_theta
 
     values = np.asarray(values, dtype=np.float64)
-    members = (fit_least_squares(values, season), fit_by_aicc(values, season),
+    recent = values[-MAX_FIT_ROWS:]
+    members = (refine(fit_least_squares(values, season), recent), refine(fit_by_aicc(values, season), recent),
                fit_theta(values[aligned_start(len(values), MAX_FIT_ROWS, season):], season))
     return SmoothingAverage(members, ANCHOR_WEIGHTS)

@@ -11,6 +11,7 @@ from core.prep.smoothing import (
     fit_by_aicc,
     fit_holt_winters,
     fit_least_squares,
+    refine,
     smoothing_from_dict,
 )
 from core.prep.theta import Theta, fit_theta
@@ -66,10 +67,24 @@ def test_the_anchor_is_half_the_holt_winters_pair_and_half_theta():
     values = np.tile([3.0, -1.0, 2.0, -4.0], 12) + rng.normal(0, 0.3, 48) + 20
     anchor = fit_holt_winters(values, season=4)
     least, by_aicc, theta = anchor.members
-    assert least == fit_least_squares(values, 4) and by_aicc == fit_by_aicc(values, 4)
+    assert least == refine(fit_least_squares(values, 4), values) and by_aicc == refine(fit_by_aicc(values, 4), values)
     assert theta == fit_theta(values, 4) and len(theta.seasonal) == 4
     expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6)) / 4 + theta.anchors(values, 6) / 2
     assert np.allclose(anchor.anchors(values, 6), expected)
+
+
+def test_refining_lowers_the_error_and_keeps_the_form():
+    rng = np.random.default_rng(7)
+    values = np.tile([3.0, -1.0, 2.0, -4.0], 15) + np.cumsum(rng.normal(0, 0.4, 60)) + 20
+    for grid_model in (fit_least_squares(values, 4), fit_by_aicc(values, 4), HoltWinters(0.3, 0.0, 0.0, 0.0, 1)):
+        refined = refine(grid_model, values)
+        assert refined.states(values)[3] <= grid_model.states(values)[3]
+        assert refined.season == grid_model.season and (refined.phi > 0) == (grid_model.phi > 0)
+        assert (refined.beta, refined.phi) == (0.0, 0.0) or grid_model.phi > 0
+        assert refined.gamma == 0.0 or grid_model.season > 1
+    # off the grid's points: the least-squares model's error falls
+    least = fit_least_squares(values, 4)
+    assert refine(least, values).states(values)[3] < 0.99 * least.states(values)[3]
 
 
 def test_theta_is_fit_on_rows_that_start_at_the_phase_of_row_0():
