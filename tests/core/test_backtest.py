@@ -17,6 +17,7 @@ from core.backtest import BacktestRequest, run_backtest, write_backtest
 from core.errors import ConfigError
 from core.pipeline import run_experiment
 from core.settings.config import ForecastConfig
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS, HORIZON, STEP = 60, 3, 5
@@ -174,7 +175,7 @@ def test_cancel_between_folds_keeps_the_finished_ones():
     assert any("Cancelled" in note for note in result.notes)
 
 
-def run_cli(*args):
+def run_child(*args):
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
@@ -197,7 +198,8 @@ def test_cli_writes_json_and_csv_with_stable_keys(tmp_path, data_dir):
 
 
 def test_cli_refuses_too_many_folds_in_one_line(tmp_path, data_dir):
-    out = run_cli("backtest", data_dir / "nile.csv", "--target", "volume", "--horizon", "20", "--folds", "6",
+    """In a child process: a real exit status and nothing else on stderr."""
+    out = run_child("backtest", data_dir / "nile.csv", "--target", "volume", "--horizon", "20", "--folds", "6",
                   "--out", tmp_path)
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "at most 3 folds" in out.stderr
