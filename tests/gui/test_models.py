@@ -24,6 +24,7 @@ def trained_window(qtbot):
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     win.findChild(QSpinBox, "forecastStepsSpin").setValue(3)
     win.findChild(QSpinBox, "horizonSpin").setValue(1)  # one direct step, then recursive ones
+    win.findChild(QSpinBox, "ensembleSpin").setValue(1)  # one network (of 5): what is saved and shown is the same
     win.session.settings.replan()
     with qtbot.waitSignal(win.session.training.finished, timeout=120_000) as finished:
         win.session.training.start()
