@@ -59,7 +59,7 @@ def trained_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     result = run("train", SAMPLES / "daily_sales.csv", "--target", "sales", "--features",
                  "temperature,promotion", "--window", "14", "--horizon", "2", "--epochs", "3",
-                 "--hidden", "8", "--seed", "1", "--out", out)
+                 "--hidden", "8", "--seed", "1", "--ensemble", "1", "--out", out)
     assert result.returncode == 0, result.stderr
     return out, result
 

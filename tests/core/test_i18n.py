@@ -65,17 +65,11 @@ def test_pseudo_catalog_wraps_every_message(tmp_path):
     assert i18n.ngettext("{count} future step", "{count} future steps", 1).format(count=1) == "⟦1 future steps⟧"
 
 
-def _child(*args: str, lang: str = "zh_CN.UTF-8", cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """A real process with only LANG set: the language as a user's shell gives it."""
-    env = {"PATH": "/usr/bin:/bin", "LANG": lang, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
-
-
 @pytest.fixture
 def _cli(monkeypatch, tmp_path):
-    """The command line in this process with LANG set as `_child` sets it (tests/conftest.py has removed
-    LANGUAGE, LC_ALL and LC_MESSAGES, and switches back to English after the test)."""
+    """The command line in this process with LANG set, as a user's shell sets it (tests/conftest.py has
+    removed LANGUAGE, LC_ALL and LC_MESSAGES, and switches back to English after the test). A real
+    process's Chinese refusal: tests/core/test_bundle_messages.py::test_main_py_refuses_a_damaged_model_in_chinese."""
     def run(*args: str, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:
         monkeypatch.setenv("LANG", lang)
         monkeypatch.chdir(tmp_path)  # relative names (missing.csv) are looked up where nothing is
@@ -84,9 +78,8 @@ def _cli(monkeypatch, tmp_path):
     return run
 
 
-def test_engine_error_comes_out_in_chinese_on_one_line(tmp_path):
-    """In a child process: the language comes from the environment the process starts with."""
-    done = _child("train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"))
+def test_engine_error_comes_out_in_chinese_on_one_line(_cli, tmp_path):
+    done = _cli("train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"))
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and done.stdout == ""
