@@ -197,9 +197,16 @@ def test_cli_writes_json_and_csv_with_stable_keys(tmp_path, data_dir):
     assert "Pooled" in out.stdout and "2007-10-01" in out.stdout
 
 
+def test_cli_refuses_a_bad_number_of_folds_in_a_real_process(tmp_path, data_dir):
+    """A child process: its exit status and its one line on stderr (argparse's refusal, before any import)."""
+    out = run_child("backtest", data_dir / "nile.csv", "--target", "volume", "--folds", "many", "--out", tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().count("\n") == 0 and "--folds" in out.stderr and "'many'" in out.stderr
+    assert not (tmp_path / "backtest.json").exists()
+
+
 def test_cli_refuses_too_many_folds_in_one_line(tmp_path, data_dir):
-    """In a child process: a real exit status and nothing else on stderr."""
-    out = run_child("backtest", data_dir / "nile.csv", "--target", "volume", "--horizon", "20", "--folds", "6",
+    out = run_cli("backtest", data_dir / "nile.csv", "--target", "volume", "--horizon", "20", "--folds", "6",
                   "--out", tmp_path)
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "at most 3 folds" in out.stderr
