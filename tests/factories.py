@@ -8,6 +8,10 @@ a GUI test that imports this file does not load the engine.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +118,26 @@ def nan_loss_after(limit: int) -> type:
 
     NaNLossAfter.limit = limit
     return NaNLossAfter
+
+
+# ------------------------------------------------------------------ the command line
+
+def run_cli(*args: object) -> subprocess.CompletedProcess:
+    """`python main.py ARGS` run in this process: a CompletedProcess (returncode, stdout, stderr)
+    with what the command printed.
+
+    It saves the child's start-up and imports (seconds each: torch, pandas, sklearn), so tests
+    that check a command's output, files and exit code use it; the tests of the process boundary
+    itself (a real exit status, Ctrl+C, a killed write, fd-level output) still start a child.
+    The language a command switches to (--lang, LANG) stays switched until tests/conftest.py's
+    `english_messages` resets it after the test."""
+    import main as entry_point
+
+    argv = [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = entry_point.main(argv)
+        except SystemExit as exc:  # argparse's --version, --help and usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return subprocess.CompletedProcess([sys.executable, "main.py", *argv], code, out.getvalue(), err.getvalue())

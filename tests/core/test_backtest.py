@@ -17,6 +17,7 @@ from core.backtest import BacktestRequest, run_backtest, write_backtest
 from core.errors import ConfigError
 from core.pipeline import run_experiment
 from core.settings.config import ForecastConfig
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS, HORIZON, STEP = 60, 3, 5
@@ -174,7 +175,7 @@ def test_cancel_between_folds_keeps_the_finished_ones():
     assert any("Cancelled" in note for note in result.notes)
 
 
-def run_cli(*args):
+def run_child(*args):
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
 
@@ -194,6 +195,14 @@ def test_cli_writes_json_and_csv_with_stable_keys(tmp_path, data_dir):
     assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted"] and len(table) == 12
     assert table["time"].iloc[-1] == "2008-10-01"  # the last row of the file
     assert "Pooled" in out.stdout and "2007-10-01" in out.stdout
+
+
+def test_cli_refuses_a_bad_number_of_folds_in_a_real_process(tmp_path, data_dir):
+    """A child process: its exit status and its one line on stderr (argparse's refusal, before any import)."""
+    out = run_child("backtest", data_dir / "nile.csv", "--target", "volume", "--folds", "many", "--out", tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().count("\n") == 0 and "--folds" in out.stderr and "'many'" in out.stderr
+    assert not (tmp_path / "backtest.json").exists()
 
 
 def test_cli_refuses_too_many_folds_in_one_line(tmp_path, data_dir):

@@ -10,18 +10,24 @@ import pandas as pd
 import pytest
 
 from core import __version__
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "resources" / "samples"
 
 
-def run(*args, cwd=ROOT):
+def run(*args):
+    """In this process (tests.factories.run_cli); only the tests of a real exit status start a child."""
+    return run_cli(*args)
+
+
+def run_child(*args, cwd=ROOT):
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=600)
 
 
 def test_version():
-    out = run("--version")
+    out = run_child("--version")
     assert out.returncode == 0 and __version__ in out.stdout
 
 
@@ -53,7 +59,7 @@ def trained_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     result = run("train", SAMPLES / "daily_sales.csv", "--target", "sales", "--features",
                  "temperature,promotion", "--window", "14", "--horizon", "2", "--epochs", "3",
-                 "--hidden", "8", "--seed", "1", "--out", out)
+                 "--hidden", "8", "--seed", "1", "--ensemble", "1", "--out", out)
     assert result.returncode == 0, result.stderr
     return out, result
 
@@ -158,7 +164,7 @@ def test_row_numbers_stand_in_for_time_without_a_date(tmp_path, data_dir):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["inspect", "no_such_file.csv"], "no_such_file.csv"),
+    pytest.param(["inspect", "no_such_file.csv"], "no_such_file.csv", id="child"),  # a real process's status
     (["train", "{ausbeer}", "--target", "beer", "--out", "{tmp}"], "'beer'"),
     (["train", "{ausbeer}", "--target", "megalitres", "--epochs", "many", "--out", "{tmp}"], "many"),
     (["train", "{ausbeer}", "--target", "megalitres", "--window", "500", "--out", "{tmp}"], "too long"),
@@ -168,7 +174,7 @@ def test_row_numbers_stand_in_for_time_without_a_date(tmp_path, data_dir):
 ])
 def test_bad_input_exits_2_with_one_clear_line(tmp_path, data_dir, args, words):
     args = [a.format(ausbeer=data_dir / "ausbeer.csv", tmp=tmp_path / "out") for a in args]
-    out = run(*args)
+    out = (run_child if args[0] == "inspect" else run)(*args)
     assert out.returncode == 2, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0]

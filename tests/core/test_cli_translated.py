@@ -17,13 +17,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from english_words import english_words  # noqa: E402
 
+from tests.factories import run_cli  # noqa: E402
+
 NILE = ROOT / "tests" / "data" / "nile.csv"
 SMALL = ["--target", "volume", "--epochs", "2", "--hidden", "4", "--threads", "1"]
 
 
 def chinese(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), "--lang", "zh_CN", *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    """`main.py --lang zh_CN ARGS`, run in this process (tests/conftest.py switches back to English after)."""
+    return run_cli("--lang", "zh_CN", *args)
 
 
 def setting_words() -> set[str]:

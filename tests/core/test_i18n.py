@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import catalog  # noqa: E402
 
+from tests.factories import run_cli  # noqa: E402
+
 
 @pytest.mark.parametrize(("environ", "expected"), [
     ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
@@ -63,13 +65,20 @@ def test_pseudo_catalog_wraps_every_message(tmp_path):
     assert i18n.ngettext("{count} future step", "{count} future steps", 1).format(count=1) == "⟦1 future steps⟧"
 
 
-def _cli(*args: str, lang: str = "zh_CN.UTF-8", cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "LANG": lang, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+@pytest.fixture
+def _cli(monkeypatch, tmp_path):
+    """The command line in this process with LANG set, as a user's shell sets it (tests/conftest.py has
+    removed LANGUAGE, LC_ALL and LC_MESSAGES, and switches back to English after the test). A real
+    process's Chinese refusal: tests/core/test_bundle_messages.py::test_main_py_refuses_a_damaged_model_in_chinese."""
+    def run(*args: str, lang: str = "zh_CN.UTF-8") -> subprocess.CompletedProcess:
+        monkeypatch.setenv("LANG", lang)
+        monkeypatch.chdir(tmp_path)  # relative names (missing.csv) are looked up where nothing is
+        return run_cli(*args)
+
+    return run
 
 
-def test_engine_error_comes_out_in_chinese_on_one_line(tmp_path):
+def test_engine_error_comes_out_in_chinese_on_one_line(_cli, tmp_path):
     done = _cli("train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"))
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -78,7 +87,7 @@ def test_engine_error_comes_out_in_chinese_on_one_line(tmp_path):
     assert "missing.csv" in lines[0]
 
 
-def test_lang_option_overrides_the_environment_before_and_after_the_command(tmp_path):
+def test_lang_option_overrides_the_environment_before_and_after_the_command(_cli, tmp_path):
     before = _cli("--lang", "en", "train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"))
     after = _cli("train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"), "--lang", "en")
     chinese = _cli("train", "missing.csv", "--target", "y", "--out", str(tmp_path / "o"), "--lang=zh_CN",
@@ -88,7 +97,7 @@ def test_lang_option_overrides_the_environment_before_and_after_the_command(tmp_
     assert chinese.returncode == 2 and re.search(r"[\u4e00-\u9fff]", chinese.stderr)
 
 
-def test_inspect_json_keeps_english_keys_and_values_in_chinese(data_dir):
+def test_inspect_json_keeps_english_keys_and_values_in_chinese(_cli, data_dir):
     import json
 
     done = _cli("inspect", str(ROOT / "resources" / "samples" / "store_sales_zh_gbk.csv"), "--json")

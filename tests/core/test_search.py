@@ -20,6 +20,7 @@ from core.search.runner import prepare
 from core.search.storage import open_storage
 from core.search.study import KEY, Job, publish
 from core.settings.config import SETTINGS, ForecastConfig
+from tests.factories import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -203,9 +204,9 @@ def test_search_worker_joins_a_sqlite_study(wool, tmp_path):
 
 
 def test_search_worker_names_a_missing_study_in_one_line(tmp_path):
+    # in this process: the worker's own process is tested by test_search_worker_joins_a_sqlite_study
     storage = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "search-worker", "--storage", storage,
-                          "--study", "nope"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = run_cli("search-worker", "--storage", storage, "--study", "nope")
     assert out.returncode == 2 and out.stderr.strip().count("\n") == 0 and "nope" in out.stderr
 
 
@@ -228,10 +229,9 @@ def test_two_workers_share_a_study_on_postgresql(wool):
 
 def test_search_command_writes_json_and_csv_with_stable_keys(tmp_path):
     out = tmp_path / "search"
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "search", str(DATA / "woolyrnq.csv"),
-                             "--target", "tonnes", "--epochs", "3", "--ensemble", "1", "--target-mode", "delta",
-                             "--no-refit", "--budget", "120", "--trials", "3", "--jobs", "0", "--out", str(out)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = run_cli("search", DATA / "woolyrnq.csv", "--target", "tonnes", "--epochs", "3", "--ensemble", "1",
+                     "--target-mode", "delta", "--no-refit", "--budget", "120", "--trials", "3", "--jobs", "0",
+                     "--out", out)
     assert result.returncode == 0, result.stderr
     assert "trial 0:" in result.stdout and "s left" in result.stdout
     report = json.loads((out / "search.json").read_text(encoding="utf-8"))
@@ -263,13 +263,18 @@ def test_search_command_writes_json_and_csv_with_stable_keys(tmp_path):
     assert record["storage"] == report["storage"]
 
 
+def run_child(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
 @pytest.mark.parametrize("flags, words", [(["--budget", "0"], "time budget"),
-                                          (["--budget", "ten"], "--budget"),
+                                          pytest.param(["--budget", "ten"], "--budget", id="child"),
                                           (["--budget", "5", "--storage", "nonsense"], "database URL")])
 def test_search_command_bad_input_is_one_line_and_exit_2(tmp_path, flags, words):
-    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "search", str(DATA / "woolyrnq.csv"),
-                             "--target", "tonnes", *flags, "--out", str(tmp_path / "o")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    # one in a child process: a real exit status from argparse's refusal; the others in this one
+    run = run_child if "ten" in flags else run_cli
+    result = run("search", DATA / "woolyrnq.csv", "--target", "tonnes", *flags, "--out", tmp_path / "o")
     assert result.returncode == 2 and words in result.stderr
     assert result.stderr.strip().count("\n") == 0 and "Traceback" not in result.stderr
 

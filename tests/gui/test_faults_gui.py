@@ -28,6 +28,7 @@ def window(window, qtbot):
     win.columns_panel.target_combo.setCurrentText("visitors")
     win.findChild(QSpinBox, "windowSpin").setValue(12)
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
+    win.findChild(QSpinBox, "ensembleSpin").setValue(1)  # one network: these faults do not depend on how many
     assert win.session.settings.replan()
     return win
 

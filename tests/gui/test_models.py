@@ -11,10 +11,9 @@ from gui.resources import sample_path
 SALES = sample_path("daily_sales.csv")
 
 
-@pytest.fixture
-def trained_window(qtbot):
+def train_a_window(qtbot):
+    """A shown window that has trained on the sales sample; returns it and the result."""
     win = MainWindow()
-    qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
         win.session.data.open_csv(SALES)
@@ -24,10 +23,38 @@ def trained_window(qtbot):
     win.findChild(QSpinBox, "epochsSpin").setValue(2)
     win.findChild(QSpinBox, "forecastStepsSpin").setValue(3)
     win.findChild(QSpinBox, "horizonSpin").setValue(1)  # one direct step, then recursive ones
+    win.findChild(QSpinBox, "ensembleSpin").setValue(1)  # one network (of 5): what is saved and shown is the same
     win.session.settings.replan()
     with qtbot.waitSignal(win.session.training.finished, timeout=120_000) as finished:
         win.session.training.start()
-    yield win, finished.args[0]
+    return win, finished.args[0]
+
+
+@pytest.fixture(scope="module")
+def trained_window(qapp, request):
+    """One window, trained once for the tests of this file that read its results, save or export them
+    (training it for each test took most of this file's time). The keyboard-shortcut tests, which depend
+    on where the focus is, get a window of their own: `own_trained_window`."""
+    from pytestqt.qtbot import QtBot
+
+    win, result = train_a_window(QtBot(request))
+    yield win, result
+    win.session.jobs.stop_all()
+    # closed with the questions answered (tests/gui/conftest.py's `questions` is undone by now)
+    original = QMessageBox.__dict__["question"]
+    QMessageBox.question = staticmethod(lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    try:
+        win.close()
+        win.deleteLater()
+    finally:
+        QMessageBox.question = original
+
+
+@pytest.fixture
+def own_trained_window(qtbot):
+    win, result = train_a_window(qtbot)
+    qtbot.addWidget(win)
+    yield win, result
     win.session.jobs.stop_all()
 
 
@@ -135,9 +162,9 @@ def test_save_model_from_the_toolbar(qtbot, trained_window, tmp_path, monkeypatc
     assert (tmp_path / "from-toolbar.lstmf").stat().st_size > 0
 
 
-def test_save_model_with_ctrl_s(qtbot, trained_window, tmp_path, monkeypatch):
+def test_save_model_with_ctrl_s(qtbot, own_trained_window, tmp_path, monkeypatch):
     from PySide6.QtCore import Qt
-    win, _ = trained_window
+    win, _ = own_trained_window
     _answer_save_dialog(monkeypatch, tmp_path / "from-shortcut")
     win.activateWindow()
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -145,10 +172,10 @@ def test_save_model_with_ctrl_s(qtbot, trained_window, tmp_path, monkeypatch):
     assert (tmp_path / "from-shortcut.lstmf").stat().st_size > 0
 
 
-def test_export_shortcut_works_while_a_spin_box_has_the_focus(qtbot, trained_window, tmp_path, monkeypatch):
+def test_export_shortcut_works_while_a_spin_box_has_the_focus(qtbot, own_trained_window, tmp_path, monkeypatch):
     """A focused spin box claims Ctrl+E for itself (end of line, on Linux): the action still fires."""
     from PySide6.QtCore import Qt
-    win, result = trained_window
+    win, result = own_trained_window
     asked = _answer_save_dialog(monkeypatch, tmp_path / "by-key.csv")
     win.activateWindow()
     spin = win.findChild(QSpinBox, "epochsSpin")

@@ -147,7 +147,7 @@ def test_a_file_that_cannot_be_read_takes_the_one_failure_path(qtbot, session, t
 
 
 def test_save_open_and_apply_a_model_through_the_session(qtbot, session, tmp_path):
-    sales_plan(qtbot, session, epochs=2)
+    sales_plan(qtbot, session, epochs=2, ensemble=1)
     result = train(qtbot, session)
     with qtbot.waitSignal(session.models.saved, timeout=10_000) as saved:
         assert session.models.save(tmp_path / "sales")
@@ -182,7 +182,7 @@ def test_save_open_and_apply_a_model_through_the_session(qtbot, session, tmp_pat
 
 def test_exports_write_the_shown_output(qtbot, session, tmp_path):
     assert not session.export_predictions(tmp_path / "none.csv")  # nothing shown yet
-    sales_plan(qtbot, session, epochs=2)
+    sales_plan(qtbot, session, epochs=2, ensemble=1)
     result = train(qtbot, session)
     assert session.export_metrics(tmp_path / "m.csv")
     metrics = pd.read_csv(tmp_path / "m.csv", encoding="utf-8-sig").set_index("forecaster")

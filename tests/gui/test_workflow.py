@@ -35,6 +35,7 @@ def test_open_pick_train_and_see_results(qtbot, window):
     assert window.findChild(object, "dateColumnCombo").currentText() == "date"
     assert "X (496, 14, 2)" in window.run_panel.shapes_label.text().replace("&nbsp;", " ")
     window.findChild(QSpinBox, "epochsSpin").setValue(2)
+    window.findChild(QSpinBox, "ensembleSpin").setValue(1)  # one network: the ensemble's count is test_session's
     window.session.settings.replan()
     train = window.findChild(QPushButton, "trainButton")
     assert train.isEnabled()
