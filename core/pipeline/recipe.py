@@ -244,7 +244,8 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         predictions_frame(frame, plan, windows, scoring.predictor.half_widths, date_is_year(source_info)),
         scores.test, scores.ridge_windows, data_info(frame, plan, scores.ridge_windows, time_index, source_info),
         scores.coverage, forecast, time_index,
-        tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True), scoring_predictor=scoring.predictor,
+        tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True),
+        scoring_predictor=scoring.predictor,
         models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val)
     if 0 < scores.ridge_windows < len(plan.origins["train"]):
         plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "

@@ -88,10 +88,7 @@ def is_seasonal(y: np.ndarray, m: int) -> bool:
 def seasonal_indices(y: np.ndarray, m: int) -> np.ndarray:
     """Additive classical decomposition (a centred moving average; 2 x m for even m): the mean
     detrended value of each phase, centred to sum to zero."""
-    if m % 2 == 0:
-        weights = np.r_[0.5, np.ones(m - 1), 0.5] / m
-    else:
-        weights = np.ones(m) / m
+    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
     half = len(weights) // 2
     trend = np.full(len(y), np.nan)
     trend[half: len(y) - half] = np.convolve(y, weights, mode="valid")
