@@ -69,28 +69,41 @@ class HoltWinters:
     def states(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """Level and trend after each row, the seasonal component written at each row, and the
         sum of squared one-step errors."""
+        levels, trends, written = [], [], []
+        sse = self._run(values, (levels.append, trends.append, written.append))
+        return np.asarray(levels), np.asarray(trends), np.asarray(written), sse
+
+    def sse(self, values: np.ndarray) -> float:
+        """The sum of squared one-step errors alone (what the fits minimise: no arrays kept)."""
+        return self._run(values, None)
+
+    def _run(self, values: np.ndarray, keep: tuple | None) -> float:
+        # plain Python floats: numpy scalars in this loop made it several times slower
         y = np.asarray(values, dtype=np.float64)
         m, n = self.season, len(y)
-        seasonal_start = m > 1 and n >= 2 * m
-        if seasonal_start:
-            level = y[:m].mean()
-            trend = (y[m:2 * m].mean() - level) / m
-            season = list(y[:m] - level)
+        if m > 1 and n >= 2 * m:
+            level = float(y[:m].mean())
+            trend = (float(y[m:2 * m].mean()) - level) / m
+            season = (y[:m] - level).tolist()
         else:
-            level, trend, season = (y[0] if n else 0.0), 0.0, [0.0] * m
-        levels, trends, written = np.empty(n), np.empty(n), np.empty(n)
+            level, trend, season = (float(y[0]) if n else 0.0), 0.0, [0.0] * m
         a, b, g, phi = self.alpha, self.beta, self.gamma, self.phi
         sse = 0.0
-        for t in range(n):
-            s = season[t % m]
-            error = y[t] - (level + phi * trend + s)
+        for t, value in enumerate(y.tolist()):
+            phase = t % m
+            s = season[phase]
+            error = value - (level + phi * trend + s)
             sse += error * error
-            new_level = a * (y[t] - s) + (1 - a) * (level + phi * trend)
+            new_level = a * (value - s) + (1 - a) * (level + phi * trend)
             trend = b * (new_level - level) + (1 - b) * phi * trend
-            season[t % m] = s if m == 1 else g * (y[t] - new_level) + (1 - g) * s
+            if m > 1:
+                season[phase] = g * (value - new_level) + (1 - g) * s
             level = new_level
-            levels[t], trends[t], written[t] = level, trend, season[t % m]
-        return levels, trends, written, sse
+            if keep is not None:
+                keep[0](level)
+                keep[1](trend)
+                keep[2](season[phase])
+        return sse
 
     def anchors(self, values: np.ndarray, horizon: int) -> np.ndarray:
         """(rows, horizon): row t holds the forecasts of rows t+1..t+horizon from rows 0..t."""
@@ -193,17 +206,17 @@ def refine(model: HoltWinters, values: np.ndarray) -> HoltWinters:
     def build(x: np.ndarray) -> HoltWinters:
         return HoltWinters(**(start | {key: float(v) for key, v in zip(free, x)}))
 
-    found = minimize(lambda x: build(x).states(values)[3], [start[key] for key in free], method="L-BFGS-B",
+    found = minimize(lambda x: build(x).sse(values), [start[key] for key in free], method="L-BFGS-B",
                      bounds=[BOUNDS[key] for key in free])
     refined = build(np.clip(found.x, [BOUNDS[k][0] for k in free], [BOUNDS[k][1] for k in free]))
-    return refined if np.isfinite(found.fun) and found.fun <= model.states(values)[3] else model
+    return refined if np.isfinite(found.fun) and found.fun <= model.sse(values) else model
 
 
 def fit_least_squares(values: np.ndarray, season: int | None) -> HoltWinters:
     """The damped-trend grid model with the least squared one-step error on `values`."""
     m = season if season and season > 1 and len(values) >= 2 * season else 1
     values = np.asarray(values, dtype=np.float64)[-MAX_FIT_ROWS:]
-    return min(_grid(m, True, m > 1), key=lambda model: model.states(values)[3])
+    return min(_grid(m, True, m > 1), key=lambda model: model.sse(values))
 
 
 def fit_by_aicc(values: np.ndarray, season: int | None) -> HoltWinters:
@@ -218,7 +231,7 @@ def fit_by_aicc(values: np.ndarray, season: int | None) -> HoltWinters:
         for trend in (True, False):
             parameters = 2 + (3 if trend else 0) + (m if seasonal else 0)
             for model in _grid(m, trend, seasonal):
-                score = _aicc(model.states(values)[3], len(values), parameters)
+                score = _aicc(model.sse(values), len(values), parameters)
                 if best is None or score < best_score:
                     best, best_score = model, score
     return best
