@@ -31,3 +31,10 @@ def english_messages(monkeypatch):
     set_language("en")
     yield
     set_language("en")
+
+
+def pytest_configure(config):
+    """Tells the test modules which tier runs: the everyday one deselects `slow` (pyproject's
+    addopts); CI's full run (`-m "slow or not slow"`) runs everything, property tests with their
+    full number of examples."""
+    os.environ["LSTMF_FULL_TIER"] = "" if "not slow" in (config.option.markexpr or "") else "1"
