@@ -6,18 +6,19 @@ it (log-transformed when the settings say so, then scaled), its four parameters 
 training rows only, and `anchors` gives, for every row t, the smoothing's forecast of rows
 t+1..t+H made with the data up to t alone.
 
-The anchor is the average of two fits (a forecast combination, as in the M competitions' "Comb"
-benchmark): the damped-trend model with the least one-step error on a small grid, and the model
-with the best AICc among the grid's models with and without trend and season, which drops a trend
-or season the data doesn't support. Measured on every M1 monthly/quarterly and Tourism quarterly
-series as a forecast on its own (sMAPE, pooled over 1,247 series):
+The anchor is a forecast combination (as in the M competitions' "Comb" benchmark): half the
+Theta method (core.prep.theta), half the average of two Holt-Winters fits, the damped-trend model
+with the least one-step error and the model with the best AICc among models with and without trend
+and season (which drops a trend or season the data doesn't support), each found on a small grid
+and refined by L-BFGS-B. Chosen on the even-keyed half of the dev set (623 M1 monthly/quarterly and
+Tourism quarterly series) and checked on the odd-keyed half (bench/anchor_accuracy.py; sMAPE):
 
-    least squares alone  14.83 / 16.64 / 15.16   pooled 15.24
-    AICc alone           14.74 / 16.93 / 15.60   pooled 15.39
-    their average        14.29 / 16.39 / 15.21   pooled 14.95
-    and alpha 1.0 too    14.33 / 16.01 / 15.20   pooled 14.90   (kept; lynx one step 566 -> 470)
-    statsforecast AutoETS 14.91 / 16.34 / 14.84  pooled 15.12
-    seasonal profile      16.22 / 18.40 / 15.76  (the window's averaged season, the other anchor)
+                                         chosen on   checked
+    the grid Holt-Winters pair (before)      15.13     14.68
+    and Theta, half and half                 14.79     14.40
+    and the pair refined off the grid        14.68     14.36   (kept)
+    statsforecast AutoETS                    15.55     14.69
+    mean of AutoETS and AutoTheta            15.98     15.06
 """
 
 from __future__ import annotations
