@@ -7,6 +7,7 @@ business-daily, weekly, monthly, quarterly, yearly...); without a date column th
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +57,13 @@ def infer_calendar(dates: pd.Series | pd.DatetimeIndex) -> Calendar:
     # the weekdays and hours kept need a few weeks, more than 200 rows of an hourly series hold
     recent = present[present >= min(index[0], present[-1] - pd.Timedelta(days=56))]
     try:
-        freq = pd.infer_freq(index)
+        with warnings.catch_warnings():  # pandas 3 warns that infer_freq will return an offset
+            warnings.filterwarnings("ignore", message=".*infer_freq.*")
+            freq = pd.infer_freq(index)
     except (TypeError, ValueError):
         freq = None
+    if freq is not None and not isinstance(freq, str):  # an offset (pandas 4): its name
+        freq = freq.freqstr
     if freq:
         return Calendar(freq)
     # gaps or a few irregular rows: fall back on the most common step

@@ -119,3 +119,29 @@ def test_saved_smoothings_load_in_both_formats():
                 {"members": [theta.to_dict() | {"drift": float("nan")}]}):
         with pytest.raises(ValueError):
             smoothing_from_dict(bad)
+
+
+def test_a_run_fits_the_anchor_on_its_training_split_only():
+    # two tables equal up to the end of the training split: the scoring model's anchor (Holt-Winters
+    # pair and Theta) and its forecasts of the training windows must not tell them apart
+    import pandas as pd
+
+    from core.pipeline import run_experiment
+    from core.settings.config import ForecastConfig
+
+    t = np.arange(96)
+    values = 50 + 5 * np.sin(2 * np.pi * t / 12) + 0.1 * t + np.random.default_rng(8).normal(0, 0.5, 96)
+    config = ForecastConfig(target="y", date_column="month", season=12, forecast_steps=6, ensemble=1, threads=1)
+    frame = pd.DataFrame({"month": pd.date_range("2010-01-01", periods=96, freq="MS"), "y": values})
+    first = run_experiment(frame, config)
+    train_end = first.plan.bounds.train_end
+    changed = frame.copy()
+    changed.loc[train_end:, "y"] *= 3.0  # the validation and test rows change wildly
+    second = run_experiment(changed, config)
+    assert first.scoring_predictor.smoothing == second.scoring_predictor.smoothing
+    assert len(first.scoring_predictor.smoothing.members) == 3
+    train = first.predictions[first.predictions["split"] == "train"]["predicted"].to_numpy()
+    train_again = second.predictions[second.predictions["split"] == "train"]["predicted"].to_numpy()
+    assert np.allclose(train, train_again)
+    # the refit on every row sees the changed rows: its anchor differs
+    assert first.predictor.smoothing != second.predictor.smoothing
