@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from scipy.signal import lfilter
 
 from core.errors import DamagedValue
 from core.i18n import _
@@ -62,12 +61,22 @@ class Theta:
         adjusted = y - pattern[np.arange(n) % m]
         a = self.alpha
         # the smoothed level after each row, started at the first value: l_t = a*y_t + (1-a)*l_(t-1)
-        level, _state = lfilter([a], [1.0, -(1.0 - a)], adjusted, zi=[(1.0 - a) * adjusted[0]])
+        level = smoothed_levels(adjusted, a)
         steps = np.arange(1, horizon + 1, dtype=np.float64)
         seen = np.arange(1, n + 1, dtype=np.float64)  # rows the forecast from row t has seen
         trend = (steps[None, :] - 1.0 + 1.0 / a - ((1.0 - a) ** seen)[:, None] / a) * (self.drift / 2.0)
         phase = (np.arange(n)[:, None] + steps.astype(np.int64)[None, :]) % m
         return level[:, None] + trend + pattern[phase]
+
+
+def smoothed_levels(y: np.ndarray, alpha: float) -> np.ndarray:
+    """Simple exponential smoothing started at the first value: l_t = alpha*y_t + (1-alpha)*l_(t-1).
+    (A plain loop: scipy.signal's lfilter does the same, but would add scipy.signal to the installer.)"""
+    levels, level, keep = [], float(y[0]), 1.0 - alpha
+    for value in y.tolist():
+        level = alpha * value + keep * level
+        levels.append(level)
+    return np.asarray(levels)
 
 
 def _acf(y: np.ndarray, lags: int) -> np.ndarray:
@@ -98,7 +107,7 @@ def seasonal_indices(y: np.ndarray, m: int) -> np.ndarray:
 
 
 def _ses_sse(alpha: float, y: np.ndarray) -> float:
-    level, _state = lfilter([alpha], [1.0, -(1.0 - alpha)], y, zi=[(1.0 - alpha) * y[0]])
+    level = smoothed_levels(y, alpha)
     errors = y[1:] - level[:-1]
     return float(np.dot(errors, errors))
 
