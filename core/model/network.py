@@ -98,6 +98,18 @@ def build_member(config, n_features: int) -> RecurrentForecaster:
     )
 
 
+def output_nothing(member: RecurrentForecaster) -> None:
+    """Zeroes the output layer (and the highway): the member adds nothing to the anchor. For members
+    that are not trained: without a highway an untrained network would add its random output."""
+    with torch.no_grad():
+        last = member.head[-1] if isinstance(member.head, nn.Sequential) else member.head
+        last.weight.zero_()
+        last.bias.zero_()
+        if member.highway is not None:
+            member.highway.weight.zero_()
+            member.highway.bias.zero_()
+
+
 def start_from_linear(member: RecurrentForecaster, coef, intercept) -> None:
     """Sets the highway to a fitted linear model's weights ((H, T*F) and (H,), as scikit-learn's)."""
     with torch.no_grad():

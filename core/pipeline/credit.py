@@ -120,7 +120,9 @@ def judge_credit(kind: str, predictor, features: tuple[str, ...], highway: bool,
     """The record of one run. `predictor`: the model that made the forecast (its target mode and
     linear start); `anchor_scores` / `model_scores`: RMSE by split ("val", "test")."""
     mode = predictor.config.target_mode
-    start = LINEAR_START if predictor.linear_start else ANCHOR_START if highway else UNTRAINED_START
+    # a network that is not trained adds nothing (core.pipeline.fit zeroes it), highway or not
+    start = (LINEAR_START if predictor.linear_start else
+             ANCHOR_START if highway or kind != NETWORK else UNTRAINED_START)
     used = bool(features) and (kind == NETWORK or start != ANCHOR_START)
     change = None
     if forecast is not None and anchor_forecast is not None and len(forecast) == len(anchor_forecast):

@@ -61,7 +61,7 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
     import torch
 
     from core.evaluation.baselines import fit_ridge
-    from core.model.network import EnsembleForecaster, build_member, start_from_linear
+    from core.model.network import EnsembleForecaster, build_member, output_nothing, start_from_linear
     from core.model.training import CANCELLED, DIVERGED, OUT_OF_TIME, EpochProgress, TrainingHistory, train
 
     predictor = fit_scaling(frame, c, fit_rows)
@@ -83,7 +83,9 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
         member = build_member(member_config, len(c.input_columns))
         if linear is not None:
             start_from_linear(member, linear.coef_, linear.intercept_)
-        if epochs is not None and epochs[index] == 0:  # early stopping kept the linear start
+        if epochs is not None and epochs[index] == 0:  # early stopping kept the start (or none trains)
+            if linear is None:  # the start is the anchor alone, with or without a highway
+                output_nothing(member)
             member.eval()
             members.append(member)
             histories.append(TrainingHistory(threads=c.threads or 1))

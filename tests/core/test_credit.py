@@ -5,6 +5,7 @@ the model, keeps the anchor's own forecast, and says whether the feature columns
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import cli
@@ -154,3 +155,20 @@ def test_the_bundle_keeps_the_credit_and_older_bundles_still_load(still_run, tmp
     old = load_bundle(folder)
     assert "anchor" not in old.meta and Credit.from_dict(old.meta.get("anchor")) is None
     assert np.allclose(old.predictor.forecast(old.tail, old.time_index)["predicted"], still_run.forecast["predicted"])
+
+
+def test_without_a_highway_an_untrained_network_adds_nothing_to_the_smoothing(tmp_path):
+    # a series too short for the network: the forecast must be the smoothing's own, highway or not
+    # (an untrained network without a highway used to add its random output)
+    from core.pipeline import run_experiment
+    from core.settings.config import ForecastConfig
+
+    t = np.arange(60)
+    frame = pd.DataFrame({"month": pd.date_range("2015-01-01", periods=60, freq="MS"),
+                          "y": 100 + 10 * np.sin(2 * np.pi * t / 12) + 0.5 * t})
+    result = run_experiment(frame, ForecastConfig(target="y", date_column="month", forecast_steps=6,
+                                                  highway=False, ensemble=2, threads=1))
+    credit = result.credit
+    assert credit.made_by == "smoothing alone" and credit.start == "anchor"
+    assert np.allclose(result.forecast["predicted"].to_numpy(), credit.forecast)
+    assert credit.forecast_change == 0.0
