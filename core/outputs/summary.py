@@ -109,6 +109,19 @@ def finished_line(history, seconds: float) -> str:
         status=status, epochs=history.epochs_run, duration=duration(seconds), best=history.best_epoch)
 
 
+def run_finished_line(result, seconds: float, asked: int) -> str:
+    """How a run ended (result: ExperimentResult; `asked`: the networks asked for). A cancel says
+    so and what was kept, even where the first network's own history stopped early before it."""
+    if not getattr(result, "cancelled", False):
+        return finished_line(result.history, seconds)
+    if asked > 1:
+        return ngettext("Cancelled: kept the best model so far ({kept} of {asked} network) after {duration}.",
+                        "Cancelled: kept the best model so far ({kept} of {asked} networks) after {duration}.",
+                        asked).format(kept=result.config.ensemble, asked=asked, duration=duration(seconds))
+    return _("Cancelled: kept the best model so far (best epoch {best}) after {duration}.").format(
+        best=result.history.best_epoch, duration=duration(seconds))
+
+
 # --------------------------------------------------------------------------- a run's outcome
 
 
@@ -130,7 +143,7 @@ def run_heading(result) -> str:
                         "epochs); window {window}, horizon {horizon}, season {season}", h.epochs_run).format(
             target=c.target, maker=maker_words(credit), epochs=h.epochs_run, window=c.window, horizon=c.horizon,
             season=season)
-    status = STATUS_SHORT_WORDS.get(h.status)
+    status = STATUS_SHORT_WORDS.get(Status.CANCELLED if getattr(result, "cancelled", False) else h.status)
     return ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
                     "horizon {horizon}, season {season}",
                     "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "

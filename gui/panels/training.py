@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from core.i18n import _, ngettext
-from core.outputs.summary import finished_line
 from gui.panels import Panel
 from gui.session import Session
 from gui.widgets.canvases import LossCanvas
@@ -49,5 +48,5 @@ class TrainingPanel(Panel):
     def _on_finished(self, result) -> None:
         h = result.history
         self.loss_canvas.finish(h.train_loss, h.val_loss, h.best_epoch)
-        text = finished_line(h, self.session.training.seconds)
+        text = self.session.training.finished_text(result)
         self.summary.setText(text + (f"\n{h.message}" if h.message else ""))

@@ -1,0 +1,113 @@
+"""The small things an analyst trips over (issue 23, items 9, 15-17, 19, 21, 22, 25): how a cancelled
+or no-network run reads on the progress line and bar, the shapes box of a run that trains nothing,
+the View menu's keys, the quit question's button, the log folder's path, and the wording."""
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox
+
+from tests.factories import noisy_sine_frame
+
+TRAIN_TIMEOUT = 120_000
+
+
+def open_file(qtbot, win, path):
+    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
+        assert win.session.data.open_csv(path)
+
+
+def set_spins(win, **values):
+    for name, value in values.items():
+        win.findChild(QSpinBox, f"{name}Spin").setValue(value)
+    win.session.settings.replan()
+
+
+def click_train(qtbot, win):
+    with qtbot.waitSignal(win.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
+        qtbot.mouseClick(win.findChild(QPushButton, "trainButton"), Qt.MouseButton.LeftButton)
+    return finished.args[0]
+
+
+def progress_texts(win) -> tuple[str, str]:
+    """What the run panel shows: the progress line and the bar's text."""
+    return win.findChild(QLabel, "progressLabel").text(), win.run_panel.progress_bar.text()
+
+
+def quarters_csv(tmp_path):
+    """Thirteen quarters: too few rows to hold out a test split, so no network is trained."""
+    path = tmp_path / "thirteen_quarters.csv"
+    values = [50, 62, 71, 55, 52, 66, 75, 58, 57, 70, 80, 61, 60]
+    pd.DataFrame({"quarter": pd.date_range("2020-01-01", periods=13, freq="QS").strftime("%Y-%m-%d"),
+                  "sales": values}).to_csv(path, index=False)
+    return path
+
+
+def sine_csv(tmp_path, rows=150):
+    path = tmp_path / "sine.csv"
+    noisy_sine_frame(rows).to_csv(path, index=False)
+    return path
+
+
+# ------------------------------------------------------------------ item 9: Esc says it cancelled
+def test_esc_during_the_third_of_five_networks_says_cancelled_and_what_was_kept(qtbot, window, tmp_path):
+    open_file(qtbot, window, sine_csv(tmp_path))
+    # the first two networks stop early (their own history says so); the third runs long
+    set_spins(window, window=8, hidden=4, epochs=3000, patience=3, ensemble=5)
+    window.activateWindow()
+    pressed = []
+
+    def on_epoch(p):
+        if p.network == 3 and not pressed:
+            pressed.append(p.epoch)
+            qtbot.keyClick(window, Qt.Key.Key_Escape)  # the Cancel action's key, as the user presses it
+
+    window.session.training.progress.connect(on_epoch)
+    with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
+        assert window.session.training.start()
+    result = finished.args[0]
+    line, bar = progress_texts(window)
+    assert line.startswith("Cancelled: kept the best model so far (3 of 5 networks) after "), line
+    assert "Stopped early" not in line
+    assert pressed and result.cancelled and result.config.ensemble == 3
+    assert result.history.status == "early_stopped"  # the first network's: the run's ending is not its
+    assert window.findChild(QLabel, "trainingSummary").text().startswith(
+        "Cancelled: kept the best model so far (3 of 5 networks)")
+    # the bar stays where the cancel stopped it, not at its end
+    bar_widget = window.run_panel.progress_bar
+    assert bar_widget.value() < bar_widget.maximum() and bar == f"{bar_widget.value()} / {bar_widget.maximum()} epochs"
+
+
+# ------------------------------------------------------------------ item 17: the progress line follows the settings
+def test_a_settings_edit_clears_the_last_runs_ending(qtbot, window, tmp_path):
+    open_file(qtbot, window, sine_csv(tmp_path))
+    set_spins(window, window=8, hidden=4, epochs=3, ensemble=1)
+    click_train(qtbot, window)
+    line, bar = progress_texts(window)
+    assert line.startswith("Finished after 3 epochs") and bar == "6 / 6 epochs"  # and 3 of the refit
+    window.findChild(QSpinBox, "epochsSpin").setValue(7)  # the user edits a setting
+    qtbot.waitUntil(lambda: window.session.settings.plan.config.epochs == 7, timeout=5_000)
+    assert progress_texts(window) == ("", "0 / 14 epochs")
+
+
+def test_a_run_that_trains_no_network_says_so_on_the_bar(qtbot, window, tmp_path):
+    open_file(qtbot, window, quarters_csv(tmp_path))
+    set_spins(window, forecastSteps=8)
+    assert window.run_panel.progress_bar.text() == "No network to train"
+    result = click_train(qtbot, window)
+    assert result.history.epochs_run == 0
+    line, bar = progress_texts(window)
+    assert line.startswith("No network was trained") and bar == "No network was trained"
+    assert "epochs" not in bar
+
+
+# ------------------------------------------------------------------ item 16: no parameters of no network
+def test_the_shapes_box_counts_no_parameters_when_no_network_will_be_trained(qtbot, window, tmp_path):
+    open_file(qtbot, window, quarters_csv(tmp_path))
+    set_spins(window, forecastSteps=8)
+    shapes = window.findChild(QLabel, "shapesLabel").text()
+    assert "No network will be trained" in shapes
+    assert "trainable parameter" not in shapes
+    open_file(qtbot, window, sine_csv(tmp_path))  # a network will be trained: its size is said
+    set_spins(window, window=8, forecastSteps=1)
+    shapes = window.findChild(QLabel, "shapesLabel").text()
+    assert "trainable parameters" in shapes and "No network will be trained" not in shapes
