@@ -4,7 +4,8 @@ the View menu's keys, the quit question's button, the log folder's path, and the
 
 import pandas as pd
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QSpinBox, QTableView
 
 from tests.factories import noisy_sine_frame
 
@@ -111,3 +112,85 @@ def test_the_shapes_box_counts_no_parameters_when_no_network_will_be_trained(qtb
     set_spins(window, window=8, forecastSteps=1)
     shapes = window.findChild(QLabel, "shapesLabel").text()
     assert "trainable parameters" in shapes and "No network will be trained" not in shapes
+
+
+# ------------------------------------------------------------------ item 21: the quit question's button
+def test_quitting_during_training_offers_stop_and_quit(qtbot, window, tmp_path, questions):
+    open_file(qtbot, window, sine_csv(tmp_path))
+    set_spins(window, window=8, hidden=4, epochs=100_000, patience=0, ensemble=1)
+    assert window.session.training.start()
+    questions.answer = QMessageBox.StandardButton.Cancel
+    assert not window.close() and window.session.training.running
+    assert questions.asked == ["Stop training and quit?"]
+    assert sorted(questions.buttons) == ["Cancel", "Stop and quit"]
+    questions.answer = QMessageBox.StandardButton.Discard  # the button that now says "Stop and quit"
+    assert window.close() and not window.session.training.running
+
+
+# ------------------------------------------------------------------ item 19: the View menu's keys
+def mnemonics(menu) -> list[str]:
+    letters = []
+    for action in menu.actions():
+        text = action.text()
+        if action.isSeparator():
+            continue
+        at = text.find("&")
+        letters.append(text[at + 1].lower() if at >= 0 else "")
+    return letters
+
+
+def test_the_view_menu_has_one_key_per_entry_and_a_shortcut_per_tab(qtbot, window, tmp_path):
+    view = window.commands.menus["view"]
+    letters = mnemonics(view)
+    assert "" not in letters and len(letters) == len(set(letters)), letters
+    open_file(qtbot, window, sine_csv(tmp_path))
+    window.activateWindow()
+    for key, panel in ((Qt.Key.Key_4, window.backtest_panel), (Qt.Key.Key_5, window.search_panel),
+                       (Qt.Key.Key_1, window.data_panel)):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.tabs.currentWidget() is panel
+    table = window.findChild(QTableView, "previewTable")
+    table.setFocus()
+    assert QApplication.focusWidget() is table
+    qtbot.keyClick(table, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)  # a table has the focus
+    assert window.tabs.currentWidget() is window.training_panel
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.tabs.currentWidget() is window.data_panel
+
+
+def test_the_view_menus_keys_differ_in_chinese_too(qtbot):
+    from core.i18n import set_language
+    from gui import MainWindow
+
+    set_language("zh_CN")
+    win = MainWindow(warm_up_engine=False)
+    qtbot.addWidget(win)
+    letters = mnemonics(win.commands.menus["view"])
+    assert "" not in letters and len(letters) == len(set(letters)), letters
+    assert win.commands["reset_settings"].text() != "Reset settings to de&faults"  # translated
+
+
+# ------------------------------------------------------------------ item 22: the log folder's path
+def test_open_log_folder_shows_the_path_where_nothing_opens_folders(qtbot, window, monkeypatch):
+    from core.files import log_dir
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))  # no launcher here
+    window.commands["logs"].trigger()
+    boxes = [box for box in window.findChildren(QMessageBox, "logFolderDialog") if box.isVisible()]
+    assert len(boxes) == 1
+    assert str(log_dir()) in boxes[0].text()
+
+
+# ------------------------------------------------------------------ item 15: "auto" says its number
+def test_horizon_and_steps_ahead_at_auto_say_their_number(qtbot, window):
+    horizon, steps = (window.findChild(QSpinBox, name) for name in ("horizonSpin", "forecastStepsSpin"))
+    assert horizon.value() == horizon.minimum() and steps.value() == steps.minimum()  # both "auto"
+    assert horizon.text() == "1 (= steps ahead)" and steps.text() == "1 (= horizon)"
+    steps.setFocus()
+    steps.selectAll()
+    qtbot.keyClicks(steps, "7")  # the user types 7 steps ahead
+    assert steps.value() == 7
+    assert horizon.text() == "7 (= steps ahead)"
+    window.settings_panel.form.set_values({"forecast_steps": None, "horizon": 3})  # restored, form signals off
+    assert steps.text() == "3 (= horizon)"
