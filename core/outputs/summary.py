@@ -23,6 +23,7 @@ ANCHOR_WORDS = {"smoothing": N_("exponential smoothing"), "seasonal": N_("the se
 # core.pipeline.credit's codes, repeated here so the words need not load the engine
 SMOOTHING_ALONE, STARTING_POINT, NETWORK = "smoothing alone", "starting point", "network"
 LINEAR_START, ANCHOR_START = "linear start", "anchor"
+SCORE_LABELS = {"r2": "R²"}  # as the window's tables head it; the other scores upper-cased
 IMPROVED_PCT = 0.05  # a smaller change in validation RMSE rounds to 0.0%: no improvement to report
 
 
@@ -407,7 +408,7 @@ def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list
             number=number, score=score_text(result.validation_score),
             settings=settings_text(result.best_settings)))
     test = result.test or {}
-    scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
+    scores = ", ".join(f"{SCORE_LABELS.get(name, name.upper())} {score_text(value)}" for name, value in test.items()
                        if isinstance(value, (int, float)) and not isinstance(value, bool))
     if scores:
         lines.append(_("Scored once on the test split: {scores}.").format(scores=scores))

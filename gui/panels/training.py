@@ -29,14 +29,15 @@ class TrainingPanel(Panel):
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
+        epochs = ngettext("{count} epoch", "{count} epochs", config.epochs).format(count=config.epochs)
         if config.ensemble > 1:
-            text = ngettext("Training {cell} on '{target}' for up to {epochs} epochs ({count} network; the chart "
+            text = ngettext("Training {cell} on '{target}' for up to {epochs} ({count} network; the chart "
                             "shows the first)…",
-                            "Training {cell} on '{target}' for up to {epochs} epochs ({count} networks; the chart "
+                            "Training {cell} on '{target}' for up to {epochs} ({count} networks; the chart "
                             "shows the first)…", config.ensemble)
         else:
-            text = _("Training {cell} on '{target}' for up to {epochs} epochs…")
-        self.summary.setText(text.format(cell=config.cell.upper(), target=config.target, epochs=config.epochs,
+            text = _("Training {cell} on '{target}' for up to {epochs}…")
+        self.summary.setText(text.format(cell=config.cell.upper(), target=config.target, epochs=epochs,
                                          count=config.ensemble))
 
     def _on_epoch(self, progress) -> None:

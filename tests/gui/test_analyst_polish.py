@@ -5,7 +5,7 @@ the View menu's keys, the quit question's button, the log folder's path, and the
 import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QSpinBox, QTableView
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QPushButton, QSpinBox, QTableView
 
 from tests.factories import noisy_sine_frame
 
@@ -194,3 +194,26 @@ def test_horizon_and_steps_ahead_at_auto_say_their_number(qtbot, window):
     assert horizon.text() == "7 (= steps ahead)"
     window.settings_panel.form.set_values({"forecast_steps": None, "horizon": 3})  # restored, form signals off
     assert steps.text() == "3 (= horizon)"
+
+
+# ------------------------------------------------------------------ item 25: the wording of a run
+def test_a_one_epoch_run_with_a_constant_feature_reads_right_and_exports_validation(qtbot, window, tmp_path,
+                                                                                   monkeypatch):
+    path = tmp_path / "flagged.csv"
+    frame = noisy_sine_frame(150)
+    frame["flag"] = 1.0  # the same on every row: it can't help
+    frame.to_csv(path, index=False)
+    open_file(qtbot, window, path)
+    window.columns_panel.set_features(["flag"])
+    set_spins(window, window=8, hidden=4, epochs=1, ensemble=1)
+    started = []
+    window.session.training.started.connect(
+        lambda _config: started.append(window.findChild(QLabel, "trainingSummary").text()))
+    click_train(qtbot, window)
+    assert started and started[0].endswith("for up to 1 epoch…"), started
+    notes = window.findChild(QLabel, "notesLabel")
+    assert "The feature column flag has one value on every training row: it can't help the forecast." in notes.text()
+    exported = tmp_path / "predictions.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(exported), ""))
+    window.commands["export_predictions"].trigger()
+    assert set(pd.read_csv(exported)["split"]) == {"train", "validation", "test", "forecast"}
