@@ -12,10 +12,11 @@ def questions():
     class Answers:
         answer = QMessageBox.StandardButton.Discard
         asked: list[str]
-        buttons: list[str] = []  # the texts of the last question box's buttons (see exec_box)
+        buttons: list[str]  # the texts of the last question box's buttons (see exec_box)
 
     answers = Answers()
     answers.asked = []
+    answers.buttons = []
 
     def question(parent, title, text, *args, **kwargs):
         answers.asked.append(title)
