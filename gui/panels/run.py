@@ -72,8 +72,8 @@ class RunPanel(Panel):
             return  # the progress line is about these very settings
         self._run_config = None  # other settings: the last run's ending is not about them
         self.progress_label.clear()
-        if plan is None:
-            self._show_bar(0, 1, 0)
+        if plan is None:  # nothing to count until the settings fit the data
+            self._show_bar(0, 1, 0, "")
         elif plan.smoothing_alone:
             self._show_bar(0, 1, 0, _("No network to train"))
         else:  # as the run will count them: every network, and the refit

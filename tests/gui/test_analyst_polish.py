@@ -50,9 +50,26 @@ def sine_csv(tmp_path, rows=150):
 
 
 # ------------------------------------------------------------------ item 9: Esc says it cancelled
-def test_esc_during_the_third_of_five_networks_says_cancelled_and_what_was_kept(qtbot, window, tmp_path):
+def test_esc_during_the_third_of_five_networks_says_cancelled_and_what_was_kept(qtbot, window, tmp_path,
+                                                                                 monkeypatch):
+    import core.model.training as training
+
+    real_train, trainings = training.train, []
+
+    def third_waits_for_the_user(model, series, train_origins, val_origins, config, progress=None, cancel=None,
+                                 deadline=None):
+        """The third network waits after each epoch until the cancel: Esc lands while it trains,
+        however fast the machine (the first two stop early on their own)."""
+        trainings.append(config.seed)
+        report = progress
+        if len(trainings) == 3:
+            def report(p):
+                progress(p)
+                cancel.wait(30)
+        return real_train(model, series, train_origins, val_origins, config, report, cancel, deadline)
+
+    monkeypatch.setattr(training, "train", third_waits_for_the_user)
     open_file(qtbot, window, sine_csv(tmp_path))
-    # the first two networks stop early (their own history says so); the third runs long
     set_spins(window, window=8, hidden=4, epochs=3000, patience=3, ensemble=5)
     window.activateWindow()
     pressed = []
@@ -73,6 +90,7 @@ def test_esc_during_the_third_of_five_networks_says_cancelled_and_what_was_kept(
     assert result.history.status == "early_stopped"  # the first network's: the run's ending is not its
     assert window.findChild(QLabel, "trainingSummary").text().startswith(
         "Cancelled: kept the best model so far (3 of 5 networks)")
+    assert window.statusBar().currentMessage() == "Cancelled: the best model so far is shown"
     # the bar stays where the cancel stopped it, not at its end
     bar_widget = window.run_panel.progress_bar
     assert bar_widget.value() < bar_widget.maximum() and bar == f"{bar_widget.value()} / {bar_widget.maximum()} epochs"
