@@ -37,8 +37,10 @@ class TrainingPanel(Panel):
                             "shows the first)…", config.ensemble)
         else:
             text = _("Training {cell} on '{target}' for up to {epochs}…")
-        self.summary.setText(text.format(cell=config.cell.upper(), target=config.target, epochs=epochs,
-                                         count=config.ensemble))
+        plan = self.session.settings.plan
+        reason = plan.smoothing_alone_reason() if plan is not None else None
+        self.summary.setText(reason or text.format(cell=config.cell.upper(), target=config.target, epochs=epochs,
+                                                   count=config.ensemble))
 
     def _on_epoch(self, progress) -> None:
         # the curves of the first network: the others of the ensemble and the refit only repeat

@@ -112,7 +112,11 @@ def test_a_run_that_trains_no_network_says_so_on_the_bar(qtbot, window, tmp_path
     open_file(qtbot, window, quarters_csv(tmp_path))
     set_spins(window, forecastSteps=8)
     assert window.run_panel.progress_bar.text() == "No network to train"
+    started = []
+    window.session.training.started.connect(
+        lambda _config: started.append(window.findChild(QLabel, "trainingSummary").text()))
     result = click_train(qtbot, window)
+    assert started and started[0].startswith("No network will be trained"), started  # not "Training LSTM…"
     assert result.history.epochs_run == 0
     line, bar = progress_texts(window)
     assert line.startswith("No network was trained") and bar == "No network was trained"
