@@ -171,12 +171,13 @@ def _resolve(frame: pd.DataFrame, config: ForecastConfig, request: BacktestReque
         most = _most_folds(frame, config, request, horizon)
         if not most:
             raise ConfigError(_("Not even one fold fits: {reason}").format(reason=exc)) from None
+        steps = ngettext("{count} step", "{count} steps", horizon).format(count=horizon)
         raise ConfigError(ngettext(
-            "{rows} rows hold at most {most} fold of {horizon} steps, {step} rows apart, with these settings; "
+            "{rows} rows hold at most {most} fold of {steps}, {step} rows apart, with these settings; "
             "ask for fewer folds or a smaller fold step.",
-            "{rows} rows hold at most {most} folds of {horizon} steps, {step} rows apart, with these settings; "
+            "{rows} rows hold at most {most} folds of {steps}, {step} rows apart, with these settings; "
             "ask for fewer folds or a smaller fold step.", most).format(
-            rows=len(frame), most=most, horizon=horizon, step=layout.step)) from None
+            rows=len(frame), most=most, steps=steps, step=layout.step)) from None
     return layout, plan
 
 

@@ -94,7 +94,13 @@ ACTIONS = (
     ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),
     ActionSpec("show_training", N_("T&raining"), "training_panel.reveal", "Ctrl+2", N_("Show the Training tab")),
     ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
-    ActionSpec("reset_settings", N_("Reset settings to &defaults"), "settings_panel.reset_to_defaults", None,
+    ActionSpec("show_backtest", N_("&Backtest"), "backtest_panel.reveal", "Ctrl+4", N_("Show the Backtest tab")),
+    ActionSpec("show_search", N_("&Search"), "search_panel.reveal", "Ctrl+5", N_("Show the Search tab")),
+    # the window's, not the tab widget's: a focused table would keep Ctrl+Tab for itself
+    ActionSpec("next_tab", N_("&Next tab"), "next_tab", Key.NextChild, N_("Show the next tab")),
+    ActionSpec("previous_tab", N_("&Previous tab"), "previous_tab", Key.PreviousChild,
+               N_("Show the previous tab")),
+    ActionSpec("reset_settings", N_("Reset settings to de&faults"), "settings_panel.reset_to_defaults", None,
                N_("Put every setting back to its default value (the columns stay as they are)"),
                lambda s: not s.training.running),
     ActionSpec("logs", N_("Open &log folder"), "dialogs.open_log_folder", None,
@@ -138,7 +144,8 @@ MENUS = (
         "save_model", "open_model", "apply_model",
         MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", None, "search")),
-    MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", None, "reset_settings")),
+    MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", "show_backtest", "show_search",
+                                   None, "next_tab", "previous_tab", None, "reset_settings")),
     MenuSpec("help", N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")

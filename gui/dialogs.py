@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -132,13 +132,28 @@ class FileDialogs(QObject):
         return True
 
     def _may_stop(self, title: str, text: str) -> bool:
-        """Asks whether running work may be stopped: Discard (yes) or Cancel (the default)."""
+        """Asks whether running work may be stopped: "Stop and quit" (yes) or Cancel (the default).
+        A box of our own, not QMessageBox.question: the yes-button says what it does, not "Discard"."""
         Button = QMessageBox.StandardButton
-        return QMessageBox.question(self._window, title, text, Button.Discard | Button.Cancel,
-                                    Button.Cancel) == Button.Discard
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, Button.Discard | Button.Cancel, self._window)
+        box.setObjectName("stopQuestion")
+        box.setDefaultButton(Button.Cancel)
+        box.button(Button.Discard).setText(_("Stop and quit"))
+        return box.exec() == Button.Discard
 
     def open_log_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+        """Help > Open log folder: the file manager where there is one, else its path in a box to copy."""
+        folder = str(log_dir())
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, _("Log folder"),
+                          _("No program here opens folders. The log folder is:\n{folder}").format(folder=folder),
+                          QMessageBox.StandardButton.Ok, self._window)
+        box.setObjectName("logFolderDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy the path
+        box.open()  # not modal: nothing waits for it
 
     def show_about(self) -> None:
         QMessageBox.about(self._window, _("About {app}").format(app=APP_NAME),

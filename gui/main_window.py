@@ -147,6 +147,13 @@ class MainWindow(QMainWindow):
         s.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
         s.refused.connect(lambda reason: self.statusBar().showMessage(reason, 8000))
 
+    def next_tab(self, step: int = 1) -> None:
+        """View > Next tab (Ctrl+Tab), wherever the focus is: the tabs, round."""
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def previous_tab(self) -> None:
+        self.next_tab(-1)
+
     # ---------------------------------------------------------------- following the session
     def _on_loaded(self, loaded) -> None:
         source = Path(self.session.data.source_path).resolve()

@@ -36,6 +36,11 @@ AUTO_ELSEWHERE = frozenset(s.name for s in SETTINGS for other in s.exclusive_wit
                            if not SETTINGS_BY_NAME[other].optional)
 
 
+# An "auto" that is another field's number: the spin box says the number, not only where it comes
+# from ("= steps ahead" beside "= horizon" read as a riddle). The other field at "auto" too: 1.
+AUTO_FROM = {"horizon": "forecast_steps", "forecast_steps": "horizon"}
+
+
 def _auto_in_widget(s: Setting) -> bool:
     return s.optional and s.name not in AUTO_ELSEWHERE
 
@@ -220,6 +225,20 @@ class SettingsForm(QWidget):
                 widget.toggled.connect(self.changed)
         self.test_mode.currentIndexChanged.connect(self._update_test_rows)
         self._update_test_rows()
+        for name in AUTO_FROM:  # the fields' own signals: the form's are blocked while values are restored
+            if name in self.widgets:
+                self.widgets[name].valueChanged.connect(self._show_auto_numbers)  # type: ignore[attr-defined]
+        self._show_auto_numbers()
+
+    def _show_auto_numbers(self) -> None:
+        """The number an "auto" that follows another field stands for: '7 (= steps ahead)'."""
+        for name, other in AUTO_FROM.items():
+            if name not in self.widgets or other not in self.widgets:
+                continue
+            number = _value(SETTINGS_BY_NAME[other], self.widgets[other]) or 1
+            auto = _(SETTINGS_BY_NAME[name].auto_text)
+            self.widgets[name].setSpecialValueText(  # type: ignore[attr-defined]
+                _("{count} ({auto})").format(count=number, auto=auto))
 
     def reset_to_defaults(self) -> None:
         """Every field at its declared default; the test split as a fraction of the rows."""

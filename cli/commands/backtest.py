@@ -75,11 +75,11 @@ def print_backtest(result, out: Path) -> None:
     from core.prep.timeindex import format_time
 
     c = result.config
-    print(ngettext("{target}: {folds} fold of {horizon} steps, window {window}, season {season}, trainings: "
-                   "{trainings}",
-                   "{target}: {folds} folds of {horizon} steps, window {window}, season {season}, trainings: "
-                   "{trainings}", len(result.folds)).format(
-        target=c.target, folds=len(result.folds), horizon=c.horizon, window=c.window,
+    steps = ngettext("{count} step", "{count} steps", c.horizon).format(count=c.horizon)
+    print(ngettext("{target}: {folds} fold of {steps}, window {window}, season {season}, trainings: {trainings}",
+                   "{target}: {folds} folds of {steps}, window {window}, season {season}, trainings: {trainings}",
+                   len(result.folds)).format(
+        target=c.target, folds=len(result.folds), steps=steps, window=c.window,
         season=c.season if result.seasonal else _("none"), trainings=result.trainings))
     names = [name for name in FORECASTERS if result.seasonal or name != "seasonal_naive"]
     short = {"model": _("model"), "naive": _("naive"), "seasonal_naive": _("seasonal"), "linear": _("linear")}

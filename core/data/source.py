@@ -143,7 +143,7 @@ def choose_encoding(head: Head, wanted: str | None, notes: Notes, redetected: Re
             if "text encoding" in str(exc):
                 problem = _("Unknown encoding '{encoding}' for '{file}' (not a text encoding).")
             else:
-                problem = _("Unknown encoding '{encoding}' for '{file}' (unknown).")
+                problem = _("Unknown encoding '{encoding}' for '{file}'.")
             raise refuse(problem.format(encoding=wanted, file=head.file)) from None
         if codec == "utf-8" and head.data.startswith(b"\xef\xbb\xbf"):
             codec = "utf-8-sig"

@@ -19,10 +19,16 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
+EXPORT_SPLITS = {"val": "validation"}  # the split as the chart's legend names it
+
+
 def predictions_and_forecast(predictions: pd.DataFrame, forecast: pd.DataFrame | None) -> pd.DataFrame:
-    """One table: every prediction with its split, then the future steps (split 'forecast')."""
+    """One table: every prediction with its split ('train', 'validation', 'test'), then the future
+    steps (split 'forecast')."""
     columns = ["time", "step", "actual", "predicted", "lower", "upper", "split"]
-    parts = [predictions.reindex(columns=columns)]
+    shown = predictions.reindex(columns=columns)
+    shown["split"] = shown["split"].astype(str).replace(EXPORT_SPLITS)
+    parts = [shown]
     if forecast is not None and len(forecast):
         parts.append(forecast.assign(actual=float("nan"), split="forecast").reindex(columns=columns))
     return pd.concat(parts, ignore_index=True)

@@ -23,6 +23,7 @@ ANCHOR_WORDS = {"smoothing": N_("exponential smoothing"), "seasonal": N_("the se
 # core.pipeline.credit's codes, repeated here so the words need not load the engine
 SMOOTHING_ALONE, STARTING_POINT, NETWORK = "smoothing alone", "starting point", "network"
 LINEAR_START, ANCHOR_START = "linear start", "anchor"
+SCORE_LABELS = {"r2": "R²"}  # as the window's tables head it; the other scores upper-cased
 IMPROVED_PCT = 0.05  # a smaller change in validation RMSE rounds to 0.0%: no improvement to report
 
 
@@ -109,6 +110,19 @@ def finished_line(history, seconds: float) -> str:
         status=status, epochs=history.epochs_run, duration=duration(seconds), best=history.best_epoch)
 
 
+def run_finished_line(result, seconds: float, asked: int) -> str:
+    """How a run ended (result: ExperimentResult; `asked`: the networks asked for). A cancel says
+    so and what was kept, even where the first network's own history stopped early before it."""
+    if not getattr(result, "cancelled", False):
+        return finished_line(result.history, seconds)
+    if asked > 1:
+        return ngettext("Cancelled: kept the best model so far ({kept} of {asked} network) after {duration}.",
+                        "Cancelled: kept the best model so far ({kept} of {asked} networks) after {duration}.",
+                        asked).format(kept=result.config.ensemble, asked=asked, duration=duration(seconds))
+    return _("Cancelled: kept the best model so far (best epoch {best}) after {duration}.").format(
+        best=result.history.best_epoch, duration=duration(seconds))
+
+
 # --------------------------------------------------------------------------- a run's outcome
 
 
@@ -130,7 +144,7 @@ def run_heading(result) -> str:
                         "epochs); window {window}, horizon {horizon}, season {season}", h.epochs_run).format(
             target=c.target, maker=maker_words(credit), epochs=h.epochs_run, window=c.window, horizon=c.horizon,
             season=season)
-    status = STATUS_SHORT_WORDS.get(h.status)
+    status = STATUS_SHORT_WORDS.get(Status.CANCELLED if getattr(result, "cancelled", False) else h.status)
     return ngettext("{target}: {status} after {epochs} epoch, best epoch {best}; window {window}, "
                     "horizon {horizon}, season {season}",
                     "{target}: {status} after {epochs} epochs, best epoch {best}; window {window}, "
@@ -394,7 +408,7 @@ def search_lines(result, settings_text: Callable[[dict[str, Any]], str]) -> list
             number=number, score=score_text(result.validation_score),
             settings=settings_text(result.best_settings)))
     test = result.test or {}
-    scores = ", ".join(f"{name.upper()} {score_text(value)}" for name, value in test.items()
+    scores = ", ".join(f"{SCORE_LABELS.get(name, name.upper())} {score_text(value)}" for name, value in test.items()
                        if isinstance(value, (int, float)) and not isinstance(value, bool))
     if scores:
         lines.append(_("Scored once on the test split: {scores}.").format(scores=scores))

@@ -245,7 +245,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
         if short is None:
             raise
         return short
-    notes += split_notes
+    notes += split_notes + constant_feature_notes(frame, config.features, bounds.train_end)
     window = config.window
     if window is None:
         available = bounds.train_end - horizon  # window + windows - 1
@@ -273,6 +273,18 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     parameters = recurrent_parameter_count(effective, n_features)
     notes += check_training_memory(effective, rows, len(origins["train"]), parameters)
     return RunPlan(effective, bounds, origins, parameters, notes)
+
+
+def constant_feature_notes(frame: pd.DataFrame, features: tuple[str, ...], train_end: int) -> list[str]:
+    """A note for a feature column with one value on the training rows: the network can't learn
+    anything from it (it is accepted, as a later file may vary)."""
+    constant = [name for name in features if frame[name].iloc[:train_end].nunique(dropna=True) <= 1]
+    if not constant:
+        return []
+    return [ngettext("The feature column {columns} has one value on every training row: it can't help the "
+                     "forecast.",
+                     "The feature columns {columns} have one value on every training row: they can't help the "
+                     "forecast.", len(constant)).format(columns=", ".join(constant))]
 
 
 def check_training_windows(origins: dict[str, np.ndarray], window: int, horizon: int, train_rows: int) -> None:

@@ -52,7 +52,19 @@ def run_experiment(
     forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index)
     result = assemble(frame, plan, scoring, forecaster, windows, scores, forecast, time_index, source_info)
     result.credit = credit_of(frame, plan, scoring, forecaster, windows, anchored, scores, forecast)
+    result.cancelled = was_cancelled(scoring, plan, forecaster, cancel)
     return result
+
+
+def was_cancelled(scoring: ScoringModel, plan: RunPlan, forecaster: Predictor | None,
+                  cancel: threading.Event | None) -> bool:
+    """Whether the cancel cut the run short: a network of the scoring model, or the refit on every
+    row (asked for, not made, with the cancel set)."""
+    from core.model.training import CANCELLED
+
+    if cancel is None or not cancel.is_set():
+        return False
+    return any(h.status == CANCELLED for h in scoring.histories) or (plan.refits and forecaster is None)
 
 
 @dataclass

@@ -35,6 +35,9 @@ class ExperimentResult:
     models: dict[str, Any] = field(default_factory=dict)  # which model made which numbers, in words
     val_metrics: dict[str, dict[str, float | None]] = field(default_factory=dict)
     credit: Credit | None = None  # what made the forecast, with the anchor alone scored beside it
+    # the user's cancel cut a network or the refit short: what trained so far is kept (the first
+    # network's `history` may still say it stopped early, when a later one was cancelled)
+    cancelled: bool = False
 
     @property
     def config(self) -> ForecastConfig:

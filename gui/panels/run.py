@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from core.i18n import _, ngettext
-from core.outputs.summary import duration, epoch_line, finished_line, progress_step, time_left, total_epochs
+from core.outputs.summary import duration, epoch_line, progress_step, time_left, total_epochs
 from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session
@@ -32,6 +32,7 @@ class RunPanel(Panel):
         self.progress_bar = QProgressBar(objectName="progressBar")
         self.progress_bar.setFormat(_("%v / %m epochs"))
         self.progress_bar.setValue(0)
+        self._run_config = None  # the ForecastConfig of the run the progress line is about
         self.progress_label = QLabel("", wordWrap=True, objectName="progressLabel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(9, 0, 9, 9)
@@ -58,6 +59,7 @@ class RunPanel(Panel):
 
     def _on_new_data(self, _loaded) -> None:
         """Another file: the previous run's progress is no longer about anything shown."""
+        self._run_config = None
         self.progress_bar.setValue(0)
         self.progress_label.clear()
 
@@ -66,9 +68,22 @@ class RunPanel(Panel):
         self.problem_label.setText(problem)
         self.problem_label.setVisible(bool(problem))
         self.shapes_label.setText(self._shapes_text(plan) if plan is not None else "")
-        if plan is not None and not self.session.training.running:
-            self.progress_bar.setRange(0, plan.config.epochs)
-            self.progress_bar.setValue(0)
+        if self.session.training.running or (plan is not None and plan.config == self._run_config):
+            return  # the progress line is about these very settings
+        self._run_config = None  # other settings: the last run's ending is not about them
+        self.progress_label.clear()
+        if plan is None:  # nothing to count until the settings fit the data
+            self._show_bar(0, 1, 0, "")
+        elif plan.smoothing_alone:
+            self._show_bar(0, 1, 0, _("No network to train"))
+        else:  # as the run will count them: every network, and the refit
+            self._show_bar(0, total_epochs(plan.config.epochs, plan.config.ensemble, plan.refits), 0)
+
+    def _show_bar(self, low: int, high: int, value: int, text: str | None = None) -> None:
+        """The bar at `value`, counting epochs or showing `text` instead."""
+        self.progress_bar.setRange(low, high)
+        self.progress_bar.setValue(value)
+        self.progress_bar.setFormat(text if text is not None else _("%v / %m epochs"))
 
     def _shapes_text(self, plan) -> str:
         rows = []
@@ -84,20 +99,26 @@ class RunPanel(Panel):
         if asked.get("season") is None:
             auto.append(_("season {season}").format(season=plan.config.season or _("none")))
         heading = _("<b>Input shapes</b> (windows, time steps, features):")
-        parameters = ngettext("{count:,} trainable parameter", "{count:,} trainable parameters",
-                              plan.parameters).format(count=plan.parameters)
-        if auto:
-            parameters = _("{parameters} · auto: {settings}").format(parameters=parameters, settings=", ".join(auto))
-        text = f"{heading}<table>{''.join(rows)}</table>{parameters}"
         reason = plan.smoothing_alone_reason()  # said before training, not only after it
+        # no count of parameters that no network will have
+        parameters = "" if reason else ngettext("{count:,} trainable parameter", "{count:,} trainable parameters",
+                                                plan.parameters).format(count=plan.parameters)
+        if auto:
+            settings = ", ".join(auto)
+            parameters = (_("{parameters} · auto: {settings}").format(parameters=parameters, settings=settings)
+                          if parameters else _("auto: {settings}").format(settings=settings))
+        text = f"{heading}<table>{''.join(rows)}</table>{parameters}"
         if reason:
             text += "<br>" + escape(reason)
         return text
 
     def _on_started(self, config) -> None:
-        # an upper bound: early stopping ends most networks sooner, and the bar then jumps ahead
-        self.progress_bar.setRange(0, total_epochs(config.epochs, config.ensemble, config.refit))
-        self.progress_bar.setValue(0)
+        self._run_config = config
+        plan = self.session.settings.plan
+        if plan is not None and plan.smoothing_alone:
+            self._show_bar(0, 1, 0, _("No network to train"))
+        else:  # an upper bound: early stopping ends most networks sooner, and the bar then jumps ahead
+            self._show_bar(0, total_epochs(config.epochs, config.ensemble, config.refit), 0)
         self.progress_label.setText(_("Starting… (loading PyTorch)") if self.session.training.engine_loading
                                     else _("Starting…"))
 
@@ -109,5 +130,8 @@ class RunPanel(Panel):
         self.progress_label.setText(epoch_line(p, duration(left)))
 
     def _on_finished(self, result) -> None:
-        self.progress_bar.setValue(self.progress_bar.maximum())
-        self.progress_label.setText(finished_line(result.history, self.session.training.seconds))
+        if result.history.epochs_run == 0 and not result.cancelled:
+            self._show_bar(0, 1, 1, _("No network was trained"))
+        elif not result.cancelled:  # a cancelled run's bar stays where the cancel stopped it
+            self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_label.setText(self.session.training.finished_text(result))

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout
 
 from core.i18n import _, ngettext
-from core.outputs.summary import finished_line
 from gui.panels import Panel
 from gui.session import Session
 from gui.widgets.canvases import LossCanvas
@@ -30,15 +29,18 @@ class TrainingPanel(Panel):
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
+        epochs = ngettext("{count} epoch", "{count} epochs", config.epochs).format(count=config.epochs)
         if config.ensemble > 1:
-            text = ngettext("Training {cell} on '{target}' for up to {epochs} epochs ({count} network; the chart "
+            text = ngettext("Training {cell} on '{target}' for up to {epochs} ({count} network; the chart "
                             "shows the first)…",
-                            "Training {cell} on '{target}' for up to {epochs} epochs ({count} networks; the chart "
+                            "Training {cell} on '{target}' for up to {epochs} ({count} networks; the chart "
                             "shows the first)…", config.ensemble)
         else:
-            text = _("Training {cell} on '{target}' for up to {epochs} epochs…")
-        self.summary.setText(text.format(cell=config.cell.upper(), target=config.target, epochs=config.epochs,
-                                         count=config.ensemble))
+            text = _("Training {cell} on '{target}' for up to {epochs}…")
+        plan = self.session.settings.plan
+        reason = plan.smoothing_alone_reason() if plan is not None else None
+        self.summary.setText(reason or text.format(cell=config.cell.upper(), target=config.target, epochs=epochs,
+                                                   count=config.ensemble))
 
     def _on_epoch(self, progress) -> None:
         # the curves of the first network: the others of the ensemble and the refit only repeat
@@ -49,5 +51,5 @@ class TrainingPanel(Panel):
     def _on_finished(self, result) -> None:
         h = result.history
         self.loss_canvas.finish(h.train_loss, h.val_loss, h.best_epoch)
-        text = finished_line(h, self.session.training.seconds)
+        text = self.session.training.finished_text(result)
         self.summary.setText(text + (f"\n{h.message}" if h.message else ""))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import ForecasterError
 from core.i18n import N_, _
-from core.outputs.summary import run_description
+from core.outputs.summary import run_description, run_finished_line
 from core.pipeline import ExperimentResult
 from core.vocabulary import STATUS_WORDS, Status
 from gui.jobs import Job
@@ -32,6 +32,7 @@ class TrainingChannel(JobChannel):
         self.engine_loading = False  # the current run loads torch first (no warm-up finished)
         self._started = 0.0
         self._search: dict | None = None  # the search record of the run being trained
+        self.config = None  # the ForecastConfig of the current or last run, as asked (its networks)
 
     def can_start(self) -> bool:
         return self.session.settings.plan is not None and self.refusal() is None
@@ -56,8 +57,14 @@ class TrainingChannel(JobChannel):
         self._started = time.perf_counter()
         self.seconds = 0.0
         self._search = s.settings.search_record()
+        self.config = config
         self.started.emit(config)
         return True
+
+    def finished_text(self, result: ExperimentResult) -> str:
+        """How the last run ended, with what a cancel kept of the networks asked for."""
+        asked = self.config.ensemble if self.config is not None else result.config.ensemble
+        return run_finished_line(result, self.seconds, asked)
 
     def report(self, value: object) -> None:
         self.seconds = time.perf_counter() - self._started
@@ -67,7 +74,7 @@ class TrainingChannel(JobChannel):
         self.seconds = time.perf_counter() - self._started
         name = self.session.data.file_name()
         self.session.models.show_experiment(result, run_description(result, name), self._search)
-        status = result.history.status
+        status = Status.CANCELLED if result.cancelled else result.history.status
         self.session.status.emit(_(STATUS_WORDS[status]) if status in STATUS_WORDS else status, 5000)
         if status == Status.DIVERGED:
             self.session.problem.emit(_("Training diverged"), ForecasterError(result.history.message), "")

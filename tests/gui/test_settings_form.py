@@ -33,7 +33,7 @@ def test_a_widget_per_form_setting_with_its_name_default_and_tooltip(form):
     for name in WIDGET_NAMES:  # names tests, benchmarks and screenshots find widgets by
         assert form.findChild(QSpinBox, name) is not None, name
     assert form.findChild(QSpinBox, "windowSpin").text() == "auto"
-    assert form.findChild(QSpinBox, "forecastStepsSpin").text() == "= horizon"
+    assert form.findChild(QSpinBox, "forecastStepsSpin").text() == "1 (= horizon)"  # the horizon, auto too
     assert form.findChild(QSpinBox, "batchSizeSpin").specialValueText() == "full batch"
     assert form.findChild(QComboBox, "cellCombo").currentText() == "LSTM"
 
