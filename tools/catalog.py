@@ -257,7 +257,7 @@ def update() -> None:
 
 
 def problems() -> list[str]:
-    """What is out of step: new or vanished messages, a stale .mo."""
+    """What is out of step: new, vanished or untranslated messages, a stale .mo."""
     found = []
     extracted = extract()
     for lang in languages():
@@ -266,6 +266,9 @@ def problems() -> list[str]:
         gone = [k[1] for k in entries if k not in extracted]
         found += [f"{lang}: not in the catalog: {m!r}" for m in new]
         found += [f"{lang}: no longer in the code: {m!r}" for m in gone]
+        # a translation lost (an emptied .po once passed every other check here)
+        found += [f"{lang}: not translated: {k[1]!r}" for k, entry in entries.items()
+                  if k in extracted and not all(entry.msgstr)]
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != mo_bytes(header, list(entries.values())):
             found.append(f"{lang}: {mo.name} is not compiled from the .po")
