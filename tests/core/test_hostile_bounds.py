@@ -137,7 +137,7 @@ def test_a_postgresql_server_that_never_answers_is_refused_within_the_timeout(si
     def connect() -> None:  # in a thread, so that a hang fails the test instead of stalling the run
         try:
             open_storage(f"postgresql://u:pw@127.0.0.1:{silent_server}/db")
-        except BaseException as exc:  # noqa: BLE001 - whatever it is, the test reports it
+        except BaseException as exc:  # whatever it is, the test reports it
             outcome.append(exc)
 
     worker = threading.Thread(target=connect, daemon=True)
