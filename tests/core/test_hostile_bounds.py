@@ -4,7 +4,6 @@ can't hang a search (N4)."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import tracemalloc
@@ -23,6 +22,7 @@ from core.prep.windows import WindowedSeries
 from core.search import storage
 from core.search.storage import SearchError, open_storage
 from core.settings.config import ForecastConfig
+from tests.factories import silent_tcp_server
 
 
 def test_a_season_above_the_forms_bound_is_a_config_error():
@@ -108,24 +108,8 @@ def test_a_billion_folds_are_refused_by_arithmetic_before_any_layout(monkeypatch
 
 @pytest.fixture
 def silent_server():
-    """A TCP server on 127.0.0.1 that accepts connections and never sends a byte."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(server.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    yield server.getsockname()[1]
-    server.close()
-    for connection in held:
-        connection.close()
+    with silent_tcp_server() as port:
+        yield port
 
 
 def test_a_postgresql_server_that_never_answers_is_refused_within_the_timeout(silent_server, monkeypatch):
