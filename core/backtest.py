@@ -142,9 +142,10 @@ def _fold_zero_plan(frame: pd.DataFrame, config: ForecastConfig, layout: _Layout
     return plan_run(frame.iloc[start:cutoff + horizon], fold_config, season_rows=cutoff - start)
 
 
-def _most_folds(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest, horizon: int) -> int:
-    """The most folds these settings can run on this data (0: not even one), by bisection: fewer
-    folds leave the first fold more training rows."""
+def _most_folds(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest, horizon: int,
+                limit: int) -> int:
+    """The most folds these settings can run on this data (0: not even one), by bisection below
+    `limit` (known not to fit): fewer folds leave the first fold more training rows."""
     def fits(folds: int) -> bool:
         try:
             _fold_zero_plan(frame, config, _layout(len(frame), horizon, request, folds))
@@ -152,7 +153,7 @@ def _most_folds(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRe
             return False
         return True
 
-    low, high = 0, request.folds - 1  # fits(low) is taken as true, fits(request.folds) is false
+    low, high = 0, limit - 1  # fits(low) is taken as true, fits(limit) is false
     while low < high:
         middle = (low + high + 1) // 2
         if fits(middle):
@@ -164,11 +165,16 @@ def _most_folds(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRe
 
 def _resolve(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest) -> tuple[_Layout, RunPlan]:
     horizon = config.horizon or config.forecast_steps or 1
-    layout = _layout(len(frame), horizon, request)
+    # the most folds that leave the first fold 2 training rows, by arithmetic: no list of cutoffs is
+    # built past it (a billion folds took gigabytes before the refusal)
+    ceiling = max(1, (len(frame) - horizon - 2) // (request.fold_step or horizon) + 1)
+    layout = _layout(len(frame), horizon, request, min(request.folds, ceiling))
     try:
+        if request.folds > ceiling:
+            raise ConfigError(_("No rows are left to train on before the first cutoff."))
         plan = _fold_zero_plan(frame, config, layout)
     except ConfigError as exc:
-        most = _most_folds(frame, config, request, horizon)
+        most = _most_folds(frame, config, request, horizon, min(request.folds, ceiling + 1))
         if not most:
             raise ConfigError(_("Not even one fold fits: {reason}").format(reason=exc)) from None
         steps = ngettext("{count} step", "{count} steps", horizon).format(count=horizon)

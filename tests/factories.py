@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import socket
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +143,28 @@ def run_cli(*args: object) -> subprocess.CompletedProcess:
         except SystemExit as exc:  # argparse's --version, --help and usage errors
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return subprocess.CompletedProcess([sys.executable, "main.py", *argv], code, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def silent_tcp_server() -> Iterator[int]:
+    """A TCP server on 127.0.0.1 that accepts connections and never sends a byte (a database
+    that hangs); yields its port."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+        for connection in held:
+            connection.close()

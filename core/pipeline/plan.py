@@ -229,6 +229,11 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     # multi-step is asked for by the number of forecast steps: one network output per step
     horizon = config.horizon or config.forecast_steps or 1
     season = config.season
+    if season is not None and season > rows:
+        raise ConfigError(ngettext(
+            "The season ({season}) is longer than the data's {rows} row: give at most {rows}, or leave it automatic.",
+            "The season ({season}) is longer than the data's {rows} rows: give at most {rows}, or leave it automatic.",
+            rows).format(season=season, rows=rows))
     if season is None:
         # before the split (the training rows, when their number is given)
         rough = season_rows or config.train_size or max(2, rows - 2 * max(1, round(rows * config.test_fraction)))

@@ -32,6 +32,10 @@ import numpy as np
 
 from core.errors import DamagedValue
 from core.i18n import _
+from core.settings.config import SETTINGS
+
+# the largest season the settings accept (a saved model's smoothing is held to it too)
+MAX_SEASON = int(next(s.high for s in SETTINGS if s.name == "season"))
 
 ALPHAS = (0.1, 0.3, 0.6, 1.0)  # level; 1.0 is the naive forecast (a random walk's best)
 BETAS = (0.0, 0.05, 0.2)  # trend
@@ -65,6 +69,9 @@ class HoltWinters:
         if not isinstance(values["season"], int) or isinstance(values["season"], bool) or values["season"] < 1:
             raise DamagedValue(_("smoothing season must be a whole number of rows (got {value!r})").format(
                 value=values["season"]))
+        if values["season"] > MAX_SEASON:  # a file's season must not size anything unchecked
+            raise DamagedValue(_("smoothing season must be at most {most} rows (got {value})").format(
+                most=MAX_SEASON, value=values["season"]))
         return cls(**values)
 
     def states(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
@@ -81,13 +88,16 @@ class HoltWinters:
     def _run(self, values: np.ndarray, keep: tuple | None) -> float:
         # plain Python floats: numpy scalars in this loop made it several times slower
         y = np.asarray(values, dtype=np.float64)
-        m, n = self.season, len(y)
-        if m > 1 and n >= 2 * m:
+        n = len(y)
+        # under two seasons of rows there is no season to start from: run without one (the fits
+        # never choose a season then), so nothing is sized by a season the rows can't hold
+        m = self.season if n >= 2 * self.season else 1
+        if m > 1:
             level = float(y[:m].mean())
             trend = (float(y[m:2 * m].mean()) - level) / m
             season = (y[:m] - level).tolist()
         else:
-            level, trend, season = (float(y[0]) if n else 0.0), 0.0, [0.0] * m
+            level, trend, season = (float(y[0]) if n else 0.0), 0.0, [0.0]
         a, b, g, phi = self.alpha, self.beta, self.gamma, self.phi
         sse = 0.0
         for t, value in enumerate(y.tolist()):
@@ -112,7 +122,7 @@ class HoltWinters:
         steps = np.arange(1, horizon + 1)
         damped = np.cumsum(self.phi ** steps)
         out = levels[:, None] + trends[:, None] * damped[None, :]
-        if self.season > 1:
+        if self.season > 1 and len(values) >= 2 * self.season:  # else _run wrote no season
             m = self.season
             # step k repeats the component of its phase, last written at t + k - m*ceil(k/m) <= t
             back = steps - m * np.ceil(steps / m).astype(np.int64)

@@ -60,7 +60,9 @@ class WindowedSeries:
         self.delta = mode != "level"  # inputs relative to the last value
         # seasonal anchors read the last `seasons` whole seasons; step k (1-based) takes the
         # profile's phase (k - 1) % season, the phase of row t + k
-        self.season = season or 1
+        # only the seasonal mode reads the season: elsewhere it sizes nothing (a huge season from a
+        # file or flag must not allocate season-long offsets)
+        self.season = (season or 1) if mode == "seasonal" else 1
         self.seasons = max(1, min(window // self.season, MAX_PROFILE_SEASONS)) if mode == "seasonal" else 1
         span = self.seasons * self.season
         self._recent_offsets = torch.arange(-span + 1, 1)

@@ -9,6 +9,12 @@ from core.i18n import _
 HEARTBEAT_S = 10
 GRACE_S = 30
 SQLITE_TIMEOUT_S = 120  # several processes write one file: wait for the lock instead of failing
+# libpq waits for ever on a server that accepts the connection and never answers (and Ctrl+C can't
+# stop it): give up after this many seconds, notice a dead peer by TCP keepalives, and end any
+# statement the server sits on (Optuna's are short)
+CONNECT_TIMEOUT_S = 10
+STATEMENT_TIMEOUT_MS = 120_000
+POSTGRES_OPTIONS = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
 
 class SearchError(ForecasterError):
@@ -48,6 +54,20 @@ def driver_url(url: str) -> str:
     return url
 
 
+def postgres_connect_args(url: str) -> dict:
+    """libpq's timeouts and keepalives for a PostgreSQL URL, except those its query sets itself
+    (SQLAlchemy lets connect_args override the URL's)."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        own = set(make_url(url).query)
+    except Exception:  # not a URL: open_storage words the problem
+        own = set()
+    options = {"connect_timeout": CONNECT_TIMEOUT_S, **POSTGRES_OPTIONS,
+               "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+    return {key: value for key, value in options.items() if key not in own}
+
+
 def open_storage(url: str):
     """An RDBStorage for `url`; SearchError with one line when the driver, URL or server is wrong."""
     import warnings
@@ -59,6 +79,8 @@ def open_storage(url: str):
     engine_kwargs: dict = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}
+    elif url.startswith("postgres"):
+        engine_kwargs["connect_args"] = postgres_connect_args(url)
     try:
         with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 4-5; we rely on little of it
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)

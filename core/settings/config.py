@@ -60,7 +60,7 @@ class ForecastConfig:
         widget_range=(1, 10_000))
     season: int | None = setting(
         None, "windows", "Season", "Seasonal period in rows for the seasonal naive baseline and the "
-        "automatic window.", low=1, auto="detected from the training rows",
+        "automatic window.", low=1, high=100_000, auto="detected from the training rows",
         cli="--season", widget_range=(1, 100_000))
     # ---------------------------------------------------------------- split
     test_fraction: float = setting(

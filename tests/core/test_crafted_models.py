@@ -184,3 +184,30 @@ def test_values_that_would_make_nonsense_forecasts_are_refused(tmp_path, good, c
     with pytest.raises(BundleError) as info:
         load_bundle(crafted)
     assert words in str(info.value) and "nonsense.lstmf" in str(info.value)
+
+
+@needs_rlimit
+def test_a_huge_season_in_the_settings_is_refused_before_anything_is_sized(tmp_path, good):
+    """Issue 27 N1: config.season = 2e9 in model.json made `forecast` allocate 16 GB of window
+    offsets. Refused on load now, by the settings' bound; a season within the bound but longer than
+    the rows the model was trained on (90) is refused too."""
+    good_path, members = good
+    crafted = write_zip(tmp_path / "season_2e9.lstmf", with_meta(members, config__season=2_000_000_000))
+    assert_refused_cheaply(crafted, good_path, "100000")
+    longer = write_zip(tmp_path / "season_5000.lstmf", with_meta(members, config__season=5000))
+    with pytest.raises(BundleError, match="season is longer than the rows"):
+        load_bundle(longer)
+
+
+@needs_rlimit
+def test_a_huge_smoothing_season_is_refused_before_its_list_is_built(tmp_path, good):
+    """Issue 27 N2: every smoothing member's season set to 2e9 (the file stays ~10 KB) built a
+    Python list of 2e9 floats (16 GB) at the first forecast."""
+    good_path, members = good
+    meta = json.loads(members[META_FILE])
+    assert meta["config"]["target_mode"] == "smoothing"
+    smoothing = meta["smoothing"]
+    for member in smoothing["members"]:
+        member["season"] = 2_000_000_000  # Theta members ignore it: their season is their list
+    crafted = write_zip(tmp_path / "smoothing_2e9.lstmf", with_meta(members, smoothing=smoothing))
+    assert_refused_cheaply(crafted, good_path, "smoothing season must be at most 100000")

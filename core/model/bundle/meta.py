@@ -194,6 +194,8 @@ def check_meta(config: ForecastConfig, target_scaler, feature_scaler, half_width
     if not np.isfinite(half_widths).all():
         raise DamagedValue(_("the interval widths are not finite numbers"))
     _check_time_index(time_index)
+    if config.season and config.season > max(time_index.rows, len(tail)):
+        raise DamagedValue(_("the season is longer than the rows the model was trained on"))
     if len(tail) < config.window:
         raise DamagedValue(_("fewer stored rows than the window"))
     for column in config.input_columns:
