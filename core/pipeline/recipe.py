@@ -62,9 +62,10 @@ def was_cancelled(scoring: ScoringModel, plan: RunPlan, forecaster: Predictor | 
     row (asked for, not made, with the cancel set)."""
     from core.model.training import CANCELLED
 
-    if cancel is None or not cancel.is_set():
-        return False
-    return any(h.status == CANCELLED for h in scoring.histories) or (plan.refits and forecaster is None)
+    if any(h.status == CANCELLED for h in scoring.histories):
+        return True
+    # asked last: the cancel is polled once per batch, and a finished run polls nothing more
+    return bool(plan.refits and forecaster is None and cancel is not None and cancel.is_set())
 
 
 @dataclass
