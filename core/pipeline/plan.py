@@ -17,6 +17,7 @@ from core.errors import ConfigError, DataError
 from core.i18n import _, ngettext
 from core.model.memory import check_training_memory
 from core.model.parameters import recurrent_parameter_count
+from core.model.timing import TimeEstimate, estimate_training
 from core.outputs.summary import total_epochs
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
@@ -35,6 +36,34 @@ VALIDATION_HORIZONS = 3
 MIN_FORECAST_ONLY_ROWS = 4  # the fewest rows the smoothing forecasts from when nothing can be scored
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
+# "auto" ensemble and batch size: short series keep 5 networks of batch 32; from LONG_WINDOWS
+# training windows on, fewer networks (the median of 5 gains least where each network sees many
+# windows) and larger batches (fewer steps per epoch). Measured in bench/default_speed.py.
+FULL_ENSEMBLE, LONG_ENSEMBLE = 5, 2
+BASE_BATCH = 32
+LONG_WINDOWS = 1000
+MAX_AUTO_BATCH = 256
+
+
+def auto_ensemble(train_windows: int) -> int:
+    """The networks "auto" trains: 5 below LONG_WINDOWS training windows, else 2."""
+    return FULL_ENSEMBLE if train_windows < LONG_WINDOWS else LONG_ENSEMBLE
+
+
+def auto_batch_size(train_windows: int) -> int:
+    """The batch "auto" trains with: 32 below LONG_WINDOWS training windows, doubled each time the
+    windows double, at most MAX_AUTO_BATCH (1,000-1,999 windows: 64; 2,000-3,999: 128), so an
+    epoch is at most about 31 weight updates however long the series."""
+    batch = BASE_BATCH
+    while batch < MAX_AUTO_BATCH and train_windows >= LONG_WINDOWS * batch // BASE_BATCH:
+        batch *= 2
+    return batch
+
+
+def auto_training(config: ForecastConfig, train_windows: int) -> dict[str, int]:
+    """The ensemble and batch size a run trains with: the user's values, else the automatic ones."""
+    return {"ensemble": auto_ensemble(train_windows) if config.ensemble is None else config.ensemble,
+            "batch_size": auto_batch_size(train_windows) if config.batch_size is None else config.batch_size}
 
 
 def validation_windows_needed(horizon: int) -> int:
@@ -92,6 +121,17 @@ class RunPlan:
     def total_epochs(self) -> int:
         """The most epochs the run may train, over every network and the refit (for progress)."""
         return total_epochs(self.config.epochs, self.config.ensemble, self.refits)
+
+    def time_estimate(self) -> TimeEstimate | None:
+        """Seconds training will take, about and at most (core.model.timing); None when no network
+        is trained."""
+        if self.smoothing_alone:
+            return None
+        c = self.config
+        refit_windows = max(0, self.bounds.rows - c.window - c.horizon + 1) if self.refits else 0
+        return estimate_training(len(self.origins["train"]), len(self.origins["val"]), refit_windows, c.window,
+                                 self.parameters // max(c.ensemble, 1), c.batch_size, c.ensemble, c.epochs,
+                                 c.patience)
 
     def smoothing_alone_reason(self) -> str | None:
         """Why no network will be trained, in one sentence for the faces; None when one will."""
@@ -203,10 +243,11 @@ def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int 
     # forecasts to calibrate its intervals on
     window = min(2, rows)
     mode, transform, mode_notes = resolve_modes(frame, config.replace(target_mode="smoothing"), season, window)
-    effective = config.resolved(window=window, horizon=horizon, season=season,
-                                threads=config.threads or default_threads(), target_mode=mode, transform=transform)
     bounds = SplitBounds(rows=rows, train_end=rows, val_end=rows)
     origins = window_origins(bounds, window, horizon)  # the smoothing's own forecasts, for intervals
+    effective = config.resolved(window=window, horizon=horizon, season=season,
+                                threads=config.threads or default_threads(), target_mode=mode, transform=transform,
+                                **auto_training(config, len(origins["train"])))
     notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
                    "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
                    "intervals come from its forecasts from earlier rows of the same data.").format(
@@ -258,9 +299,9 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     mode, transform, mode_notes = resolve_modes(frame, config, season, window)
     notes += mode_notes
     threads = config.threads or default_threads()
-    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
-                                target_mode=mode, transform=transform)
     origins = window_origins(bounds, window, horizon)
+    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
+                                target_mode=mode, transform=transform, **auto_training(config, len(origins["train"])))
     sizes = bounds.sizes
     check_training_windows(origins, window, horizon, sizes["train"])
     if len(origins["test"]) < 1:

@@ -6,7 +6,7 @@ Validation, the CLI's `train` flags, the settings form and the persisted last-us
 are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
 plus its use in the engine.
 
-`None` in `window`, `horizon`, `season` and `threads` (and "auto" in `target_mode` and `transform`)
+`None` in `window`, `horizon`, `season`, `threads`, `ensemble` and `batch_size` (and "auto" in `target_mode` and `transform`)
 means "choose from the data / machine";
 `core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
 `metrics.json` and saved models record.
@@ -146,9 +146,10 @@ class ForecastConfig:
     epochs: int = setting(
         200, "training", "Epochs", "Maximum passes over the training windows.", low=1,
         cli="--epochs", widget_range=(1, 100_000))
-    batch_size: int = setting(
-        32, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
-        "(full batch).", low=0, special="full batch", cli="--batch-size", searchable=True,
+    batch_size: int | None = setting(
+        None, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
+        "(full batch).", low=0, special="full batch", auto="32, larger from 1,000 training windows on",
+        cli="--batch-size", searchable=True,
         search_range=(8, 256), search_log=True,
         widget_range=(0, 1_000_000))
     lr: float = setting(
@@ -178,9 +179,10 @@ class ForecastConfig:
     seed: int = setting(
         0, "training", "Seed", "Random seed: the same seed, settings and data give the same results.",
         low=0, high=MAX_SEED, cli="--seed", widget_range=(0, 2_147_483_647))  # QSpinBox holds int32
-    ensemble: int = setting(
-        5, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
+    ensemble: int | None = setting(
+        None, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
         "their median: steadier than any one of them on small series.", low=1, high=10,
+        auto="5 networks, fewer from 1,000 training windows on",
         cli="--ensemble", searchable=True, search_range=(1, 5))
     threads: int | None = setting(
         None, "training", "Threads", "torch threads", low=1, high=1024,
@@ -215,7 +217,7 @@ class ForecastConfig:
         return dataclasses.replace(self, **changes)
 
     def resolved(self, **changes: Any) -> ResolvedConfig:
-        """This configuration with `changes` applied, as a ResolvedConfig (window and threads filled)."""
+        """This configuration with `changes` applied, as a ResolvedConfig (`changes` fill its autos)."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         return ResolvedConfig(**(values | changes))
 
@@ -271,10 +273,12 @@ class ResolvedConfig(ForecastConfig):
     window: int = 0
     horizon: int = 0
     threads: int = 0
+    ensemble: int = 0
+    batch_size: int = -1
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("window", "horizon", "threads"):
+        for name in ("window", "horizon", "threads", "ensemble", "batch_size"):
             if getattr(self, name) is None:
                 raise ConfigError(_("A resolved configuration needs a {name} (got None).").format(name=name))
 

@@ -7,7 +7,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from core.i18n import _, ngettext
-from core.outputs.summary import duration, epoch_line, finished_line, progress_step, time_left, total_epochs
+from core.outputs.summary import (
+    duration,
+    epoch_line,
+    finished_line,
+    progress_step,
+    time_estimate_sentence,
+    time_left,
+    total_epochs,
+)
 from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session
@@ -83,6 +91,11 @@ class RunPanel(Panel):
             auto.append(_("window {window}").format(window=plan.config.window))
         if asked.get("season") is None:
             auto.append(_("season {season}").format(season=plan.config.season or _("none")))
+        if asked.get("ensemble") is None and not plan.smoothing_alone:
+            auto.append(ngettext("{count} network", "{count} networks", plan.config.ensemble).format(
+                count=plan.config.ensemble))
+        if asked.get("batch_size") is None and not plan.smoothing_alone:
+            auto.append(_("batch {size}").format(size=plan.config.batch_size))
         heading = _("<b>Input shapes</b> (windows, time steps, features):")
         parameters = ngettext("{count:,} trainable parameter", "{count:,} trainable parameters",
                               plan.parameters).format(count=plan.parameters)
@@ -92,6 +105,9 @@ class RunPanel(Panel):
         reason = plan.smoothing_alone_reason()  # said before training, not only after it
         if reason:
             text += "<br>" + escape(reason)
+        estimate = plan.time_estimate()
+        if estimate is not None:
+            text += "<br>" + escape(time_estimate_sentence(estimate))
         return text
 
     def _on_started(self, config) -> None:

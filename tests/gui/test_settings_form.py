@@ -147,8 +147,10 @@ def test_unreadable_stored_values_are_left_out(qtbot):
 
 def test_a_setting_declared_once_appears_in_the_form(form):
     ensemble = form.findChild(QSpinBox, "ensembleSpin")
-    assert ensemble is form.ensemble and ensemble.value() == 5
-    assert (ensemble.minimum(), ensemble.maximum()) == (1, 10)
+    # "auto" sits below the lowest count: 5 networks, fewer on long series (core.pipeline.plan)
+    assert ensemble is form.ensemble and ensemble.value() == ensemble.minimum() and ensemble.text() == "auto"
+    assert (ensemble.minimum(), ensemble.maximum()) == (0, 10)
+    assert ForecastConfig(target="y", **form.values()).ensemble is None
     assert "different seeds" in ensemble.toolTip()
     box = ensemble.parentWidget()
     assert box.title() == "Training" and box.layout().labelForField(ensemble).text() == "Ensemble of seeds"
