@@ -6,8 +6,8 @@ Validation, the CLI's `train` flags, the settings form and the persisted last-us
 are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
 plus its use in the engine.
 
-`None` in `window`, `horizon`, `season`, `threads`, `ensemble` and `batch_size` (and "auto" in `target_mode` and `transform`)
-means "choose from the data / machine";
+`None` in `window`, `horizon`, `season`, `threads`, `ensemble` and `batch_size` (and "auto" in
+`target_mode` and `transform`) means "choose from the data / machine";
 `core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
 `metrics.json` and saved models record.
 """
