@@ -2,17 +2,21 @@
 
 Torch-free and cheap (the plan is made on every edit). The constants were measured with
 bench/default_speed.py at one torch thread on the 2-core development machine (README "Speed"):
-an epoch costs a fixed amount per weight update plus an amount per window, time step and
-parameter of one network; validation windows cost a third of a training window (no backward
-pass). Other machines differ, so the faces say "about" and give the upper bound beside it.
+an epoch costs a fixed amount per weight update and time step plus an amount per window, time
+step and parameter of one network; validation windows cost a third of a training window (no
+backward pass). Other machines differ, so the faces say "about" and give the upper bound beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-SECONDS_PER_UPDATE = 0.0006  # optimizer step, clipping, batch gathering: per weight update
-SECONDS_PER_STEP_PARAMETER = 4.0e-9  # forward + backward, per window x time step x parameter
+SECONDS_PER_UPDATE = 0.0003  # optimizer step, clipping, batch gathering: per weight update
+# a recurrent network steps through the window one row at a time, and on a CPU each step of a
+# small network costs mostly a fixed overhead (forward and backward) whatever the batch: so an
+# epoch costs per update and time step, plus per window, time step and parameter
+SECONDS_PER_UPDATE_STEP = 7.0e-5
+SECONDS_PER_STEP_PARAMETER = 1.0e-10
 VALIDATION_SHARE = 0.35  # a no-grad validation window against a training one
 # epochs a network typically trains before its best one, when early stopping is on (measured:
 # best epochs 10-60 on the long benchmark series; short series stop sooner)
@@ -30,7 +34,8 @@ def epoch_seconds(windows: int, val_windows: int, window: int, member_parameters
     batch = batch_size or max(windows, 1)
     updates = -(-windows // batch)
     per_window = window * max(member_parameters, 1) * SECONDS_PER_STEP_PARAMETER
-    return updates * SECONDS_PER_UPDATE + (windows + VALIDATION_SHARE * val_windows) * per_window
+    return (updates * (SECONDS_PER_UPDATE + window * SECONDS_PER_UPDATE_STEP)
+            + (windows + VALIDATION_SHARE * val_windows) * per_window)
 
 
 def estimate_training(windows: int, val_windows: int, refit_windows: int, window: int, member_parameters: int,

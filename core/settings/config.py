@@ -6,7 +6,7 @@ Validation, the CLI's `train` flags, the settings form and the persisted last-us
 are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
 plus its use in the engine.
 
-`None` in `window`, `horizon`, `season`, `threads`, `ensemble` and `batch_size` (and "auto" in
+`None` in `window`, `horizon`, `season`, `threads`, `ensemble`, `batch_size` and `lr` (and "auto" in
 `target_mode` and `transform`) means "choose from the data / machine";
 `core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
 `metrics.json` and saved models record.
@@ -27,6 +27,9 @@ SCHEMA_VERSION = 1
 LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
                                  "target_mode": "delta", "horizon": 1}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
+# what "auto" batch size and learning rate start from (core.pipeline.plan grows both on long
+# series); a configuration trained without being planned uses them as they are
+BASE_BATCH, BASE_LR = 32, 0.001
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
@@ -152,9 +155,10 @@ class ForecastConfig:
         cli="--batch-size", searchable=True,
         search_range=(8, 256), search_log=True,
         widget_range=(0, 1_000_000))
-    lr: float = setting(
-        0.001, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
+    lr: float | None = setting(
+        None, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
         "Lower it if the loss jumps around or diverges.", low=0.0, high=10.0, low_open=True,
+        auto="0.001 at batch 32, times the square root of a larger batch over 32",
         high_open=True, cli="--lr", searchable=True, search_range=(0.0001, 0.1), search_log=True,
         widget_range=(0.00001, 1.0), decimals=5, step=0.001)
     optimizer: str = setting(
@@ -275,10 +279,11 @@ class ResolvedConfig(ForecastConfig):
     threads: int = 0
     ensemble: int = 0
     batch_size: int = -1
+    lr: float = 0.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("window", "horizon", "threads", "ensemble", "batch_size"):
+        for name in ("window", "horizon", "threads", "ensemble", "batch_size", "lr"):
             if getattr(self, name) is None:
                 raise ConfigError(_("A resolved configuration needs a {name} (got None).").format(name=name))
 

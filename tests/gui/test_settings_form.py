@@ -34,7 +34,13 @@ def test_a_widget_per_form_setting_with_its_name_default_and_tooltip(form):
         assert form.findChild(QSpinBox, name) is not None, name
     assert form.findChild(QSpinBox, "windowSpin").text() == "auto"
     assert form.findChild(QSpinBox, "forecastStepsSpin").text() == "= horizon"
-    assert form.findChild(QSpinBox, "batchSizeSpin").specialValueText() == "full batch"
+    batch = form.findChild(QSpinBox, "batchSizeSpin")
+    assert batch.text() == "auto" and form.values()["batch_size"] is None
+    batch.setValue(0)  # both words on one spin box: "auto" below, "full batch" at 0
+    assert batch.text() == "full batch" and form.values()["batch_size"] == 0
+    batch.setValue(64)
+    assert batch.text() == "64"
+    assert form.findChild(QDoubleSpinBox, "lrSpin").text() == "auto" and form.values()["lr"] is None
     assert form.findChild(QComboBox, "cellCombo").currentText() == "LSTM"
 
 
@@ -106,7 +112,7 @@ def _non_default(s):
     if s.kind is str:
         return "日期"
     if s.optional and s.default is None and s.name != "date_column":
-        return int(s.low) + 2
+        return s.kind(int(s.low) + 2)  # (the learning rate is a float)
     if s.kind is int:
         return (s.default or 0) + 3
     return round(float(s.default) * 0.5 + 0.0625, 4) if s.default else 0.125
@@ -124,7 +130,7 @@ def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
     assert restored == values
     assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
     autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None,
-             "train_size": None}
+             "train_size": None, "ensemble": None, "batch_size": None, "lr": None}
     AppSettings().set_form_values(autos)
     assert {k: AppSettings().form_values()[k] for k in autos} == autos
 
