@@ -28,7 +28,8 @@ from bench.long_series import SERIES
 # the settings each variant changes from the defaults (threads=1 and the forecast steps always)
 VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
-    "fixed": {"ensemble": 5, "batch_size": 32},
+    "fixed": {"ensemble": 5, "batch_size": 32, "lr": 0.001},
+    "ens3": {"ensemble": 3},
     "ens2": {"ensemble": 2, "batch_size": 32},
     "ens2_b64": {"ensemble": 2, "batch_size": 64},
     "ens2_b128": {"ensemble": 2, "batch_size": 128, "lr": 0.002},

@@ -24,7 +24,7 @@ from core.outputs.summary import total_epochs
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.runtime import default_threads
-from core.settings.config import BASE_BATCH, BASE_LR, ForecastConfig, ResolvedConfig
+from core.settings.config import BASE_BATCH, BASE_ENSEMBLE, BASE_LR, ForecastConfig, ResolvedConfig
 
 DEFAULT_WINDOW = 12
 # exponential smoothing anchors runs of up to this many rows (its fit is a Python loop); longer
@@ -41,14 +41,14 @@ MIN_AUTO_WINDOW = 4
 # "auto" ensemble and batch size: short series keep 5 networks of batch 32; from LONG_WINDOWS
 # training windows on, fewer networks (the median of 5 gains least where each network sees many
 # windows) and larger batches (fewer steps per epoch). Measured in bench/default_speed.py.
-FULL_ENSEMBLE, LONG_ENSEMBLE = 5, 2
+LONG_ENSEMBLE = 2
 LONG_WINDOWS = 1000
 MAX_AUTO_BATCH = 256
 
 
 def auto_ensemble(train_windows: int) -> int:
     """The networks "auto" trains: 5 below LONG_WINDOWS training windows, else 2."""
-    return FULL_ENSEMBLE if train_windows < LONG_WINDOWS else LONG_ENSEMBLE
+    return BASE_ENSEMBLE if train_windows < LONG_WINDOWS else LONG_ENSEMBLE
 
 
 def auto_batch_size(train_windows: int) -> int:

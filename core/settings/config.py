@@ -27,9 +27,9 @@ SCHEMA_VERSION = 1
 LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
                                  "target_mode": "delta", "horizon": 1}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
-# what "auto" batch size and learning rate start from (core.pipeline.plan grows both on long
-# series); a configuration trained without being planned uses them as they are
-BASE_BATCH, BASE_LR = 32, 0.001
+# what "auto" ensemble, batch size and learning rate are on short series (core.pipeline.plan
+# changes them on long ones); a configuration built or trained without a plan uses them as they are
+BASE_ENSEMBLE, BASE_BATCH, BASE_LR = 5, 32, 0.001
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
