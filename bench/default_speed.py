@@ -2,6 +2,7 @@
 
     python bench/default_speed.py                       # today's defaults next to the levers
     python bench/default_speed.py --only u_shape --variants default,fixed
+    python bench/default_speed.py --only u_shape --variants default --rows 5000   # the 60 s case
 
 Each row is one `run_experiment` on a series of bench/long_series.py (u_shape: 3,000 hourly
 rows with a temperature feature; threshold_ar: 2,000 rows) with threads=1 and the settings of
@@ -42,12 +43,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
-def run(name: str, changes: dict[str, Any]) -> dict[str, Any]:
+def run(name: str, changes: dict[str, Any], rows: int | None = None) -> dict[str, Any]:
     from core.pipeline import run_experiment
     from core.settings.config import ForecastConfig
 
     series = next(s for s in SERIES if s.name == name)
-    frame = series.build()
+    frame = series.build(rows) if rows else series.build()  # type: ignore[call-arg]
     config = ForecastConfig(target="value", features=series.features, date_column="time",
                             forecast_steps=series.horizon, threads=1, **changes)
     networks: dict[tuple[bool, int], dict[str, float]] = {}
@@ -78,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="u_shape,threshold_ar", help="comma-separated series names")
     parser.add_argument("--variants", default="fixed,default", help=", ".join(VARIANTS))
+    parser.add_argument("--rows", type=int, help="rows of the synthetic series (u_shape: 3,000, threshold_ar: 2,000)")
     args = parser.parse_args()
     print(f"# {os.cpu_count()} cores, threads=1; load = 1-minute load average before the run")
     print("| series | variant | ens | batch | lr | patience | train windows | epochs run | best epochs "
@@ -86,7 +88,7 @@ def main() -> None:
     for name in args.only.split(","):
         first: dict[str, Any] | None = None
         for variant in args.variants.split(","):
-            row = run(name, VARIANTS[variant])
+            row = run(name, VARIANTS[variant], args.rows)
             first = first or row
             print(f"| {name} | {variant} | {row['ensemble']} | {row['batch']} | {row['lr']:g} | {row['patience']} "
                   f"| {row['windows']:,} | {row['epochs']} | {row['best']} | {row['s_per_epoch']:.3f} "
