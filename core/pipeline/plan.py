@@ -144,7 +144,7 @@ class RunPlan:
         refit_windows = max(0, self.bounds.rows - c.window - c.horizon + 1) if self.refits else 0
         return estimate_training(len(self.origins["train"]), len(self.origins["val"]), refit_windows, c.window,
                                  self.parameters // max(c.ensemble, 1), c.batch_size, c.ensemble, c.epochs,
-                                 c.patience)
+                                 c.patience, self.bounds.rows)
 
     def smoothing_alone_reason(self) -> str | None:
         """Why no network will be trained, in one sentence for the faces; None when one will."""
