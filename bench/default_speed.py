@@ -31,6 +31,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "default": {},
     "fixed": {"ensemble": 5, "batch_size": 32, "lr": 0.001},
     "ens3": {"ensemble": 3},
+    "p15": {"patience": 15},
     "ens2": {"ensemble": 2, "batch_size": 32},
     "ens2_b64": {"ensemble": 2, "batch_size": 64},
     "ens2_b128": {"ensemble": 2, "batch_size": 128, "lr": 0.002},
