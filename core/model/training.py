@@ -18,7 +18,7 @@ from torch import nn
 from core.i18n import _
 from core.model.progress import EpochProgress, TrainingHistory
 from core.prep.windows import WindowedSeries, inference_batch
-from core.settings.config import BASE_BATCH, BASE_LR, ForecastConfig
+from core.settings.config import BASE_BATCH, BASE_LR, BASE_PATIENCE, ForecastConfig
 from core.vocabulary import Status
 
 COMPLETED, EARLY_STOPPED, CANCELLED, DIVERGED, OUT_OF_TIME = (
@@ -80,6 +80,7 @@ def train(
     shuffle = torch.Generator().manual_seed(config.seed)
     n_train = len(train_origins)
     asked = BASE_BATCH if config.batch_size is None else config.batch_size
+    patience = BASE_PATIENCE if config.patience is None else config.patience
     batch_size = n_train if asked == 0 else min(asked, n_train)
     best_loss = math.inf
     best_state = copy.deepcopy(model.state_dict())
@@ -148,7 +149,7 @@ def train(
                                    history.epoch_seconds[-1], history.best_epoch))
         if history.status == CANCELLED:
             break
-        if config.patience and since_best >= config.patience:
+        if patience and since_best >= patience:
             history.status = EARLY_STOPPED
             break
 

@@ -6,7 +6,7 @@ Validation, the CLI's `train` flags, the settings form and the persisted last-us
 are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
 plus its use in the engine.
 
-`None` in `window`, `horizon`, `season`, `threads`, `ensemble`, `batch_size` and `lr` (and "auto" in
+`None` in `window`, `horizon`, `season`, `threads`, `ensemble`, `batch_size`, `lr` and `patience` (and "auto" in
 `target_mode` and `transform`) means "choose from the data / machine";
 `core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
 `metrics.json` and saved models record.
@@ -25,11 +25,11 @@ from core.settings.table import Setting, required_setting, setting, settings_of,
 SCHEMA_VERSION = 1
 # what `from_dict` fills in for a setting a file lacks, where that differs from today's default
 LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
-                                 "target_mode": "delta", "horizon": 1}
+                                 "target_mode": "delta", "horizon": 1, "patience": 25, "batch_size": 32, "lr": 0.001}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
-# what "auto" ensemble, batch size and learning rate are on short series (core.pipeline.plan
+# what "auto" ensemble, batch size, learning rate and patience are on short series (core.pipeline.plan
 # changes them on long ones); a configuration built or trained without a plan uses them as they are
-BASE_ENSEMBLE, BASE_BATCH, BASE_LR = 5, 32, 0.001
+BASE_ENSEMBLE, BASE_BATCH, BASE_LR, BASE_PATIENCE = 5, 32, 0.001, 25
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
@@ -173,9 +173,10 @@ class ForecastConfig:
         "mse", "training", "Loss", "What training minimizes. MAE and Huber care less about outliers.",
         choices=(("mse", "MSE (squared error)"), ("mae", "MAE (absolute error)"), ("huber", "Huber (robust)")),
         cli="--loss", searchable=True)
-    patience: int = setting(
-        25, "training", "Patience", "Stop after this many epochs without a better validation loss and "
+    patience: int | None = setting(
+        None, "training", "Patience", "Stop after this many epochs without a better validation loss and "
         "keep the best weights. 0 = never stop early.", low=0, special="no early stopping",
+        auto="25, 15 from 1,000 training windows on",
         cli="--patience", widget_range=(0, 100_000))
     grad_clip: float = setting(
         1.0, "training", "Gradient clipping", "Largest gradient norm per update. 0 = no clipping.",
@@ -280,10 +281,11 @@ class ResolvedConfig(ForecastConfig):
     ensemble: int = 0
     batch_size: int = -1
     lr: float = 0.0
+    patience: int = -1
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("window", "horizon", "threads", "ensemble", "batch_size", "lr"):
+        for name in ("window", "horizon", "threads", "ensemble", "batch_size", "lr", "patience"):
             if getattr(self, name) is None:
                 raise ConfigError(_("A resolved configuration needs a {name} (got None).").format(name=name))
 

@@ -21,10 +21,10 @@ def plan(rows: int, **settings):
 
 def test_short_series_keep_five_networks_of_batch_32_and_long_ones_get_fewer_and_larger():
     short = plan(400).config
-    assert (short.ensemble, short.batch_size, short.lr) == (5, 32, 0.001)  # as before "auto"
+    assert (short.ensemble, short.batch_size, short.lr, short.patience) == (5, 32, 0.001, 25)  # as before "auto"
     long = plan(3000)
     assert len(long.origins["train"]) >= 2000
-    assert (long.config.ensemble, long.config.batch_size, long.config.lr) == (2, 128, 0.002)
+    assert (long.config.ensemble, long.config.batch_size, long.config.lr, long.config.patience) == (2, 128, 0.002, 15)
     assert plan(1600).config.batch_size == 64
 
 
@@ -35,8 +35,9 @@ def test_the_learning_rate_follows_the_batch_unless_the_user_set_it():
 
 
 def test_the_users_own_ensemble_and_batch_size_always_win():
-    asked = plan(3000, ensemble=5, batch_size=32).config
-    assert (asked.ensemble, asked.batch_size, asked.lr) == (5, 32, 0.001)
+    asked = plan(3000, ensemble=5, batch_size=32, patience=25).config
+    assert (asked.ensemble, asked.batch_size, asked.lr, asked.patience) == (5, 32, 0.001, 25)
+    assert plan(3000, patience=0).config.patience == 0  # never stop early stays so
     assert plan(3000, batch_size=0).config.batch_size == 0  # full batch stays full batch
     assert plan(400, ensemble=1).config.ensemble == 1
 

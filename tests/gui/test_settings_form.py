@@ -41,6 +41,10 @@ def test_a_widget_per_form_setting_with_its_name_default_and_tooltip(form):
     batch.setValue(64)
     assert batch.text() == "64"
     assert form.findChild(QDoubleSpinBox, "lrSpin").text() == "auto" and form.values()["lr"] is None
+    patience = form.findChild(QSpinBox, "patienceSpin")
+    assert patience.text() == "auto" and form.values()["patience"] is None
+    patience.setValue(0)
+    assert patience.text() == "no early stopping" and form.values()["patience"] == 0
     assert form.findChild(QComboBox, "cellCombo").currentText() == "LSTM"
 
 
@@ -130,7 +134,7 @@ def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
     assert restored == values
     assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
     autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None,
-             "train_size": None, "ensemble": None, "batch_size": None, "lr": None}
+             "train_size": None, "ensemble": None, "batch_size": None, "lr": None, "patience": None}
     AppSettings().set_form_values(autos)
     assert {k: AppSettings().form_values()[k] for k in autos} == autos
 
