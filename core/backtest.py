@@ -204,11 +204,12 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
     c0 = plan0.config
     date_is_year = bool((source_info or {}).get("date_is_year", False))
     values = frame[config.target].to_numpy(dtype=np.float64)
-    # window, season and target mode are chosen on the first fold's training rows and kept, so
-    # every fold runs the same model; season 1 stands for "none" (it makes seasonal naive naive)
+    # window, season, target mode, ensemble and batch size are chosen on the first fold's training
+    # rows and kept, so every fold runs the same model; season 1 stands for "none" (it makes
+    # seasonal naive naive)
     fixed = config.replace(window=c0.window, season=c0.season or 1, horizon=c0.horizon, forecast_steps=None,
                            test_size=c0.horizon, train_size=None, refit=False, target_mode=c0.target_mode,
-                           threads=c0.threads)
+                           threads=c0.threads, ensemble=c0.ensemble, batch_size=c0.batch_size)
     notes = list(plan0.notes)
     notes.append(_("Window {window}, season {season} and the target mode were chosen on the first fold's training "
                    "rows and kept for every fold, so the folds are comparable.").format(

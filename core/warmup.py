@@ -77,7 +77,7 @@ def _load_and_exercise(threads: int) -> None:
     from core.settings.config import ForecastConfig
 
     torch.set_num_threads(threads)
-    net = build_model(ForecastConfig(target="y", window=4, hidden=4), 2)
+    net = build_model(ForecastConfig(target="y", window=4, hidden=4, ensemble=1), 2)
     optimizer = torch.optim.Adam(net.parameters())  # imports torch._dynamo
     net(torch.zeros(2, 4, 2)).sum().backward()
     optimizer.step()

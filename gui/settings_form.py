@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -61,7 +61,25 @@ class WheelNeedsFocus:
 
 
 class SpinBox(WheelNeedsFocus, QSpinBox):
-    """A whole-number spin box that ignores the mouse wheel unless it has focus."""
+    """A whole-number spin box that ignores the mouse wheel unless it has focus. `special`: a value
+    shown as words besides the minimum's ("auto" at the minimum, "full batch" at 0)."""
+
+    special: tuple[int, str] | None = None
+
+    def textFromValue(self, value: int) -> str:
+        if self.special is not None and value == self.special[0]:
+            return self.special[1]
+        return super().textFromValue(value)
+
+    def valueFromText(self, text: str) -> int:
+        if self.special is not None and text.strip() == self.special[1]:
+            return self.special[0]
+        return super().valueFromText(text)
+
+    def validate(self, text: str, pos: int) -> object:
+        if self.special is not None and text.strip() == self.special[1]:
+            return QValidator.State.Acceptable, text, pos
+        return super().validate(text, pos)
 
 
 class DoubleSpinBox(WheelNeedsFocus, QDoubleSpinBox):
@@ -110,8 +128,11 @@ def _make_widget(s: Setting) -> QWidget:
     elif s.kind is float and not s.percent:
         double = DoubleSpinBox()
         low, high = s.widget_range or (s.low or 0.0, s.high or 1e9)
-        double.setRange(low, high)
         double.setDecimals(s.decimals)
+        if _auto_in_widget(s):  # "auto" one step of the last decimal below the lowest value
+            low -= 10.0 ** -s.decimals
+            double.setSpecialValueText(_(s.auto_text))
+        double.setRange(low, high)
         double.setSingleStep(s.step)
         widget = double
     else:
@@ -127,6 +148,8 @@ def _make_widget(s: Setting) -> QWidget:
             spin.setRange(low_int - 1 if automatic else low_int, high_int)
             if automatic or s.special:
                 spin.setSpecialValueText(_(s.auto_text if automatic else s.special))  # shown at the minimum
+            if automatic and s.special:  # both: the special value (e.g. 0 = full batch) in words too
+                spin.special = (low_int, _(s.special))
         widget = spin
     widget.setObjectName(object_name(s))
     widget.setToolTip(tooltip(s))

@@ -15,7 +15,15 @@ from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
 from core.i18n import N_, _
-from core.outputs.summary import credit_lines, duration, progress_step, run_heading, run_lines, time_left
+from core.outputs.summary import (
+    credit_lines,
+    duration,
+    progress_step,
+    run_heading,
+    run_lines,
+    time_estimate_sentence,
+    time_left,
+)
 
 PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
 TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
@@ -59,11 +67,14 @@ def command_train(args: argparse.Namespace) -> int:
     from core.model.training import CANCELLED, DIVERGED
     from core.outputs.plotting import save_report_png
     from core.outputs.run_folder import RunFolder
-    from core.pipeline import run_experiment
+    from core.pipeline import plan_run, run_experiment
 
     loaded = read_table(args)
     report = loaded.report
     config = config_from_args(args, date_column=report.date_column)
+    estimate = plan_run(loaded.frame, config).time_estimate()  # the plan is cheap: said before training
+    if estimate is not None:
+        print(time_estimate_sentence(estimate), flush=True)
     # the folder is locked and checked against the input before training starts; outputs are
     # staged inside it and moved into place together when everything is written
     with RunFolder(args.out, TRAIN_OUTPUTS, inputs=[args.csv]) as run:

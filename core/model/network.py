@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from core.model.parameters import recurrent_parameter_count  # noqa: F401 (the count build_model's network has)
+from core.settings.config import BASE_ENSEMBLE
 
 _CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -119,7 +120,8 @@ def start_from_linear(member: RecurrentForecaster, coef, intercept) -> None:
 
 def build_model(config, n_features: int) -> EnsembleForecaster:
     """The whole model: `config.ensemble` networks (their weights are set by training or loading)."""
-    return EnsembleForecaster([build_member(config, n_features) for _member in range(config.ensemble)])
+    networks = BASE_ENSEMBLE if config.ensemble is None else config.ensemble  # (None: not planned)
+    return EnsembleForecaster([build_member(config, n_features) for _member in range(networks)])
 
 
 def parameter_count(model: nn.Module) -> int:

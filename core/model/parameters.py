@@ -4,7 +4,7 @@ re-exports this beside build_model); a test checks the two agree."""
 
 from __future__ import annotations
 
-from core.settings.config import ForecastConfig
+from core.settings.config import BASE_ENSEMBLE, ForecastConfig
 
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per recurrent cell, as torch lays them out
 
@@ -28,4 +28,4 @@ def recurrent_parameter_count(config: ForecastConfig, n_features: int) -> int:
         total += summary * config.horizon + config.horizon
     if config.highway and config.window:  # without a window (not planned yet) there is no highway
         total += config.window * n_features * config.horizon + config.horizon
-    return total * config.ensemble
+    return total * (BASE_ENSEMBLE if config.ensemble is None else config.ensemble)  # (None: not planned)

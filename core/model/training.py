@@ -18,7 +18,7 @@ from torch import nn
 from core.i18n import _
 from core.model.progress import EpochProgress, TrainingHistory
 from core.prep.windows import WindowedSeries, inference_batch
-from core.settings.config import ForecastConfig
+from core.settings.config import BASE_BATCH, BASE_LR, BASE_PATIENCE, ForecastConfig
 from core.vocabulary import Status
 
 COMPLETED, EARLY_STOPPED, CANCELLED, DIVERGED, OUT_OF_TIME = (
@@ -75,12 +75,13 @@ def train(
     torch.set_num_threads(threads)
     history = TrainingHistory(threads=threads)
     loss_fn = _LOSSES[config.loss]()
-    optimizer = _OPTIMIZERS[config.optimizer](
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
+    lr = BASE_LR if config.lr is None else config.lr  # (a plan resolves "auto"; a bare config starts here)
+    optimizer = _OPTIMIZERS[config.optimizer](model.parameters(), lr=lr, weight_decay=config.weight_decay)
     shuffle = torch.Generator().manual_seed(config.seed)
     n_train = len(train_origins)
-    batch_size = n_train if config.batch_size == 0 else min(config.batch_size, n_train)
+    asked = BASE_BATCH if config.batch_size is None else config.batch_size
+    patience = BASE_PATIENCE if config.patience is None else config.patience
+    batch_size = n_train if asked == 0 else min(asked, n_train)
     best_loss = math.inf
     best_state = copy.deepcopy(model.state_dict())
     since_best = 0
@@ -119,7 +120,7 @@ def train(
             history.message = _(
                 "Training diverged at epoch {epoch}: the loss became NaN or infinite. Try a lower learning rate "
                 "(e.g. {lr:g}), gradient clipping (e.g. 1.0), the standard scaler, or a smaller model. The best "
-                "weights before that point were kept.").format(epoch=epoch, lr=config.lr / 10)
+                "weights before that point were kept.").format(epoch=epoch, lr=lr / 10)
             break
         if history.status == CANCELLED and seen == 0:
             break  # nothing of this epoch ran: don't record it
@@ -129,7 +130,7 @@ def train(
             history.status = DIVERGED
             history.message = _(
                 "Training diverged at epoch {epoch}: the validation loss became NaN or infinite. Try a lower "
-                "learning rate (e.g. {lr:g}) or a smaller model.").format(epoch=epoch, lr=config.lr / 10)
+                "learning rate (e.g. {lr:g}) or a smaller model.").format(epoch=epoch, lr=lr / 10)
             break
         monitored = val_loss if val_loss is not None else train_loss
         history.epochs_run = epoch
@@ -148,7 +149,7 @@ def train(
                                    history.epoch_seconds[-1], history.best_epoch))
         if history.status == CANCELLED:
             break
-        if config.patience and since_best >= config.patience:
+        if patience and since_best >= patience:
             history.status = EARLY_STOPPED
             break
 

@@ -41,6 +41,26 @@ def duration(seconds: float) -> str:
     return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
 
 
+def rough_duration(seconds: float, upper: bool = False) -> str:
+    """A time said before it happens: 5-second steps under a minute, whole minutes under an hour;
+    `upper` rounds up (a bound), else to the nearest."""
+    step = 5 if seconds < 59.5 else 60
+    steps = math.ceil(seconds / step) if upper else round(seconds / step)
+    amount = max(1, steps) * step
+    if amount < 60:
+        return _("{seconds:.0f} s").format(seconds=amount)
+    if amount < 3600:
+        return _("{minutes} min").format(minutes=amount // 60)
+    hours, minutes = divmod(amount // 60, 60)
+    return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+
+
+def time_estimate_sentence(estimate) -> str:
+    """The expected training time before a run starts (estimate: core.model.timing.TimeEstimate)."""
+    return _("Expected training time: about {about}, at most {at_most}.").format(
+        about=rough_duration(estimate.about), at_most=rough_duration(estimate.at_most, upper=True))
+
+
 def number_text(value: float) -> str:
     """A score or a real-valued setting, short: four significant digits."""
     return f"{value:.4g}"

@@ -8,7 +8,9 @@ on every edit; `run_experiment` calls it first and then does the work. The rules
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,11 +19,19 @@ from core.errors import ConfigError, DataError
 from core.i18n import _, ngettext
 from core.model.memory import check_training_memory
 from core.model.parameters import recurrent_parameter_count
+from core.model.timing import TimeEstimate, estimate_training
 from core.outputs.summary import total_epochs
 from core.prep.season import detect_season
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.runtime import default_threads
-from core.settings.config import ForecastConfig, ResolvedConfig
+from core.settings.config import (
+    BASE_BATCH,
+    BASE_ENSEMBLE,
+    BASE_LR,
+    BASE_PATIENCE,
+    ForecastConfig,
+    ResolvedConfig,
+)
 
 DEFAULT_WINDOW = 12
 # exponential smoothing anchors runs of up to this many rows (its fit is a Python loop); longer
@@ -35,6 +45,52 @@ VALIDATION_HORIZONS = 3
 MIN_FORECAST_ONLY_ROWS = 4  # the fewest rows the smoothing forecasts from when nothing can be scored
 WINDOW_SEASONS = 2  # seasons in the automatic window (3 measured no better on the dev set)
 MIN_AUTO_WINDOW = 4
+# "auto" ensemble, batch size and learning rate: short series keep 5 networks of batch 32 at
+# 0.001; from LONG_WINDOWS training windows on, 2 networks (as accurate as 5 on u_shape and
+# threshold_ar, where each network sees many windows) and larger batches (fewer weight updates
+# per epoch, which is what a small recurrent network pays for on a CPU). README "Speed", 7.
+LONG_ENSEMBLE = 2
+# and a shorter patience: on both series the best epoch never came more than 15 epochs after the
+# last improvement, so 10 of the 25 epochs of waiting were spent for nothing (same RMSE, 1.2-1.3x
+# faster)
+LONG_PATIENCE = 15
+LONG_WINDOWS = 1000
+MAX_AUTO_BATCH = 256
+
+
+def auto_ensemble(train_windows: int) -> int:
+    """The networks "auto" trains: 5 below LONG_WINDOWS training windows, else 2."""
+    return BASE_ENSEMBLE if train_windows < LONG_WINDOWS else LONG_ENSEMBLE
+
+
+def auto_batch_size(train_windows: int) -> int:
+    """The batch "auto" trains with: 32 below LONG_WINDOWS training windows, doubled each time the
+    windows double, at most MAX_AUTO_BATCH (1,000-1,999 windows: 64; 2,000-3,999: 128), so an
+    epoch is at most about 31 weight updates however long the series."""
+    batch = BASE_BATCH
+    while batch < MAX_AUTO_BATCH and train_windows >= LONG_WINDOWS * batch // BASE_BATCH:
+        batch *= 2
+    return batch
+
+
+def auto_lr(batch_size: int) -> float:
+    """The learning rate "auto" trains with: BASE_LR at batch 32 (or smaller, or full batch),
+    times sqrt(batch / 32) above it (the square-root scaling rule for Adam: a larger batch
+    averages away noise, so each step may be longer). Measured on u_shape at batch 128: test
+    RMSE 11.32 at 0.001, 10.11 at 0.002 (bench/default_speed.py)."""
+    if batch_size <= BASE_BATCH:
+        return BASE_LR
+    return round(BASE_LR * math.sqrt(batch_size / BASE_BATCH), 6)
+
+
+def auto_training(config: ForecastConfig, train_windows: int) -> dict[str, Any]:
+    """The ensemble, batch size, learning rate and patience a run trains with: the user's values,
+    else the automatic ones (the learning rate follows the batch, whoever chose it)."""
+    long = train_windows >= LONG_WINDOWS
+    batch = auto_batch_size(train_windows) if config.batch_size is None else config.batch_size
+    return {"ensemble": auto_ensemble(train_windows) if config.ensemble is None else config.ensemble,
+            "batch_size": batch, "lr": auto_lr(batch) if config.lr is None else config.lr,
+            "patience": (LONG_PATIENCE if long else BASE_PATIENCE) if config.patience is None else config.patience}
 
 
 def validation_windows_needed(horizon: int) -> int:
@@ -92,6 +148,17 @@ class RunPlan:
     def total_epochs(self) -> int:
         """The most epochs the run may train, over every network and the refit (for progress)."""
         return total_epochs(self.config.epochs, self.config.ensemble, self.refits)
+
+    def time_estimate(self) -> TimeEstimate | None:
+        """Seconds training will take, about and at most (core.model.timing); None when no network
+        is trained."""
+        if self.smoothing_alone:
+            return None
+        c = self.config
+        refit_windows = max(0, self.bounds.rows - c.window - c.horizon + 1) if self.refits else 0
+        return estimate_training(len(self.origins["train"]), len(self.origins["val"]), refit_windows, c.window,
+                                 self.parameters // max(c.ensemble, 1), c.batch_size, c.ensemble, c.epochs,
+                                 c.patience, self.bounds.rows)
 
     def smoothing_alone_reason(self) -> str | None:
         """Why no network will be trained, in one sentence for the faces; None when one will."""
@@ -203,10 +270,11 @@ def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int 
     # forecasts to calibrate its intervals on
     window = min(2, rows)
     mode, transform, mode_notes = resolve_modes(frame, config.replace(target_mode="smoothing"), season, window)
-    effective = config.resolved(window=window, horizon=horizon, season=season,
-                                threads=config.threads or default_threads(), target_mode=mode, transform=transform)
     bounds = SplitBounds(rows=rows, train_end=rows, val_end=rows)
     origins = window_origins(bounds, window, horizon)  # the smoothing's own forecasts, for intervals
+    effective = config.resolved(window=window, horizon=horizon, season=season,
+                                threads=config.threads or default_threads(), target_mode=mode, transform=transform,
+                                **auto_training(config, len(origins["train"])))
     notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
                    "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
                    "intervals come from its forecasts from earlier rows of the same data.").format(
@@ -263,9 +331,9 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     mode, transform, mode_notes = resolve_modes(frame, config, season, window)
     notes += mode_notes
     threads = config.threads or default_threads()
-    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
-                                target_mode=mode, transform=transform)
     origins = window_origins(bounds, window, horizon)
+    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
+                                target_mode=mode, transform=transform, **auto_training(config, len(origins["train"])))
     sizes = bounds.sizes
     check_training_windows(origins, window, horizon, sizes["train"])
     if len(origins["test"]) < 1:

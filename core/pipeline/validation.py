@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.pipeline.fit import fit_ensemble
 from core.pipeline.plan import (
+    auto_training,
     check_columns,
     check_training_windows,
     check_validation_windows,
@@ -44,8 +45,9 @@ def validation_score(dev_frame: pd.DataFrame, config: ForecastConfig, train_end:
     if window is None or config.threads is None:
         raise ValueError("validation_score needs a planned window and thread count")
     mode, transform, _notes = resolve_modes(dev_frame, config, config.season, window)
-    c = config.resolved(target_mode=mode, transform=transform, horizon=horizon)
     origins = window_origins(SplitBounds(len(dev_frame), train_end, len(dev_frame)), window, horizon)
+    c = config.resolved(target_mode=mode, transform=transform, horizon=horizon,
+                        **auto_training(config, len(origins["train"])))
     check_training_windows(origins, window, horizon, train_end)
     check_validation_windows(origins, horizon, len(dev_frame) - train_end)
     # the same rule as run_experiment, so a trial trains a network exactly when the final run would

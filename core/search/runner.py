@@ -88,7 +88,8 @@ def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest)
         raise SearchError(_("A search scores settings on the validation split, and these settings leave no "
                             "validation rows: set a validation fraction above 0."))
     settings = config.replace(window=planned.window, horizon=planned.horizon, season=planned.season,
-                              threads=planned.threads, date_column=None)
+                              threads=planned.threads, ensemble=planned.ensemble, batch_size=planned.batch_size,
+                              date_column=None)
     rows = frame.iloc[:bounds.val_end][planned.input_columns].reset_index(drop=True)
     space = search_space(config, request.fixed, max_window=bounds.train_end - planned.horizon - 1)
     # values these data rule out are not searched: each would only fail

@@ -6,8 +6,8 @@ Validation, the CLI's `train` flags, the settings form and the persisted last-us
 are all derived from these declarations (`SETTINGS`), so a new setting is one declaration here
 plus its use in the engine.
 
-`None` in `window`, `horizon`, `season` and `threads` (and "auto" in `target_mode` and `transform`)
-means "choose from the data / machine";
+`None` in `window`, `horizon`, `season`, `threads`, `ensemble`, `batch_size`, `lr` and `patience` (and "auto" in
+`target_mode` and `transform`) means "choose from the data / machine";
 `core.pipeline.plan_run` fills them in and returns a `ResolvedConfig`, whose values are what
 `metrics.json` and saved models record.
 """
@@ -25,8 +25,11 @@ from core.settings.table import Setting, required_setting, setting, settings_of,
 SCHEMA_VERSION = 1
 # what `from_dict` fills in for a setting a file lacks, where that differs from today's default
 LEGACY_VALUES: dict[str, Any] = {"ensemble": 1, "highway": False, "transform": "none", "refit": False,
-                                 "target_mode": "delta", "horizon": 1}
+                                 "target_mode": "delta", "horizon": 1, "patience": 25, "batch_size": 32, "lr": 0.001}
 MAX_SEED = 2**32 - 1  # numpy and torch both take it
+# what "auto" ensemble, batch size, learning rate and patience are on short series (core.pipeline.plan
+# changes them on long ones); a configuration built or trained without a plan uses them as they are
+BASE_ENSEMBLE, BASE_BATCH, BASE_LR, BASE_PATIENCE = 5, 32, 0.001, 25
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
@@ -146,14 +149,16 @@ class ForecastConfig:
     epochs: int = setting(
         200, "training", "Epochs", "Maximum passes over the training windows.", low=1,
         cli="--epochs", widget_range=(1, 100_000))
-    batch_size: int = setting(
-        32, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
-        "(full batch).", low=0, special="full batch", cli="--batch-size", searchable=True,
+    batch_size: int | None = setting(
+        None, "training", "Batch size", "Windows per weight update. 0 = all training windows at once "
+        "(full batch).", low=0, special="full batch", auto="32, larger from 1,000 training windows on",
+        cli="--batch-size", searchable=True,
         search_range=(8, 256), search_log=True,
         widget_range=(0, 1_000_000))
-    lr: float = setting(
-        0.001, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
+    lr: float | None = setting(
+        None, "training", "Learning rate", "Learning rate: step size of the optimizer (Adam). "
         "Lower it if the loss jumps around or diverges.", low=0.0, high=10.0, low_open=True,
+        auto="0.001 at batch 32, times the square root of a larger batch over 32",
         high_open=True, cli="--lr", searchable=True, search_range=(0.0001, 0.1), search_log=True,
         widget_range=(0.00001, 1.0), decimals=5, step=0.001)
     optimizer: str = setting(
@@ -168,9 +173,10 @@ class ForecastConfig:
         "mse", "training", "Loss", "What training minimizes. MAE and Huber care less about outliers.",
         choices=(("mse", "MSE (squared error)"), ("mae", "MAE (absolute error)"), ("huber", "Huber (robust)")),
         cli="--loss", searchable=True)
-    patience: int = setting(
-        25, "training", "Patience", "Stop after this many epochs without a better validation loss and "
+    patience: int | None = setting(
+        None, "training", "Patience", "Stop after this many epochs without a better validation loss and "
         "keep the best weights. 0 = never stop early.", low=0, special="no early stopping",
+        auto="25, 15 from 1,000 training windows on",
         cli="--patience", widget_range=(0, 100_000))
     grad_clip: float = setting(
         1.0, "training", "Gradient clipping", "Largest gradient norm per update. 0 = no clipping.",
@@ -178,9 +184,10 @@ class ForecastConfig:
     seed: int = setting(
         0, "training", "Seed", "Random seed: the same seed, settings and data give the same results.",
         low=0, high=MAX_SEED, cli="--seed", widget_range=(0, 2_147_483_647))  # QSpinBox holds int32
-    ensemble: int = setting(
-        5, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
+    ensemble: int | None = setting(
+        None, "training", "Ensemble of seeds", "Train N networks with different seeds and forecast with "
         "their median: steadier than any one of them on small series.", low=1, high=10,
+        auto="5 networks, fewer from 1,000 training windows on",
         cli="--ensemble", searchable=True, search_range=(1, 5))
     threads: int | None = setting(
         None, "training", "Threads", "torch threads", low=1, high=1024,
@@ -215,7 +222,7 @@ class ForecastConfig:
         return dataclasses.replace(self, **changes)
 
     def resolved(self, **changes: Any) -> ResolvedConfig:
-        """This configuration with `changes` applied, as a ResolvedConfig (window and threads filled)."""
+        """This configuration with `changes` applied, as a ResolvedConfig (`changes` fill its autos)."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         return ResolvedConfig(**(values | changes))
 
@@ -271,10 +278,14 @@ class ResolvedConfig(ForecastConfig):
     window: int = 0
     horizon: int = 0
     threads: int = 0
+    ensemble: int = 0
+    batch_size: int = -1
+    lr: float = 0.0
+    patience: int = -1
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        for name in ("window", "horizon", "threads"):
+        for name in ("window", "horizon", "threads", "ensemble", "batch_size", "lr", "patience"):
             if getattr(self, name) is None:
                 raise ConfigError(_("A resolved configuration needs a {name} (got None).").format(name=name))
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from core.i18n import _, ngettext
-from core.outputs.summary import duration, epoch_line, progress_step, time_left, total_epochs
+from core.outputs.summary import duration, epoch_line, progress_step, time_estimate_sentence, time_left, total_epochs
 from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session
@@ -98,6 +98,11 @@ class RunPanel(Panel):
             auto.append(_("window {window}").format(window=plan.config.window))
         if asked.get("season") is None:
             auto.append(_("season {season}").format(season=plan.config.season or _("none")))
+        if asked.get("ensemble") is None and not plan.smoothing_alone:
+            auto.append(ngettext("{count} network", "{count} networks", plan.config.ensemble).format(
+                count=plan.config.ensemble))
+        if asked.get("batch_size") is None and not plan.smoothing_alone:
+            auto.append(_("batch {size}").format(size=plan.config.batch_size))
         heading = _("<b>Input shapes</b> (windows, time steps, features):")
         reason = plan.smoothing_alone_reason()  # said before training, not only after it
         # no count of parameters that no network will have
@@ -110,6 +115,9 @@ class RunPanel(Panel):
         text = f"{heading}<table>{''.join(rows)}</table>{parameters}"
         if reason:
             text += "<br>" + escape(reason)
+        estimate = plan.time_estimate()
+        if estimate is not None:
+            text += "<br>" + escape(time_estimate_sentence(estimate))
         return text
 
     def _on_started(self, config) -> None:

@@ -156,7 +156,7 @@ def test_command_line_values_arrive_typed():
 def test_a_setting_declared_once_reaches_validation_serialization_and_the_command_line(capsys):
     """`ensemble` is one declaration in ForecastConfig (plus its use in core.pipeline)."""
     config = ForecastConfig(target="y")
-    assert config.to_dict()["ensemble"] == 5
+    assert config.to_dict()["ensemble"] is None  # auto: the plan chooses from the training windows
     assert ForecastConfig.from_dict({"target": "y"}).ensemble == 1  # files from before it existed: one network
     with pytest.raises(ConfigError, match=re.escape("Ensemble of seeds must be between 1 and 10 (got 11).")):
         config.replace(ensemble=11)

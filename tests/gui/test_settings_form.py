@@ -34,7 +34,17 @@ def test_a_widget_per_form_setting_with_its_name_default_and_tooltip(form):
         assert form.findChild(QSpinBox, name) is not None, name
     assert form.findChild(QSpinBox, "windowSpin").text() == "auto"
     assert form.findChild(QSpinBox, "forecastStepsSpin").text() == "1 (= horizon)"  # the horizon, auto too
-    assert form.findChild(QSpinBox, "batchSizeSpin").specialValueText() == "full batch"
+    batch = form.findChild(QSpinBox, "batchSizeSpin")
+    assert batch.text() == "auto" and form.values()["batch_size"] is None
+    batch.setValue(0)  # both words on one spin box: "auto" below, "full batch" at 0
+    assert batch.text() == "full batch" and form.values()["batch_size"] == 0
+    batch.setValue(64)
+    assert batch.text() == "64"
+    assert form.findChild(QDoubleSpinBox, "lrSpin").text() == "auto" and form.values()["lr"] is None
+    patience = form.findChild(QSpinBox, "patienceSpin")
+    assert patience.text() == "auto" and form.values()["patience"] is None
+    patience.setValue(0)
+    assert patience.text() == "no early stopping" and form.values()["patience"] == 0
     assert form.findChild(QComboBox, "cellCombo").currentText() == "LSTM"
 
 
@@ -106,7 +116,7 @@ def _non_default(s):
     if s.kind is str:
         return "日期"
     if s.optional and s.default is None and s.name != "date_column":
-        return int(s.low) + 2
+        return s.kind(int(s.low) + 2)  # (the learning rate is a float)
     if s.kind is int:
         return (s.default or 0) + 3
     return round(float(s.default) * 0.5 + 0.0625, 4) if s.default else 0.125
@@ -124,7 +134,7 @@ def test_last_used_settings_round_trip_every_setting_with_its_type(qtbot):
     assert restored == values
     assert {k: type(v) for k, v in restored.items()} == {k: type(v) for k, v in values.items()}
     autos = {"window": None, "season": None, "forecast_steps": None, "test_size": None,
-             "train_size": None}
+             "train_size": None, "ensemble": None, "batch_size": None, "lr": None, "patience": None}
     AppSettings().set_form_values(autos)
     assert {k: AppSettings().form_values()[k] for k in autos} == autos
 
@@ -147,8 +157,10 @@ def test_unreadable_stored_values_are_left_out(qtbot):
 
 def test_a_setting_declared_once_appears_in_the_form(form):
     ensemble = form.findChild(QSpinBox, "ensembleSpin")
-    assert ensemble is form.ensemble and ensemble.value() == 5
-    assert (ensemble.minimum(), ensemble.maximum()) == (1, 10)
+    # "auto" sits below the lowest count: 5 networks, fewer on long series (core.pipeline.plan)
+    assert ensemble is form.ensemble and ensemble.value() == ensemble.minimum() and ensemble.text() == "auto"
+    assert (ensemble.minimum(), ensemble.maximum()) == (0, 10)
+    assert ForecastConfig(target="y", **form.values()).ensemble is None
     assert "different seeds" in ensemble.toolTip()
     box = ensemble.parentWidget()
     assert box.title() == "Training" and box.layout().labelForField(ensemble).text() == "Ensemble of seeds"
