@@ -90,7 +90,7 @@ def test_hourly_trading_sessions_continue_at_the_next_sessions_first_hour():
     assert not set(future.day_name()) & {"Saturday", "Sunday"}
     # round the clock on weekdays only (a currency market): every hour, no weekend
     fx = pd.date_range("2024-01-01", "2024-03-01 23:00", freq="h")
-    fx = fx[fx.dayofweek < 5].delete([100, 101])
+    fx = fx[fx.day_of_week < 5].delete([100, 101])
     future = future_of(fx, 30)
     assert future[0] == pd.Timestamp("2024-03-04 00:00") and len(future) == 30
     assert (future[1:] - future[:-1] == pd.Timedelta(hours=1)).all()

@@ -154,6 +154,7 @@ def test_a_padded_weights_member_is_refused_before_it_is_unpacked(tmp_path, good
     assert_refused_cheaply(crafted, good_path, "do not match the settings")
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @needs_rlimit
 def test_folder_bundle_members_are_capped_like_zip_members(tmp_path, good):
     """A folder holding a sparse 3 GiB model.safetensors: read whole before, refused by its size now."""
@@ -186,6 +187,7 @@ def test_values_that_would_make_nonsense_forecasts_are_refused(tmp_path, good, c
     assert words in str(info.value) and "nonsense.lstmf" in str(info.value)
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @needs_rlimit
 def test_a_huge_season_in_the_settings_is_refused_before_anything_is_sized(tmp_path, good):
     """Issue 27 N1: config.season = 2e9 in model.json made `forecast` allocate 16 GB of window
@@ -194,11 +196,17 @@ def test_a_huge_season_in_the_settings_is_refused_before_anything_is_sized(tmp_p
     good_path, members = good
     crafted = write_zip(tmp_path / "season_2e9.lstmf", with_meta(members, config__season=2_000_000_000))
     assert_refused_cheaply(crafted, good_path, "100000")
+
+
+def test_a_season_longer_than_the_models_rows_is_refused_on_load(tmp_path, good):
+    """Within the settings' bound but longer than the rows the model was trained on (90)."""
+    _, members = good
     longer = write_zip(tmp_path / "season_5000.lstmf", with_meta(members, config__season=5000))
     with pytest.raises(BundleError, match="season is longer than the rows"):
         load_bundle(longer)
 
 
+@pytest.mark.slow  # heavy robustness check: runs with -m "slow or not slow" (CI)
 @needs_rlimit
 def test_a_huge_smoothing_season_is_refused_before_its_list_is_built(tmp_path, good):
     """Issue 27 N2: every smoothing member's season set to 2e9 (the file stays ~10 KB) built a
