@@ -8,19 +8,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox, QPushButton, QSpinBox, QTableView
 
 from tests.factories import noisy_sine_frame
+from tests.gui.window_steps import open_file, set_spins
 
 TRAIN_TIMEOUT = 120_000
 
 
-def open_file(qtbot, win, path):
-    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
-        assert win.session.data.open_csv(path)
-
-
-def set_spins(win, **values):
-    for name, value in values.items():
-        win.findChild(QSpinBox, f"{name}Spin").setValue(value)
-    win.session.settings.replan()
 
 
 def click_train(qtbot, win):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QMessageBox
 
 from core.errors import DataError
 from gui.errors import show_error
+from tests.gui.window_steps import open_file
 
 MARKUP_TARGET = "<b>sales</b>"
 MARKUP_FEATURE = "<img src=x>"
@@ -26,10 +27,6 @@ def markup_csv(tmp_path) -> Path:
     }).to_csv(path, index=False)
     return path
 
-
-def open_file(qtbot, window, path):
-    with qtbot.waitSignal(window.session.data.finished, timeout=30_000):
-        assert window.session.data.open_csv(path)
 
 
 def renders_markup(label: QLabel, raw: str) -> bool:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushBu
 
 from core.evaluation.metrics import per_step_scores
 from gui.resources import sample_path
+from tests.gui.window_steps import open_file, set_spins
 
 ROWS, STEPS, WINDOW = 160, 6, 8
 TRAIN_TIMEOUT = 120_000
@@ -28,15 +29,6 @@ def linear_csv(tmp_path):
     return path
 
 
-def open_file(qtbot, win, path):
-    with qtbot.waitSignal(win.session.data.finished, timeout=30_000):
-        assert win.session.data.open_csv(path)
-
-
-def set_spins(win, **values):
-    for name, value in values.items():
-        win.findChild(QSpinBox, f"{name}Spin").setValue(value)
-    win.session.settings.replan()
 
 
 def train(qtbot, win):
