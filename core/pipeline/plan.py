@@ -21,7 +21,7 @@ from core.model.memory import check_training_memory
 from core.model.parameters import recurrent_parameter_count
 from core.model.timing import TimeEstimate, estimate_training
 from core.outputs.summary import total_epochs
-from core.prep.season import detect_season
+from core.prep.season import detect_seasons
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
 from core.runtime import default_threads
 from core.settings.config import (
@@ -132,6 +132,8 @@ class RunPlan:
     # too few rows to hold out a test split: nothing is scored, the forecast is the smoothing
     # fit on every row (see forecast_only_plan)
     forecast_only: bool = False
+    # a longer season that is a whole number of the first (a week of hours), reported, not modelled
+    second_season: int | None = None
 
     @property
     def smoothing_alone(self) -> bool:
@@ -296,7 +298,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     notes: list[str] = []
     # multi-step is asked for by the number of forecast steps: one network output per step
     horizon = config.horizon or config.forecast_steps or 1
-    season = config.season
+    season, second = config.season, None
     if season is not None and season > rows:
         raise ConfigError(ngettext(
             "The season ({season}) is longer than the data's {rows} row: give at most {rows}, or leave it automatic.",
@@ -306,7 +308,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
         # before the split (the training rows, when their number is given)
         rough = season_rows or config.train_size or max(2, rows - 2 * max(1, round(rows * config.test_fraction)))
         dates = frame[config.date_column].iloc[:rough] if config.date_column else None
-        season = detect_season(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
+        season, second = detect_seasons(frame[config.target].to_numpy(dtype=np.float64)[:rough], dates)
         notes.append(ngettext("Season detected: {rows} row.", "Season detected: {rows} rows.", season).format(
             rows=season) if season else _("No seasonal pattern detected; seasonal naive equals naive."))
     smallest_window = config.window or MIN_AUTO_WINDOW  # a season-long window only where it fits
@@ -345,7 +347,21 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     n_features = len(effective.input_columns)
     parameters = recurrent_parameter_count(effective, n_features)
     notes += check_training_memory(effective, rows, len(origins["train"]), parameters)
-    return RunPlan(effective, bounds, origins, parameters, notes)
+    notes += second_season_notes(second, season, window)
+    return RunPlan(effective, bounds, origins, parameters, notes, second_season=second)
+
+
+def second_season_notes(second: int | None, season: int | None, window: int) -> list[str]:
+    """Says a second season was found, and whether the window is long enough for the network to see it
+    (the smoothing models the first season only)."""
+    if not second or not season:
+        return []
+    found = _("A second season was found: {second} rows ({times} seasons of {season}).").format(
+        second=second, times=second // season, season=season)
+    if window >= second:
+        return [found + " " + _("The window ({window} rows) covers it.").format(window=window)]
+    return [found + " " + _("The window ({window} rows) is shorter than it; a window of {second} rows would let the "
+                            "network see it.").format(window=window, second=second)]
 
 
 def constant_feature_notes(frame: pd.DataFrame, features: tuple[str, ...], train_end: int) -> list[str]:

@@ -180,6 +180,7 @@ def data_info(frame: pd.DataFrame, plan: RunPlan, ridge_windows: int, time_index
         **plan.shapes,
         "input_columns": plan.config.input_columns,
         "ridge_training_windows": ridge_windows,
+        "second_season": plan.second_season,
         "time_index": time_index.to_dict(),
         **(source_info or {}),
     }

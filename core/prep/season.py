@@ -44,8 +44,10 @@ def calendar_period(dates: pd.Series | None) -> int | None:
 
 # recent answers by the values' digest: the settings are re-checked on every edit, and an FFT over
 # a million rows costs 0.25 s of the UI thread while hashing them costs ~10 ms
-_RECENT: OrderedDict[tuple[bytes, int | None], int | None] = OrderedDict()
+_RECENT: OrderedDict[tuple[bytes, int | None], tuple[int | None, int | None]] = OrderedDict()
 _RECENT_SIZE = 8
+# the longest second season looked for (a week of half-hours is 336, of quarter-hours 672)
+MAX_SECOND_SEASON = 2000
 
 
 def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -> int | None:
@@ -54,6 +56,12 @@ def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -
     A calendar period (4 for quarterly data...) wins when its autocorrelation is significant,
     because a peak at a multiple of it is usually the same season seen twice.
     """
+    return detect_seasons(training_values, dates)[0]
+
+
+def detect_seasons(training_values: np.ndarray, dates: pd.Series | None = None) -> tuple[int | None, int | None]:
+    """The season (as `detect_season`) and a second, longer one that is a whole number of it (the
+    week of 168 hours in hourly data whose season is the day), or None for either."""
     values = np.ascontiguousarray(training_values, dtype=np.float64)
     hint = calendar_period(dates)
     key = (hashlib.blake2b(values.data, digest_size=16).digest() + len(values).to_bytes(8, "little"), hint)
@@ -61,10 +69,31 @@ def detect_season(training_values: np.ndarray, dates: pd.Series | None = None) -
         _RECENT.move_to_end(key)
         return _RECENT[key]
     season = _detect_season(values, hint)
-    _RECENT[key] = season
+    found = (season, second_season(values, season))
+    _RECENT[key] = found
     if len(_RECENT) > _RECENT_SIZE:
         _RECENT.popitem(last=False)
-    return season
+    return found
+
+
+def second_season(values: np.ndarray, season: int | None) -> int | None:
+    """The first multiple k·season (k >= 2) whose autocorrelation peaks among the multiples: higher,
+    by more than noise (1/sqrt(n)), than at (k-1)·season and no lower than at (k+1)·season.
+
+    A single season repeats with autocorrelation that fades from one multiple to the next; a second
+    season (weekdays unlike weekends) lifts it again at its own period. Three whole second seasons
+    must fit in the rows, as for the first season."""
+    n = len(values)
+    if not season or season < 2 or 3 * 2 * season > n:
+        return None
+    max_lag = min(n // 3, MAX_SECOND_SEASON + season)
+    acf = autocorrelation(values, max_lag)
+    noise, significant = 1.0 / np.sqrt(n), 2.0 / np.sqrt(n)
+    for lag in range(2 * season, max_lag - season + 1, season):
+        if (acf[lag] > max(significant, 0.2) and acf[lag] > acf[lag - season] + noise
+                and acf[lag] >= acf[lag + season] and lag <= MAX_SECOND_SEASON):
+            return lag
+    return None
 
 
 def _detect_season(training_values: np.ndarray, hint: int | None) -> int | None:

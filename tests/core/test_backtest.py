@@ -215,13 +215,13 @@ def test_cli_refuses_too_many_folds_in_one_line(tmp_path, data_dir):
 
 def test_an_automatic_season_is_detected_on_the_first_folds_training_rows(monkeypatch):
     lengths = []
-    original = core.pipeline.plan.detect_season
+    original = core.pipeline.plan.detect_seasons
 
     def spy(values, dates=None):
         lengths.append(len(values))
         return original(values, dates)
 
-    monkeypatch.setattr(core.pipeline.plan, "detect_season", spy)
+    monkeypatch.setattr(core.pipeline.plan, "detect_seasons", spy)
     result = run_backtest(trending_series(), config(season=None, horizon=12, window=8), request(folds=2))
     assert lengths == [ROWS - 12 - STEP]  # the first cutoff; detected once, kept for every fold
-    assert result.config.season == (original(trending_series()["y"].to_numpy()[:ROWS - 12 - STEP]) or 1)
+    assert result.config.season == (original(trending_series()["y"].to_numpy()[:ROWS - 12 - STEP])[0] or 1)

@@ -70,3 +70,42 @@ def test_the_calendar_period_wins_when_within_noise_of_a_neighbouring_peak():
     assert detect_season(values) == 23  # row numbers only: nothing says 24 is special
     hourly = pd.Series(pd.date_range("2020-01-01", periods=len(t), freq="h"))
     assert detect_season(values, hourly) == 24
+
+
+def _hourly(weeks: int, weekly: bool, seed: int = 0) -> tuple[np.ndarray, pd.Series]:
+    t = np.arange(24 * 7 * weeks)
+    values = 10 + np.sin(2 * np.pi * t / 24) + 0.3 * np.random.default_rng(seed).normal(size=len(t))
+    if weekly:  # weekends lower than weekdays
+        values += np.where((t // 24) % 7 >= 5, -1.0, 0.3)
+    return values, pd.Series(pd.date_range("2024-01-01", periods=len(t), freq="h"))
+
+
+def test_hourly_data_with_quiet_weekends_has_a_second_season_of_a_week():
+    from core.prep.season import detect_seasons
+
+    values, dates = _hourly(12, weekly=True)
+    assert detect_seasons(values, dates) == (24, 168)
+
+
+def test_a_day_alone_has_no_second_season():
+    from core.prep.season import detect_seasons
+
+    values, dates = _hourly(12, weekly=False)
+    assert detect_seasons(values, dates) == (24, None)
+    # and too few rows for three weeks: none looked for
+    short, short_dates = _hourly(2, weekly=True)
+    assert detect_seasons(short, short_dates)[1] is None
+
+
+def test_the_plan_reports_the_second_season_and_whether_the_window_covers_it():
+    from core.pipeline.plan import plan_run
+    from core.settings.config import ForecastConfig
+
+    values, dates = _hourly(12, weekly=True, seed=1)
+    frame = pd.DataFrame({"when": dates, "load": values})
+    plan = plan_run(frame, ForecastConfig(target="load", date_column="when"))
+    assert (plan.config.season, plan.second_season) == (24, 168)
+    assert any("second season was found: 168 rows (7 seasons of 24)" in n and "shorter than it" in n
+               for n in plan.notes)
+    covered = plan_run(frame, ForecastConfig(target="load", date_column="when", window=168))
+    assert any("168 rows) covers it" in n for n in covered.notes)
