@@ -21,7 +21,9 @@ APP_NAME = "LSTM Forecaster"
 
 
 def csv_filter() -> str:
-    return _("CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+    """Tables first (CSVs and workbooks together), then each kind, then everything."""
+    return _("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;CSV and text files (*.csv *.tsv *.txt);;"
+             "Excel and OpenDocument workbooks (*.xlsx *.xlsm *.xls *.ods);;All files (*)")
 
 
 def model_filter() -> str:
