@@ -194,6 +194,8 @@ def _error_cells(path: Path, facts: book_file.BookFacts, sheet: str, first_data:
         if col in raw and row >= first_data and blank(raw[col][row - first_data]):
             counts[col] += 1
     for col, values in raw.items():
+        if str not in set(map(type, values)):
+            continue
         for i, v in enumerate(values):
             if isinstance(v, str) and v.strip() in ERROR_TOKENS:
                 values[i] = None
@@ -219,14 +221,17 @@ class _Typed(NamedTuple):
 
 
 def _typed(cells: list[Any]) -> _Typed:
+    kinds = set(map(type, cells))
+    if kinds <= {float, int}:   # the common case, at C speed
+        return _Typed("numbers", pd.Series(np.asarray(cells, dtype="float64")))
+    if kinds <= {float, int, str} and not any(type(v) is str and v.strip() for v in cells):
+        return _Typed("numbers", pd.Series([np.nan if type(v) is str else v for v in cells], dtype="float64"))
     n = len(cells)
     number = np.fromiter(((type(v) is float or type(v) is int) for v in cells), bool, n)
     date = np.fromiter((isinstance(v, dt.date) for v in cells), bool, n)
     text = np.fromiter(((isinstance(v, str) and bool(v.strip())) or isinstance(v, (bool, dt.time, dt.timedelta))
                         for v in cells), bool, n)
     present = int(number.sum() + date.sum() + text.sum())
-    if not text.any() and not date.any():
-        return _Typed("numbers", pd.Series([v if k else np.nan for v, k in zip(cells, number)], dtype="float64"))
     if date.sum() >= 0.5 * present and date.sum() + number.sum() >= 0.9 * present:
         stamps = pd.to_datetime(pd.Series([v if d else None for v, d in zip(cells, date)], dtype=object),
                                 errors="coerce")
@@ -240,7 +245,7 @@ def _table(typed: dict[str, _Typed], wanted: str | None, date1904: bool, decimal
            file: str, notes: Notes) -> tuple[pd.DataFrame, dict[str, str], dates.DatePlan | None]:
     """The raw table (numbers as float, text as strings, the date column as datetimes), each
     column's kind for the CSV's stages, and the date column's plan."""
-    sample = pd.DataFrame({nm: _as_strings(t)[:SAMPLE_ROWS] for nm, t in typed.items()})
+    sample = pd.DataFrame({nm: _as_strings(t, SAMPLE_ROWS) for nm, t in typed.items()})
     sample = sample.where(~sample.isin(NA_SET), None)
     kinds = {nm: ("empty" if t.values.isna().all() else "numeric" if t.kind == "numbers" else
                   "text" if t.kind == "dates" else classify(sample[nm], decimal, thousands).kind)
@@ -261,12 +266,14 @@ def _table(typed: dict[str, _Typed], wanted: str | None, date1904: bool, decimal
     return pd.DataFrame(columns), kinds, plan
 
 
-def _as_strings(t: _Typed) -> pd.Series:
+def _as_strings(t: _Typed, limit: int | None = None) -> pd.Series:
+    """The column as text (its first `limit` values), for the decisions made on text."""
+    values = t.values if limit is None else t.values.iloc[:limit]
     if t.kind == "text":
-        return t.values
+        return values
     if t.kind == "dates":
-        return t.values.map(lambda v: None if pd.isna(v) else as_text(v.to_pydatetime()))
-    return t.values.map(lambda v: None if np.isnan(v) else as_text(float(v)))
+        return values.map(lambda v: None if pd.isna(v) else as_text(v.to_pydatetime()))
+    return values.map(lambda v: None if np.isnan(v) else as_text(float(v)))
 
 
 def _date_by_cells(typed: dict[str, _Typed], wanted: str | None, date1904: bool, file: str) -> str | None:
