@@ -19,6 +19,8 @@ import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 HERE = Path(__file__).resolve().parent
+# the app's self-test (gui/selftest.py, run by the packages) reads a copy of store_sales.xlsx
+SAMPLES = HERE.parents[2] / "resources" / "samples"
 START = dt.date(2024, 1, 1)
 
 
@@ -71,7 +73,8 @@ def store_sales() -> None:
     for month, total in ((1, 3800.5), (2, 1200.0), (3, 0.0)):
         summary.append([dt.date(2024, month, 1), total])
         summary.cell(row=summary.max_row, column=1).number_format = "yyyy-mm"
-    save(book, "store_sales.xlsx")
+    path = save(book, "store_sales.xlsx")
+    (SAMPLES / "store_sales_zh.xlsx").write_bytes(path.read_bytes())
 
 
 def two_sheets() -> None:
