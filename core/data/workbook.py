@@ -58,6 +58,10 @@ def read_workbook(path: str | Path, options: ReadOptions | None = None) -> Loade
                    "XmlError": _("its sheet data is not well-formed XML")}.get(
             kind, _("the spreadsheet reader could not make sense of it"))
         raise book_file.damaged(p.name, problem) from exc
+    except BaseException as exc:   # a panic inside calamine reaches Python as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise book_file.damaged(p.name, _("the spreadsheet reader could not make sense of it")) from exc
 
 
 class _Sheet(NamedTuple):
