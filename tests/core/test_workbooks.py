@@ -195,3 +195,20 @@ def test_cli_train_on_a_sheet(tmp_path):
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["data"]["sheet"] == "south" and metrics["data"]["rows"] == 30
     assert np.isfinite(metrics["test"]["model"]["rmse"])
+
+
+@pytest.mark.parametrize("name, extra", [
+    ("store_sales.xlsx", []), ("mac_1904.xlsx", ["--sheet", "export"]), ("merged_header.xlsx", []),
+    ("password.xlsx", []), ("damaged.xlsx", []), ("bomb.xlsx", []),
+])
+def test_cli_inspect_of_a_workbook_in_chinese_has_no_english_words(name, extra):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from english_words import english_words
+
+    done = run_cli("--lang", "zh_CN", "inspect", BOOKS / name, *extra)
+    # names of products, formats and units stay as they are in Chinese text
+    assert english_words(done.stdout + done.stderr, keep=[str(BOOKS / name), name, "export", "Sheet1"],
+                         allowed={"Excel", "ZIP", "MB", "XML"}) == []
+    assert ("工作表" in done.stdout) if done.returncode == 0 else ("无法读取" in done.stderr)
