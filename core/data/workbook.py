@@ -114,7 +114,7 @@ def _read(path: Path, options: ReadOptions, facts: book_file.BookFacts) -> Loade
 def _choose_sheet(book: Any, file: str, sheets: list[str], visible: list[str], wanted: str | None,
                   notes: Notes) -> _Sheet:
     """The user's sheet (a name, or a position counted from 1), else the first visible one that holds
-    a table of data (a notes or cover sheet first is common)."""
+    a table of data (a notes or cover sheet first is common), else the first with anything in it."""
     if wanted is not None:
         name = _sheet_named(sheets, str(wanted))
         if name is None:
@@ -125,6 +125,7 @@ def _choose_sheet(book: Any, file: str, sheets: list[str], visible: list[str], w
             notes.add(_("Read sheet '{sheet}' (your choice; sheets: {sheets}).").format(
                 sheet=name, sheets=quote_list(sheets)))
         return sheet
+    first_filled = None
     for name in visible:
         sheet = _load(book, name, file)
         if _holds_table(sheet.rows):
@@ -132,7 +133,14 @@ def _choose_sheet(book: Any, file: str, sheets: list[str], visible: list[str], w
                 notes.add(_("Read sheet '{sheet}', the first with a table of data (sheets: {sheets}; choose "
                             "another with the sheet option).").format(sheet=name, sheets=quote_list(sheets)))
             return sheet
-    raise refuse(_("'{file}' has no sheet with a table of data (sheets: {sheets}).").format(
+        if first_filled is None and any(not blank(v) for row in sheet.rows for v in row):
+            first_filled = sheet
+    if first_filled is not None:   # numbers stored as text, say: the stages after decide
+        if len(sheets) > 1:
+            notes.add(_("Read sheet '{sheet}' (sheets: {sheets}).").format(sheet=first_filled.name,
+                                                                          sheets=quote_list(sheets)))
+        return first_filled
+    raise refuse(_("'{file}' has only empty sheets (sheets: {sheets}).").format(
         file=file, sheets=quote_list(sheets)))
 
 

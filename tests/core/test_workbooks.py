@@ -179,6 +179,36 @@ def test_cli_inspect_json_adds_sheet_and_sheets_and_a_csv_has_neither(tmp_path):
     assert "sheet" not in plain and "sheets" not in plain
 
 
+def test_cli_header_row_and_every_reading_command_takes_sheet():
+    out = run_cli("inspect", BOOKS / "store_sales.xlsx", "--sheet", "数据", "--header-row", "3", "--json")
+    report = json.loads(out.stdout)
+    assert report["header_row"] == 3 and report["sheet"] == "数据"
+    assert any("row 3 (your choice)" in n for n in report["notes"])
+    wrong = run_cli("inspect", BOOKS / "store_sales.xlsx", "--sheet", "数据", "--header-row", "1", "--json")
+    assert wrong.returncode != 0 or json.loads(wrong.stdout)["columns"][0]["name"] != "日期"
+    for command in ("train", "backtest", "search", "predict", "forecast"):
+        helped = run_cli(command, "--help")
+        assert "--sheet NAME|INDEX" in helped.stdout and "--header-row N" in helped.stdout, command
+
+
+def test_a_workbook_whose_only_sheet_holds_numbers_as_text_is_still_read(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["date", "value"])
+    for i in range(5):
+        sheet.append([f"2024-01-0{i + 1}", f"{10 + i}"])
+    book.save(tmp_path / "text.xlsx")
+    loaded = read_table(tmp_path / "text.xlsx")
+    assert loaded.frame["value"].tolist() == [10.0, 11.0, 12.0, 13.0, 14.0]
+    assert loaded.frame["date"].iloc[-1] == pd.Timestamp("2024-01-05")
+    empty = openpyxl.Workbook()
+    empty.save(tmp_path / "empty.xlsx")
+    with pytest.raises(DataError, match="only empty sheets"):
+        read_table(tmp_path / "empty.xlsx")
+
+
 def test_cli_inspect_says_which_sheet_it_read_and_refuses_in_one_line():
     out = run_cli("inspect", BOOKS / "store_sales.xlsx")
     assert out.returncode == 0
