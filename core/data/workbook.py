@@ -52,7 +52,7 @@ def read_workbook(path: str | Path, options: ReadOptions | None = None) -> Loade
         raise refuse(_("'{file}' is too large to read into memory.").format(file=p.name)) from exc
     except Exception as exc:   # calamine's errors (in English, naming no file)
         kind = type(exc).__name__
-        if kind == "PasswordError":
+        if kind == "PasswordError" or "password" in str(exc).lower():   # an encrypted .xls says so in words
             raise book_file.encrypted(p.name) from exc
         problem = {"ZipError": _("it is cut short, or its ZIP structure is broken"),
                    "XmlError": _("its sheet data is not well-formed XML")}.get(
@@ -85,7 +85,7 @@ def _read(path: Path, options: ReadOptions, facts: book_file.BookFacts) -> Loade
     finally:
         book.close()
     header = find_header(sheet.rows, sheet.merges, options.header_row, path.name)
-    _note_header(header, options.header_row, sheet, notes)
+    _note_header(header, options.header_row, notes)
     texts = header_texts(sheet.rows, sheet.merges, header, max(len(r) for r in sheet.rows))
     columns = used_columns(sheet.rows, texts, header.first_data)
     data = sheet.rows[header.first_data:]
@@ -180,7 +180,7 @@ def _holds_table(rows: list[list[Any]]) -> bool:
     return False
 
 
-def _note_header(header: Header, wanted: int | None, sheet: _Sheet, notes: Notes) -> None:
+def _note_header(header: Header, wanted: int | None, notes: Notes) -> None:
     if wanted is not None:
         notes.add(_("Column names taken from row {row} (your choice).").format(row=wanted))
     elif header.skipped:
@@ -203,7 +203,7 @@ def _error_cells(path: Path, facts: book_file.BookFacts, sheet: str, first_data:
     XML) and errors written as text; the latter are blanked here."""
     counts: Counter = Counter()
     for row, col, _code in book_file.error_cells(path, facts.sheet_parts.get(sheet)):
-        if col in raw and row >= first_data and blank(raw[col][row - first_data]):
+        if col in raw and first_data <= row < first_data + len(raw[col]) and blank(raw[col][row - first_data]):
             counts[col] += 1
     for col, values in raw.items():
         if str not in set(map(type, values)):
@@ -262,7 +262,7 @@ def _table(typed: dict[str, _Typed], wanted: str | None, date1904: bool, decimal
     kinds = {nm: ("empty" if t.values.isna().all() else "numeric" if t.kind == "numbers" else
                   "text" if t.kind == "dates" else classify(sample[nm], decimal, thousands).kind)
              for nm, t in typed.items()}
-    column = _date_by_cells(typed, wanted, date1904, file)
+    column = _date_by_cells(typed, wanted)
     plan = None
     columns = {nm: t.values for nm, t in typed.items()}
     if column is not None:
@@ -288,7 +288,7 @@ def _as_strings(t: _Typed, limit: int | None = None) -> pd.Series:
     return values.map(lambda v: None if np.isnan(v) else as_text(float(v)))
 
 
-def _date_by_cells(typed: dict[str, _Typed], wanted: str | None, date1904: bool, file: str) -> str | None:
+def _date_by_cells(typed: dict[str, _Typed], wanted: str | None) -> str | None:
     """The date column the cells show: date-formatted cells, or Excel serial numbers under a date-like
     name (or the user's column); None leaves the choice to the CSV's detection on text."""
     if wanted is None:
