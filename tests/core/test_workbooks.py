@@ -177,6 +177,8 @@ def test_cli_inspect_json_adds_sheet_and_sheets_and_a_csv_has_neither(tmp_path):
     csv.write_text("date,v\n2024-01-01,1\n2024-01-02,2\n2024-01-03,3\n")
     plain = json.loads(run_cli("inspect", csv, "--json").stdout)
     assert "sheet" not in plain and "sheets" not in plain
+    refused = run_cli("inspect", csv, "--sheet", "2")
+    assert refused.returncode != 0 and "has no sheets" in refused.stderr and refused.stdout == ""
 
 
 def test_cli_header_row_and_every_reading_command_takes_sheet():
