@@ -244,3 +244,21 @@ def test_cli_inspect_of_a_workbook_in_chinese_has_no_english_words(name, extra):
     assert english_words(done.stdout + done.stderr, keep=[str(BOOKS / name), name, "export", "Sheet1"],
                          allowed={"Excel", "ZIP", "MB", "XML"}) == []
     assert ("工作表" in done.stdout) if done.returncode == 0 else ("无法读取" in done.stderr)
+
+
+def test_a_sheet_past_the_cell_limit_is_refused_before_its_cells_become_python(monkeypatch):
+    monkeypatch.setattr(book_file, "MAX_CELLS", 100)   # store_sales' data sheet: 43 rows x 4 columns
+    with pytest.raises(DataError, match=r"sheet '数据' has 172 cells, more than the 100"):
+        read_table(BOOKS / "store_sales.xlsx", ReadOptions(sheet="数据"))
+
+
+def test_a_sheet_without_column_names_gets_numbered_columns(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for i in range(6):
+        book.active.append([i + 1, sales(i)])
+    book.save(tmp_path / "bare.xlsx")
+    loaded = read_table(tmp_path / "bare.xlsx")
+    assert list(loaded.frame.columns) == ["column_1", "column_2"] and loaded.report.header_row is None
+    assert loaded.frame["column_2"].tolist() == expected_sales(6)
