@@ -49,7 +49,7 @@ class FileDialogs(QObject):
         return path
 
     def choose_csv(self) -> bool:
-        path = self._open_path(_("Open CSV"))
+        path = self._open_path(_("Open a CSV file or workbook"))
         return bool(path) and self._session.data.open_csv(path)
 
     def choose_model(self) -> bool:
