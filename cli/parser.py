@@ -18,7 +18,7 @@ from core.errors import ForecasterError
 from core.i18n import LANGUAGES, N_, _
 
 if TYPE_CHECKING:
-    from core.data.csv_reader import LoadedTable
+    from core.data.report import LoadedTable
 
 PROG = "lstm-forecaster"
 
@@ -72,9 +72,10 @@ def number(text: str) -> float:
 
 
 def add_reading_options(p: argparse.ArgumentParser, csv_required: bool = True) -> None:
-    """The CSV argument and the overrides of what reading detects."""
+    """The CSV (or workbook) argument and the overrides of what reading detects."""
     if csv_required:
-        p.add_argument("csv", metavar="CSV", help=_("the CSV file (never written to)"))
+        p.add_argument("csv", metavar="CSV", help=_("the CSV file, or an Excel or OpenDocument workbook "
+                                                    "(.xlsx, .xlsm, .xls, .ods); never written to"))
     else:
         p.add_argument("csv", metavar="CSV", nargs="?",
                        help=_("continue after the last row of this CSV (default: the training data)"))
@@ -82,6 +83,12 @@ def add_reading_options(p: argparse.ArgumentParser, csv_required: bool = True) -
     p.add_argument("--delimiter", help=_("override the detected delimiter: , ; tab |"))
     p.add_argument("--decimal", choices=[".", ","], help=_("override the detected decimal mark"))
     p.add_argument("--date-column", help=_("the date/time column ('none' for none); detected by default"))
+    p.add_argument("--sheet", metavar="NAME|INDEX",
+                   help=_("a workbook's sheet, by name or position (1 is the first); default: the first sheet "
+                          "with a table of data"))
+    p.add_argument("--header-row", type=whole_number, metavar="N",
+                   help=_("a workbook's row holding the column names (1 is the first); detected by default, "
+                          "after any title rows"))
 
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
@@ -90,10 +97,10 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
 
 
 def read_table(args: argparse.Namespace) -> LoadedTable:
-    """Reads `args.csv` with the command line's reading options."""
-    from core.data.csv_reader import read_csv
+    """Reads `args.csv` (a CSV or a workbook) with the command line's reading options."""
+    from core.data.reader import read_table as read
 
-    return read_csv(args.csv, read_options(args))
+    return read(args.csv, read_options(args))
 
 
 def build_parser(command_modules: Iterable[CommandModule]) -> argparse.ArgumentParser:

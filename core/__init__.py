@@ -4,7 +4,8 @@ This package never imports Qt; the GUI (`gui/`) and the CLI (`cli/`) are thin fa
 The folders follow the pipeline, each importing only the stages before it:
 
     settings/    ForecastConfig: every setting declared once (drives validation, CLI, form)
-    data/        read_csv(path, ReadOptions): options -> source -> dialect/header/numbers -> ReadPlan
+    data/        read_table(path, ReadOptions): a CSV (read_csv: options -> source -> dialect/header/numbers
+                 -> ReadPlan) or a workbook sheet (read_workbook: checks -> calamine grid -> ReadPlan)
                  -> load -> cleaning, timeline, filling; a clean chronological table + import report
     prep/        split rows, windows (views, never N x T x F copies), scalers, season, time index
     model/       network (+ linear highway, ensemble of seeds), training loop, predictor, bundle/

@@ -64,7 +64,8 @@ class ActionSpec:
 
 
 ACTIONS = (
-    ActionSpec("open", N_("&Open CSV…"), "dialogs.choose_csv", Key.Open, N_("Open a CSV file"),
+    ActionSpec("open", N_("&Open CSV or workbook…"), "dialogs.choose_csv", Key.Open,
+               N_("Open a CSV file, or a sheet of an Excel or OpenDocument workbook"),
                lambda s: s.may(Job.LOAD)),
     ActionSpec("reload", N_("&Re-read with these options"), "data_panel.reread", "Ctrl+Shift+R",
                N_("Read the file again with the encoding/delimiter/decimal chosen on the Data tab"),

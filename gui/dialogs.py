@@ -21,7 +21,9 @@ APP_NAME = "LSTM Forecaster"
 
 
 def csv_filter() -> str:
-    return _("CSV and text files (*.csv *.tsv *.txt);;All files (*)")
+    """Tables first (CSVs and workbooks together), then each kind, then everything."""
+    return _("Tables (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;CSV and text files (*.csv *.tsv *.txt);;"
+             "Excel and OpenDocument workbooks (*.xlsx *.xlsm *.xls *.ods);;All files (*)")
 
 
 def model_filter() -> str:
@@ -47,7 +49,7 @@ class FileDialogs(QObject):
         return path
 
     def choose_csv(self) -> bool:
-        path = self._open_path(_("Open CSV"))
+        path = self._open_path(_("Open a CSV file or workbook"))
         return bool(path) and self._session.data.open_csv(path)
 
     def choose_model(self) -> bool:

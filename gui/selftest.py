@@ -1,6 +1,6 @@
 """`--self-test`: proves an installed or frozen build works, without a window or user files.
 
-Reads a bundled sample, trains a tiny model, forecasts, saves and reloads the model, and builds
+Reads a bundled sample CSV and workbook, trains a tiny model, forecasts, saves and reloads the model, and builds
 the main window offscreen (so Qt's plugins and matplotlib's Qt backend are shown to load). All
 files go to a temporary folder that is removed afterwards. Exit code 0 means it all worked.
 """
@@ -43,6 +43,7 @@ def _check(folder: Path, lang: str | None = None) -> None:
     from core import __version__
     from core.apply import forecast_table
     from core.data.csv_reader import read_csv
+    from core.data.reader import read_table
     from core.model.bundle import load_bundle, save_bundle
     from core.pipeline import run_experiment
     from core.prep.timeindex import format_time
@@ -53,6 +54,9 @@ def _check(folder: Path, lang: str | None = None) -> None:
     loaded = read_csv(sample_path("store_sales_zh_gbk.csv"))
     assert loaded.report.encoding == "gb18030", loaded.report.encoding
     print(f"  read the GBK sample: {loaded.report.rows} rows, date column {loaded.report.date_column}")
+    book = read_table(sample_path("store_sales_zh.xlsx"))   # calamine is in the build
+    assert (book.report.sheet, book.report.rows, book.report.header_row) == ("数据", 40, 3), book.report.notes
+    print(f"  read the workbook sample: sheet {book.report.sheet}, {book.report.rows} rows")
     config = ForecastConfig(target="销量", features=("气温",), date_column=loaded.report.date_column,
                             window=14, horizon=2, hidden=8, epochs=2, forecast_steps=4, threads=1)
     result = run_experiment(loaded.frame, config)

@@ -1,4 +1,4 @@
-"""`inspect`: how a CSV is read (encoding, delimiter, columns, notes), as a table or as JSON."""
+"""`inspect`: how a CSV or a workbook's sheet is read (encoding or sheet, columns, notes), as a table or as JSON."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ HANDLERS = {"inspect": "command_inspect"}  # subcommand -> function of this modu
 
 
 def add_parsers(commands) -> None:
-    inspect = commands.add_parser("inspect", help=_("show how a CSV is read"))
+    inspect = commands.add_parser("inspect", help=_("show how a CSV or a workbook sheet is read"))
     add_reading_options(inspect)
     inspect.add_argument("--json", action="store_true", help=_("print the import report as JSON"))
 
@@ -28,12 +28,21 @@ def command_inspect(args: argparse.Namespace) -> int:
         print(dumps(report))
         return EXIT_OK
     delimiter = {"\t": "tab"}.get(report["delimiter"], report["delimiter"])
-    print(ngettext("{file}: {rows} row, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
-                   "date column {date_column}",
-                   "{file}: {rows} rows, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
-                   "date column {date_column}", report["rows"]).format(
-        file=args.csv, rows=report["rows"], encoding=report["encoding"], delimiter=delimiter,
-        decimal=report["decimal"], date_column=report["date_column"] or _("none")))
+    if report.get("sheet") is not None:
+        print(ngettext("{file}: {rows} row from sheet '{sheet}' ({count} sheets: {sheets}), column names in row "
+                       "{header_row}, date column {date_column}",
+                       "{file}: {rows} rows from sheet '{sheet}' ({count} sheets: {sheets}), column names in row "
+                       "{header_row}, date column {date_column}", report["rows"]).format(
+            file=args.csv, rows=report["rows"], sheet=report["sheet"], count=len(report["sheets"]),
+            sheets=", ".join(report["sheets"]), header_row=report["header_row"] or _("none"),
+            date_column=report["date_column"] or _("none")))
+    else:
+        print(ngettext("{file}: {rows} row, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
+                       "date column {date_column}",
+                       "{file}: {rows} rows, encoding {encoding}, delimiter {delimiter!r}, decimal {decimal!r}, "
+                       "date column {date_column}", report["rows"]).format(
+            file=args.csv, rows=report["rows"], encoding=report["encoding"], delimiter=delimiter,
+            decimal=report["decimal"], date_column=report["date_column"] or _("none")))
     heading = _("column"), _("kind"), _("missing"), _("min"), _("max"), _("mean")
     width = max([display_width(str(c["name"])) for c in report["columns"]] + [display_width(heading[0]), 6])
     print("  " + pad(heading[0], width) + "  " + pad(heading[1], 8) + " "

@@ -20,9 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.data import encoding as enc
-from core.data.cleaning import convert_columns, drop_blank_rows, drop_repeated_headers, drop_unnamed_empty
 from core.data.dialect import DELIMITER_ROWS, DELIMITERS, SAMPLE_ROWS, detect_delimiter  # noqa: F401
-from core.data.filling import describe_and_fill
 from core.data.load import read_all
 from core.data.notes import Notes, one_line, refuse
 from core.data.numbers import NA_TOKENS, NUMERIC_SHARE, NUMERIC_SHARE_FEW_TOKENS, detect_decimal  # noqa: F401
@@ -39,11 +37,9 @@ from core.data.source import (  # noqa: F401 (the constants re-exported)
     open_source,
     redetect,
 )
-from core.data.timeline import parse_dates, sort_and_dedupe
+from core.data.stages import MIN_ROWS, clean_and_report  # noqa: F401 (MIN_ROWS re-exported)
 from core.errors import DataError
-from core.i18n import _, ngettext
-
-MIN_ROWS = 3
+from core.i18n import _
 
 
 class _Unset:
@@ -99,22 +95,4 @@ def _read(source: Source, options: ReadOptions, redetected: Redetected | None = 
     rows_read = len(frame)
     if rows_read == 0:
         raise refuse(_("'{file}' has column names but no data rows.").format(file=plan.file))
-    frame = drop_unnamed_empty(frame, plan, notes)
-    frame = drop_blank_rows(frame, notes)
-    frame = drop_repeated_headers(frame, plan, notes)
-    kind_of = convert_columns(frame, plan, notes)
-    frame, date_missing = parse_dates(frame, plan, notes)
-    frame, sorted_by_date, duplicates = sort_and_dedupe(frame, plan, notes)
-    if len(frame) < MIN_ROWS:
-        raise refuse(ngettext("'{file}' has only {count} data row after cleaning; at least {needed} are needed.",
-                              "'{file}' has only {count} data rows after cleaning; at least {needed} are needed.",
-                              len(frame)).format(file=plan.file, count=len(frame), needed=MIN_ROWS))
-    columns, filled = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
-                                        date_missing=date_missing)
-    report = ImportReport(
-        path=str(source.path), encoding=plan.codec, delimiter=plan.delimiter, decimal=plan.decimal,
-        thousands=plan.thousands, date_column=plan.date_column,
-        date_is_year=bool(plan.date is not None and plan.date.kind == "year"), rows=len(frame), rows_read=rows_read,
-        columns=columns, notes=notes.notes, changes=notes.changes, duplicates_dropped=duplicates,
-        sorted_by_date=sorted_by_date, filled=filled)
-    return LoadedTable(frame=frame, report=report)
+    return clean_and_report(frame, plan, notes, path=str(source.path), rows_read=rows_read)

@@ -46,8 +46,10 @@ _GB18030_FOUR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]")
 
 _MAGIC = (
-    (b"PK\x03\x04", N_("it looks like a ZIP archive or an Excel workbook (.xlsx); save it from Excel as CSV first")),
-    (b"\xd0\xcf\x11\xe0", N_("it looks like an old Excel workbook (.xls); save it from Excel as CSV first")),
+    # workbooks are read by their names (core/data/reader.py), so a renamed one only needs its name back
+    (b"PK\x03\x04", N_("it looks like a ZIP archive or an Excel workbook; if it is a workbook, name it .xlsx "
+                       "and open it again")),
+    (b"\xd0\xcf\x11\xe0", N_("it looks like an old Excel workbook; name it .xls and open it again")),
     (b"%PDF", N_("it looks like a PDF document")),
     (b"\x89PNG", N_("it looks like a PNG image")),
     (b"\x1f\x8b", N_("it looks like a gzip archive; unpack it first")),

@@ -51,10 +51,22 @@ class ImportReport:
     duplicates_dropped: int = 0
     sorted_by_date: bool = False
     filled: dict[str, int] = field(default_factory=dict)
+    # a workbook's: the sheet read, every worksheet's name, the row the column names came from
+    # (counted from 1; None: no header row), and the error cells (#N/A, #DIV/0!) read as missing
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    header_row: int | None = None
+    error_cells: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        """A JSON-able dict (NaN and infinities become None)."""
-        return _jsonable(asdict(self))
+        """A JSON-able dict (NaN and infinities become None); a CSV's has no workbook fields."""
+        d = asdict(self)
+        if self.sheet is None:
+            for key in _WORKBOOK_FIELDS:
+                d.pop(key)
+        else:   # a workbook has no encoding or delimiter
+            d["encoding"] = d["delimiter"] = None
+        return _jsonable(d)
 
     def numeric_columns(self) -> list[str]:
         """Usable numeric columns, in file order."""
@@ -65,6 +77,9 @@ class ImportReport:
             if info.name == name:
                 return info
         raise KeyError(name)
+
+
+_WORKBOOK_FIELDS = ("sheet", "sheets", "header_row", "error_cells")
 
 
 @dataclass
@@ -85,7 +100,8 @@ class LoadedTable:
     def source_info(self, path: str | Path | None) -> dict[str, Any]:
         """How the table was read, for a run's data_info (core.pipeline.run_experiment's source_info)."""
         r = self.report
-        return {"encoding": r.encoding, "delimiter": r.delimiter, "decimal": r.decimal,
+        sheet = {"sheet": r.sheet} if r.sheet is not None else {}
+        return {**sheet, "encoding": r.encoding, "delimiter": r.delimiter, "decimal": r.decimal,
                 "date_column": r.date_column, "date_is_year": r.date_is_year,
                 # a pipe such as /dev/stdin is named as given, not as the /proc path it resolves to
                 "source": (str(Path(path).resolve()) if Path(path).is_file() else str(path)) if path else None}

@@ -43,12 +43,20 @@ class DataPanel(Panel):
         self.decimal_combo = QComboBox(objectName="decimalCombo")
         for label, value in DECIMALS:
             self.decimal_combo.addItem(_(label), value)
+        # a workbook's sheets, shown when it has several; choosing one reads it
+        self.sheet_combo = QComboBox(objectName="sheetChooser")
+        self.sheet_combo.setToolTip(_("The sheet of the workbook to read. The first sheet with a table of data is "
+                                      "read at first."))
+        self.sheet_combo.activated.connect(self._sheet_chosen)
         self.reread_button = QPushButton(_("Re-read"), objectName="rereadButton")  # the `reload` action
         options = QHBoxLayout()
-        for text, widget in ((_("Encoding"), self.encoding_combo), (_("Delimiter"), self.delimiter_combo),
-                             (_("Decimal"), self.decimal_combo)):
-            options.addWidget(QLabel(text))
+        self._labels: dict[QComboBox, QLabel] = {}
+        for text, widget in ((_("Sheet"), self.sheet_combo), (_("Encoding"), self.encoding_combo),
+                             (_("Delimiter"), self.delimiter_combo), (_("Decimal"), self.decimal_combo)):
+            self._labels[widget] = QLabel(text)
+            options.addWidget(self._labels[widget])
             options.addWidget(widget)
+        self._show_workbook_options(None)
         options.addWidget(self.reread_button)
         options.addStretch(1)
         self.report_view = QTextBrowser(objectName="importReport")
@@ -73,10 +81,28 @@ class DataPanel(Panel):
         read_as = self.session.data.read_as()
         if read_as is None:
             return False
+        if read_as.sheet is not None:   # a workbook: only the decimal mark of numbers stored as text applies
+            return self.session.data.reread(replace(read_as, decimal=self.decimal_combo.currentData()))
         encoding = self.encoding_combo.currentText().strip()
         return self.session.data.reread(replace(
             read_as, encoding=None if encoding in ("", "auto", _("auto")) else encoding,
             delimiter=self.delimiter_combo.currentData(), decimal=self.decimal_combo.currentData()))
+
+    def _sheet_chosen(self, index: int) -> None:
+        self.session.data.choose_sheet(self.sheet_combo.itemText(index))
+
+    def _show_workbook_options(self, sheets: list[str] | None, sheet: str | None = None) -> None:
+        """The sheet picker for a workbook of several sheets; encoding and delimiter only for a CSV."""
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(sheets or [])
+        if sheet is not None:
+            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findText(sheet)))
+        self.sheet_combo.blockSignals(False)
+        for widget, shown in ((self.sheet_combo, len(sheets or []) > 1), (self.encoding_combo, sheets is None),
+                              (self.delimiter_combo, sheets is None)):
+            widget.setVisible(shown)
+            self._labels[widget].setVisible(shown)
 
     def _show(self, loaded: LoadedTable) -> None:
         self.preview_model.set_frame(loaded.frame)
@@ -89,6 +115,11 @@ class DataPanel(Panel):
         if self.session.data.loaded is None:
             return
         report = self.session.data.loaded.report
+        self._show_workbook_options(report.sheets if report.sheet is not None else None, report.sheet)
+        if report.sheet is not None:
+            self.decimal_combo.setCurrentIndex(max(0, self.decimal_combo.findData(
+                self.session.data.read_options.decimal)))
+            return
         if self.encoding_combo.findText(report.encoding) < 0:
             self.encoding_combo.addItem(report.encoding)
         self.encoding_combo.setCurrentIndex(self.encoding_combo.findText(report.encoding))
@@ -98,10 +129,14 @@ class DataPanel(Panel):
 
 def report_html(loaded: LoadedTable) -> str:
     r = loaded.report
-    delimiter = delimiter_name(r.delimiter)
+    if r.sheet is not None:
+        read_as = [(_("Sheet"), r.sheet), (_("Column names in row"), r.header_row or _("none")),
+                   (_("Error cells read as missing"), sum(r.error_cells.values()))]
+    else:
+        read_as = [(_("Encoding"), r.encoding), (_("Delimiter"), delimiter_name(r.delimiter)),
+                   (_("Decimal mark"), _("comma") if r.decimal == "," else _("point"))]
     facts = [
-        (_("Encoding"), r.encoding), (_("Delimiter"), delimiter),
-        (_("Decimal mark"), _("comma") if r.decimal == "," else _("point")),
+        *read_as,
         (_("Date column"), r.date_column or _("none")), (_("Rows"), f"{r.rows:,}"),
         (_("Missing values filled"), sum(r.filled.values())),
         (_("Duplicate timestamps dropped"), r.duplicates_dropped),

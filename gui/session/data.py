@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 
 from core.data.columns import default_target, is_index_like
-from core.data.csv_reader import LoadedTable, read_csv
-from core.data.options import ReadOptions
+from core.data.options import AUTO, ReadOptions
+from core.data.reader import read_table
+from core.data.report import LoadedTable
 from core.i18n import N_, _, ngettext
 from gui.jobs import Job
 from gui.session.channel import JobChannel
@@ -46,8 +47,7 @@ class DataState(JobChannel):
             return False
 
         def work(report, cancel):
-            return read_csv(path, encoding=options.encoding, delimiter=options.delimiter,
-                            decimal=options.decimal, date_column=options.date_column)
+            return read_table(path, options)
 
         if not self.run(work, _("Reading {path}…").format(path=path)):
             return False
@@ -59,15 +59,25 @@ class DataState(JobChannel):
         if self.loaded is None:
             return None
         r = self.loaded.report
+        if r.sheet is not None:   # a workbook: the sheet and its header row, no encoding or delimiter
+            return ReadOptions(decimal=self.read_options.decimal, date_column=r.date_column, sheet=r.sheet,
+                               header_row=self.read_options.header_row)
         return ReadOptions(r.encoding, r.delimiter, r.decimal, r.date_column)
 
     def reread(self, options: ReadOptions | None = None, **changes: Any) -> bool:
         """Reads the open file again with `options`, or with some read options changed (encoding,
-        delimiter, decimal, date_column) and the others as the file was read."""
+        delimiter, decimal, date_column, sheet, header_row) and the others as the file was read."""
         read_as = self.read_as()
         if self.source_path is None or read_as is None:
             return False
         return self.open_csv(self.source_path, options or replace(read_as, **changes))
+
+    def choose_sheet(self, sheet: str) -> bool:
+        """Reads another sheet of the open workbook; its header row and date column are detected afresh."""
+        read_as = self.read_as()
+        if read_as is None or read_as.sheet is None or sheet == read_as.sheet:
+            return False
+        return self.reread(sheet=sheet, header_row=None, date_column=AUTO)
 
     def set_columns(self, target: str, features: list[str] | tuple[str, ...]) -> None:
         """The target and the extra input columns: the target itself is never a feature, nor a

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 
-from core.data.csv_reader import read_csv
+from core.data.reader import read_table
 from core.errors import ForecasterError
 from core.files import file_sha256, refuse_overwriting_input
 from core.i18n import N_, _
@@ -105,7 +105,7 @@ class ModelFiles(JobChannel):
         def work(report, cancel):
             from core.apply import predict_table
 
-            loaded = read_csv(csv_path)
+            loaded = read_table(csv_path)
             table = predict_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
                                   source=Path(csv_path).name)
             return AppliedModel(csv_path, bundle, loaded, table)

@@ -134,7 +134,7 @@ def test_the_readme_lists_exactly_the_train_flags():
     section = text[text.index("`train` takes"):text.index("It writes into")]
     listed = set(re.findall(r"--[a-z][a-z-]*", section))
     settings = {s.cli for s in SETTINGS if s.cli}
-    reading = {"--date-column", "--encoding", "--delimiter", "--decimal"}
+    reading = {"--date-column", "--encoding", "--delimiter", "--decimal", "--sheet", "--header-row"}
     assert listed - {"--help"} == (settings - {"--target", "--features"}) | reading
 
 

@@ -50,6 +50,7 @@ def test_the_tarball_runs_its_self_test(built, tmp_path):
         archive.extractall(tmp_path / "unpacked", filter="tar")
     out = self_test(tmp_path / "unpacked" / "lstm-forecaster" / "lstm-forecaster", tmp_path)
     assert "read the GBK sample: 730 rows" in out.stdout
+    assert "read the workbook sample: sheet 数据, 40 rows" in out.stdout   # calamine is in the build
     assert "onedir:" in report and "deb:" in report
     # the Chinese UI: the build carries the catalogs (the self-test checks a translated button)
     chinese = self_test(tmp_path / "unpacked" / "lstm-forecaster" / "lstm-forecaster", tmp_path / "zh",
