@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from core.i18n import _
+from core.model.device import torch_device
 from core.model.progress import EpochProgress, TrainingHistory
 from core.prep.windows import WindowedSeries, inference_batch
 from core.settings.config import BASE_BATCH, BASE_LR, BASE_PATIENCE, ForecastConfig
@@ -41,15 +42,18 @@ def eval_batch(model: nn.Module, series: WindowedSeries) -> int:
 
 def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
               loss_fn: nn.Module) -> float:
-    """Average loss over windows, in eval mode, batched so memory stays bounded."""
+    """Average loss over windows, in eval mode, batched so memory stays bounded.
+
+    The sum stays on the model's device (float64, so the CPU's numbers are those of a Python
+    float sum) and is read once: no host synchronisation per batch on a GPU."""
     model.eval()
-    total = 0.0
+    total = torch.zeros((), dtype=torch.float64, device=series.inputs.device)
     size = eval_batch(model, series)
     with torch.no_grad():
         for start in range(0, len(origins), size):
             batch = origins[start:start + size]
-            total += loss_fn(model(series.x(batch)), series.y(batch)).item() * len(batch)
-    return total / max(len(origins), 1)
+            total += loss_fn(model(series.x(batch)), series.y(batch)).double() * len(batch)
+    return float(total) / max(len(origins), 1)
 
 
 def train(
@@ -73,7 +77,13 @@ def train(
     """
     threads = config.threads or 1
     torch.set_num_threads(threads)
-    history = TrainingHistory(threads=threads)
+    device = torch_device("cpu" if config.device == "auto" else config.device)  # (a bare config: the CPU)
+    history = TrainingHistory(threads=threads, device=device.type)
+    on_cpu = device.type == "cpu"
+    if not on_cpu:  # the data and the model move once; batches are gathered there
+        model.to(device)
+        series = series.to(device)
+        train_origins, val_origins = train_origins.to(device), val_origins.to(device)
     loss_fn = _LOSSES[config.loss]()
     lr = BASE_LR if config.lr is None else config.lr  # (a plan resolves "auto"; a bare config starts here)
     optimizer = _OPTIMIZERS[config.optimizer](model.parameters(), lr=lr, weight_decay=config.weight_decay)
@@ -98,8 +108,10 @@ def train(
             break
         started = time.perf_counter()
         model.train()
-        order = train_origins[torch.randperm(n_train, generator=shuffle)]
-        total, seen = 0.0, 0
+        # the permutation is drawn on the CPU, so every device sees the same batches for a seed
+        order = train_origins[torch.randperm(n_train, generator=shuffle).to(device)]
+        total = torch.zeros((), dtype=torch.float64, device=device)  # read once per epoch
+        seen = 0
         for start in range(0, n_train, batch_size):
             if cancel is not None and cancel.is_set():
                 history.status = CANCELLED
@@ -107,15 +119,17 @@ def train(
             batch = order[start:start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(series.x(batch)), series.y(batch))
-            if not torch.isfinite(loss):
+            if on_cpu and not torch.isfinite(loss):  # (on a GPU: checked once per epoch, below)
                 history.status = DIVERGED
                 break
             loss.backward()
             if config.grad_clip > 0:
                 nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
-            total += loss.item() * len(batch)
+            total += loss.detach().double() * len(batch)
             seen += len(batch)
+        if not on_cpu and history.status != CANCELLED and not math.isfinite(float(total)):
+            history.status = DIVERGED  # the best weights were copied before the loss went bad
         if history.status == DIVERGED:
             history.message = _(
                 "Training diverged at epoch {epoch}: the loss became NaN or infinite. Try a lower learning rate "
@@ -124,7 +138,7 @@ def train(
             break
         if history.status == CANCELLED and seen == 0:
             break  # nothing of this epoch ran: don't record it
-        train_loss = total / seen
+        train_loss = float(total) / seen
         val_loss = mean_loss(model, series, val_origins, loss_fn) if len(val_origins) else None
         if val_loss is not None and not math.isfinite(val_loss):
             history.status = DIVERGED
@@ -154,5 +168,6 @@ def train(
             break
 
     model.load_state_dict(best_state)
+    model.to("cpu")  # evaluation, prediction and the bundle work on the CPU wherever it trained
     model.eval()
     return history
