@@ -54,9 +54,9 @@ class Workload:
 
 WORKLOADS = (
     Workload("tutorial size: 2k rows, window 24, hidden 32", 2_000, 1, 24, 32),
-    Workload("2×LSTM(256), full batch, 700 rows", 700, 1, 24, 256, layers=2, batch=0),
-    Workload("50k rows × 5, window 64, 2×64", 50_000, 5, 64, 64, layers=2),
-    Workload("1M rows × 10, window 256, hidden 64, batch 256", 1_000_000, 10, 256, 64, batch=256),
+    Workload("2xLSTM(256), full batch, 700 rows", 700, 1, 24, 256, layers=2, batch=0),
+    Workload("50k rows x 5, window 64, 2x64", 50_000, 5, 64, 64, layers=2),
+    Workload("1M rows x 10, window 256, hidden 64, batch 256", 1_000_000, 10, 256, 64, batch=256),
 )
 
 

@@ -29,10 +29,10 @@ def default_threads(cores: int | None = None) -> int:
     return max(1, min(4, cores - 1))
 
 
-# multiply-adds of one recurrent step of one batch (batch × hidden × (hidden + inputs), over layers)
+# multiply-adds of one recurrent step of one batch (batch x hidden x (hidden + inputs), over layers)
 # below which one thread is fastest, and above which every core but one pays (issue 25, 16 cores,
-# µs per window at 1/4/15 threads: batch 32 × hidden 32, ~34k, 70/96/86; a full batch of 650 through
-# 2×256, ~3e8, 368/136/84; batch 256 × hidden 64 × (64 + 10), ~1.2M, 6043/1731/1236)
+# µs per window at 1/4/15 threads: batch 32 x hidden 32, ~34k, 70/96/86; a full batch of 650 through
+# 2x256, ~3e8, 368/136/84; batch 256 x hidden 64 x (64 + 10), ~1.2M, 6043/1731/1236)
 ONE_THREAD_BELOW = 100_000
 ALL_CORES_FROM = 1_000_000
 

@@ -2,7 +2,7 @@
 
 Measured on one H200 and 16 cores (issue 25, µs per training window, CPU 1 thread vs CUDA): a
 tutorial-size net (window 24, hidden 32) 70 vs 105, so small nets lose on a GPU (launch latency,
-a few µs per recurrent step, outweighs their arithmetic); window 64 with 2×64, 574 vs 64; window
+a few µs per recurrent step, outweighs their arithmetic); window 64 with 2x64, 574 vs 64; window
 256 with hidden 64, 6043 vs 14. `auto` therefore takes CUDA only for work above the thresholds
 below, and never Apple's MPS: nn.LSTM/GRU there has a record of wrong results (pytorch #90421,
 #94754, #94691), so it is used only when asked for by name.
@@ -25,9 +25,9 @@ from core.errors import ConfigError
 from core.i18n import N_, _
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
-# multiply-adds of one recurrent step of one window, summed over layers: hidden × (hidden + inputs).
+# multiply-adds of one recurrent step of one window, summed over layers: hidden x (hidden + inputs).
 # Per window that times the window length; CUDA pays from about 4x the tutorial-size net
-# (24 × 32 × 33 ≈ 25k, 1.5x slower on CUDA) — the 2×64 net over 64 steps (≈ 570k) ran 9x faster
+# (24 x 32 x 33 ≈ 25k, 1.5x slower on CUDA) — the 2x64 net over 64 steps (≈ 570k) ran 9x faster
 CUDA_MIN_WINDOW_WORK = 200_000
 # and an epoch must be long enough to repay starting CUDA (a second or so) and its per-batch latency
 CUDA_MIN_EPOCH_WORK = 100_000_000

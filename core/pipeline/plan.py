@@ -30,6 +30,7 @@ from core.settings.config import (
     BASE_ENSEMBLE,
     BASE_LR,
     BASE_PATIENCE,
+    SETTINGS_BY_NAME,
     ForecastConfig,
     ResolvedConfig,
 )
@@ -137,8 +138,8 @@ class RunPlan:
 
     def device_sentence(self) -> str:
         """Which device trains and why, for the faces."""
-        return _("Device: {device} ({reason})").format(device=self.config.device.upper(),
-                                                      reason=reason_text(self.device_reason))
+        device = SETTINGS_BY_NAME["device"].choice_text(self.config.device)  # "CPU", "CUDA (NVIDIA GPU)"
+        return _("Device: {device} ({reason})").format(device=device, reason=reason_text(self.device_reason))
 
     @property
     def smoothing_alone(self) -> bool:

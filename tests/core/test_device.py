@@ -70,7 +70,7 @@ def test_the_plan_resolves_the_device_with_its_reason(monkeypatch):
     monkeypatch.setattr("core.pipeline.plan.available_devices", lambda: CUDA)
     assert plan_run(frame, ForecastConfig(target="y", window=8)).device_reason == "small"
     asked = plan_run(frame, ForecastConfig(target="y", window=8, device="cuda"))
-    assert asked.config.device == "cuda" and asked.device_sentence() == "Device: CUDA (as asked)"
+    assert asked.config.device == "cuda" and asked.device_sentence() == "Device: CUDA (NVIDIA GPU) (as asked)"
     monkeypatch.setattr("core.pipeline.plan.available_devices", lambda: CPU)
     with pytest.raises(DeviceError):
         plan_run(frame, ForecastConfig(target="y", window=8, device="cuda"))
