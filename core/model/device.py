@@ -7,8 +7,8 @@ a few µs per recurrent step, outweighs their arithmetic); window 64 with 2x64, 
 below, and never Apple's MPS: nn.LSTM/GRU there has a record of wrong results (pytorch #90421,
 #94754, #94691), so it is used only when asked for by name.
 
-Nothing here imports torch at module level: the plan (computed on every settings edit) asks
-`available_devices`, which probes cheaply until torch is loaded anyway.
+Nothing here imports torch at module level: the plan (computed on every settings edit, on the UI
+thread) asks `available_devices`, which probes cheaply until `torch_devices` has asked torch.
 """
 
 from __future__ import annotations
@@ -83,28 +83,33 @@ def reason_text(reason: str) -> str:
     return _(REASONS.get(reason, reason))
 
 
+_from_torch: frozenset[str] | None = None  # torch's own answer, once asked (torch_devices)
+
+
 def available_devices() -> frozenset[str]:
-    """The devices this machine can train on. Asks torch once it is loaded; before that, a cheap
-    probe (a CUDA build of torch and an NVIDIA driver) so planning never waits for torch."""
-    if "torch" in sys.modules:
-        return _torch_devices()
-    return _probed_devices()
+    """The devices this machine can train on: torch's answer once `torch_devices` has asked it
+    (the warm-up and the training loop do, off the UI thread), else a cheap probe (a CUDA build of
+    torch and an NVIDIA driver), so planning never imports torch nor waits for it."""
+    return _from_torch if _from_torch is not None else _probed_devices()
 
 
-@functools.cache
-def _torch_devices() -> frozenset[str]:
-    import torch
+def torch_devices() -> frozenset[str]:
+    """The devices torch can use here (imports torch; CUDA's driver may take a while to answer)."""
+    global _from_torch
+    if _from_torch is None:
+        import torch
 
-    found = {"cpu"}
-    try:
-        if torch.cuda.is_available():
-            found.add("cuda")
-    except Exception:  # a broken driver: no CUDA
-        pass
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
-        found.add("mps")
-    return frozenset(found)
+        found = {"cpu"}
+        try:
+            if torch.cuda.is_available():
+                found.add("cuda")
+        except Exception:  # a broken driver: no CUDA
+            pass
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            found.add("mps")
+        _from_torch = frozenset(found)
+    return _from_torch
 
 
 @functools.cache
@@ -131,6 +136,6 @@ def torch_device(name: str):
     """The torch.device for a planned device; DeviceError when torch itself can't use it."""
     import torch
 
-    if name != "cpu" and name not in _torch_devices():
+    if name != "cpu" and name not in torch_devices():
         raise DeviceError(unavailable_reason(name))
     return torch.device(name)

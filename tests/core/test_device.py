@@ -62,6 +62,15 @@ def test_thread_policy_gives_small_nets_one_thread_and_keeps_two_cores_at_one():
         assert choose_threads(*size, cores=1) == 1
 
 
+def test_availability_is_probed_without_torch_until_torch_is_asked(monkeypatch):
+    monkeypatch.setattr(devices, "_from_torch", None)
+    probed = devices._probed_devices()
+    assert devices.available_devices() == probed and "cpu" in probed
+    asked = devices.torch_devices()
+    assert asked == (CUDA if HAS_CUDA else CPU) | (asked & {"mps"})
+    assert devices.available_devices() is asked
+
+
 def test_the_plan_resolves_the_device_with_its_reason(monkeypatch):
     frame = noisy_sine_frame(150)
     plan = plan_run(frame, ForecastConfig(target="y", window=8))
@@ -152,7 +161,7 @@ def test_a_model_recorded_as_trained_on_cuda_loads_and_predicts_on_the_cpu(monke
     config = ForecastConfig(target="y", window=8, horizon=2, epochs=2, hidden=4, ensemble=1, device="cuda")
     result = run_experiment(noisy_sine_frame(120), config)
     path = save_bundle(result, tmp_path / "cuda.lstmf")
-    monkeypatch.setattr(devices, "_torch_devices", lambda: CPU)
+    monkeypatch.setattr(devices, "torch_devices", lambda: CPU)
     bundle = load_bundle(path)
     assert bundle.config.device == "cuda" and bundle.meta["training"]["device"] == "cpu"
     assert np.array_equal(forecast_table(bundle)["predicted"].to_numpy(), result.forecast["predicted"].to_numpy())
