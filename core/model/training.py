@@ -40,19 +40,26 @@ def eval_batch(model: nn.Module, series: WindowedSeries) -> int:
     return min(EVAL_BATCH, inference_batch(series.window, series.n_features + width))
 
 
+def sum_dtype(device: torch.device) -> torch.dtype:
+    """What losses are summed in: float64 (a Python float's sum on the CPU), float32 where the
+    device has no float64 (Apple's MPS)."""
+    return torch.float32 if device.type == "mps" else torch.float64
+
+
 def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
               loss_fn: nn.Module) -> float:
     """Average loss over windows, in eval mode, batched so memory stays bounded.
 
-    The sum stays on the model's device (float64, so the CPU's numbers are those of a Python
-    float sum) and is read once: no host synchronisation per batch on a GPU."""
+    The sum stays on the model's device (see sum_dtype) and is read once: no host
+    synchronisation per batch on a GPU."""
     model.eval()
-    total = torch.zeros((), dtype=torch.float64, device=series.inputs.device)
+    device = series.inputs.device
+    total = torch.zeros((), dtype=sum_dtype(device), device=device)
     size = eval_batch(model, series)
     with torch.no_grad():
         for start in range(0, len(origins), size):
             batch = origins[start:start + size]
-            total += loss_fn(model(series.x(batch)), series.y(batch)).double() * len(batch)
+            total += loss_fn(model(series.x(batch)), series.y(batch)).to(total.dtype) * len(batch)
     return float(total) / max(len(origins), 1)
 
 
@@ -110,7 +117,7 @@ def train(
         model.train()
         # the permutation is drawn on the CPU, so every device sees the same batches for a seed
         order = train_origins[torch.randperm(n_train, generator=shuffle).to(device)]
-        total = torch.zeros((), dtype=torch.float64, device=device)  # read once per epoch
+        total = torch.zeros((), dtype=sum_dtype(device), device=device)  # read once per epoch
         seen = 0
         for start in range(0, n_train, batch_size):
             if cancel is not None and cancel.is_set():
@@ -126,7 +133,7 @@ def train(
             if config.grad_clip > 0:
                 nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
-            total += loss.detach().double() * len(batch)
+            total += loss.detach().to(total.dtype) * len(batch)
             seen += len(batch)
         if not on_cpu and history.status != CANCELLED and not math.isfinite(float(total)):
             history.status = DIVERGED  # the best weights were copied before the loss went bad
