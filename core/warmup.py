@@ -73,6 +73,7 @@ def _load_and_exercise(threads: int) -> None:
     import core.evaluation.metrics
     import core.model.training
     import core.prep.scaling  # noqa: F401
+    from core.model.device import torch_devices
     from core.model.network import build_model
     from core.settings.config import ForecastConfig
 
@@ -82,4 +83,5 @@ def _load_and_exercise(threads: int) -> None:
     net(torch.zeros(2, 4, 2)).sum().backward()
     optimizer.step()
     Ridge().fit(np.zeros((4, 2)), np.zeros(4))
+    torch_devices()  # asks torch (CUDA's driver can take a while) here, not on the UI thread
     MinMaxScaler().fit(np.zeros((2, 1)))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _
+from core.model.device import available_devices, unavailable_reason
 from core.settings.config import SETTINGS, SETTINGS_BY_NAME
 from core.settings.table import GROUPS, Setting
 
@@ -248,6 +249,7 @@ class SettingsForm(QWidget):
                 widget.toggled.connect(self.changed)
         self.test_mode.currentIndexChanged.connect(self._update_test_rows)
         self._update_test_rows()
+        self.show_devices()
         for name in AUTO_FROM:  # the fields' own signals: the form's are blocked while values are restored
             if name in self.widgets:
                 self.widgets[name].valueChanged.connect(self._show_auto_numbers)  # type: ignore[attr-defined]
@@ -262,6 +264,22 @@ class SettingsForm(QWidget):
             auto = _(SETTINGS_BY_NAME[name].auto_text)
             self.widgets[name].setSpecialValueText(  # type: ignore[attr-defined]
                 _("{count} ({auto})").format(count=number, auto=auto))
+
+    def show_devices(self, available: frozenset[str] | None = None) -> None:
+        """Devices this machine lacks are disabled, each with the reason as its tooltip; one chosen
+        anyway (settings remembered from another machine) goes back to automatic."""
+        combo = self.widgets.get("device")
+        if not isinstance(combo, QComboBox):
+            return
+        available = available_devices() if available is None else available
+        items = combo.model()
+        for index in range(combo.count()):
+            value = combo.itemData(index)
+            usable = value in ("auto", "cpu") or value in available
+            items.item(index).setEnabled(usable)  # type: ignore[attr-defined]
+            combo.setItemData(index, None if usable else unavailable_reason(value), Qt.ItemDataRole.ToolTipRole)
+        if combo.currentData() not in ("auto", "cpu") and combo.currentData() not in available:
+            combo.setCurrentIndex(combo.findData("auto"))
 
     def reset_to_defaults(self) -> None:
         """Every field at its declared default; the test split as a fraction of the rows."""
@@ -297,3 +315,5 @@ class SettingsForm(QWidget):
                 continue
         if "test_size" in values:
             self.test_mode.setCurrentIndex(self.test_mode.findData("rows" if values["test_size"] else "fraction"))
+        if "device" in values:
+            self.show_devices()

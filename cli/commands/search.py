@@ -4,7 +4,8 @@
 DIR/search.csv (one row per trial) and DIR/model.lstmf (the best settings' final run), together
 and under the folder's lock as `train` writes its outputs (core.outputs.run_folder). Settings
 given on the command line stay fixed; the other searchable settings are tuned. The study lives in
-DIR/search.sqlite3 unless --storage names another database (PostgreSQL for several machines);
+DIR/search.journal (Optuna's journal file: worker processes on this machine share it; a study in an
+older DIR/search.sqlite3 is continued there) unless --storage names another (PostgreSQL for several machines);
 `search-worker --storage URL --study NAME` joins a study from any machine.
 """
 
@@ -42,6 +43,17 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
+def default_storage(out: Path) -> str:
+    """The study's journal file in the output folder, or the SQLite file an older version made there
+    (its studies are continued where they are)."""
+    from core.search.storage import journal_url
+
+    older = out / "search.sqlite3"
+    if older.is_file():
+        return f"sqlite:///{older.resolve()}"
+    return journal_url(out / "search.journal")
+
+
 def add_parsers(commands) -> None:
     search = commands.add_parser("search", help=_("tune the settings within a time budget (hyperparameter search)"))
     add_reading_options(search)
@@ -50,12 +62,12 @@ def add_parsers(commands) -> None:
     search.set_defaults(**{s.name: NOT_GIVEN for s in SETTINGS if s.searchable and s.cli})
     # --budget, --trials, --jobs, --study, --search-seed: declared with the request (core.search.records)
     add_declared_arguments(search, SearchRequest, prefix=REQUEST)
-    search.add_argument("--storage", help=_("the study's database URL, e.g. postgresql://user@host/db (default: "
-                                            "sqlite:///OUT/search.sqlite3)"))
+    search.add_argument("--storage", help=_("the study's storage URL, e.g. postgresql://user@host/db for several "
+                                            "machines (default: journal:///OUT/search.journal)"))
     search.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
     worker = commands.add_parser("search-worker", help=_("join a search's study and run its trials"))
-    worker.add_argument("--storage", required=True, help=_("the study's database URL"))
+    worker.add_argument("--storage", required=True, help=_("the study's storage URL"))
     worker.add_argument("--study", required=True, help=_("the study's name"))
     worker.add_argument("--threads", type=whole_number, default=1, help=_("torch threads per trial (default: 1)"))
 
@@ -99,9 +111,9 @@ def command_search(args: argparse.Namespace) -> int:
     config = config_from_args(args, date_column=loaded.report.date_column)
     # as `train`: the folder is locked for the whole search (a second run into it is refused), and
     # the outputs are staged and moved into place together, so they always describe one search.
-    # The study's own database (search.sqlite3) is not an output: it lives beside them.
+    # The study's own storage (search.journal) is not an output: it lives beside them.
     with RunFolder(out, SEARCH_OUTPUTS, inputs=[args.csv]) as run:
-        storage = args.storage or f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+        storage = args.storage or default_storage(out)
         request = from_args(SearchRequest, args, prefix=REQUEST, storage=storage, fixed=fixed)
         with interruptible() as cancel:  # first Ctrl+C: stop the trials, keep (and write) the ones so far
             result = run_search(loaded.frame, config, request, TrialLines(), cancel)

@@ -34,6 +34,7 @@ class TrainingHistory:
     val_loss: list[float] = field(default_factory=list)
     epoch_seconds: list[float] = field(default_factory=list)
     threads: int = 1
+    device: str = "cpu"
     message: str | None = None
 
     def to_dict(self) -> dict:
@@ -45,5 +46,6 @@ class TrainingHistory:
             "train_loss": self.train_loss,
             "val_loss": self.val_loss,
             "threads": self.threads,
+            "device": self.device,
             "message": self.message,
         }

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from core.i18n import _
+from core.model.device import torch_device
 from core.model.progress import EpochProgress, TrainingHistory
 from core.prep.windows import WindowedSeries, inference_batch
 from core.settings.config import BASE_BATCH, BASE_LR, BASE_PATIENCE, ForecastConfig
@@ -39,17 +40,27 @@ def eval_batch(model: nn.Module, series: WindowedSeries) -> int:
     return min(EVAL_BATCH, inference_batch(series.window, series.n_features + width))
 
 
+def sum_dtype(device: torch.device) -> torch.dtype:
+    """What losses are summed in: float64 (a Python float's sum on the CPU), float32 where the
+    device has no float64 (Apple's MPS)."""
+    return torch.float32 if device.type == "mps" else torch.float64
+
+
 def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
               loss_fn: nn.Module) -> float:
-    """Average loss over windows, in eval mode, batched so memory stays bounded."""
+    """Average loss over windows, in eval mode, batched so memory stays bounded.
+
+    The sum stays on the model's device (see sum_dtype) and is read once: no host
+    synchronisation per batch on a GPU."""
     model.eval()
-    total = 0.0
+    device = series.inputs.device
+    total = torch.zeros((), dtype=sum_dtype(device), device=device)
     size = eval_batch(model, series)
     with torch.no_grad():
         for start in range(0, len(origins), size):
             batch = origins[start:start + size]
-            total += loss_fn(model(series.x(batch)), series.y(batch)).item() * len(batch)
-    return total / max(len(origins), 1)
+            total += loss_fn(model(series.x(batch)), series.y(batch)).to(total.dtype) * len(batch)
+    return float(total) / max(len(origins), 1)
 
 
 def train(
@@ -73,7 +84,13 @@ def train(
     """
     threads = config.threads or 1
     torch.set_num_threads(threads)
-    history = TrainingHistory(threads=threads)
+    device = torch_device("cpu" if config.device == "auto" else config.device)  # (a bare config: the CPU)
+    history = TrainingHistory(threads=threads, device=device.type)
+    on_cpu = device.type == "cpu"
+    if not on_cpu:  # the data and the model move once; batches are gathered there
+        model.to(device)
+        series = series.to(device)
+        train_origins, val_origins = train_origins.to(device), val_origins.to(device)
     loss_fn = _LOSSES[config.loss]()
     lr = BASE_LR if config.lr is None else config.lr  # (a plan resolves "auto"; a bare config starts here)
     # fused: one kernel over every tensor; a small network's step is 3-4x faster on CPU (float noise only)
@@ -99,8 +116,10 @@ def train(
             break
         started = time.perf_counter()
         model.train()
-        order = train_origins[torch.randperm(n_train, generator=shuffle)]
-        total, seen = 0.0, 0
+        # the permutation is drawn on the CPU, so every device sees the same batches for a seed
+        order = train_origins[torch.randperm(n_train, generator=shuffle).to(device)]
+        total = torch.zeros((), dtype=sum_dtype(device), device=device)  # read once per epoch
+        seen = 0
         for start in range(0, n_train, batch_size):
             if cancel is not None and cancel.is_set():
                 history.status = CANCELLED
@@ -108,15 +127,17 @@ def train(
             batch = order[start:start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(series.x(batch)), series.y(batch))
-            if not torch.isfinite(loss):
+            if on_cpu and not torch.isfinite(loss):  # (on a GPU: checked once per epoch, below)
                 history.status = DIVERGED
                 break
             loss.backward()
             if config.grad_clip > 0:
                 nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
             optimizer.step()
-            total += loss.item() * len(batch)
+            total += loss.detach().to(total.dtype) * len(batch)
             seen += len(batch)
+        if not on_cpu and history.status != CANCELLED and not math.isfinite(float(total)):
+            history.status = DIVERGED  # the best weights were copied before the loss went bad
         if history.status == DIVERGED:
             history.message = _(
                 "Training diverged at epoch {epoch}: the loss became NaN or infinite. Try a lower learning rate "
@@ -125,7 +146,7 @@ def train(
             break
         if history.status == CANCELLED and seen == 0:
             break  # nothing of this epoch ran: don't record it
-        train_loss = total / seen
+        train_loss = float(total) / seen
         val_loss = mean_loss(model, series, val_origins, loss_fn) if len(val_origins) else None
         if val_loss is not None and not math.isfinite(val_loss):
             history.status = DIVERGED
@@ -155,5 +176,6 @@ def train(
             break
 
     model.load_state_dict(best_state)
+    model.to("cpu")  # evaluation, prediction and the bundle work on the CPU wherever it trained
     model.eval()
     return history

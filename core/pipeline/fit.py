@@ -88,7 +88,7 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
                 output_nothing(member)
             member.eval()
             members.append(member)
-            histories.append(TrainingHistory(threads=c.threads or 1))
+            histories.append(TrainingHistory(threads=c.threads or 1, device=c.device if c.device != "auto" else "cpu"))
             continue
 
         def report(p: EpochProgress, base: int = done, network: int = index + 1) -> None:

@@ -17,18 +17,20 @@ import pandas as pd
 
 from core.errors import ConfigError, DataError
 from core.i18n import _, ngettext
+from core.model.device import available_devices, choose_device, reason_text
 from core.model.memory import check_training_memory
 from core.model.parameters import recurrent_parameter_count
 from core.model.timing import TimeEstimate, estimate_training
 from core.outputs.summary import total_epochs
 from core.prep.season import detect_seasons
 from core.prep.split import SPLITS, SplitBounds, multi_step_split, window_origins
-from core.runtime import default_threads
+from core.runtime import choose_threads
 from core.settings.config import (
     BASE_BATCH,
     BASE_ENSEMBLE,
     BASE_LR,
     BASE_PATIENCE,
+    SETTINGS_BY_NAME,
     ForecastConfig,
     ResolvedConfig,
 )
@@ -134,6 +136,12 @@ class RunPlan:
     forecast_only: bool = False
     # a longer season that is a whole number of the first (a week of hours), reported, not modelled
     second_season: int | None = None
+    device_reason: str = "asked"  # why config.device was chosen (a key of core.model.device.REASONS)
+
+    def device_sentence(self) -> str:
+        """Which device trains and why, for the faces."""
+        device = SETTINGS_BY_NAME["device"].choice_text(self.config.device)  # "CPU", "CUDA (NVIDIA GPU)"
+        return _("Device: {device} ({reason})").format(device=device, reason=reason_text(self.device_reason))
 
     @property
     def smoothing_alone(self) -> bool:
@@ -249,6 +257,19 @@ def resolve_modes(frame: pd.DataFrame, config: ForecastConfig, season: int | Non
     return mode, transform, notes
 
 
+def hardware(config: ForecastConfig, window: int, train_windows: int, batch_size: int) -> tuple[dict, str]:
+    """The threads and device a run trains with ({"threads", "device"}) and why that device: the
+    user's values, else chosen from the size of the work (core.runtime, core.model.device).
+    DeviceError when the device asked for isn't on this machine."""
+    inputs = len(config.input_columns)
+    batch = batch_size if batch_size > 0 else train_windows
+    threads = config.threads or choose_threads(batch, config.hidden, inputs, config.layers)
+    available = available_devices() if config.device != "cpu" else frozenset({"cpu"})
+    device, reason = choose_device(config.device, train_windows, window, config.hidden, available, inputs,
+                                   config.layers)
+    return {"threads": threads, "device": device}, reason
+
+
 def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int | None, horizon: int,
                        notes: list[str]) -> RunPlan | None:
     """A plan for a series too short to hold out a test split, or None to keep the refusal.
@@ -274,16 +295,17 @@ def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int 
     mode, transform, mode_notes = resolve_modes(frame, config.replace(target_mode="smoothing"), season, window)
     bounds = SplitBounds(rows=rows, train_end=rows, val_end=rows)
     origins = window_origins(bounds, window, horizon)  # the smoothing's own forecasts, for intervals
-    effective = config.resolved(window=window, horizon=horizon, season=season,
-                                threads=config.threads or default_threads(), target_mode=mode, transform=transform,
-                                **auto_training(config, len(origins["train"])))
+    training = auto_training(config, len(origins["train"]))
+    chosen, reason = hardware(config, window, len(origins["train"]), training["batch_size"])
+    effective = config.resolved(window=window, horizon=horizon, season=season, target_mode=mode,
+                                transform=transform, **training, **chosen)
     notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
                    "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
                    "intervals come from its forecasts from earlier rows of the same data.").format(
         rows=rows, horizon=horizon))
     notes += mode_notes  # (the smoothing asked for by name: no note that a network corrects it)
     parameters = recurrent_parameter_count(effective, len(effective.input_columns))
-    return RunPlan(effective, bounds, origins, parameters, notes, forecast_only=True)
+    return RunPlan(effective, bounds, origins, parameters, notes, forecast_only=True, device_reason=reason)
 
 
 def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | None = None) -> RunPlan:
@@ -332,10 +354,11 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
                      if season and window == 2 * season else _("Window set to {window} rows.").format(window=window))
     mode, transform, mode_notes = resolve_modes(frame, config, season, window)
     notes += mode_notes
-    threads = config.threads or default_threads()
     origins = window_origins(bounds, window, horizon)
-    effective = config.resolved(window=window, horizon=horizon, season=season, threads=threads,
-                                target_mode=mode, transform=transform, **auto_training(config, len(origins["train"])))
+    training = auto_training(config, len(origins["train"]))
+    chosen, reason = hardware(config, window, len(origins["train"]), training["batch_size"])
+    effective = config.resolved(window=window, horizon=horizon, season=season, target_mode=mode,
+                                transform=transform, **training, **chosen)
     sizes = bounds.sizes
     check_training_windows(origins, window, horizon, sizes["train"])
     if len(origins["test"]) < 1:
@@ -348,7 +371,7 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     parameters = recurrent_parameter_count(effective, n_features)
     notes += check_training_memory(effective, rows, len(origins["train"]), parameters)
     notes += second_season_notes(second, season, window)
-    return RunPlan(effective, bounds, origins, parameters, notes, second_season=second)
+    return RunPlan(effective, bounds, origins, parameters, notes, second_season=second, device_reason=reason)
 
 
 def second_season_notes(second: int | None, season: int | None, window: int) -> list[str]:

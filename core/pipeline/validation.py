@@ -15,6 +15,7 @@ from core.pipeline.plan import (
     check_columns,
     check_training_windows,
     check_validation_windows,
+    hardware,
     resolve_modes,
     smoothing_stands_alone,
 )
@@ -46,8 +47,10 @@ def validation_score(dev_frame: pd.DataFrame, config: ForecastConfig, train_end:
         raise ValueError("validation_score needs a planned window and thread count")
     mode, transform, _notes = resolve_modes(dev_frame, config, config.season, window)
     origins = window_origins(SplitBounds(len(dev_frame), train_end, len(dev_frame)), window, horizon)
-    c = config.resolved(target_mode=mode, transform=transform, horizon=horizon,
-                        **auto_training(config, len(origins["train"])))
+    training = auto_training(config, len(origins["train"]))
+    # the device as a run would choose it (the threads stay the search's: 1 per worker process)
+    device = hardware(config, window, len(origins["train"]), training["batch_size"])[0]["device"]
+    c = config.resolved(target_mode=mode, transform=transform, horizon=horizon, device=device, **training)
     check_training_windows(origins, window, horizon, train_end)
     check_validation_windows(origins, horizon, len(dev_frame) - train_end)
     # the same rule as run_experiment, so a trial trains a network exactly when the final run would

@@ -74,6 +74,18 @@ class WindowedSeries:
         self._target_view = (target.unfold(0, horizon, 1) if target.shape[0] >= horizon
                              else target.new_empty((0, horizon)))
 
+    def to(self, device) -> WindowedSeries:
+        """This series with its tables on `device` (a GPU): the training loop moves them once."""
+        moved = WindowedSeries.__new__(WindowedSeries)
+        moved.__dict__.update(self.__dict__)
+        for name in ("inputs", "target", "anchor_table", "_recent_offsets", "_phases"):
+            value = getattr(self, name)
+            setattr(moved, name, None if value is None else value.to(device))
+        moved._input_view = moved.inputs.unfold(0, self.window, 1).transpose(1, 2)
+        moved._target_view = (moved.target.unfold(0, self.horizon, 1) if moved.target.shape[0] >= self.horizon
+                              else moved.target.new_empty((0, self.horizon)))
+        return moved
+
     @property
     def n_features(self) -> int:
         return self.inputs.shape[1]

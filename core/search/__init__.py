@@ -2,8 +2,8 @@
 
 Trials are scored on the validation split only; the best settings and the user's own are then
 run once and scored on the test split, where the search's conclusion is decided. Trials run in
-this process or in worker processes sharing one study in Optuna's RDB storage (SQLite by default,
-PostgreSQL for several machines: `search-worker`).
+this process or in worker processes sharing one study: Optuna's journal file on one machine (by
+default), PostgreSQL for several machines (`search-worker`); SQLite studies made before still open.
 """
 
 from core.search.records import (

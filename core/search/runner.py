@@ -24,7 +24,7 @@ from core.errors import ForecasterError
 from core.i18n import _, language, set_language
 from core.search.records import STOPPED, SearchProgress, SearchRequest, SearchResult, TrialRecord, trial_reason
 from core.search.space import contains, describe_space, search_space
-from core.search.storage import SearchError, shown_url
+from core.search.storage import SearchError, journal_url, shown_url
 from core.search.study import (
     BASELINE,
     KEPT,
@@ -164,7 +164,8 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     started = time.monotonic()
     cancel = cancel or threading.Event()
     job = prepare(frame, config, request)
-    storage = request.storage or f"sqlite:///{Path(tempfile.mkdtemp(prefix='lstmf-search-')) / 'search.sqlite3'}"
+    # one machine: worker processes share a journal file (Optuna's advice; SQLite locks up with several)
+    storage = request.storage or journal_url(Path(tempfile.mkdtemp(prefix="lstmf-search-")) / "search.journal")
     name = request.study or f"search-{dt.datetime.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
     study = publish(storage, name, job)
     enqueue_baseline(study, job)  # trial 0: the user's own settings, scored like every other trial

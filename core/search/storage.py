@@ -1,6 +1,14 @@
-"""Opening Optuna's RDB storage with readable errors: SQLite on one machine, PostgreSQL beyond it."""
+"""Opening a study's storage with readable errors: a journal file on one machine, PostgreSQL beyond it.
+
+Optuna advises against SQLite for parallel optimization (writers wait on one file lock; "database is
+locked" with many workers, optuna #820) and recommends its journal file storage for several
+processes on one machine: `journal:///path/search.journal`. A `sqlite:///` URL (a study made by an
+older version) still opens; any other URL is an RDB (PostgreSQL, MySQL) for several machines.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from core.errors import ForecasterError
 from core.i18n import _
@@ -15,6 +23,10 @@ SQLITE_TIMEOUT_S = 120  # several processes write one file: wait for the lock in
 CONNECT_TIMEOUT_S = 10
 STATEMENT_TIMEOUT_MS = 120_000
 POSTGRES_OPTIONS = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+
+
+JOURNAL_SCHEME = "journal:///"  # + a path, as sqlite:/// takes one: four slashes for an absolute path
+JOURNAL_SUFFIX = ".journal"
 
 
 class SearchError(ForecasterError):
@@ -68,14 +80,49 @@ def postgres_connect_args(url: str) -> dict:
     return {key: value for key, value in options.items() if key not in own}
 
 
+def journal_url(path: str | Path) -> str:
+    """The storage URL of a journal file (the path made absolute)."""
+    return JOURNAL_SCHEME + str(Path(path).resolve())
+
+
+def journal_path(url: str) -> Path | None:
+    """The file a journal storage URL (or a bare path ending in .journal) names; None for a database URL."""
+    if url.startswith(JOURNAL_SCHEME):
+        return Path(url[len(JOURNAL_SCHEME):])
+    if "://" not in url and url.endswith(JOURNAL_SUFFIX):
+        return Path(url)
+    return None
+
+
+def open_journal(path: Path):
+    """A JournalStorage on `path`, locked with a lock file (O_EXCL: works on Windows and network
+    file systems too, where the default symlink lock may not)."""
+    import optuna
+    from optuna.storages.journal import JournalFileBackend, JournalFileOpenLock
+
+    if not path.parent.is_dir():
+        raise SearchError(_("Could not open the study storage {url}: the folder {folder} does not exist.").format(
+            url=journal_url(path), folder=path.parent))
+    try:
+        backend = JournalFileBackend(str(path), lock_obj=JournalFileOpenLock(str(path)))
+        return optuna.storages.JournalStorage(backend)
+    except OSError as exc:
+        raise SearchError(_("Could not open the study storage {url}: {reason}").format(
+            url=journal_url(path), reason=exc.strerror or exc)) from None
+
+
 def open_storage(url: str):
-    """An RDBStorage for `url`; SearchError with one line when the driver, URL or server is wrong."""
+    """A JournalStorage for a journal file, else an RDBStorage for `url`; SearchError with one line
+    when the driver, URL, file or server is wrong."""
     import warnings
 
     import optuna
     import sqlalchemy.exc
 
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # we report trials ourselves, in the user's language
+    journal = journal_path(url)
+    if journal is not None:
+        return open_journal(journal)
     engine_kwargs: dict = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}

@@ -191,7 +191,14 @@ class ForecastConfig:
         cli="--ensemble", searchable=True, search_range=(1, 5))
     threads: int | None = setting(
         None, "training", "Threads", "torch threads", low=1, high=1024,
-        auto="cores - 1, at least 1, at most 4", cli="--threads", in_form=False)
+        auto="1 for small networks, else cores - 1 (at most 4, or 16 for large ones)", cli="--threads",
+        in_form=False)
+    device: str = setting(
+        "auto", "training", "Device", "Where the networks train. Automatic uses an NVIDIA GPU (CUDA) only for "
+        "networks large enough to gain from it: small ones train faster on the CPU. Apple's MPS is used only "
+        "when chosen (its recurrent layers have given wrong results).",
+        choices=(("auto", "automatic"), ("cpu", "CPU"), ("cuda", "CUDA (NVIDIA GPU)"), ("mps", "MPS (Apple GPU)")),
+        cli="--device")
     ridge_alpha: float = setting(
         1.0, "training", "Ridge alpha", "Strength of the ridge baseline's penalty.", low=0.0,
         in_form=False)

@@ -74,8 +74,9 @@ class SearchRequest:
         message="The number of worker processes must be 0 or more (got {value}).")
     storage: str | None = setting(
         None, "search", "Storage URL", "An Optuna storage URL, e.g. postgresql://user@host/db: workers on other "
-        "machines join the study with `main.py search-worker --storage URL --study NAME`.",
-        auto="a SQLite file in a temporary folder")  # None = a SQLite file in a temporary folder
+        "machines join the study with `main.py search-worker --storage URL --study NAME`. On one machine a "
+        "journal file (journal:///path/search.journal) is what worker processes share best.",
+        auto="a journal file in a temporary folder")  # None = a journal file in a temporary folder
     study: str | None = setting(
         None, "search", "Study name", "The study's name in the storage; an existing study is continued.",
         auto="a new name", cli="--study")

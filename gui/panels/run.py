@@ -118,6 +118,8 @@ class RunPanel(Panel):
         estimate = plan.time_estimate()
         if estimate is not None:
             text += "<br>" + escape(time_estimate_sentence(estimate))
+        if not reason:  # which device trains and why (automatic: the size of the network decides)
+            text += "<br>" + escape(plan.device_sentence())
         return text
 
     def _on_started(self, config) -> None:

@@ -92,7 +92,7 @@ class SearchPanel(Panel):
         self.jobs_spin = declared_widget(DECLARED["jobs"])
         self.seed_spin = declared_widget(DECLARED["seed"])
         self.storage_edit = QLineEdit(objectName="searchStorageEdit")
-        self.storage_edit.setPlaceholderText(_("empty: a SQLite file in a temporary folder"))
+        self.storage_edit.setPlaceholderText(_("empty: a journal file in a temporary folder"))
         self.storage_edit.setToolTip(_(DECLARED["storage"].help))
         self.study_edit = QLineEdit(objectName="searchStudyEdit")
         self.study_edit.setPlaceholderText(_("empty: a new name"))

@@ -22,6 +22,7 @@ class SettingsPanel(Panel):
         layout.addWidget(self.form)
         self.form.changed.connect(self._push)
         session.settings.valuesSet.connect(self._show)
+        session.engineReady.connect(self.form.show_devices)  # torch loaded: it answers for the cheap probe
         self._push()
 
     def _show(self, values: dict) -> None:

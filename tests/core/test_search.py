@@ -245,8 +245,8 @@ def test_search_command_writes_json_and_csv_with_stable_keys(tmp_path):
     assert report["best"]["config"]["ensemble"] == 1 and "hidden" in report["best"]["settings"]
     table = (out / "search.csv").read_text(encoding="utf-8").splitlines()
     assert table[0].startswith("number,state,score,seconds,worker,reason,window,") and len(table) == 4
-    assert (out / "search.sqlite3").is_file() and (out / "model.lstmf").is_file()
-    assert report["storage"] == f"sqlite:///{(out / 'search.sqlite3').resolve()}"
+    assert (out / "search.journal").is_file() and (out / "model.lstmf").is_file()
+    assert report["storage"] == f"journal:///{(out / 'search.journal').resolve()}"
     # trial 0 ran the command line's own settings; the output compares the best with them
     assert report["baseline"]["number"] == 0 and report["trials"][0]["baseline"] is True
     assert report["baseline"]["settings"]["hidden"] == 32  # the default, as the command line left it
