@@ -97,6 +97,7 @@ def build(content: ReportContent) -> Document:
     if charts_ := charts(c):
         doc.add(Heading(_("Charts")))
         doc.add(*(Figure(chart) for chart in charts_))
+    _step_scores(doc, c)
     _forecast(doc, c)
     _data(doc, c)
     _model(doc, c)
@@ -113,7 +114,9 @@ def _verdict(doc: Document, c: ReportContent) -> None:
     if c.verdict:
         doc.add(Paragraph(c.verdict, warning=c.beats_best_baseline is False))
     doc.paragraphs([*c.credit, c.models])
-    doc.paragraphs(c.notes)
+    if c.notes:
+        doc.add(Heading(_("Notes"), 3))
+        doc.paragraphs(c.notes)
 
 
 def _scores(doc: Document, c: ReportContent) -> None:
@@ -126,9 +129,12 @@ def _scores(doc: Document, c: ReportContent) -> None:
                   key="scores"))
     if c.coverage is not None:
         doc.add(Paragraph(coverage_sentence(c.level, c.coverage)))
+
+
+def _step_scores(doc: Document, c: ReportContent) -> None:
     steps = c.step_scores
     if steps is not None and len(steps):
-        doc.add(Heading(_("Scores per step"), 3))
+        doc.add(Heading(_("Scores per step")))
         doc.add(Table((_("step"), _("windows"), "RMSE", "MAE", "MAPE %", _("coverage")),
                       tuple((str(r.step), number(int(r.windows)), number(r.rmse), number(r.mae), number(r.mape),
                              "" if r.coverage is None or r.coverage != r.coverage else f"{r.coverage:.0%}")
