@@ -190,6 +190,23 @@ def test_train_writes_report_html_and_report_makes_one_from_the_model(hostile_cs
     assert done.returncode == 2 and hostile_csv.read_bytes() == before  # an input is never written over
 
 
+def test_a_report_that_fails_to_draw_never_costs_the_model(hostile_csv, tmp_path, monkeypatch):
+    import core.report.output as output
+    from core.model.bundle import load_bundle
+
+    def broken(*args, **kwargs):
+        raise ValueError("a report that can't be drawn")
+
+    monkeypatch.setattr(output, "write_report", broken)
+    out = tmp_path / "run"
+    done = run_cli("train", hostile_csv, "--target", TARGET, "--window", "7", "--epochs", "1", "--ensemble", "1",
+                   "--threads", "1", "--out", out)
+    assert done.returncode == 1 and "report.html could not be drawn (ValueError)" in done.stderr
+    assert load_bundle(out / "model.lstmf").config.target == TARGET
+    assert (out / "plot.png").exists() and not (out / "report.html").exists()
+    assert "report.html" not in done.stdout  # the summary lists only what was written
+
+
 # --------------------------------------------------------------------------- a browser
 
 
