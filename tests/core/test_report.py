@@ -146,7 +146,7 @@ def test_the_report_in_chinese(hostile_csv):
     text = unescape(text)
     columns = [TARGET, FEATURE, "day"]
     versions = [text for pair in result_versions() for text in pair] + ["LSTM Forecaster", "utf-8"]
-    # names the Chinese catalog keeps as they are (ES-RNN, Adam, MSE, "训练轮数（epochs）"...)
+    # names the Chinese catalog keeps as they are: ES-RNN, Adam, MSE, the "epochs" in the epochs label...
     names = ["SHA", "UTC", "X", "y", "ES-RNN", "ASCII", "Dropout", "epochs", "Adam", "MSE", "alpha"]
     assert english_words(text, keep=columns + versions, allowed=names) == []
 
