@@ -91,7 +91,7 @@ ACTIONS = (
                N_("Save the chart of the Results tab as an image or a PDF"), has_output),
     ActionSpec("export_metrics", N_("&Metrics (CSV)…"), "dialogs.export_metrics", None,
                N_("Write the scores of the Results tab to a CSV file"), has_output),
-    ActionSpec("export_report", N_("Export &report…"), "dialogs.export_report", None,
+    ActionSpec("export_report", N_("Export re&port…"), "dialogs.export_report", None,
                N_("Write one HTML or PDF file with the data summary, settings, verdict, scores, charts and "
                   "forecast of what the Results tab shows"), lambda s: s.models.can_report()),
     ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from core import __version__
 from core.files import log_dir, safe_file_stem
@@ -110,7 +110,11 @@ class FileDialogs(QObject):
             from core.report.output import write_report
 
             check_suffix(Path(target).suffix)  # before the contents are gathered
-            write_report(models.report_content(), target)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the charts take a few seconds
+            try:
+                write_report(models.report_content(), target)
+            finally:
+                QApplication.restoreOverrideCursor()
 
         return self._session.write_export(path, write)
 

@@ -38,7 +38,7 @@ def test_export_report_from_the_file_menu_after_a_run_and_after_opening_a_model(
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    action = file_menu_action(win, "Export &report…")
+    action = file_menu_action(win, "Export re&port…")
     assert not action.isEnabled()  # nothing shown yet
     open_file(qtbot, win, SALES)
     win.columns_panel.target_combo.setCurrentText("sales")
