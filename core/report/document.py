@@ -21,7 +21,7 @@ from core.report.charts import Chart, charts
 from core.report.content import ReportContent
 from core.settings.config import ForecastConfig
 from core.settings.table import settings_of
-from core.vocabulary import STATUS_WORDS
+from core.vocabulary import STATUS_WORDS, TRIAL_STATE_WORDS
 
 ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("seasonal naive"),
              "linear": N_("linear")}
@@ -268,7 +268,8 @@ def _search(doc: Document, c: ReportContent) -> None:
         trials=len(s.trials), elapsed=duration(s.elapsed_s), budget=duration(s.budget_s))])
     doc.paragraphs(search_lines(s, lambda values: ", ".join(f"{k}={v}" for k, v in values.items())))
     doc.add(Table((_("trial"), _("state"), _("validation RMSE"), _("seconds")),
-                  tuple((str(t.number), str(t.state), number(t.score), f"{t.seconds:.1f}") for t in s.trials),
+                  tuple((str(t.number), _(TRIAL_STATE_WORDS[t.state]) if t.state in TRIAL_STATE_WORDS else str(t.state),
+                         number(t.score), f"{t.seconds:.1f}") for t in s.trials),
                   (True, False, True, True), key="trials"))
 
 

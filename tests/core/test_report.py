@@ -123,6 +123,24 @@ def test_a_report_with_a_backtest_and_a_search_has_their_sections(run):
     assert "<h2>Search</h2>" in html and "s-1" in html
 
 
+def test_a_search_run_in_the_window_gets_its_verdict_trials_and_chart(run):
+    from core.report import from_result
+    from core.search.records import SearchResult, TrialRecord
+
+    _loaded, result = run
+    own = TrialRecord(0, {"hidden": 32}, 2.0, "COMPLETE", 3.0, baseline=True)
+    trials = [own, TrialRecord(1, {"hidden": 8}, 1.5, "COMPLETE", 2.0),
+              TrialRecord(2, {"hidden": 4}, None, "PRUNED", 1.0, reason="out of time")]
+    search = SearchResult({"hidden": 8}, result.config, 1.5, {"rmse": 1.2, "baselines": {"naive": {"rmse": 1.9}}},
+                          trials, 60.0, 41.0, "study-7", "sqlite:///x", best_number=1, baseline=own,
+                          own_test={"rmse": 1.4})
+    html = html_of(from_result(result, search=search))
+    assert "The best settings beat your own on validation by 25.0%" in html
+    assert "The test split confirms the search" in html
+    assert re.findall(r'<table id="table-trials">.*?</table>', html, re.S)[0].count("<tr>") == 4  # header + 3
+    assert 'id="chart-search"' in html
+
+
 def test_an_unknown_extension_is_refused_in_words():
     from core.errors import ForecasterError
     from core.report import check_suffix
