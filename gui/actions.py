@@ -92,6 +92,9 @@ ACTIONS = (
                N_("Save the chart of the Results tab as an image or a PDF"), has_output),
     ActionSpec("export_metrics", N_("&Metrics (CSV)…"), "dialogs.export_metrics", None,
                N_("Write the scores of the Results tab to a CSV file"), has_output),
+    ActionSpec("export_report", N_("Export re&port…"), "dialogs.export_report", None,
+               N_("Write one HTML or PDF file with the data summary, settings, verdict, scores, charts and "
+                  "forecast of what the Results tab shows"), lambda s: s.models.can_report()),
     ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),
     ActionSpec("show_training", N_("T&raining"), "training_panel.reveal", "Ctrl+2", N_("Show the Training tab")),
     ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
@@ -143,7 +146,8 @@ MENUS = (
     MenuSpec("file", N_("&File"), (
         "open", MenuSpec("recent", N_("Open &Recent")), MenuSpec("samples", N_("Open &Sample")), "reload", None,
         "save_model", "open_model", "apply_model",
-        MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")), None, "quit")),
+        MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")),
+        "export_report", None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", None, "search")),
     MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", "show_backtest", "show_search",
                                    None, "next_tab", "previous_tab", None, "reset_settings")),

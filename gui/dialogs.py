@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from core import __version__
 from core.files import log_dir, safe_file_stem
@@ -88,6 +88,37 @@ class FileDialogs(QObject):
 
     def export_metrics(self, path: str | None = None) -> bool:
         return self._export(_("Export metrics"), "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
+
+    def export_report(self, path: str | None = None) -> bool:
+        """File > Export report…: HTML or PDF (by the filter chosen when the name has no extension),
+        named after the dataset and the target, in the folder used last."""
+        models = self._session.models
+        shown = self._session.shown
+        if not models.can_report() or shown is None:
+            return False
+        if path is None:
+            suggested = f"{safe_file_stem(models.report_stem())}-{safe_file_stem(shown.target)}-report.html"
+            html, pdf = _("HTML page (*.html)"), _("PDF document (*.pdf)")
+            path, chosen = QFileDialog.getSaveFileName(
+                self._window, _("Export report"), str(Path(self._settings.last_directory()) / suggested),
+                f"{html};;{pdf}")
+            if not path:
+                return False
+            self._settings.set_last_directory(str(Path(path).parent))
+            if not Path(path).suffix:
+                path += ".pdf" if chosen == pdf else ".html"
+        def write(target: str) -> None:
+            from core.report import check_suffix
+            from core.report.output import write_report
+
+            check_suffix(Path(target).suffix)  # before the contents are gathered
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the charts take a few seconds
+            try:
+                write_report(models.report_content(), target)
+            finally:
+                QApplication.restoreOverrideCursor()
+
+        return self._session.write_export(path, write)
 
     def export_backtest(self, path: str | None = None) -> bool:
         """The last backtest as the CLI's backtest.csv, or backtest.json for a .json name."""

@@ -68,6 +68,7 @@ def _check(folder: Path, lang: str | None = None) -> None:
     again = forecast_table(bundle)
     assert (again["predicted"].to_numpy() == result.forecast["predicted"].to_numpy()).all()
     print(f"  saved, reloaded and forecast {len(again)} steps from {format_time(again['time'].iloc[0])}")
+    _check_reports(folder, result, loaded, bundle, path)
 
     import warnings
 
@@ -100,3 +101,20 @@ def _check(folder: Path, lang: str | None = None) -> None:
     app.processEvents()
     print(f"  built the main window ({shown}) and drew the result chart of Chinese columns offscreen"
           + (", no missing glyphs" if has_cjk_font else ""))
+
+
+def _check_reports(folder: Path, result, loaded, bundle, model_path: Path) -> None:
+    """A run's HTML report (charts embedded as PNG) and a saved model's PDF: the report's modules,
+    matplotlib's PDF backend and the fonts are in the build."""
+    import base64
+    import re
+
+    from core.report import from_bundle, from_result
+    from core.report.output import write_report
+
+    html = write_report(from_result(result, import_report=loaded.report), folder / "report.html")
+    pngs = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html.read_text(encoding="utf-8"))
+    assert pngs and all(base64.b64decode(png)[:4] == b"\x89PNG" for png in pngs), "no charts in the HTML report"
+    pdf = write_report(from_bundle(bundle, model_path), folder / "report.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-", "the PDF report is not a PDF"
+    print(f"  wrote an HTML report with {len(pngs)} charts and a PDF report of the saved model")

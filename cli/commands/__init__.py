@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from cli.commands import backtest, inspect, model, search, train
+from cli.commands import backtest, inspect, model, report, search, train
 
-COMMAND_MODULES = (inspect, train, model, search, backtest)  # in the order --help lists them
+COMMAND_MODULES = (inspect, train, model, report, search, backtest)  # in the order --help lists them
 
 
 def handler(command: str) -> Callable[[argparse.Namespace], int]:

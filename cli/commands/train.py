@@ -26,7 +26,8 @@ from core.outputs.summary import (
 )
 
 PREDICTION_COLUMNS = ["time", "step", "actual", "predicted", "split"]
-TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "metrics.json"]
+TRAIN_OUTPUTS = ["model", "model.lstmf", "predictions.csv", "forecast.csv", "plot.png", "report.html",
+                 "metrics.json"]
 ROW_NAMES = {"model": N_("model"), "naive": N_("naive"), "seasonal_naive": N_("seasonal naive"),
              "linear": N_("linear")}
 HANDLERS = {"train": "command_train"}  # subcommand -> function of this module
@@ -68,6 +69,8 @@ def command_train(args: argparse.Namespace) -> int:
     from core.outputs.plotting import save_report_png
     from core.outputs.run_folder import RunFolder
     from core.pipeline import plan_run, run_experiment
+    from core.report import from_result
+    from core.report.output import write_report
 
     loaded = read_table(args)
     report = loaded.report
@@ -100,28 +103,33 @@ def command_train(args: argparse.Namespace) -> int:
                           [*FORECAST_COLUMNS, "anchor"])
             else:
                 write_csv(result.forecast, run.stage("forecast.csv"), FORECAST_COLUMNS)
-        try:
-            save_report_png(result, run.stage("plot.png"))
-            drawing_failed = None
-        except ForecasterError:
-            raise
-        except Exception as exc:  # a bug in drawing: the run is kept without its chart
-            drawing_failed = exc
+        drawn = {"plot.png": lambda path: save_report_png(result, path),
+                 "report.html": lambda path: write_report(from_result(
+                     result, source=args.csv, import_report=report, checksum=checksum, run_id=run.run_id), path)}
+        failed = {}  # file -> the exception that stopped drawing it
+        for name, draw in drawn.items():
+            try:
+                draw(run.stage(name))
+            except ForecasterError:
+                raise
+            except Exception as exc:  # a bug in drawing: the run is kept without that file
+                failed[name] = exc
         write_json(run.stage("metrics.json"), metrics)
         run.commit()
 
     for note in report.changes:  # what reading changed in the data the model was trained on
         print(_("Changed while reading: {note}").format(note=note))
-    print_summary(result, Path(args.out), chart=drawing_failed is None)
-    if drawing_failed is not None:
-        path = log_unexpected(drawing_failed)
-        kind = type(drawing_failed).__name__
+    print_summary(result, Path(args.out), drawn=[name for name in drawn if name not in failed])
+    for name, exc in failed.items():
+        path = log_unexpected(exc)
+        kind = type(exc).__name__
         if path:
-            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved; "
-                    "details are in {log}").format(kind=kind, log=path), file=sys.stderr)
+            print(_("error: {file} could not be drawn ({kind}); the model and the other outputs are saved; "
+                    "details are in {log}").format(file=name, kind=kind, log=path), file=sys.stderr)
         else:
-            print(_("error: plot.png could not be drawn ({kind}); the model and the other outputs are saved").format(
-                kind=kind), file=sys.stderr)
+            print(_("error: {file} could not be drawn ({kind}); the model and the other outputs are saved").format(
+                file=name, kind=kind), file=sys.stderr)
+    if failed:
         return EXIT_UNEXPECTED
     if result.history.status == DIVERGED:
         print(result.history.message, file=sys.stderr)
@@ -132,7 +140,7 @@ def command_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def print_summary(result, out: Path, chart: bool = True) -> None:
+def print_summary(result, out: Path, drawn: list[str] | tuple[str, ...] = ("plot.png", "report.html")) -> None:
     """What was trained, the test scores against the baselines, the verdict, coverage, the forecast."""
     print(run_heading(result))
     heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
@@ -154,5 +162,5 @@ def print_summary(result, out: Path, chart: bool = True) -> None:
     for line in run_lines(result):  # the same sentences as the Results tab
         print(line)
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
-        + ["plot.png"] * chart + ["model/", "model.lstmf"]
+        + list(drawn) + ["model/", "model.lstmf"]
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))

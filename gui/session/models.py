@@ -44,10 +44,14 @@ class ModelFiles(JobChannel):
         self.result_search: dict | None = None  # the search record of `result`, saved with it
         self.result_saved = False  # `result` was saved since it was shown
         self.bundle: LoadedBundle | None = None  # a saved model opened from disk
+        # what the Results tab shows, for a report: the trained `result`, an OpenedModel or an AppliedModel
+        self.reported: ExperimentResult | OpenedModel | AppliedModel | None = None
+        self._opened_path: str | None = None  # the model file opened last (what Apply applies)
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
         self.result = None
+        self.reported = None
 
     def unsaved(self) -> bool:
         """A trained model is shown and was not saved: opening another file would lose it."""
@@ -60,6 +64,7 @@ class ModelFiles(JobChannel):
         """Shows a trained model's output on the Results tab; it becomes the model to save (with
         `search`, the record of the settings search its settings came from, if any)."""
         self.result, self.result_search, self.result_saved = result, search, False
+        self.reported = result
         self.session.show(shown_from_experiment(result, description, self.session.data.source_path, search))
 
     def save(self, path: str | Path) -> bool:
@@ -113,13 +118,47 @@ class ModelFiles(JobChannel):
         return self.run(work, _("Applying the model to {file}…").format(file=Path(csv_path).name), self._on_applied)
 
     def _on_opened(self, opened: OpenedModel) -> None:
-        self.bundle = opened.bundle
+        self.bundle, self.reported, self._opened_path = opened.bundle, opened, opened.path
         self.session.show(shown_from_bundle(opened))
         self.session.status.emit(_("Opened {file}. Use File > Apply model to new data to predict a CSV.").format(
             file=Path(opened.path).name), 8000)
         self.opened.emit(opened.bundle)
 
     def _on_applied(self, applied: AppliedModel) -> None:
+        self.reported = applied
         self.session.show(shown_from_applied(applied))
         self.session.status.emit(_("Applied the model to {file}.").format(file=Path(applied.path).name), 5000)
         self.applied.emit(applied.table)
+
+    # ---------------------------------------------------------------- reports
+    def can_report(self) -> bool:
+        """Something is shown that a report can describe: a trained run, an opened or applied model."""
+        return self.reported is not None and self.session.shown is not None and not self.session.training.running
+
+    def report_stem(self) -> str:
+        """The dataset's name (or the model's, when none was read) for a report's file name."""
+        reported, data = self.reported, self.session.data.source_path
+        path = (reported.path if isinstance(reported, (AppliedModel, OpenedModel)) else data) or "report"
+        return Path(path).stem
+
+    def report_content(self):
+        """What a report of the Results tab says (core.report.ReportContent), in the UI's language; a
+        trained run's has a section for the backtest and the search when they ran. None: nothing shown."""
+        from core.report import from_bundle, from_result
+
+        reported, s = self.reported, self.session
+        if reported is None:
+            return None
+        if isinstance(reported, ExperimentResult):
+            source, loaded = s.data.source_path, s.data.loaded
+            search = s.search.result if s.search.result is not None and not s.search.running else self.result_search
+            return from_result(reported, source=source, import_report=loaded.report if loaded else None,
+                               checksum=file_sha256(source) if source else None,
+                               backtest=s.backtest.result if not s.backtest.running else None, search=search)
+        if isinstance(reported, AppliedModel):
+            return from_bundle(reported.bundle, self._model_path(), reported.loaded, reported.path,
+                               file_sha256(reported.path))
+        return from_bundle(reported.bundle, reported.path)
+
+    def _model_path(self) -> str:
+        return self._opened_path if self.bundle is not None and self._opened_path else _("the trained model")
