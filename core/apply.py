@@ -9,6 +9,7 @@ from core.errors import DataError, ForecasterError
 from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.i18n import _
 from core.model.bundle import LoadedBundle
+from core.model.predictor import interval_bounds
 from core.prep.timeindex import TimeIndex, time_labels
 from core.settings.config import check_forecast_steps
 
@@ -39,14 +40,14 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
     if len(origins):
         predicted = p.predict(p.series(frame), origins)
         rows = origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
-        widths = np.tile(p.half_widths, len(origins))
+        lower, upper = interval_bounds(predicted.ravel(), np.tile(p.half_widths, len(origins)), p.interval_scale)
         parts.append(pd.DataFrame({
             "time": time_labels(frame, date_column, rows.ravel(), date_is_year),
             "step": np.tile(np.arange(1, c.horizon + 1), len(origins)),
             "actual": frame[c.target].to_numpy(dtype=np.float64)[rows.ravel()],
             "predicted": predicted.ravel(),
-            "lower": predicted.ravel() - widths,
-            "upper": predicted.ravel() + widths,
+            "lower": lower,
+            "upper": upper,
             "origin": np.repeat(origins, c.horizon),  # row of the last value each window saw
         }))
     future = forecast_table(bundle, frame, date_column, date_is_year, source, forecast_steps)

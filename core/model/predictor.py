@@ -18,6 +18,9 @@ from core.prep.timeindex import TimeIndex
 from core.settings.config import ForecastConfig
 
 PREDICT_BATCH = 4096
+# how half-widths apply: in the target's units (predicted ± w), or on its log (predicted · e^±w)
+ABSOLUTE, LOG = "absolute", "log"
+INTERVAL_SCALES = (ABSOLUTE, LOG)
 DIRECT, RECURSIVE = "direct", "recursive"
 
 
@@ -31,6 +34,7 @@ class Predictor:
     interval_source: str = "val"  # which residuals calibrated them: a code of core.evaluation.intervals
     smoothing: Any = None  # core.prep.smoothing.SmoothingAverage (or HoltWinters) when the target mode is "smoothing"
     linear_start: bool = False  # the networks started at the Ridge solution (else at the anchor alone)
+    interval_scale: str = ABSOLUTE  # half_widths in the target's units, or LOG: on its log
 
     @property
     def context_rows(self) -> int:
@@ -180,12 +184,13 @@ class Predictor:
         step = np.arange(1, steps + 1)
         rounds = (step - 1) // c.horizon  # 0 for direct steps
         widths = self.half_widths[(step - 1) % c.horizon] * np.sqrt(rounds + 1)
+        lower, upper = interval_bounds(predicted_arr, widths, self.interval_scale)
         return pd.DataFrame({
             "time": time_index.future(steps),
             "step": step,
             "predicted": predicted_arr,
-            "lower": predicted_arr - widths,
-            "upper": predicted_arr + widths,
+            "lower": lower,
+            "upper": upper,
             "method": np.where(rounds == 0, DIRECT, RECURSIVE),
         })
 
@@ -203,3 +208,10 @@ class Predictor:
                 sentences.append(_("They hold the feature columns ({columns}) at their last observed values.")
                                  .format(columns=", ".join(c.features)))
         return " ".join(sentences)
+
+
+def interval_bounds(predicted: np.ndarray, widths: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper bounds of `predicted` with half-widths `widths` on `scale` (ABSOLUTE or LOG)."""
+    if scale == LOG:
+        return predicted * np.exp(-widths), predicted * np.exp(widths)
+    return predicted - widths, predicted + widths

@@ -15,9 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.evaluation.intervals import HISTORY, UNSEEN, interval_coverage, interval_widths, source_code
+from core.evaluation.intervals import (
+    EVERY,
+    HISTORY,
+    UNSEEN,
+    interval_coverage,
+    interval_widths,
+    log_interval_widths,
+    source_code,
+)
 from core.i18n import _
-from core.model.predictor import Predictor
+from core.model.predictor import LOG, Predictor
 from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
@@ -185,9 +193,22 @@ def calibrate_intervals(predictor: Predictor, windows: Windows, plan: RunPlan) -
     predictor.half_widths, how = interval_widths(windows.residuals(windows.mask(calibration)),
                                                  plan.config.interval_level)
     predictor.interval_source = source_code(HISTORY if plan.forecast_only else calibration, how)
+    if plan.forecast_only:  # nothing is scored: the forecast's intervals may use every window
+        smoothing_alone_intervals(predictor, windows, plan)
     if calibration == "train" and not plan.forecast_only:
         plan.notes.append(_("Intervals on the scored windows were calibrated on training windows because there is "
                             "no validation split; expect them to be too narrow."))
+
+
+def smoothing_alone_intervals(predictor: Predictor, windows: Windows, plan: RunPlan) -> None:
+    """When the smoothing stands alone, the forecast's intervals come from its forecasts from every
+    earlier row, as ratios (core.evaluation.intervals.log_interval_widths), if the values allow a log.
+    Only the predictor that makes the forecast past the end gets them: every scored window's interval
+    stays calibrated on windows before it."""
+    found = log_interval_widths(windows.actual, windows.predicted, plan.config.interval_level)
+    if found is not None:
+        predictor.half_widths, how = found
+        predictor.interval_source, predictor.interval_scale = source_code(EVERY, how), LOG
 
 
 def score_splits(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, windows: Windows) -> Scores:
@@ -229,6 +250,8 @@ def refit_on_all_rows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel,
         return None
     forecaster.half_widths, how = interval_widths(windows.residuals(~windows.mask("train")), c.interval_level)
     forecaster.interval_source = source_code(UNSEEN, how)
+    if plan.smoothing_alone:
+        smoothing_alone_intervals(forecaster, windows, plan)
     forecaster.config = c
     return forecaster
 

@@ -104,6 +104,7 @@ class ExperimentResult:
                 "calibrated_on": scoring.interval_source,
                 "forecast_half_widths": self.predictor.half_widths.tolist(),
                 "forecast_calibrated_on": self.predictor.interval_source,
+                "forecast_scale": self.predictor.interval_scale,
                 "method": "split-conformal, per step",
             },
             "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),

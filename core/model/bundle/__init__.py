@@ -139,5 +139,6 @@ def load_bundle(path: str | Path) -> LoadedBundle:
     model.load_state_dict(state)
     model.eval()
     predictor = Predictor(parts.config, model, parts.target_scaler, parts.feature_scaler, parts.half_widths,
-                          meta["intervals"].get("calibrated_on", "val"), parts.smoothing)
+                          meta["intervals"].get("calibrated_on", "val"), parts.smoothing,
+                          interval_scale=parts.interval_scale)
     return LoadedBundle(predictor, parts.time_index, parts.tail, meta)

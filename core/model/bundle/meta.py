@@ -20,12 +20,16 @@ from core import __version__
 from core.errors import BundleError, DamagedValue, ForecasterError
 from core.i18n import _, ngettext
 from core.model.bundle.archive import MAX_MEMBER_BYTES, META_FILE, Members
+from core.model.predictor import ABSOLUTE, INTERVAL_SCALES, LOG
 from core.prep.scaling import scaler_from_dict, scaler_to_dict
 from core.prep.timeindex import DATES, ROWS, WEEKDAYS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
 
 FORMAT = "lstm-forecaster-model"
-BUNDLE_SCHEMA = 1
+BUNDLE_SCHEMA = 2  # the newest this version reads
+# 2: intervals may be on the log of the target ("scale": "log"); a model whose intervals are in the
+# target's units is still written as 1, so older versions open it, and refuse only what they'd misread
+LOG_INTERVALS_SCHEMA = 2
 
 
 def library_versions() -> dict[str, str]:
@@ -59,7 +63,7 @@ def build_meta(result, tensors: dict[str, list[int]], data_sha256: str | None) -
     c = result.config
     return {
         "format": FORMAT,
-        "schema_version": BUNDLE_SCHEMA,
+        "schema_version": LOG_INTERVALS_SCHEMA if predictor.interval_scale == LOG else 1,
         "config": c.to_dict(),
         "columns": {"target": c.target, "features": list(c.features),
                     "date_column": c.date_column, "inputs": c.input_columns},
@@ -68,7 +72,7 @@ def build_meta(result, tensors: dict[str, list[int]], data_sha256: str | None) -
             "features": scaler_to_dict(predictor.feature_scaler) if predictor.feature_scaler else None,
         },
         "intervals": {"level": c.interval_level, "half_widths": predictor.half_widths.tolist(),
-                      "calibrated_on": predictor.interval_source},
+                      "calibrated_on": predictor.interval_source, "scale": predictor.interval_scale},
         "time_index": result.time_index.to_dict(),
         "tail": _tail_to_json(result.tail, c.date_column),
         # the exponential smoothing the network corrects (target mode "smoothing"); None otherwise
@@ -121,6 +125,7 @@ class MetaParts:
     target_scaler: Any
     feature_scaler: Any | None
     half_widths: np.ndarray
+    interval_scale: str  # core.model.predictor.INTERVAL_SCALES; models saved before it: absolute
     time_index: TimeIndex
     tail: pd.DataFrame
     smoothing: Any  # core.prep.smoothing.SmoothingAverage | HoltWinters when the target mode is "smoothing"
@@ -137,6 +142,10 @@ def parse_meta(meta: dict[str, Any], where: str) -> MetaParts:
         feature_scaler = scaler_from_dict(features) if features else None
         entry = "intervals"
         half_widths = np.asarray(meta["intervals"]["half_widths"], dtype=np.float64)
+        interval_scale = meta["intervals"].get("scale", ABSOLUTE)
+        if interval_scale not in INTERVAL_SCALES:
+            raise DamagedValue(_("the interval scale must be one of {scales} (got {value!r})").format(
+                scales=", ".join(INTERVAL_SCALES), value=str(interval_scale)[:40]))
         entry = "time_index"
         time_index = TimeIndex.from_dict(meta["time_index"])
         entry = "tail"
@@ -158,7 +167,8 @@ def parse_meta(meta: dict[str, Any], where: str) -> MetaParts:
         else:
             problem = _("the entry {entry} is missing or not valid").format(entry=f'"{entry}"')
     else:
-        return MetaParts(config, target_scaler, feature_scaler, half_widths, time_index, tail, smoothing)
+        return MetaParts(config, target_scaler, feature_scaler, half_widths, interval_scale, time_index, tail,
+                         smoothing)
     raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(file=where, problem=problem))
 
 
