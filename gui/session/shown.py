@@ -66,14 +66,16 @@ class AppliedModel:
 def shown_from_experiment(result: ExperimentResult, description: str, source: str | None,
                           search: dict | None = None) -> ShownOutput:
     """A trained run's output (`search`: the record of the settings search its settings came from)."""
-    notes = tuple(result.plan.notes) + tuple(n for n in (search_note({"search": search}),) if n)
+    assumption = result.assumption()  # shown on its own line: not repeated among the notes
+    notes = tuple(n for n in result.plan.notes if n not in assumption) + tuple(
+        n for n in (search_note({"search": search}),) if n)
     c = result.config
     verdict = result.verdict()
     return ShownOutput(
         target=c.target, description=description, predictions=result.predictions,
         forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
         metrics=result.test_metrics, coverage=result.coverage["overall"],
-        assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
+        assumption=assumption, beats_naive=result.beats_naive(),
         source=source, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
         models=result.models_sentence(), notes=notes, horizon=c.horizon, seasonal=bool(c.season),
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
