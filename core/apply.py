@@ -94,11 +94,17 @@ def future_for(bundle: LoadedBundle, path: str | Path, frame: pd.DataFrame | Non
     return read_future(path, list(c.features), index, bundle.predictor.steps(steps), date_column, sheet)
 
 
-def future_template_for(bundle: LoadedBundle, steps: int | None = None) -> pd.DataFrame:
-    """The future rows after the model's own data, feature columns empty, for the user to fill."""
+def future_template_for(bundle: LoadedBundle, frame: pd.DataFrame | None = None, date_column: str | None = None,
+                        date_is_year: bool = False, steps: int | None = None) -> pd.DataFrame:
+    """The future rows forecast_table would forecast (after `frame`, else after the model's own
+    data) with the feature columns empty, for the user to fill."""
     check_forecast_steps(steps)
     c = bundle.config
-    return future_template(list(c.features), bundle.time_index, bundle.predictor.steps(steps), c.date_column)
+    if frame is None:
+        index, date_column = bundle.time_index, c.date_column
+    else:
+        index = TimeIndex.of(frame, date_column, date_is_year)
+    return future_template(list(c.features), index, bundle.predictor.steps(steps), date_column)
 
 
 def _reason(exc: ValueError) -> str:

@@ -12,18 +12,14 @@ import pytest
 from core.errors import DataError
 from core.prep.future import GIVEN, HELD, UNUSED, check_future, future_template, read_future
 from core.prep.timeindex import TimeIndex
-from tests.factories import run_cli
+from tests.factories import lagged_feature_frame, run_cli
 
 ROWS, STEPS = 300, 8
 
 
 def lagged_frame() -> pd.DataFrame:
-    """y_t = 2 f_(t-1) + noise, f uniform noise: the next value is known from the last feature,
-    so a model with a window ending at t forecasts t+1 from f_t, and nothing else predicts it."""
-    rng = np.random.default_rng(0)
-    f = rng.uniform(0, 10, ROWS)
-    y = np.r_[0.0, 2 * f[:-1]] + rng.normal(0, 0.1, ROWS)
-    return pd.DataFrame({"day": pd.date_range("2024-01-01", periods=ROWS), "y": y, "f": f})
+    """y_t = 2 f_(t-1) + noise: a model whose window ends at t forecasts t+1 from f_t."""
+    return lagged_feature_frame(ROWS)
 
 
 @pytest.fixture(scope="module")
