@@ -184,3 +184,14 @@ def test_cli_train_and_forecast_take_a_future_file(tmp_path):
     assert refused.stderr.count("\n") == 1 and "add rows up to 2024-11-01" in refused.stderr
     before = run_cli("train", data, *common, "--future", short, "--out", tmp_path / "run2")
     assert before.returncode == 2 and "has 4 future rows" in before.stderr and not (tmp_path / "run2").exists()
+
+    from tests.english_words import english_words
+
+    keep = [str(tmp_path), "future.csv", "short.csv"]
+    chinese = run_cli("--lang", "zh_CN", "forecast", "--model", out / "model.lstmf", "--future", future,
+                      "--out", tmp_path / "z.csv")
+    assert chinese.returncode == 0 and "取自 future.csv 中给出的未来值" in chinese.stdout
+    assert english_words(chinese.stdout + chinese.stderr, keep=keep) == []
+    refused = run_cli("--lang", "zh_CN", "forecast", "--model", out / "model.lstmf", "--future", short,
+                      "--out", tmp_path / "z2.csv")
+    assert refused.returncode == 2 and english_words(refused.stderr, keep=keep) == []
