@@ -31,7 +31,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecast_accuracy import SeriesTask, app_config, load_tasks  # noqa: E402
+from forecast_accuracy import SeriesTask, app_config, load_tasks
 
 GROUPS = ("M1 monthly", "M1 quarterly", "Tourism quarterly")
 SPLIT_NAMES = ("train", "val", "test")

@@ -91,6 +91,14 @@ def add_reading_options(p: argparse.ArgumentParser, csv_required: bool = True) -
                           "after any title rows"))
 
 
+def add_future_options(p: argparse.ArgumentParser) -> None:
+    """--future FILE (the feature columns' future values) and its sheet."""
+    p.add_argument("--future", metavar="FILE",
+                   help=_("the feature columns' future values, one row per forecast step with its date (a CSV or "
+                          "a workbook); without it they are held at their last values"))
+    p.add_argument("--future-sheet", metavar="NAME|INDEX", help=_("the sheet of the --future workbook"))
+
+
 def read_options(args: argparse.Namespace) -> ReadOptions:
     """The reading options given on the command line; what is not given is detected."""
     return ReadOptions.from_args(args)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,7 @@ from core.evaluation.metrics import forecast_metrics, naive_scale
 from core.i18n import _
 from core.model.bundle import LoadedBundle
 from core.model.predictor import interval_bounds
+from core.prep.future import FutureFeatures, future_template, read_future
 from core.prep.timeindex import TimeIndex, time_labels
 from core.settings.config import check_forecast_steps
 
@@ -57,12 +60,14 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
 
 def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
                    date_column: str | None = None, date_is_year: bool = False,
-                   source: str | None = None, steps: int | None = None) -> pd.DataFrame:
-    """The future after the last row of `frame`, or after the data the model was trained on."""
+                   source: str | None = None, steps: int | None = None,
+                   future: FutureFeatures | None = None) -> pd.DataFrame:
+    """The future after the last row of `frame`, or after the data the model was trained on, with
+    the feature columns at the `future` values given (future_for), else held at their last values."""
     check_forecast_steps(steps)
     if frame is None:
         try:
-            return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps)
+            return bundle.predictor.forecast(bundle.tail, bundle.time_index, steps, future)
         except ValueError as exc:  # e.g. dates past what pandas can hold (year 2262)
             raise DataError(_("Can't label the forecast after the model's last row: {reason}.").format(
                 reason=_reason(exc))) from None
@@ -70,10 +75,37 @@ def forecast_table(bundle: LoadedBundle, frame: pd.DataFrame | None = None,
     _checked(bundle, frame, source)
     index = TimeIndex.of(frame, date_column, date_is_year)
     try:
-        return bundle.predictor.forecast(frame, index, steps)
+        return bundle.predictor.forecast(frame, index, steps, future)
     except ValueError as exc:
         raise DataError(_("Can't label the forecast after the last row of {source}: {reason}.").format(
             source=source, reason=_reason(exc))) from None
+
+
+def future_for(bundle: LoadedBundle, path: str | Path, frame: pd.DataFrame | None = None,
+               date_column: str | None = None, date_is_year: bool = False, steps: int | None = None,
+               sheet: str | None = None) -> FutureFeatures:
+    """The future feature values in `path` checked for the forecast forecast_table makes with the
+    same arguments: after the last row of `frame`, else after the model's own data."""
+    check_forecast_steps(steps)
+    c = bundle.config
+    if frame is None:
+        index, date_column = bundle.time_index, c.date_column
+    else:
+        index = TimeIndex.of(frame, date_column, date_is_year)
+    return read_future(path, list(c.features), index, bundle.predictor.steps(steps), date_column, sheet)
+
+
+def future_template_for(bundle: LoadedBundle, frame: pd.DataFrame | None = None, date_column: str | None = None,
+                        date_is_year: bool = False, steps: int | None = None) -> pd.DataFrame:
+    """The future rows forecast_table would forecast (after `frame`, else after the model's own
+    data) with the feature columns empty, for the user to fill."""
+    check_forecast_steps(steps)
+    c = bundle.config
+    if frame is None:
+        index, date_column = bundle.time_index, c.date_column
+    else:
+        index = TimeIndex.of(frame, date_column, date_is_year)
+    return future_template(list(c.features), index, bundle.predictor.steps(steps), date_column)
 
 
 def _reason(exc: ValueError) -> str:

@@ -85,6 +85,12 @@ ACTIONS = (
     ActionSpec("apply_model", N_("&Apply model to new data…"), "dialogs.choose_apply_csv", "Ctrl+Shift+A",
                N_("Predict a CSV with the same columns using the open or trained model"),
                lambda s: s.models.can_apply()),
+    ActionSpec("future_features", N_("&Future feature values…"), "dialogs.choose_future", None,
+               N_("Forecast again from this model (no retraining) with the feature columns' future values from a "
+                  "CSV or workbook, instead of their last values held"), lambda s: s.models.can_give_future()),
+    ActionSpec("future_template", N_("Save future &template…"), "dialogs.save_future_template", None,
+               N_("Save a CSV of the forecast's future dates with the feature columns empty, to fill in and open "
+                  "with Future feature values"), lambda s: s.models.can_give_future()),
     ActionSpec("export_predictions", N_("&Predictions and forecast (CSV)…"), "dialogs.export_predictions",
                "Ctrl+E", N_("Write the predictions and the forecast shown on the Results tab to a CSV file"),
                has_output),
@@ -145,7 +151,7 @@ class MenuSpec:
 MENUS = (
     MenuSpec("file", N_("&File"), (
         "open", MenuSpec("recent", N_("Open &Recent")), MenuSpec("samples", N_("Open &Sample")), "reload", None,
-        "save_model", "open_model", "apply_model",
+        "save_model", "open_model", "apply_model", "future_features", "future_template",
         MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")),
         "export_report", None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", None, "search")),

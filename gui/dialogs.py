@@ -60,6 +60,15 @@ class FileDialogs(QObject):
         path = self._open_path(_("Apply the model to a CSV"))
         return bool(path) and self._session.models.apply(path)
 
+    def choose_future(self) -> bool:
+        path = self._open_path(_("Future values of the feature columns"))
+        return bool(path) and self._session.models.give_future(path)
+
+    def save_future_template(self, path: str | None = None) -> bool:
+        """Asks where, then writes the future dates with empty feature columns (a CSV to fill)."""
+        return self._export(_("Save a template of future feature values"), "future.csv", "CSV (*.csv)",
+                            self._session.models.save_future_template, path)
+
     def save_model(self) -> bool:
         """Asks where, then saves the trained model as one .lstmf file."""
         s = self._session

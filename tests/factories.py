@@ -75,6 +75,15 @@ def seasonal_frame(rows: int = 160, seed: int = 0) -> pd.DataFrame:
     return make_frame(rows, seed, y=seasonal, x=slow_cosine)
 
 
+def lagged_feature_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
+    """day, y, f: y_t = 2 f_(t-1) + noise with f uniform noise on [0, 10], so the next value is
+    known from the last feature and from nothing else (a forecast must read f to follow it)."""
+    rng = np.random.default_rng(seed)
+    f = rng.uniform(0, 10, rows)
+    y = np.r_[0.0, 2 * f[:-1]] + rng.normal(0, 0.1, rows)
+    return pd.DataFrame({"day": pd.date_range("2024-01-01", periods=rows), "y": y, "f": f})
+
+
 def undated_seasonal_frame(rows: int = 160, seed: int = 0) -> pd.DataFrame:
     """y (seasonal), x1 (noise), x2 (slow cosine); no date column."""
     return make_frame(rows, seed, dated=False, y=seasonal, x1=noise, x2=slow_cosine)

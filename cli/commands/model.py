@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from cli.exits import EXIT_OK
-from cli.parser import add_reading_options, read_table, whole_number
+from cli.parser import add_future_options, add_reading_options, read_table, whole_number
 from core.i18n import _, ngettext
 
 FORECAST_COLUMNS = ["time", "step", "predicted", "lower", "upper"]
@@ -24,6 +24,7 @@ def add_parsers(commands) -> None:
     forecast.add_argument("--model", required=True, help=_("a saved model: .lstmf file or model folder"))
     add_reading_options(forecast, csv_required=False)
     forecast.add_argument("--steps", type=whole_number, help=_("steps to forecast (default: as trained)"))
+    add_future_options(forecast)
     forecast.add_argument("--out", required=True, help=_("CSV to write: time, step, predicted, lower, upper"))
 
 
@@ -57,21 +58,26 @@ def command_predict(args: argparse.Namespace) -> int:
 
 
 def command_forecast(args: argparse.Namespace) -> int:
-    from core.apply import forecast_table
+    from core.apply import forecast_table, future_for
     from core.files import refuse_overwriting_input
     from core.model.bundle import load_bundle
     from core.prep.timeindex import format_time
 
-    refuse_overwriting_input([args.out], [p for p in (args.csv, args.model) if p])
+    refuse_overwriting_input([args.out], [p for p in (args.csv, args.model, args.future) if p])
     bundle = load_bundle(args.model)
+    where: dict = {}
     if args.csv:
         loaded = read_table(args)
-        table = forecast_table(bundle, loaded.frame, loaded.report.date_column, loaded.report.date_is_year,
-                               source=Path(args.csv).name, steps=args.steps)
-    else:
-        table = forecast_table(bundle, steps=args.steps)
+        where = {"frame": loaded.frame, "date_column": loaded.report.date_column,
+                 "date_is_year": loaded.report.date_is_year}
+    future = future_for(bundle, args.future, steps=args.steps, sheet=args.future_sheet, **where) \
+        if args.future else None
+    table = forecast_table(bundle, source=Path(args.csv).name if args.csv else None, steps=args.steps,
+                           future=future, **where)
     write_csv(table, Path(args.out), FORECAST_COLUMNS)
+    for note in future.notes if future is not None else ():
+        print(note)
     print(ngettext("Wrote {file}: {count} step from {start}.", "Wrote {file}: {count} steps from {start}.",
                    len(table)).format(file=args.out, count=len(table), start=format_time(table["time"].iloc[0])),
-          bundle.predictor.assumption(args.steps))
+          bundle.predictor.assumption(args.steps, future))
     return EXIT_OK

@@ -10,7 +10,7 @@ from pathlib import Path
 from cli.commands.model import FORECAST_COLUMNS, write_csv
 from cli.crashlog import log_unexpected
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
-from cli.parser import add_reading_options, read_table
+from cli.parser import add_future_options, add_reading_options, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
@@ -37,6 +37,7 @@ def add_parsers(commands) -> None:
     train = commands.add_parser("train", help=_("train a model and evaluate it against baselines"))
     add_reading_options(train)
     add_setting_arguments(train)
+    add_future_options(train)
     train.add_argument("--out", required=True, help=_("output folder (created if missing)"))
 
 
@@ -75,16 +76,19 @@ def command_train(args: argparse.Namespace) -> int:
     loaded = read_table(args)
     report = loaded.report
     config = config_from_args(args, date_column=report.date_column)
-    estimate = plan_run(loaded.frame, config).time_estimate()  # the plan is cheap: said before training
+    plan = plan_run(loaded.frame, config)
+    future = read_future_for(args, loaded, plan.config) if args.future else None  # refused before training
+    estimate = plan.time_estimate()  # the plan is cheap: said before training
     if estimate is not None:
         print(time_estimate_sentence(estimate), flush=True)
     # the folder is locked and checked against the input before training starts; outputs are
     # staged inside it and moved into place together when everything is written
-    with RunFolder(args.out, TRAIN_OUTPUTS, inputs=[args.csv]) as run:
+    with RunFolder(args.out, TRAIN_OUTPUTS, inputs=[p for p in (args.csv, args.future) if p]) as run:
         with interruptible() as cancel:  # first Ctrl+C: stop after this batch, keep the best model
             progress = TerminalProgress()
             try:
-                result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv))
+                result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv),
+                                        future=future)
             finally:
                 progress.close()
 
@@ -138,6 +142,18 @@ def command_train(args: argparse.Namespace) -> int:
         print(_("Training was cancelled; the best model so far was evaluated and saved."), file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def read_future_for(args: argparse.Namespace, loaded, config):
+    """`--future`'s values checked against the training data's end and the planned forecast steps
+    (core.prep.future.FutureFeatures); DataError saying what to change."""
+    from core.prep.future import read_future
+    from core.prep.timeindex import TimeIndex
+
+    report = loaded.report
+    index = TimeIndex.of(loaded.frame, report.date_column, report.date_is_year)
+    return read_future(args.future, list(config.features), index, config.forecast_steps or config.horizon,
+                       report.date_column, args.future_sheet)
 
 
 def print_summary(result, out: Path, drawn: list[str] | tuple[str, ...] = ("plot.png", "report.html")) -> None:

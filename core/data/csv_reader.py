@@ -95,4 +95,5 @@ def _read(source: Source, options: ReadOptions, redetected: Redetected | None = 
     rows_read = len(frame)
     if rows_read == 0:
         raise refuse(_("'{file}' has column names but no data rows.").format(file=plan.file))
-    return clean_and_report(frame, plan, notes, path=str(source.path), rows_read=rows_read)
+    return clean_and_report(frame, plan, notes, path=str(source.path), rows_read=rows_read,
+                            min_rows=options.min_rows)

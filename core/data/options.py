@@ -21,6 +21,8 @@ class ReadOptions:
     date_column: str | None = AUTO
     sheet: str | None = None
     header_row: int | None = None
+    # fewest data rows accepted: a short table of future feature values may hold one
+    min_rows: int = 3
 
     @classmethod
     def from_args(cls, args: Any) -> ReadOptions:

@@ -20,7 +20,7 @@ MIN_ROWS = 3
 
 
 def clean_and_report(frame: pd.DataFrame, plan: ReadPlan, notes: Notes, *, path: str, rows_read: int,
-                     **report_fields: Any) -> LoadedTable:
+                     min_rows: int = MIN_ROWS, **report_fields: Any) -> LoadedTable:
     """The cleaned table and its report; `report_fields` are the reader's own (a workbook's sheet)."""
     frame = drop_unnamed_empty(frame, plan, notes)
     frame = drop_blank_rows(frame, notes)
@@ -28,10 +28,10 @@ def clean_and_report(frame: pd.DataFrame, plan: ReadPlan, notes: Notes, *, path:
     kind_of = convert_columns(frame, plan, notes)
     frame, date_missing = parse_dates(frame, plan, notes)
     frame, sorted_by_date, duplicates = sort_and_dedupe(frame, plan, notes)
-    if len(frame) < MIN_ROWS:
+    if len(frame) < min_rows:
         raise refuse(ngettext("'{file}' has only {count} data row after cleaning; at least {needed} are needed.",
                               "'{file}' has only {count} data rows after cleaning; at least {needed} are needed.",
-                              len(frame)).format(file=plan.file, count=len(frame), needed=MIN_ROWS))
+                              len(frame)).format(file=plan.file, count=len(frame), needed=min_rows))
     columns, filled = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
                                         date_missing=date_missing)
     report = ImportReport(

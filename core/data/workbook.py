@@ -106,7 +106,8 @@ def _read(path: Path, options: ReadOptions, facts: book_file.BookFacts) -> Loade
                     lines=tuple(range(header.first_data, header.first_data + len(data) + 1)), kinds=kinds,
                     date=date, date_chosen=options.date_column != AUTO)
     error_counts = {dict(zip(columns, named.names))[c]: n for c, n in errors.items()}
-    return clean_and_report(frame, plan, notes, path=str(path), rows_read=len(data), sheet=sheet.name,
+    return clean_and_report(frame, plan, notes, path=str(path), rows_read=len(data), min_rows=options.min_rows,
+                            sheet=sheet.name,
                             sheets=sheets, header_row=header.rows[0] + 1 if header.rows else None,
                             error_cells=error_counts)
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from core.errors import DataError
 from core.i18n import _, ngettext
+from core.prep.future import FutureFeatures, features_future_sentence
 from core.prep.timeindex import TimeIndex
 from core.settings.config import ForecastConfig
 
@@ -142,9 +143,12 @@ class Predictor:
                 batch, torch.zeros((len(batch), self.config.horizon))).numpy()
         return self.to_units(scaled) if len(scaled) else scaled
 
-    def _future_values(self, frame: pd.DataFrame, steps: int, anchor: bool = False) -> np.ndarray:
-        """The next `steps` values: direct up to the horizon, then fed back (recursive)."""
+    def _future_values(self, frame: pd.DataFrame, steps: int, anchor: bool = False,
+                       future: FutureFeatures | None = None) -> np.ndarray:
+        """The next `steps` values: direct up to the horizon, then fed back (recursive), with the
+        feature columns at the `future` values given, else held at their last values."""
         c = self.config
+        given = self._given(future, steps)
         if len(frame) < c.window:
             raise DataError(_("Forecasting needs at least the last {window} rows (the window); the data has "
                               "{rows}.").format(window=c.window, rows=len(frame)))
@@ -155,29 +159,51 @@ class Predictor:
             levels = (self.predict_anchor if anchor else self.predict)(self.series(work), origin)[0]
             predicted.extend(levels.tolist())
             future_rows = pd.DataFrame({col: np.repeat(work[col].iloc[-1], c.horizon) for col in self.columns})
+            if given is not None:  # the rows of these steps; past the last step (never read) the last given
+                rows = np.minimum(np.arange(len(predicted) - len(levels), len(predicted)), len(given) - 1)
+                for col in c.features:
+                    future_rows[col] = given[col].to_numpy()[rows]
             future_rows[c.target] = levels
             work = pd.concat([work, future_rows], ignore_index=True)
             work = work.iloc[self.context_start(len(work)):].reset_index(drop=True)
         return np.asarray(predicted[:steps])
 
-    def anchor_forecast(self, frame: pd.DataFrame, steps: int | None = None) -> np.ndarray | None:
+    def _given(self, future: FutureFeatures | None, steps: int) -> pd.DataFrame | None:
+        """The future feature values to read, checked to cover the model's features and the steps."""
+        if future is None or not self.config.features:
+            return None
+        absent = [f for f in self.config.features if f not in future.values.columns]
+        if absent or len(future.values) < steps:
+            raise DataError(_("The future feature values in {file} don't fit this forecast ({steps} steps of "
+                              "{columns}); check the file again.").format(
+                file=future.file, steps=steps, columns=", ".join(self.config.features)))
+        return future.values
+
+    def anchor_forecast(self, frame: pd.DataFrame, steps: int | None = None,
+                        future: FutureFeatures | None = None) -> np.ndarray | None:
         """The anchor's own forecast of the next `steps` rows (as `forecast` makes it, with the
         network's output taken as zero, its own values fed back past the horizon); None in
         target mode "level"."""
         if self.config.target_mode == "level":
             return None
-        return self._future_values(frame, steps or self.config.forecast_steps or self.config.horizon, anchor=True)
+        return self._future_values(frame, steps or self.steps(), anchor=True, future=future)
 
-    def forecast(self, frame: pd.DataFrame, time_index: TimeIndex, steps: int | None = None) -> pd.DataFrame:
+    def steps(self, steps: int | None = None) -> int:
+        """The steps a forecast makes: those asked, else the settings' forecast steps, else the horizon."""
+        return steps or self.config.forecast_steps or self.config.horizon
+
+    def forecast(self, frame: pd.DataFrame, time_index: TimeIndex, steps: int | None = None,
+                 future: FutureFeatures | None = None) -> pd.DataFrame:
         """The next `steps` rows after the last one: time, step, predicted, lower, upper, method.
 
         Steps up to the horizon come straight from the network (direct). Further steps feed
-        forecasts back as if observed, holding feature columns at their last values, and widen
-        the interval by the square root of how many times that was done (recursive).
+        forecasts back as if observed, with the feature columns at the `future` values given (else
+        held at their last values), and widen the interval by the square root of how many times
+        that was done (recursive).
         """
         c = self.config
-        steps = steps or c.forecast_steps or c.horizon
-        predicted_arr = self._future_values(frame, steps)
+        steps = self.steps(steps)
+        predicted_arr = self._future_values(frame, steps, future=future)
         if not np.isfinite(predicted_arr).all():  # e.g. a damaged scaler in an edited model file
             raise DataError(_("The forecast came out too large to represent (infinite or not a number): the model "
                               "file may be damaged, or the data is far outside what the model was trained on."))
@@ -194,20 +220,19 @@ class Predictor:
             "method": np.where(rounds == 0, DIRECT, RECURSIVE),
         })
 
-    def assumption(self, steps: int | None = None) -> str:
-        """In words: what a forecast of `steps` steps assumes about the future."""
+    def assumption(self, steps: int | None = None, future: FutureFeatures | None = None) -> str:
+        """In words: what a forecast of `steps` steps assumes about the future (`future`: the
+        feature values given for it, if any)."""
         c = self.config
-        steps = steps or c.forecast_steps or c.horizon
+        steps = self.steps(steps)
         direct = min(steps, c.horizon)
         sentences = [_("Steps 1-{last} use only observed data.").format(last=direct) if direct > 1
                      else _("Step 1 uses only observed data.")]
         if steps > c.horizon:
             sentences.append(_("Steps {first}-{last} feed forecasts back as inputs (recursive), so errors compound "
                                "and the intervals are widened.").format(first=c.horizon + 1, last=steps))
-            if c.features:
-                sentences.append(_("They hold the feature columns ({columns}) at their last observed values.")
-                                 .format(columns=", ".join(c.features)))
-        return " ".join(sentences)
+        features = features_future_sentence(c.features, steps, c.horizon, future)
+        return " ".join(sentences + [features] * bool(features))
 
 
 def interval_bounds(predicted: np.ndarray, widths: np.ndarray, scale: str) -> tuple[np.ndarray, np.ndarray]:

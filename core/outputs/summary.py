@@ -320,7 +320,7 @@ def outcome_lines(models: str, level: float, coverage: float | None, forecast, a
 def run_lines(result, first_values: bool = True) -> list[str]:
     """outcome_lines for a trained run (result: ExperimentResult)."""
     return outcome_lines(result.models_sentence(), result.config.interval_level, result.coverage["overall"],
-                         result.forecast, result.predictor.assumption(), first_values)
+                         result.forecast, result.assumption(), first_values)
 
 
 # --------------------------------------------------------------------------- a backtest

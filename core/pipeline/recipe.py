@@ -30,6 +30,7 @@ from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
 from core.pipeline.result import ExperimentResult, data_info, model_words, predictions_frame
+from core.prep.future import FutureFeatures, features_future_sentence
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex
 from core.settings.config import ForecastConfig
@@ -41,12 +42,14 @@ def run_experiment(
     progress: Callable | None = None,
     cancel: threading.Event | None = None,
     source_info: dict[str, Any] | None = None,
+    future: FutureFeatures | None = None,
 ) -> ExperimentResult:
     """Trains and evaluates a model, then refits it on every row for the forecast.
 
     Every score comes from the model trained on the training rows only; the forecast past the
     end comes from the same settings retrained on all rows for the epochs early stopping chose.
-    `source_info` (encoding, delimiter...) goes into data_info.
+    `source_info` (encoding, delimiter...) goes into data_info; `future`: the feature columns'
+    future values for the forecast (core.prep.future.read_future), else they are held.
     """
     plan = plan_run(frame, config)
     scoring = fit_scoring_model(frame, plan, progress, cancel)
@@ -57,9 +60,10 @@ def run_experiment(
     scoring.series = None  # the scaled inputs (rows x F float32) are not needed any more
     time_index = TimeIndex.of(frame, plan.config.date_column, date_is_year(source_info))
     forecaster = refit_on_all_rows(frame, plan, scoring, windows, progress, cancel)
-    forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index)
+    forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index, future)
     result = assemble(frame, plan, scoring, forecaster, windows, scores, forecast, time_index, source_info)
-    result.credit = credit_of(frame, plan, scoring, forecaster, windows, anchored, scores, forecast)
+    result.future = future
+    result.credit = credit_of(frame, plan, scoring, forecaster, windows, anchored, scores, forecast, future)
     result.cancelled = was_cancelled(scoring, plan, forecaster, cancel)
     return result
 
@@ -172,7 +176,7 @@ def predict_anchor_windows(plan: RunPlan, scoring: ScoringModel) -> dict[str, np
 
 def credit_of(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecaster: Predictor | None,
               windows: Windows, anchored: dict[str, np.ndarray] | None, scores: Scores,
-              forecast: pd.DataFrame | None) -> Credit:
+              forecast: pd.DataFrame | None, future: FutureFeatures | None = None) -> Credit:
     """What made the forecast, with the anchor alone scored on the same windows as the model and
     its own forecast past the end from the model that made the forecast."""
     predictor = forecaster or scoring.predictor
@@ -182,7 +186,7 @@ def credit_of(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecas
                      for split, values in (anchored or {}).items()}
     model_scores = {split: table.get("model", {}).get("rmse") for split, table in (("val", scores.val),
                                                                                   ("test", scores.test))}
-    anchor_forecast = predictor.anchor_forecast(frame) if forecast is not None else None
+    anchor_forecast = predictor.anchor_forecast(frame, future=future) if forecast is not None else None
     return judge_credit(kind, predictor, tuple(c.features), c.highway, anchor_scores, model_scores,
                         None if forecast is None else forecast["predicted"].to_numpy(), anchor_forecast)
 
@@ -257,13 +261,18 @@ def refit_on_all_rows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel,
 
 
 def forecast_past_end(frame: pd.DataFrame, predictor: Predictor, plan: RunPlan,
-                      time_index: TimeIndex) -> pd.DataFrame | None:
-    """The forecast after the last row; None (with a note) when the dates have no future labels."""
+                      time_index: TimeIndex, future: FutureFeatures | None = None) -> pd.DataFrame | None:
+    """The forecast after the last row; None (with a note) when the dates have no future labels.
+    What it assumed of the feature columns' future (`future`: their values given) goes into the notes."""
     try:
-        return predictor.forecast(frame, time_index)
+        forecast = predictor.forecast(frame, time_index, future=future)
     except ValueError as exc:  # irregular dates: no future timestamps to give
         plan.notes.append(_("No forecast past the end: {reason}.").format(reason=exc))
         return None
+    c = predictor.config
+    said = features_future_sentence(c.features, len(forecast), c.horizon, future)
+    plan.notes.extend([*(future.notes if future is not None else ()), *([said] if said else [])])
+    return forecast
 
 
 def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecaster: Predictor | None,

@@ -13,6 +13,7 @@ from core.model.predictor import Predictor
 from core.model.progress import TrainingHistory
 from core.pipeline.credit import Credit
 from core.pipeline.plan import RunPlan
+from core.prep.future import FutureFeatures, features_future_code
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex, time_labels
 from core.settings.config import ForecastConfig
@@ -38,6 +39,7 @@ class ExperimentResult:
     # the user's cancel cut a network or the refit short: what trained so far is kept (the first
     # network's `history` may still say it stopped early, when a later one was cancelled)
     cancelled: bool = False
+    future: FutureFeatures | None = None  # the feature columns' future values the forecast read (None: held)
 
     @property
     def config(self) -> ForecastConfig:
@@ -78,6 +80,10 @@ class ExperimentResult:
             sentence = _("{made_by} {verdict}").format(made_by=lead, verdict=sentence)
         return result | {"sentence": sentence}
 
+    def assumption(self) -> str:
+        """What the forecast assumed about the future, in words (the feature values given, or held)."""
+        return self.predictor.assumption(None, self.future)
+
     def models_sentence(self) -> str:
         """Which model made the scores and which the forecast, in one line for both faces."""
         if self.plan.forecast_only:
@@ -108,7 +114,10 @@ class ExperimentResult:
                 "method": "split-conformal, per step",
             },
             "forecast": {"steps": 0 if self.forecast is None else len(self.forecast),
-                         "assumes": self.predictor.assumption(),
+                         "assumes": self.assumption(),
+                         "features_future": features_future_code(self.config.features, self.predictor.steps(),
+                                                                 self.config.horizon, self.future),
+                         "features_future_file": None if self.future is None else self.future.file,
                          "model": self.models.get("forecast"),
                          "made_by": None if self.credit is None else self.credit.made_by,
                          "time": self.time_index.describe()},

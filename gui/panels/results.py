@@ -5,7 +5,16 @@ beside the baselines' and per step, and the forecast as numbers."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.i18n import N_, _, ngettext
 from core.outputs.summary import outcome_lines
@@ -91,6 +100,14 @@ class ResultsPanel(Panel):
         forecast_layout.setContentsMargins(0, 0, 0, 0)
         forecast_layout.addWidget(QLabel(f"<b>{escape(_('Forecast'))}</b>"))
         forecast_layout.addWidget(self.forecast_table, 1)
+        # the feature columns' future values: a file in, or a template out (bound to the action table)
+        self.future_button = QPushButton(_("Future feature values…"), objectName="futureFeaturesButton")
+        self.template_button = QPushButton(_("Save template…"), objectName="futureTemplateButton")
+        future_row = QHBoxLayout()
+        future_row.addWidget(self.future_button)
+        future_row.addWidget(self.template_button)
+        future_row.addStretch(1)
+        forecast_layout.addLayout(future_row)
         top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
         top.addWidget(chart)
         top.addWidget(forecast_box)
@@ -120,6 +137,9 @@ class ResultsPanel(Panel):
         layout.addWidget(self.coverage_label)
         session.data.finished.connect(self.clear)
         session.resultShown.connect(self.show_output)
+
+    def command_buttons(self) -> dict[str, QAbstractButton]:
+        return {"future_features": self.future_button, "future_template": self.template_button}
 
     def clear(self, _loaded=None) -> None:
         self.shown = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from PySide6.QtCore import Signal
 
 from core.data.reader import read_table
@@ -18,13 +20,34 @@ from gui.session.channel import JobChannel
 from gui.session.shown import (
     AppliedModel,
     OpenedModel,
+    ShownOutput,
     shown_from_applied,
     shown_from_bundle,
     shown_from_experiment,
+    shown_with_future,
 )
 
 if TYPE_CHECKING:
     from gui.session import Session
+
+
+@dataclass(frozen=True)
+class ForecastFrom:
+    """What the shown forecast continues: the model, and the table it forecasts after (None: the
+    model's own data), with the output as first shown (feature values held)."""
+
+    bundle: LoadedBundle
+    base: ShownOutput
+    frame: pd.DataFrame | None = None
+    date_column: str | None = None
+    date_is_year: bool = False
+
+    @property
+    def where(self) -> dict:
+        """core.apply's arguments for the table the forecast continues."""
+        if self.frame is None:
+            return {}
+        return {"frame": self.frame, "date_column": self.date_column, "date_is_year": self.date_is_year}
 
 
 class ModelFiles(JobChannel):
@@ -46,12 +69,14 @@ class ModelFiles(JobChannel):
         self.bundle: LoadedBundle | None = None  # a saved model opened from disk
         # what the Results tab shows, for a report: the trained `result`, an OpenedModel or an AppliedModel
         self.reported: ExperimentResult | OpenedModel | AppliedModel | None = None
+        self.forecast_from: ForecastFrom | None = None  # what the shown forecast continues
         self._opened_path: str | None = None  # the model file opened last (what Apply applies)
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
         self.result = None
         self.reported = None
+        self.forecast_from = None
 
     def unsaved(self) -> bool:
         """A trained model is shown and was not saved: opening another file would lose it."""
@@ -65,7 +90,9 @@ class ModelFiles(JobChannel):
         `search`, the record of the settings search its settings came from, if any)."""
         self.result, self.result_search, self.result_saved = result, search, False
         self.reported = result
-        self.session.show(shown_from_experiment(result, description, self.session.data.source_path, search))
+        shown = shown_from_experiment(result, description, self.session.data.source_path, search)
+        self.forecast_from = ForecastFrom(bundle_of_result(result), shown)
+        self.session.show(shown)
 
     def save(self, path: str | Path) -> bool:
         """Saves the trained model as one .lstmf file (the suffix is added if missing)."""
@@ -117,16 +144,62 @@ class ModelFiles(JobChannel):
 
         return self.run(work, _("Applying the model to {file}…").format(file=Path(csv_path).name), self._on_applied)
 
+    def can_give_future(self) -> bool:
+        """A forecast is shown whose model reads feature columns, and no model job runs."""
+        f = self.forecast_from
+        return (f is not None and f.base.forecast is not None and bool(f.bundle.config.features)
+                and self.session.shown is not None and self.refusal() is None)
+
+    def give_future(self, path: str | Path) -> bool:
+        """Forecasts again from the shown model (no retraining) with the feature columns' future
+        values in `path`, checked against the series; the output is shown again saying so."""
+        source = self.forecast_from
+        if source is None:
+            return False
+        path = str(path)
+
+        def work(report, cancel):
+            from core.apply import forecast_table, future_for
+
+            future = future_for(source.bundle, path, **source.where)
+            return future, forecast_table(source.bundle, steps=None, future=future, **source.where)
+
+        def on_done(value) -> None:
+            future, forecast = value
+            self.session.show(shown_with_future(source.base, forecast, future, source.bundle))
+            self.session.status.emit(_("Forecast again with the future feature values in {file}.").format(
+                file=future.file), 8000)
+
+        return self.run(work, _("Reading {file}…").format(file=Path(path).name), on_done)
+
+    def save_future_template(self, path: str | Path) -> bool:
+        """Writes the future dates of the shown forecast with its feature columns empty (a CSV to fill)."""
+        from core.apply import future_template_for
+        from core.files import atomic_write_bytes
+        from core.outputs.export import csv_bytes
+
+        source = self.forecast_from
+        if source is None:
+            return False
+        return self.session.write_export(path, lambda p: atomic_write_bytes(
+            p, csv_bytes(future_template_for(source.bundle, **source.where))))
+
     def _on_opened(self, opened: OpenedModel) -> None:
         self.bundle, self.reported, self._opened_path = opened.bundle, opened, opened.path
-        self.session.show(shown_from_bundle(opened))
+        shown = shown_from_bundle(opened)
+        self.forecast_from = ForecastFrom(opened.bundle, shown)
+        self.session.show(shown)
         self.session.status.emit(_("Opened {file}. Use File > Apply model to new data to predict a CSV.").format(
             file=Path(opened.path).name), 8000)
         self.opened.emit(opened.bundle)
 
     def _on_applied(self, applied: AppliedModel) -> None:
         self.reported = applied
-        self.session.show(shown_from_applied(applied))
+        shown = shown_from_applied(applied)
+        report = applied.loaded.report
+        self.forecast_from = ForecastFrom(applied.bundle, shown, applied.loaded.frame, report.date_column,
+                                          report.date_is_year)
+        self.session.show(shown)
         self.session.status.emit(_("Applied the model to {file}.").format(file=Path(applied.path).name), 5000)
         self.applied.emit(applied.table)
 

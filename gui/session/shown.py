@@ -3,9 +3,10 @@ CSV: pure functions of their inputs (no Qt), so each can be checked without a wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.data.csv_reader import LoadedTable
@@ -14,6 +15,7 @@ from core.i18n import _, ngettext
 from core.model.bundle import LoadedBundle, search_note
 from core.outputs.summary import anchor_line, credit_lines
 from core.pipeline import Credit, ExperimentResult
+from core.prep.future import FutureFeatures
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,16 @@ class AppliedModel:
 def shown_from_experiment(result: ExperimentResult, description: str, source: str | None,
                           search: dict | None = None) -> ShownOutput:
     """A trained run's output (`search`: the record of the settings search its settings came from)."""
-    notes = tuple(result.plan.notes) + tuple(n for n in (search_note({"search": search}),) if n)
+    assumption = result.assumption()  # shown on its own line: not repeated among the notes
+    notes = tuple(n for n in result.plan.notes if n not in assumption) + tuple(
+        n for n in (search_note({"search": search}),) if n)
     c = result.config
     verdict = result.verdict()
     return ShownOutput(
         target=c.target, description=description, predictions=result.predictions,
         forecast=result.forecast, level=c.interval_level, dates=bool(c.date_column),
         metrics=result.test_metrics, coverage=result.coverage["overall"],
-        assumption=result.predictor.assumption(), beats_naive=result.beats_naive(),
+        assumption=assumption, beats_naive=result.beats_naive(),
         source=source, verdict=verdict["sentence"], beats_best_baseline=verdict["beats_best_baseline"],
         models=result.models_sentence(), notes=notes, horizon=c.horizon, seasonal=bool(c.season),
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
@@ -135,3 +139,17 @@ def shown_from_applied(applied: AppliedModel) -> ShownOutput:
         assumption=applied.bundle.predictor.assumption(), beats_naive=model_beats_naive(metrics),
         source=applied.path, notes=tuple(notes), horizon=c.horizon, seasonal=False,
         step_scores=per_step_scores(known, ""))
+
+
+def shown_with_future(base: ShownOutput, forecast: pd.DataFrame, future: FutureFeatures,
+                      bundle: LoadedBundle) -> ShownOutput:
+    """`base` (as first shown, feature values held) with the forecast made again from the future
+    feature values given: its assumption, the file's notes and what the network added to its anchor."""
+    credit = Credit.from_dict(bundle.meta.get("anchor"))
+    if credit is not None and credit.forecast is not None and len(credit.forecast) == len(forecast):
+        change = float(np.max(np.abs(forecast["predicted"].to_numpy() - np.asarray(credit.forecast)), initial=0.0))
+        credit = replace(credit, forecast_change=change)
+    # a trained run's verdict already names the maker; an applied model's output shows no credit
+    fields = _credit_fields(credit, forecast, made_by=not base.verdict) if base.credit else {}
+    return replace(base, forecast=forecast, assumption=bundle.predictor.assumption(len(forecast), future),
+                   notes=base.notes + future.notes, **fields)
