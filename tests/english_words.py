@@ -17,7 +17,7 @@ from collections.abc import Iterable
 # names that stay as they are in every language: metrics, units, formats, the program's own
 ALLOWED = frozenset({
     "RMSE", "MAE", "MAPE", "sMAPE", "MASE", "R2", "R²", "CSV", "JSON", "UTF", "GB18030", "ETA",
-    "LSTM", "GRU", "RNN", "Ctrl", "lstm-forecaster", "nan", "inf", "NaN",
+    "LSTM", "GRU", "RNN", "Ctrl", "lstm-forecaster", "nan", "inf", "NaN", "CPU", "GPU", "CUDA", "NVIDIA", "MPS",
 })
 
 _URL = re.compile(r"\b[a-z][a-z0-9+]*://\S*")
