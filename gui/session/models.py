@@ -18,6 +18,7 @@ from gui.session.channel import JobChannel
 from gui.session.shown import (
     AppliedModel,
     OpenedModel,
+    ShownOutput,
     shown_from_applied,
     shown_from_bundle,
     shown_from_experiment,
@@ -43,11 +44,12 @@ class ModelFiles(JobChannel):
         self.result: ExperimentResult | None = None  # the trained model shown, the one Save writes
         self.result_search: dict | None = None  # the search record of `result`, saved with it
         self.result_saved = False  # `result` was saved since it was shown
+        self.result_shown: ShownOutput | None = None  # what the Results tab showed for `result`
         self.bundle: LoadedBundle | None = None  # a saved model opened from disk
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
-        self.result = None
+        self.result = self.result_shown = None
 
     def unsaved(self) -> bool:
         """A trained model is shown and was not saved: opening another file would lose it."""
@@ -60,7 +62,8 @@ class ModelFiles(JobChannel):
         """Shows a trained model's output on the Results tab; it becomes the model to save (with
         `search`, the record of the settings search its settings came from, if any)."""
         self.result, self.result_search, self.result_saved = result, search, False
-        self.session.show(shown_from_experiment(result, description, self.session.data.source_path, search))
+        self.result_shown = shown_from_experiment(result, description, self.session.data.source_path, search)
+        self.session.show(self.result_shown)
 
     def save(self, path: str | Path) -> bool:
         """Saves the trained model as one .lstmf file (the suffix is added if missing)."""
