@@ -175,11 +175,11 @@ def _json_of(path: Path) -> Any:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectError(_("{file} is not an LSTM Forecaster project file, or it is damaged.").format(file=path.name))
     version = data.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+    if type(version) is int and version > VERSION:
         raise ProjectError(_("{file} was saved by a newer version of the app (project format {version}); this "
                              "version opens format {supported}. Please update the app.").format(
             file=path.name, version=version, supported=VERSION))
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:  # 1.0 and true are equal to 1, and are not versions
         raise ProjectError(_("{file} is not an LSTM Forecaster project file, or it is damaged.").format(file=path.name))
     return data
 

@@ -25,6 +25,7 @@ MAX_TABLE_COLUMNS = 64
 MAX_TEXT = 100_000  # characters in one text value (a verdict, a note)
 MAX_ITEMS = 10_000  # items in a list of texts or numbers, entries in a mapping
 # numeric dtypes a table column may name: the dtype is restored exactly, nothing else is accepted
+DATE_DTYPES = ("datetime64[s]", "datetime64[ms]", "datetime64[us]", "datetime64[ns]")  # time zones are not ours
 NUMBER_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64")
 
 
@@ -47,8 +48,8 @@ def table_to_json(frame: pd.DataFrame) -> dict[str, Any]:
         elif pd.api.types.is_bool_dtype(series.dtype):
             column |= {"kind": "bool", "values": [bool(v) for v in series]}
         elif pd.api.types.is_datetime64_any_dtype(series.dtype):
-            column |= {"kind": "datetime", "values": [None if pd.isna(v) else pd.Timestamp(v).isoformat()
-                                                      for v in series]}
+            column |= {"kind": "datetime", "dtype": str(series.dtype),
+                       "values": [None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in series]}
         elif pd.api.types.is_numeric_dtype(series.dtype) and str(series.dtype) in NUMBER_DTYPES:
             column |= {"kind": "number", "dtype": str(series.dtype), "values": series.tolist()}
         else:
@@ -105,10 +106,13 @@ def _column(name: str, column: dict[str, Any], values: list) -> Any:
         if not all(v is None or (isinstance(v, str) and len(v) <= MAX_TEXT) for v in values):
             raise wrong
         if kind == "text":
-            return pd.Series(values, dtype=object)
+            return pd.Series(values)  # the text dtype pandas gives such a column where the engine makes it
         if kind == "datetime":
+            dtype = column.get("dtype", DATE_DTYPES[-1])
+            if dtype not in DATE_DTYPES:
+                raise damaged(_("the column {name!r} names no known date type").format(name=name[:80]))
             try:
-                return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601")
+                return pd.to_datetime(pd.Series(values, dtype=object), format="ISO8601").astype(dtype)
             except (ValueError, TypeError, OverflowError):
                 raise damaged(_("the column {name!r} holds a date that can't be read").format(name=name[:80])) from None
         categories = column.get("categories")
