@@ -281,8 +281,9 @@ def _request(kind: type, known: dict[str, Any]) -> Any:
         if s.name in known:
             problem = _problem(s, known[s.name])
             if problem is not None:
-                raise damaged(_("its {section} request is refused: {problem}").format(
-                    section=_("backtest") if kind is BacktestRequest else _("search"), problem=problem.rstrip(".")))
+                refusal = (_("its backtest request is refused: {problem}") if kind is BacktestRequest
+                           else _("its search request is refused: {problem}"))
+                raise damaged(refusal.format(problem=problem.rstrip(".")))
     request = kind(**known)
     try:
         validate_declared(request)
