@@ -126,6 +126,9 @@ class ProjectFiles(QObject):
         False when it can't start: the file is refused (with the reason shown), the data file is gone
         and the user cancelled finding it, or another job refuses reading now."""
         s, path = self._session, str(path)
+        if self._opening is not None:
+            s.refused.emit(_("Still opening {file}…").format(file=Path(self._opening.path).name))
+            return False
         try:
             project = read_project(path, results_as=ShownOutput)
         except ForecasterError as exc:
@@ -175,13 +178,11 @@ class ProjectFiles(QObject):
         if opening is None:
             return
         project = opening.project
-        if project.target:
-            s.data.set_columns(project.target, project.features)
-        s.settings.adopt({name: value for name, value in project.settings.items() if name in _ASKED_NAMES})
-        if project.backtest is not None:
-            self._window.backtest_panel.set_request(project.backtest)
-        if project.search is not None:
-            self._restore_search(project)
+        try:
+            self._put_back(project)
+        except Exception:
+            self._opening = None  # a bug, logged by the one error path: the next project may still open
+            raise
         if project.model is None:
             self._finish()
             return
@@ -194,6 +195,16 @@ class ProjectFiles(QObject):
         if not s.models.run(work, _("Opening the model in {file}…").format(file=Path(opening.path).name),
                             self._on_model_loaded):
             self._on_model_failed("")
+
+    def _put_back(self, project: Project) -> None:
+        s = self._session
+        if project.target:
+            s.data.set_columns(project.target, project.features)
+        s.settings.adopt({name: value for name, value in project.settings.items() if name in _ASKED_NAMES})
+        if project.backtest is not None:
+            self._window.backtest_panel.set_request(project.backtest)
+        if project.search is not None:
+            self._restore_search(project)
 
     def _on_model_failed(self, _message: str) -> None:
         """The embedded model was refused (the error path said why): the rest of the project stays."""

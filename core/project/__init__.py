@@ -105,18 +105,30 @@ def _head(project: Project, path: Path) -> dict[str, Any]:
         relative = os.path.relpath(Path(source.path).resolve(), path.resolve().parent)
     except ValueError:  # another drive (Windows)
         relative = None
-    search = None if project.search is None else {name: getattr(project.search, name) for name in _SEARCH_FIELDS}
+    backtest, search_request = _valid_or_none(project.backtest), _valid_or_none(project.search)
+    search = None if search_request is None else {name: getattr(search_request, name) for name in _SEARCH_FIELDS}
     if search is not None:
-        search["fixed"] = list(project.search.fixed)
+        search["fixed"] = list(search_request.fixed)
     return {
         "format": FORMAT, "version": VERSION, "app": __version__,
         "source": {"path": source.path, "relative": relative, "sha256": source.sha256},
         "read_options": asdict(project.read_options),
         "columns": {"target": project.target, "features": list(project.features)},
         "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in project.settings.items()},
-        "backtest": None if project.backtest is None else asdict(project.backtest),
+        "backtest": None if backtest is None else asdict(backtest),
         "search": search,
     }
+
+
+def _valid_or_none(request: Any) -> Any:
+    """A request the project can be opened with again, or None (a form with a value out of range)."""
+    if request is None:
+        return None
+    try:
+        validate_declared(request)
+    except ConfigError:
+        return None
+    return request
 
 
 def _model_text(model: ProjectModel) -> str:
@@ -186,7 +198,8 @@ def _json_of(path: Path) -> Any:
 
 def _project(data: dict[str, Any], results_as: type | None) -> Project:
     columns = _section(data, "columns")
-    target = _text(columns.get("target"), _("the target column"))
+    target = columns.get("target")  # "" when the table had no numeric column
+    target = target if target == "" else _text(target, _("the target column"))
     features = columns.get("features")
     if not isinstance(features, list) or len(features) > 10_000:
         raise damaged(_("its feature columns are not a list of names"))

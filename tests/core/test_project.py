@@ -105,6 +105,25 @@ def test_the_readable_part_comes_first_and_the_model_last_on_one_line(tmp_path, 
     assert '"window": 14' in "\n".join(lines[:-2])
 
 
+def test_a_model_too_large_to_embed_is_left_out_and_said(tmp_path, data_file, monkeypatch):
+    import core.project
+
+    monkeypatch.setattr(core.project, "MAX_PROJECT_BYTES", (1 << 20) + 4000)
+    path = tmp_path / "p.lstmproj"
+    note = save_project(a_project(data_file, ProjectModel(b"x" * 4000, shown())), path)
+    assert note is not None and "left out of the project" in note and "File > Save model" in note
+    back = read_project(path)
+    assert back.model is None and back.settings["window"] == 14
+
+
+def test_a_request_the_form_got_wrong_is_not_saved_to_refuse_the_project_later(tmp_path, data_file):
+    path = tmp_path / "p.lstmproj"
+    project = a_project(data_file)
+    save_project(Project(project.source, backtest=BacktestRequest(folds=0), search=SearchRequest(budget_s=-1)), path)
+    back = read_project(path)
+    assert back.backtest is None and back.search is None
+
+
 def test_the_data_file_is_found_where_it_was_or_beside_the_project(tmp_path, data_file):
     project_path = tmp_path / "p.lstmproj"
     save_project(a_project(data_file), project_path)
@@ -231,5 +250,6 @@ def test_records_write_tables_with_their_kinds():
     data = record_to_json(shown())
     kinds = {c["name"]: (c["kind"], c.get("dtype")) for c in data["predictions"]["columns"]}
     assert kinds == {"time": ("datetime", "datetime64[us]"), "step": ("number", "int32"),
-                     "predicted": ("number", "float64"), "split": ("category", None), "method": ("text", None), "flag": ("bool", None)}
+                     "predicted": ("number", "float64"), "split": ("category", None), "method": ("text", None),
+                     "flag": ("bool", None)}
     assert data["notes"] == ["a note", "第二"]

@@ -125,6 +125,9 @@ def test_a_changed_data_file_is_said_and_still_opened(qtbot, window, saved):
         data.write_bytes(original + b"2025-01-01,250.0,12.5,0\n")
         with qtbot.waitSignal(window.projects.restored, timeout=60_000):
             assert window.projects.open(project)
+            with qtbot.waitSignal(window.session.refused) as refused:
+                assert not window.projects.open(project)  # one at a time
+        assert refused.args == ["Still opening analysis.lstmproj…"]
         box = window.projects.note_box
         assert box is not None and box.objectName() == "projectSourceNote" and box.isVisible()
         assert "sales.csv has changed since the project was saved (its checksum differs)" in box.text()
