@@ -253,3 +253,16 @@ def test_records_write_tables_with_their_kinds():
                      "predicted": ("number", "float64"), "split": ("category", None), "method": ("text", None),
                      "flag": ("bool", None)}
     assert data["notes"] == ["a note", "第二"]
+
+
+@pytest.mark.parametrize("change", [lambda d: d.update(version=2), lambda d: d["settings"].update(hidden="many"),
+                                    lambda d: d["columns"].update(features=3), lambda d: d.update(format="x")])
+def test_refusals_are_in_the_users_language(tmp_path, data_file, change):
+    from core.i18n import set_language
+    from tests.english_words import english_words
+
+    data = saved_json(tmp_path, data_file)
+    change(data)
+    set_language("zh_CN")
+    message = refused(tmp_path, data)
+    assert english_words(message, keep=["crafted.lstmproj", "LSTM Forecaster", "many"]) == [], message
