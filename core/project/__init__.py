@@ -155,7 +155,7 @@ def read_project(path: str | Path, results_as: type | None = None) -> Project:
         return _project(data, results_as)
     except DamagedValue as exc:
         raise ProjectError(_("{file} can't be opened as a project: {reason}.").format(
-            file=path.name, reason=_short(str(exc)).rstrip("."))) from None
+            file=path.name, reason=_short(str(exc)).rstrip(".。"))) from None
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -253,7 +253,7 @@ def _settings(section: dict[str, Any]) -> dict[str, Any]:
             value = tuple(value)
         problem = _problem(declared, value)
         if problem is not None:
-            raise damaged(_("its settings are refused: {problem}").format(problem=problem.rstrip(".")))
+            raise damaged(_("its settings are refused: {problem}").format(problem=problem.rstrip(".。")))
         values[name] = value
     return values
 
@@ -296,12 +296,12 @@ def _request(kind: type, known: dict[str, Any]) -> Any:
             if problem is not None:
                 refusal = (_("its backtest request is refused: {problem}") if kind is BacktestRequest
                            else _("its search request is refused: {problem}"))
-                raise damaged(refusal.format(problem=problem.rstrip(".")))
+                raise damaged(refusal.format(problem=problem.rstrip(".。")))
     request = kind(**known)
     try:
         validate_declared(request)
     except ConfigError as exc:
-        raise damaged(str(exc).rstrip(".")) from None
+        raise damaged(str(exc).rstrip(".。")) from None
     return request
 
 

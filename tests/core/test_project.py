@@ -266,3 +266,4 @@ def test_refusals_are_in_the_users_language(tmp_path, data_file, change):
     set_language("zh_CN")
     message = refused(tmp_path, data)
     assert english_words(message, keep=["crafted.lstmproj", "LSTM Forecaster", "many"]) == [], message
+    assert "。。" not in message and "。." not in message  # one sentence, one full stop
