@@ -37,3 +37,7 @@ class DamagedValue(BundleError, ValueError):
 class NoFutureLabels(DataError, ValueError):
     """No labels can follow the last row (irregular dates, dates past what can be held). The message
     is a translated phrase for a sentence around it; a ValueError too, as callers catch."""
+
+
+class ProjectError(ForecasterError):
+    """A project file (.lstmproj) can't be opened: missing, damaged, crafted, or from a newer version."""

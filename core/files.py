@@ -215,8 +215,10 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def dumps(data: Any) -> str:
-    return json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False)
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """JSON text of `data`, NaN and inf as null; `indent=None`: one compact line."""
+    separators = (",", ":") if indent is None else None
+    return json.dumps(_clean(data), indent=indent, separators=separators, ensure_ascii=False, allow_nan=False)
 
 
 def write_json(path: str | Path, data: Any) -> None:

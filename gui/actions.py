@@ -77,6 +77,13 @@ ACTIONS = (
                N_("Stop after the current batch and keep the best model so far"), lambda s: s.training.running),
     ActionSpec("search", N_("&Search for settings…"), "search_panel.reveal", None,
                N_("Show the Search tab: tune the settings within a time budget"), always),
+    ActionSpec("save_project", N_("Save pro&ject…"), "projects.choose_save", "Ctrl+Shift+S",
+               N_("Save the data file's place and checksum, how it was read, the columns, the settings and the trained "
+                  "model with its results in one .lstmproj file"),
+               lambda s: s.data.loaded is not None and not s.training.running),
+    ActionSpec("open_project", N_("Open projec&t…"), "projects.choose_open", None,
+               N_("Open a .lstmproj project: its data file, columns, settings and results"),
+               lambda s: s.may(Job.LOAD)),
     ActionSpec("save_model", N_("&Save model…"), "dialogs.save_model", Key.Save,
                N_("Save the trained model, its scalers and settings in one .lstmf file"),
                lambda s: s.models.result is not None and not s.training.running),
@@ -151,6 +158,7 @@ class MenuSpec:
 MENUS = (
     MenuSpec("file", N_("&File"), (
         "open", MenuSpec("recent", N_("Open &Recent")), MenuSpec("samples", N_("Open &Sample")), "reload", None,
+        "save_project", "open_project", MenuSpec("recent_projects", N_("Recent &Projects")), None,
         "save_model", "open_model", "apply_model", "future_features", "future_template",
         MenuSpec("export", N_("&Export"), ("export_predictions", "export_chart", "export_metrics")),
         "export_report", None, "quit")),

@@ -33,5 +33,5 @@ def run(argv: list[str], lang: str | None = None) -> int:
     window = MainWindow()
     window.show()
     if argv:
-        window.session.data.open_csv(argv[0])
+        window.open_path(argv[0])
     return app.exec()

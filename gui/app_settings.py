@@ -71,6 +71,18 @@ class AppSettings:
     def clear_recent_files(self) -> None:
         self._settings.setValue("recent_files", [])
 
+    def recent_projects(self) -> list[str]:
+        value = self._settings.value("recent_projects", [], type=list)
+        return [str(v) for v in value if v]
+
+    def add_recent_project(self, path: str) -> list[str]:
+        projects = ([path] + [p for p in self.recent_projects() if p != path])[:MAX_RECENT]
+        self._settings.setValue("recent_projects", projects)
+        return projects
+
+    def clear_recent_projects(self) -> None:
+        self._settings.setValue("recent_projects", [])
+
     def language(self) -> str | None:
         """The language chosen in View > Language; None until the user chooses one."""
         value = self._settings.value("language", "", type=str)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import _, language, ngettext
+from core.project import PROJECT_SUFFIX
 from gui import pyside_imports  # noqa: F401 - first: Qt's import hook made cheap before pandas
 from gui.actions import Actions
 from gui.app_settings import AppSettings
@@ -37,6 +38,7 @@ from gui.panels.search import SearchPanel
 from gui.panels.settings import SettingsPanel
 from gui.panels.start import StartPanel
 from gui.panels.training import TrainingPanel
+from gui.projects import ProjectFiles
 from gui.resources import SAMPLES, sample_path
 from gui.session import Session
 
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.backtest_panel = BacktestPanel(session)
         self.search_panel = SearchPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
+        self.projects = ProjectFiles(self, session, self.settings)
         self.commands = Actions(self, session)
         session.confirm_discard = self.dialogs.confirm_discard_model
         self._build_pages()
@@ -113,6 +116,8 @@ class MainWindow(QMainWindow):
         for name, title, _description in SAMPLES:
             samples_menu.addAction(_(title), lambda n=name: self.session.data.open_csv(sample_path(n)))
         self._rebuild_recent_menu()
+        self.projects.recentChanged.connect(self._rebuild_recent_projects)
+        self._rebuild_recent_projects(self.projects.recent())
         self.language_menu = LanguageMenu(self, self.settings, language(), lambda: self.session.data.source_path)
         view_menu = self.commands.menus["view"]
         view_menu.addSeparator()
@@ -200,6 +205,16 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(files))
         self.start_panel.set_recent_files(files)
 
+    def _rebuild_recent_projects(self, projects: list[str]) -> None:
+        menu = self.commands.menus["recent_projects"]
+        menu.clear()
+        for path in projects:
+            menu.addAction(path, lambda p=path: self.projects.open(p))
+        if projects:
+            menu.addSeparator()
+            menu.addAction(_("Clear list"), self.projects.clear_recent)
+        menu.setEnabled(bool(projects))
+
     def _clear_recent(self) -> None:
         self.settings.clear_recent_files()
         self._rebuild_recent_menu([])
@@ -268,4 +283,10 @@ class MainWindow(QMainWindow):
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            self.session.data.open_csv(files[0])
+            self.open_path(files[0])
+
+    def open_path(self, path: str) -> bool:
+        """A file given on the command line or dropped: a project, or a table to read."""
+        if path.lower().endswith(PROJECT_SUFFIX):
+            return self.projects.open(path)
+        return self.session.data.open_csv(path)

@@ -66,6 +66,7 @@ class ModelFiles(JobChannel):
         self.result: ExperimentResult | None = None  # the trained model shown, the one Save writes
         self.result_search: dict | None = None  # the search record of `result`, saved with it
         self.result_saved = False  # `result` was saved since it was shown
+        self.result_shown: ShownOutput | None = None  # what the Results tab showed for `result`
         self.bundle: LoadedBundle | None = None  # a saved model opened from disk
         # what the Results tab shows, for a report: the trained `result`, an OpenedModel or an AppliedModel
         self.reported: ExperimentResult | OpenedModel | AppliedModel | None = None
@@ -74,7 +75,7 @@ class ModelFiles(JobChannel):
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
-        self.result = None
+        self.result = self.result_shown = None
         self.reported = None
         self.forecast_from = None
 
@@ -90,9 +91,9 @@ class ModelFiles(JobChannel):
         `search`, the record of the settings search its settings came from, if any)."""
         self.result, self.result_search, self.result_saved = result, search, False
         self.reported = result
-        shown = shown_from_experiment(result, description, self.session.data.source_path, search)
-        self.forecast_from = ForecastFrom(bundle_of_result(result), shown)
-        self.session.show(shown)
+        self.result_shown = shown_from_experiment(result, description, self.session.data.source_path, search)
+        self.forecast_from = ForecastFrom(bundle_of_result(result), self.result_shown)
+        self.session.show(self.result_shown)
 
     def save(self, path: str | Path) -> bool:
         """Saves the trained model as one .lstmf file (the suffix is added if missing)."""

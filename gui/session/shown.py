@@ -28,7 +28,7 @@ class ShownOutput:
     forecast: pd.DataFrame | None
     level: float
     dates: bool
-    metrics: dict
+    metrics: dict[str, dict[str, float | None]]  # forecaster -> score -> value (None: not scored)
     coverage: float | None
     assumption: str
     beats_naive: bool | None  # None: no naive score to compare with

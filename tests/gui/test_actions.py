@@ -49,7 +49,7 @@ def test_every_handler_and_reason_resolves_to_a_callable_of_the_window(window):
             reason = window.commands.resolve(spec.why_not)()
             assert reason is None or isinstance(reason, str), spec.id
     # the menus and the toolbar name only actions of the table (and their own submenus)
-    submenus = {"file", "run", "view", "help", "recent", "samples", "export"}
+    submenus = {"file", "run", "view", "help", "recent", "samples", "export", "recent_projects"}
     assert set(menu_ids(MENUS)) - submenus <= set(ids)
     assert {entry for entry in TOOLBAR if entry is not None} <= set(ids)
 

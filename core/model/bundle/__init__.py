@@ -51,8 +51,8 @@ _weights_header = weights_header  # the name tests knew it by
 
 __all__ = ["BUNDLE_SCHEMA", "BUNDLE_SUFFIX", "FORMAT", "MAX_COMPRESSION_RATIO", "MAX_MEMBER_BYTES", "MAX_TENSORS",
            "MAX_WEIGHTS_BYTES", "MAX_WEIGHTS_COMPRESSION_RATIO", "MAX_WEIGHTS_HEADER_BYTES", "MAX_ZIP_ENTRIES",
-           "META_FILE", "RUN_METRICS_FILE", "SEARCH_RECORD", "WEIGHTS_FILE", "LoadedBundle", "bundle_members",
-           "bundle_of_result", "check_run_id", "expected_tensors", "library_versions", "load_bundle",
+           "META_FILE", "RUN_METRICS_FILE", "SEARCH_RECORD", "WEIGHTS_FILE", "LoadedBundle", "bundle_archive",
+           "bundle_members", "bundle_of_result", "check_run_id", "expected_tensors", "library_versions", "load_bundle",
            "read_members", "save_bundle", "search_note", "search_record"]
 
 
@@ -93,17 +93,22 @@ def bundle_members(result, data_sha256: str | None = None, run_id: str | None = 
     return {WEIGHTS_FILE: weights, META_FILE: (dumps(meta) + "\n").encode("utf-8")}
 
 
+def bundle_archive(members: dict[str, bytes]) -> bytes:
+    """A `.lstmf` file's bytes: the members zipped (a project embeds these bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 def save_bundle(result, path: str | Path, data_sha256: str | None = None,
                 run_id: str | None = None, search: dict[str, Any] | None = None) -> Path:
     """Writes a `.lstmf` file, or a folder when `path` has no `.lstmf` suffix."""
     path = Path(path)
     members = bundle_members(result, data_sha256, run_id, search)
     if path.suffix.lower() == BUNDLE_SUFFIX:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members.items():
-                archive.writestr(name, data)
-        atomic_write_bytes(path, buffer.getvalue())
+        atomic_write_bytes(path, bundle_archive(members))
     else:
         # Each file is replaced atomically, the weights first: a save interrupted between the
         # two leaves a model.json whose weights_sha256 no longer matches, which load refuses.
