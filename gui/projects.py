@@ -33,6 +33,7 @@ from gui.app_settings import AppSettings
 from gui.dialogs import APP_NAME, csv_filter
 from gui.panels.search import DECLARED
 from gui.session import Session
+from gui.session.models import ForecastFrom
 from gui.session.settings import ASKED
 from gui.session.shown import ShownOutput
 from gui.settings_form import show_declared_value
@@ -218,6 +219,7 @@ class ProjectFiles(QObject):
             return
         shown = replace(opening.project.model.results, source=s.data.source_path)
         s.models.bundle = bundle  # File > Apply model works with it, as with an opened model
+        s.models.forecast_from = ForecastFrom(bundle, shown)  # and Future feature values… forecasts from it
         self._restored_model = (shown, opening.project.model.bundle)
         s.show(shown)
         self._finish()
