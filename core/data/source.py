@@ -24,6 +24,7 @@ SCAN_CHUNK_BYTES = 16 << 20
 # a pipe or FIFO can be read only once, so it is read into memory: up to this much
 MAX_STREAM_BYTES = 2 << 30
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+_SEP_LINE = re.compile(rb"^\s*sep=.\s*$", re.IGNORECASE)  # Excel's first line (core.data.dialect)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ class Head(NamedTuple):
 def read_head(source: Source) -> Head:
     """The head, after refusing an empty or binary file and one with a line too long to be a row."""
     if source.data is not None:
-        head, complete = source.data[:SAMPLE_BYTES], len(source.data) <= SAMPLE_BYTES
+        size = _head_size(source.data[:MAX_LINE_BYTES + SAMPLE_BYTES])
+        head, complete = source.data[:size], len(source.data) <= size
     else:
         with open(source.path, "rb") as fh:
             head = fh.read(SAMPLE_BYTES)
@@ -75,6 +77,12 @@ def read_head(source: Source) -> Head:
             if not complete:
                 fh.seek(0)
                 _check_lines(iter(lambda: fh.read(SCAN_CHUNK_BYTES), b""), source.name)
+                fh.seek(0)
+                size = _head_size(fh.read(MAX_LINE_BYTES + SAMPLE_BYTES))
+                if size > SAMPLE_BYTES:
+                    fh.seek(0)
+                    head = fh.read(size)
+                    complete = fh.read(1) == b""
         if complete:
             _check_lines([head], source.name)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -83,6 +91,18 @@ def read_head(source: Source) -> Head:
     if reason:
         raise refuse(_("Can't read '{file}': {reason}.").format(file=source.name, reason=reason))
     return Head(source.name, head, complete)
+
+
+def _head_size(start: bytes) -> int:
+    """SAMPLE_BYTES, or more when the header line (after a 'sep=' line) is longer: the header
+    whole and, after it, as many bytes as it has (at least SAMPLE_BYTES) for the first data
+    rows. A header cut at the sample's end dropped and truncated columns (issue 27 N5)."""
+    end = start.find(b"\n")
+    if end >= 0 and _SEP_LINE.match(start[:end]):
+        end = start.find(b"\n", end + 1)
+    if end < 0 or end < SAMPLE_BYTES // 2:
+        return SAMPLE_BYTES
+    return end + 1 + max(SAMPLE_BYTES, end + 1)
 
 
 def _read_once(path: Path) -> bytes:

@@ -1,0 +1,41 @@
+"""Issue 27, hostile inputs round three, N5 onward: a header longer than the sample is read whole
+(N5), ..."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.data.csv_reader import SAMPLE_BYTES, read_csv
+
+
+def _wide_file(path: Path, *, columns: int, name_chars: int, sep_line: bool = False) -> list[str]:
+    """`date` and `columns` numeric columns whose names make the header longer than the sample."""
+    names = [f"c{i:03d}_" + "x" * (name_chars - 5) for i in range(columns)]
+    rows = [",".join([f"2024-01-{d + 1:02d}"] + [str(d * 3 + i % 7) for i in range(columns)]) for d in range(20)]
+    text = ("sep=,\n" if sep_line else "") + ",".join(["date"] + names) + "\n" + "\n".join(rows) + "\n"
+    path.write_text(text)
+    assert len(",".join(["date"] + names)) > SAMPLE_BYTES
+    return names
+
+
+@pytest.mark.parametrize("sep_line", [False, True])
+def test_a_header_longer_than_the_sample_is_read_whole(tmp_path, sep_line):
+    """The names were parsed from the 64 KB sample: columns past it were dropped, the last name
+    cut, and the date column lost."""
+    path = tmp_path / "wide.csv"
+    names = _wide_file(path, columns=60, name_chars=1500, sep_line=sep_line)
+    loaded = read_csv(path)
+    assert list(loaded.frame.columns) == ["date"] + names
+    assert loaded.report.date_column == "date"
+    assert loaded.frame[names[-1]].tolist() == [d * 3 + 59 % 7 for d in range(20)]
+
+
+def test_a_single_name_longer_than_the_sample_is_kept_whole(tmp_path):
+    path = tmp_path / "long_name.csv"
+    name = "n" * 100_000
+    path.write_text(f"date,{name},b,c\n" + "".join(f"2024-01-{d + 1:02d},{d},{d * 2},{d * 3}\n" for d in range(28)))
+    loaded = read_csv(path)
+    assert list(loaded.frame.columns) == ["date", name, "b", "c"]
+    assert loaded.report.date_column == "date"
