@@ -17,7 +17,7 @@ from typing import Any
 
 from cli.declared_args import add_declared_arguments, from_args
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK
-from cli.parser import add_reading_options, read_table, whole_number
+from cli.parser import add_reading_options, print_reading_changes, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
@@ -97,6 +97,7 @@ def command_search(args: argparse.Namespace) -> int:
     refuse_overwriting_input([out / name for name in SEARCH_OUTPUTS], [args.csv])
     loaded = read_table(args)
     config = config_from_args(args, date_column=loaded.report.date_column)
+    print_reading_changes(loaded)
     # as `train`: the folder is locked for the whole search (a second run into it is refused), and
     # the outputs are staged and moved into place together, so they always describe one search.
     # The study's own database (search.sqlite3) is not an output: it lives beside them.
@@ -107,8 +108,10 @@ def command_search(args: argparse.Namespace) -> int:
             result = run_search(loaded.frame, config, request, TrialLines(), cancel)
         if result.experiment is not None:
             save_bundle(result.experiment, run.stage("model.lstmf"),
-                        data_sha256=loaded.sha256 or file_sha256(args.csv), search=result.provenance())
-        write_search(result, run.stage("search.json"), run.stage("search.csv"))
+                        data_sha256=loaded.sha256 or file_sha256(args.csv), search=result.provenance(),
+                        run_id=run.run_id)
+        write_search(result, run.stage("search.json"), run.stage("search.csv"),
+                     {"run_id": run.run_id, "import_notes": loaded.report.notes})
         run.commit()
     print_search(result, out)
     if result.cancelled:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,9 +158,17 @@ def _number(value: float | None) -> float | None:
     return value if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
-def write_search(result: SearchResult, json_path: str | Path | None, csv_path: str | Path | None) -> None:
-    """search.json and/or search.csv, each written atomically (both faces use this)."""
+def write_search(result: SearchResult, json_path: str | Path | None, csv_path: str | Path | None,
+                 extra: dict[str, Any] | None = None) -> None:
+    """search.json and/or search.csv, each written atomically (both faces use this). With both,
+    search.json records search.csv's SHA-256 and `extra` (the run id, which the model.lstmf saved
+    beside them records too; the import notes): files of different searches side by side can be
+    told apart."""
+    data = result.to_dict()
     if csv_path is not None:
-        atomic_write_bytes(csv_path, result.csv_bytes())
+        table = result.csv_bytes()
+        atomic_write_bytes(csv_path, table)
+        data["csv_sha256"] = hashlib.sha256(table).hexdigest()
+    data.update(extra or {})
     if json_path is not None:
-        write_json(json_path, result.to_dict())
+        write_json(json_path, data)

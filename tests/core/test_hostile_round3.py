@@ -14,9 +14,9 @@ def _wide_file(path: Path, *, columns: int, name_chars: int, sep_line: bool = Fa
     """`date` and `columns` numeric columns whose names make the header longer than the sample."""
     names = [f"c{i:03d}_" + "x" * (name_chars - 5) for i in range(columns)]
     rows = [",".join([f"2024-01-{d + 1:02d}"] + [str(d * 3 + i % 7) for i in range(columns)]) for d in range(20)]
-    text = ("sep=,\n" if sep_line else "") + ",".join(["date"] + names) + "\n" + "\n".join(rows) + "\n"
+    text = ("sep=,\n" if sep_line else "") + ",".join(["date", *names]) + "\n" + "\n".join(rows) + "\n"
     path.write_text(text)
-    assert len(",".join(["date"] + names)) > SAMPLE_BYTES
+    assert len(",".join(["date", *names])) > SAMPLE_BYTES
     return names
 
 
@@ -27,7 +27,7 @@ def test_a_header_longer_than_the_sample_is_read_whole(tmp_path, sep_line):
     path = tmp_path / "wide.csv"
     names = _wide_file(path, columns=60, name_chars=1500, sep_line=sep_line)
     loaded = read_csv(path)
-    assert list(loaded.frame.columns) == ["date"] + names
+    assert list(loaded.frame.columns) == ["date", *names]
     assert loaded.report.date_column == "date"
     assert loaded.frame[names[-1]].tolist() == [d * 3 + 59 % 7 for d in range(20)]
 
