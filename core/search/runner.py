@@ -21,7 +21,7 @@ from optuna.distributions import CategoricalDistribution
 from optuna.trial import TrialState
 
 from core.errors import ForecasterError
-from core.i18n import _, language, set_language
+from core.i18n import _, language, ngettext, set_language
 from core.search.records import STOPPED, SearchProgress, SearchRequest, SearchResult, TrialRecord, trial_reason
 from core.search.space import contains, describe_space, search_space
 from core.search.storage import SearchError, shown_url
@@ -42,6 +42,8 @@ from core.settings.config import ForecastConfig
 from core.settings.table import validate_declared
 
 POLL_S = 0.5  # how often the parent reads the study to report progress
+# a worker process: the interpreter, torch and one small trial's training (300-500 MB measured)
+WORKER_BYTES = 400 << 20
 STOP_WAIT_S = 15.0  # after a cancel, how long workers get to stop at their next epoch before termination
 
 
@@ -75,6 +77,31 @@ def best_of(records: list[TrialRecord]) -> TrialRecord | None:
 def _check(request: SearchRequest) -> None:
     """The request's declared ranges (core/settings/requests.py), refused as a SearchError."""
     validate_declared(request, error=SearchError)
+    check_workers(request.jobs)
+
+
+def check_workers(jobs: int, cores: int | None = None, available: int | None = None) -> None:
+    """Refuses more worker processes than the cores can run or the memory can hold, before any
+    starts: each process's own memory check can't see the others, and on 2 cores 16 workers
+    spent a 30 s budget starting up without one trial (issue 27 N9)."""
+    from core.model.memory import REFUSE_SHARE, available_memory_bytes, size_text
+    from core.runtime import available_cores
+
+    if jobs <= 1:
+        return
+    cores = cores or available_cores()
+    if jobs > cores:
+        raise SearchError(ngettext(
+            "{jobs} worker processes on {cores} core would only wait for each other (each trains on one core); "
+            "use at most {cores}.",
+            "{jobs} worker processes on {cores} cores would only wait for each other (each trains on one core); "
+            "use at most {cores}.", cores).format(jobs=jobs, cores=cores))
+    free = available_memory_bytes() if available is None else available
+    if free is not None and jobs * WORKER_BYTES > REFUSE_SHARE * free:
+        most = int(REFUSE_SHARE * free // WORKER_BYTES)
+        raise SearchError(_("{jobs} worker processes need about {need} of memory and {free} is available; use at "
+                            "most {most} (0 runs the trials in this process).").format(
+            jobs=jobs, need=size_text(jobs * WORKER_BYTES), free=size_text(free), most=most))
 
 
 def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest) -> Job:

@@ -9,6 +9,8 @@ import pytest
 
 from core.data.csv_reader import SAMPLE_BYTES, read_csv
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _wide_file(path: Path, *, columns: int, name_chars: int, sep_line: bool = False) -> list[str]:
     """`date` and `columns` numeric columns whose names make the header longer than the sample."""
@@ -39,3 +41,30 @@ def test_a_single_name_longer_than_the_sample_is_kept_whole(tmp_path):
     loaded = read_csv(path)
     assert list(loaded.frame.columns) == ["date", name, "b", "c"]
     assert loaded.report.date_column == "date"
+
+
+def test_more_search_workers_than_cores_are_refused_before_any_starts(tmp_path, monkeypatch):
+    """--jobs 16 on 2 cores started 16 torch processes (4.4 GB) and ran no trial in its budget."""
+    import multiprocessing.context
+
+    from tests.factories import run_cli
+
+    started = []
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", lambda self: started.append(self))
+    monkeypatch.setattr("core.runtime.available_cores", lambda: 2)
+    result = run_cli("search", ROOT / "tests" / "data" / "nile.csv", "--target", "volume", "--budget", "30",
+                     "--jobs", "1000", "--out", tmp_path / "o")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "1000 worker processes on 2 cores" in result.stderr and "use at most 2" in result.stderr
+    assert started == []
+
+
+def test_search_workers_the_memory_cant_hold_are_refused_saying_how_many_fit():
+    from core.search.runner import WORKER_BYTES, check_workers
+    from core.search.storage import SearchError
+
+    with pytest.raises(SearchError, match="12 worker processes need about 4.7 GiB .* use at most 2 "):
+        check_workers(12, cores=16, available=3 * WORKER_BYTES)
+    check_workers(2, cores=16, available=3 * WORKER_BYTES)  # 2 fit in 80% of 3 workers' worth
+    check_workers(0, cores=1, available=0)  # the trials in this process: nothing to check
