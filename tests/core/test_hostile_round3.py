@@ -68,3 +68,25 @@ def test_search_workers_the_memory_cant_hold_are_refused_saying_how_many_fit():
         check_workers(12, cores=16, available=3 * WORKER_BYTES)
     check_workers(2, cores=16, available=3 * WORKER_BYTES)  # 2 fit in 80% of 3 workers' worth
     check_workers(0, cores=1, available=0)  # the trials in this process: nothing to check
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file::memory:?cache=shared"])
+def test_an_in_memory_study_storage_is_refused_in_one_line(url):
+    """`--storage sqlite://` ended in "unexpected RuntimeError: every search worker failed" (each
+    worker saw its own empty database); with --jobs 0, "There is no study named ..." for the study
+    it had just created."""
+    from core.search.storage import SearchError, open_storage
+
+    with pytest.raises(SearchError, match="is an in-memory database"):
+        open_storage(url)
+
+
+def test_search_into_a_path_that_is_a_file_is_refused_in_one_line(tmp_path):
+    from tests.factories import run_cli
+
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    result = run_cli("search", ROOT / "tests" / "data" / "nile.csv", "--target", "volume", "--budget", "5",
+                     "--jobs", "0", "--out", taken)
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert "taken" in result.stderr and taken.read_text() == "not a folder"
