@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from core.data.csv_reader import SAMPLE_BYTES, read_csv
@@ -90,3 +93,74 @@ def test_search_into_a_path_that_is_a_file_is_refused_in_one_line(tmp_path):
                      "--jobs", "0", "--out", taken)
     assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
     assert "taken" in result.stderr and taken.read_text() == "not a folder"
+
+
+@pytest.fixture(scope="module")
+def job_json():
+    from core.search import SearchRequest
+    from core.search.runner import prepare
+    from core.settings.config import ForecastConfig
+
+    frame = pd.read_csv(ROOT / "tests" / "data" / "nile.csv")
+    job = prepare(frame, ForecastConfig(target="volume", epochs=1, window=8), SearchRequest(budget_s=60, jobs=0))
+    return json.loads(job.to_json())
+
+
+def _hostile(job: dict) -> list[tuple[str, dict]]:
+    volume = job["columns"]["volume"]
+    from optuna.distributions import IntDistribution, distribution_to_json
+
+    hidden = distribution_to_json(IntDistribution(2048, 4096))
+    return [("trials", job | {"trials": "abc"}), ("deadline_utc", job | {"deadline_utc": "tomorrow"}),
+            ("deadline_utc", job | {"deadline_utc": float("nan")}),
+            ("format", job | {"format": "x"}), ("seed", job | {"seed": "x"}), ("space", job | {"space": "{not json"}),
+            ("columns of different lengths", job | {"columns": {"volume": volume, "other": volume[:-1]}}),
+            ("train_end", job | {"train_end": 10**9}), ("train_end", job | {"train_end": True}),
+            ("the range of 'hidden'", job | {"space": json.dumps({"hidden": hidden})}),
+            ("Hidden size must be a whole number", job | {"settings": {"target": "volume", "hidden": "many"}}),
+            ("settings", job | {"settings": ["volume"]}),
+            ("not a JSON object", [job])]
+
+
+def test_a_crafted_study_job_is_refused_in_one_line_by_the_worker(tmp_path, job_json):
+    """Each of these ended in exit 1 "unexpected TypeError/ValueError/JSONDecodeError", an
+    allocation of 7.45 GiB (train_end 10^9), or a NaN deadline taken as none."""
+    import optuna
+
+    from core.search.storage import open_storage
+    from core.search.study import KEY
+    from tests.factories import run_cli
+
+    url = f"sqlite:///{tmp_path / 'studies.sqlite3'}"
+    storage = open_storage(url)
+    for number, (what, record) in enumerate(_hostile(job_json)):
+        name = f"crafted-{number}"
+        optuna.create_study(storage=storage, study_name=name).set_user_attr(KEY, json.dumps(record))
+        result = run_cli("search-worker", "--storage", url, "--study", name)
+        assert result.returncode == 2, (what, result.stderr)
+        assert result.stderr.strip().count("\n") == 0, result.stderr
+        assert what in result.stderr, result.stderr
+
+
+def test_the_job_record_a_search_writes_is_read_back_as_it_was(job_json):
+    from core.search.study import Job
+
+    job = Job.from_json(json.dumps(job_json))
+    assert job.train_end == job_json["train_end"] and job.seed == 0 and job.trials is None
+    assert job.rows["volume"].tolist() == job_json["columns"]["volume"]
+    assert set(job.space) and job.settings.target == "volume"
+
+
+def test_a_trial_too_big_for_the_memory_fails_with_its_reason_instead_of_allocating(monkeypatch):
+    """Trials skipped the memory estimate that `train` applies: a drawn hidden 4054 x 15 layers
+    tried to allocate tens of GB."""
+    from core.errors import ConfigError
+    from core.pipeline import validation_score
+    from core.settings.config import ForecastConfig
+
+    monkeypatch.setattr("core.model.memory.available_memory_bytes", lambda: 64 << 20)
+    frame = pd.DataFrame({"y": np.sin(np.arange(200) / 3)})
+    config = ForecastConfig(target="y", window=16, horizon=2, season=1, threads=1, hidden=1024, layers=4,
+                            epochs=1, ensemble=1)
+    with pytest.raises(ConfigError, match="memory"):
+        validation_score(frame, config, 150)
