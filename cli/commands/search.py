@@ -67,8 +67,12 @@ class TrialLines:
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdout
         self.shown: set[int] = set()
+        self.events = 0  # of p.events, how many were printed
 
     def __call__(self, p) -> None:
+        for event in p.events[self.events:]:  # a worker that died: said when it is noticed
+            print(event, file=self.stream, flush=True)
+        self.events = max(self.events, len(p.events))
         for t in p.trials:
             if t.state == "RUNNING" or t.number in self.shown:
                 continue

@@ -22,8 +22,8 @@ TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]  # s
 # Why a trial ended without a score, as the study stores it: a code in no language (workers on
 # other machines may speak another), plus a detail (an epoch, or a refusal already in words).
 # Worded by `trial_reason` when the trials are read for a table, a tooltip, search.csv or the CLI.
-TRIAL_LIMIT, OUT_OF_BUDGET, STOPPED, PRUNED, OUT_OF_TIME, DIVERGED, REFUSED = (
-    "trial_limit", "out_of_budget", "stopped", "pruned", "out_of_time", "diverged", "refused")
+TRIAL_LIMIT, OUT_OF_BUDGET, STOPPED, PRUNED, OUT_OF_TIME, DIVERGED, REFUSED, WORKER_DIED = (
+    "trial_limit", "out_of_budget", "stopped", "pruned", "out_of_time", "diverged", "refused", "worker_died")
 _REASON_WORDS = {
     TRIAL_LIMIT: N_("the trial limit was reached"),
     OUT_OF_BUDGET: N_("the time budget was used up"),
@@ -31,6 +31,7 @@ _REASON_WORDS = {
     PRUNED: N_("pruned: worse than the median of comparable trials at epoch {epoch}"),
     OUT_OF_TIME: N_("out of time: the budget ended during training"),
     DIVERGED: N_("the validation score is not a number (the network diverged)"),
+    WORKER_DIED: N_("the worker process running it died"),
 }
 
 
@@ -68,6 +69,8 @@ class SearchProgress:
     elapsed_s: float
     budget_s: float
     best: TrialRecord | None
+    # what happened to the search itself, in words, oldest first (a worker process that died)
+    events: tuple[str, ...] = ()
 
     @property
     def remaining_s(self) -> float:

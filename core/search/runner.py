@@ -22,7 +22,15 @@ from optuna.trial import TrialState
 
 from core.errors import ForecasterError
 from core.i18n import _, language, ngettext, set_language
-from core.search.records import STOPPED, SearchProgress, SearchRequest, SearchResult, TrialRecord, trial_reason
+from core.search.records import (
+    STOPPED,
+    WORKER_DIED,
+    SearchProgress,
+    SearchRequest,
+    SearchResult,
+    TrialRecord,
+    trial_reason,
+)
 from core.search.space import contains, describe_space, search_space
 from core.search.storage import SearchError, shown_url
 from core.search.study import (
@@ -196,6 +204,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     study = publish(storage, name, job)
     enqueue_baseline(study, job)  # trial 0: the user's own settings, scored like every other trial
     last_emit = [0.0]
+    events: list[str] = []  # said with the next progress report (a worker that died)
 
     def emit(force: bool = False, stopped: frozenset[str] = frozenset()) -> list[TrialRecord]:
         now = time.monotonic()
@@ -203,7 +212,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
             return []
         last_emit[0] = now
         records = trial_records(study, stopped)
-        progress(SearchProgress(tuple(records), now - started, request.budget_s, best_of(records)))
+        progress(SearchProgress(tuple(records), now - started, request.budget_s, best_of(records), tuple(events)))
         return records
 
     stopped: frozenset[str] = frozenset()
@@ -212,7 +221,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
         if cancel.is_set():
             request_stop(study)  # workers elsewhere stop too
     else:
-        stopped = _run_workers(storage, name, request, study, cancel, emit)
+        stopped = _run_workers(storage, name, request, study, cancel, emit, job, events)
     search_s = time.monotonic() - started
     records = trial_records(study, stopped)
     emit(force=True, stopped=stopped)
@@ -263,10 +272,33 @@ def _no_result_message(records: list[TrialRecord], budget_s: float) -> str:
         count=len(records), budget=budget_s, reason=reasons[0] if reasons else _("none recorded"))
 
 
+def worker_died(study, job: Job, worker: str, exitcode: int, *, others: bool) -> str:
+    """Marks the trials `worker` left RUNNING as failed with the reason (the heartbeat would mark
+    them FAIL later, without one), queues the user's own settings again when their trial was lost
+    and another worker can run it, and returns the sentence that says so."""
+    lost_baseline = False
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        if t.user_attrs.get(WORKER) != worker:
+            continue
+        try:
+            study._storage.set_trial_user_attr(t._trial_id, REASON, WORKER_DIED)
+            study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+        except (RuntimeError, ValueError):  # the heartbeat got there first: it is finished already
+            continue
+        lost_baseline = lost_baseline or bool(t.user_attrs.get(BASELINE))
+    if lost_baseline and others:
+        enqueue_baseline(study, job)
+    killed = exitcode < 0
+    return (_("Search worker {worker} was killed (signal {signal}); its trial is marked failed.").format(
+        worker=worker, signal=-exitcode) if killed else
+        _("Search worker {worker} stopped with exit code {code}; its trial is marked failed.").format(
+            worker=worker, code=exitcode))
+
+
 def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel: threading.Event,
-                 emit: Callable[..., list]) -> frozenset[str]:
+                 emit: Callable[..., list], job: Job, events: list[str]) -> frozenset[str]:
     """Starts request.jobs worker processes on the shared study and waits for them; returns the
-    names of workers that had to be terminated."""
+    names of workers that had to be terminated. A worker that dies is said in `events`."""
     context = multiprocessing.get_context("spawn")  # no fork: torch's threads and locks don't survive it
     workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language()),
                                name=f"search-worker-{index}", daemon=True) for index in range(request.jobs)]
@@ -275,7 +307,18 @@ def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel:
     host = socket.gethostname()
     stop_by: float | None = None
     terminated: set[str] = set()
+    mourned: set[str] = set()
+
+    def mourn() -> None:
+        for worker in workers:
+            who = f"{host}:{worker.pid}"
+            if who not in mourned | terminated and worker.exitcode not in (0, None):
+                mourned.add(who)
+                events.append(worker_died(study, job, who, worker.exitcode,
+                                          others=any(w.is_alive() for w in workers)))
+
     while any(w.is_alive() for w in workers):
+        mourn()
         if cancel.is_set() and stop_by is None:
             request_stop(study)  # every worker, here or elsewhere, stops at its next epoch
             stop_by = time.monotonic() + STOP_WAIT_S
@@ -289,6 +332,7 @@ def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel:
         cancel.wait(POLL_S) if stop_by is None else time.sleep(POLL_S)
     for worker in workers:
         worker.join(timeout=10)
+    mourn()
     failed = [w for w in workers if w.exitcode not in (0, None) and f"{host}:{w.pid}" not in terminated]
     if failed and len(failed) == len(workers) and best_of(trial_records(study)) is None:
         from core.files import log_dir

@@ -164,3 +164,45 @@ def test_a_trial_too_big_for_the_memory_fails_with_its_reason_instead_of_allocat
                             epochs=1, ensemble=1)
     with pytest.raises(ConfigError, match="memory"):
         validation_score(frame, config, 150)
+
+
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")
+def test_a_worker_that_died_leaves_its_trial_failed_with_the_reason_and_the_baseline_queued_again(tmp_path):
+    """A SIGKILLed worker's trial 0 got an empty reason, no line said a worker died, and the
+    comparison with the user's own settings was lost."""
+    import optuna
+
+    from core.search import SearchRequest
+    from core.search.runner import prepare, trial_records, worker_died
+    from core.search.study import BASELINE, WORKER, enqueue_baseline, publish
+    from core.settings.config import ForecastConfig
+
+    frame = pd.read_csv(ROOT / "tests" / "data" / "nile.csv")
+    job = prepare(frame, ForecastConfig(target="volume", epochs=1, window=8), SearchRequest(budget_s=60, jobs=0))
+    study = publish(f"sqlite:///{tmp_path / 's.sqlite3'}", "s", job)
+    enqueue_baseline(study, job)
+    own = study.ask()  # what the worker that died was running: trial 0, the user's own settings
+    own.set_user_attr(WORKER, "host:123")
+    other = study.ask()
+    other.set_user_attr(WORKER, "host:456")  # a live worker's trial is left alone
+    said = worker_died(study, job, "host:123", -9, others=True)
+    assert said == "Search worker host:123 was killed (signal 9); its trial is marked failed."
+    records = {r.number: r for r in trial_records(study)}
+    assert records[0].state == "FAIL" and records[0].reason == "the worker process running it died"
+    assert records[1].state == "RUNNING"
+    waiting = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.WAITING,))
+    assert [t.user_attrs.get(BASELINE) for t in waiting] == [True]  # the user's own settings, queued again
+
+
+def test_the_terminal_says_when_a_search_worker_died():
+    import io
+
+    from cli.commands.search import TrialLines
+    from core.search.records import SearchProgress
+
+    stream = io.StringIO()
+    lines = TrialLines(stream)
+    died = "Search worker host:123 was killed (signal 9); its trial is marked failed."
+    lines(SearchProgress((), 1.0, 30.0, None, (died,)))
+    lines(SearchProgress((), 2.0, 30.0, None, (died,)))  # said once
+    assert stream.getvalue() == died + "\n"
