@@ -170,10 +170,10 @@ def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         sys.exit(2)
     except Exception:  # a bug: the traceback goes to the log, not the terminal
-        from core.files import log_dir
+        from core.files import log_dir, private
 
         try:
-            with open(log_dir() / "search-worker.log", "a", encoding="utf-8") as handle:
+            with open(log_dir() / "search-worker.log", "a", encoding="utf-8", opener=private) as handle:
                 handle.write(f"--- {dt.datetime.now().isoformat()} pid {multiprocessing.current_process().pid}\n")
                 handle.write(traceback.format_exc())
         except OSError:

@@ -124,3 +124,30 @@ def test_backtest_says_what_reading_changed_and_records_it(tmp_path):
     saved = json.loads((out / "backtest.json").read_text())
     assert any("Filled 6 missing values" in note for note in saved["import_notes"])
     assert any("were filled while reading" in note for note in saved["notes"])
+
+
+def _files_holding(folder: Path, secret: str) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_an_unexpected_error_logs_no_storage_password(tmp_path, monkeypatch):
+    """cli.log (mode 0644) held argv with `--storage postgresql://u:TopSecret99@...`."""
+    import os
+    import sys
+
+    data = Path(os.environ["LSTM_FORECASTER_DATA_DIR"])
+    argv = ["search", str(NILE), "--target", "volume", "--budget", "5", "--jobs", "0",
+            "--storage", "postgresql://u:TopSecret99@127.0.0.1:1/db", "--out", str(tmp_path / "o")]
+
+    def bug(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(core.search, "run_search", bug)
+    monkeypatch.setattr(sys, "argv", ["main.py", *argv])
+    result = run_cli(*argv)
+    assert result.returncode == 1 and "unexpected RuntimeError" in result.stderr
+    log = data / "logs" / "cli.log"
+    assert "postgresql://u:***@127.0.0.1:1/db" in log.read_text()
+    assert _files_holding(data, "TopSecret99") == []
+    assert log.stat().st_mode & 0o777 == 0o600
+
