@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
+import os
 import socket
 import sys
 import tempfile
@@ -155,13 +156,28 @@ def _import_training() -> None:
     import core.model.training  # noqa: F401
 
 
-def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
+def follow_parent(parent: int, poll_s: float = 1.0) -> None:
+    """Ends this process once `parent` (a pid taken before it started: it may die while this one
+    starts up) is no longer its parent. `daemon=True` stops workers only
+    when the search exits normally: a killed search left them training (and writing trials nobody
+    reads) until the budget ended, hours for a long one (issue 27 N10)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)  # its RUNNING trial is marked failed by the study's heartbeat
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+def _worker_main(storage: str, study: str, seed: int, lang: str, parent: int) -> None:
     """A worker process on this machine: one torch thread, its own sampler seed."""
     import signal
 
     import torch
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops us
+    follow_parent(parent)
     torch.set_num_threads(1)
     set_language(lang)
     try:
@@ -300,7 +316,7 @@ def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel:
     """Starts request.jobs worker processes on the shared study and waits for them; returns the
     names of workers that had to be terminated. A worker that dies is said in `events`."""
     context = multiprocessing.get_context("spawn")  # no fork: torch's threads and locks don't survive it
-    workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language()),
+    workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language(), os.getpid()),
                                name=f"search-worker-{index}", daemon=True) for index in range(request.jobs)]
     for worker in workers:
         worker.start()

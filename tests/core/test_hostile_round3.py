@@ -206,3 +206,42 @@ def test_the_terminal_says_when_a_search_worker_died():
     lines(SearchProgress((), 1.0, 30.0, None, (died,)))
     lines(SearchProgress((), 2.0, 30.0, None, (died,)))  # said once
     assert stream.getvalue() == died + "\n"
+
+
+def test_a_search_worker_ends_soon_after_its_search_is_killed(tmp_path):
+    """A child process: the kill is the point. SIGKILLed searches left their workers training
+    until the budget's end; a worker follows its parent (core.search.runner.follow_parent)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    worker = ("import sys, time; from core.search.runner import follow_parent; "
+              "follow_parent(int(sys.argv[1]), poll_s=0.1); time.sleep(60)")
+    search = (f"import os, subprocess, sys, time; w = subprocess.Popen([sys.executable, '-c', {worker!r}, "
+              "str(os.getpid())]); print(w.pid, flush=True); time.sleep(60)")
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen([sys.executable, "-c", search], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        pid = int(parent.stdout.readline())
+        time.sleep(0.5)
+        assert _alive(pid)  # still starting up, or watching: either way it must end with its parent
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(pid)
+    finally:
+        parent.kill()
+        parent.wait(10)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its new parent to reap it counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
