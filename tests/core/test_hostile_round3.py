@@ -245,3 +245,33 @@ def _alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+EVIL = "\x1b[31mRED \x1b]52;c;ZWNobyBwd25lZA==\x07 <b>t</b>"
+
+
+@pytest.mark.parametrize("name", [EVIL, "right\u202eto left"])
+def test_a_model_whose_column_names_hold_terminal_controls_is_refused(tmp_path, name):
+    """names_ansi_markup.lstmf: `forecast` printed ESC ... BEL in "They hold the feature columns
+    (...)" (OSC 52 sets the clipboard in terminals that allow it)."""
+    import zipfile
+
+    from core.model.bundle import META_FILE
+    from tests.factories import run_cli, save_small_model
+
+    good = save_small_model(tmp_path / "good.lstmf", rows=90, window=6, hidden=4)
+    with zipfile.ZipFile(good) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    meta = json.loads(members[META_FILE])
+    meta["config"]["features"] = [name]
+    meta["columns"]["features"] = [name]
+    meta["tail"][name] = meta["tail"].pop("x")
+    crafted = tmp_path / "names_ansi_markup.lstmf"
+    with zipfile.ZipFile(crafted, "w") as archive:
+        for n, data in (members | {META_FILE: json.dumps(meta).encode()}).items():
+            archive.writestr(n, data)
+    result = run_cli("forecast", "--model", crafted, "--steps", "3", "--out", tmp_path / "f.csv")
+    assert result.returncode == 2, result.stderr
+    assert "a column name holds control characters" in result.stderr
+    assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
+    assert not (tmp_path / "f.csv").exists()
