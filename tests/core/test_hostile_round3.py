@@ -275,3 +275,31 @@ def test_a_model_whose_column_names_hold_terminal_controls_is_refused(tmp_path, 
     assert "a column name holds control characters" in result.stderr
     assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
     assert not (tmp_path / "f.csv").exists()
+
+
+@pytest.mark.parametrize(("flag", "value", "words"), [
+    ("--horizon", "2000000000", "Horizon must be between 1 and 10000 (got 2000000000)"),
+    ("--window", "2000000000", "Window must be between 1 and 100000 (got 2000000000)"),
+    ("--horizon", "10000", "100 rows are too few to hold out a test split, and 10000 steps ahead is longer than the "
+                           "data: forecast at most 100 steps"),
+    ("--forecast-steps", "100000", "and 100000 steps ahead is longer than the data: forecast at most 100 steps"),
+])
+def test_sizes_past_the_forms_bounds_or_the_data_are_refused_in_one_line(tmp_path, flag, value, words):
+    """`train --horizon 2000000000` on a short series (the forecast-only plan) ended in
+    "unexpected MemoryError"; window and horizon had no upper bound."""
+    from tests.factories import run_cli
+
+    result = run_cli("train", ROOT / "tests" / "data" / "nile.csv", "--target", "volume", "--epochs", "1",
+                     flag, value, "--out", tmp_path / "o")
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert words in result.stderr
+    assert not (tmp_path / "o" / "model.lstmf").exists()
+
+
+def test_a_long_auto_horizon_is_the_bound_with_the_rest_recursive():
+    from core.pipeline import plan_run
+    from core.settings.config import MAX_HORIZON, ForecastConfig
+
+    frame = pd.DataFrame({"y": np.sin(np.arange(30_000) / 5.0)})
+    plan = plan_run(frame, ForecastConfig(target="y", forecast_steps=20_000, epochs=1, window=8, ensemble=1))
+    assert plan.config.horizon == MAX_HORIZON
