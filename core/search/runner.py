@@ -78,6 +78,13 @@ def trial_records(study, stopped_workers: frozenset[str] = frozenset()) -> list[
     return out
 
 
+def own_trial(records: list[TrialRecord]) -> TrialRecord | None:
+    """The trial of the user's own settings: the scored one where a worker died running the first
+    and they were queued again (worker_died), else the first."""
+    own = [r for r in records if r.baseline]
+    return next((r for r in own if r.state == "COMPLETE"), own[0] if own else None)
+
+
 def best_of(records: list[TrialRecord]) -> TrialRecord | None:
     complete = [r for r in records if r.state == "COMPLETE" and r.score is not None and math.isfinite(r.score)]
     return min(complete, key=lambda r: (r.score, r.number)) if complete else None
@@ -244,7 +251,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     best = best_of(records)
     common = dict(trials=records, budget_s=request.budget_s, elapsed_s=search_s, study=name,
                   storage=shown_url(storage), seed=request.seed, space=describe_space(job.space),
-                  baseline=next((r for r in records if r.baseline), None))
+                  baseline=own_trial(records))
     if best is None:
         if cancel.is_set():
             return SearchResult({}, config, math.nan, {}, cancelled=True, **common)

@@ -303,3 +303,14 @@ def test_a_long_auto_horizon_is_the_bound_with_the_rest_recursive():
     frame = pd.DataFrame({"y": np.sin(np.arange(30_000) / 5.0)})
     plan = plan_run(frame, ForecastConfig(target="y", forecast_steps=20_000, epochs=1, window=8, ensemble=1))
     assert plan.config.horizon == MAX_HORIZON
+
+
+def test_the_own_settings_trial_queued_again_is_the_one_compared_with():
+    from core.search.records import TrialRecord
+    from core.search.runner import own_trial
+
+    died = TrialRecord(0, {"hidden": 32}, None, "FAIL", 3.0, baseline=True)
+    again = TrialRecord(2, {"hidden": 32}, 110.0, "COMPLETE", 3.0, baseline=True)
+    other = TrialRecord(1, {"hidden": 8}, 120.0, "COMPLETE", 3.0)
+    assert own_trial([died, other, again]) is again
+    assert own_trial([died, other]) is died and own_trial([other]) is None
