@@ -314,3 +314,21 @@ def test_the_own_settings_trial_queued_again_is_the_one_compared_with():
     other = TrialRecord(1, {"hidden": 8}, 120.0, "COMPLETE", 3.0)
     assert own_trial([died, other, again]) is again
     assert own_trial([died, other]) is died and own_trial([other]) is None
+
+
+def test_a_fifo_nothing_writes_to_is_refused_after_a_wait_not_hung_on(tmp_path, monkeypatch):
+    """`inspect FIFO` with no writer blocked in open() for ever (Ctrl+C aside)."""
+    import os
+    import time
+
+    import core.data.source
+    from tests.factories import run_cli
+
+    fifo = tmp_path / "silent.csv"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(core.data.source, "STREAM_WAIT_S", 0.5)
+    started = time.monotonic()
+    result = run_cli("inspect", fifo)
+    assert time.monotonic() - started < 10
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert "Nothing was written to 'silent.csv' within 0.5 s" in result.stderr
