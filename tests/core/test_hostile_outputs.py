@@ -106,9 +106,8 @@ def test_a_backtest_cancelled_before_any_fold_leaves_the_earlier_result(tmp_path
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
-def test_backtest_says_what_reading_changed_and_records_it(tmp_path):
-    """nan_gaps: empty target cells (the last row among them) were filled silently, and a fold's
-    'actual' was the previous day's value carried forward."""
+def _nan_gaps(tmp_path: Path) -> Path:
+    """120 daily rows, 6 empty `sales` cells, the last row among them."""
     values = 100 + 10 * np.sin(np.arange(120) / 4)
     sales = [f"{v:.2f}" for v in values]
     for i in (20, 35, 50, 70, 90, 119):
@@ -116,6 +115,13 @@ def test_backtest_says_what_reading_changed_and_records_it(tmp_path):
     days = pd.date_range("2024-01-01", periods=120, freq="D").strftime("%Y-%m-%d")
     path = tmp_path / "nan_gaps.csv"
     path.write_text("date,sales\n" + "".join(f"{d},{s}\n" for d, s in zip(days, sales, strict=True)))
+    return path
+
+
+def test_backtest_says_what_reading_changed_and_records_it(tmp_path):
+    """nan_gaps: empty target cells (the last row among them) were filled silently, and a fold's
+    'actual' was the previous day's value carried forward."""
+    path = _nan_gaps(tmp_path)
     out = tmp_path / "out"
     result = run_cli("backtest", path, "--target", "sales", *BACKTEST, "--folds", "2", "--out", out)
     assert result.returncode == 0, result.stderr
@@ -128,6 +134,17 @@ def test_backtest_says_what_reading_changed_and_records_it(tmp_path):
 
 def _files_holding(folder: Path, secret: str) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
+
+
+def test_search_says_what_reading_changed_and_records_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(core.search, "run_search", lambda frame, config, *rest: _searched(config))
+    out = tmp_path / "out"
+    result = run_cli("search", _nan_gaps(tmp_path), "--target", "sales", "--budget", "30", "--jobs", "0",
+                     "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Changed while reading: Filled 6 missing values" in result.stdout
+    saved = json.loads((out / "search.json").read_text())
+    assert any("Filled 6 missing values" in note for note in saved["import_notes"])
 
 
 def test_an_unexpected_error_logs_no_storage_password(tmp_path, monkeypatch):
