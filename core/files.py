@@ -55,7 +55,7 @@ def append_crash_log(name: str, heading: str, details: str) -> Path | None:
 
     try:
         path = log_dir() / name
-        with open(path, "a", encoding="utf-8", opener=private) as handle:  # a log file, not an output
+        with open(path, "a", encoding="utf-8", opener=private) as handle:  # appending to a log file
             handle.write(f"--- {dt.datetime.now().isoformat()} {heading}\n")
             handle.write(details)
         return path
