@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from core import __version__
 from core.data.options import ReadOptions
 from core.errors import ForecasterError
-from core.i18n import LANGUAGES, N_, _
+from core.i18n import LANGUAGES, N_, _, ngettext
 
 if TYPE_CHECKING:
     from core.data.report import LoadedTable
@@ -109,6 +109,24 @@ def read_table(args: argparse.Namespace) -> LoadedTable:
     from core.data.reader import read_table as read
 
     return read(args.csv, read_options(args))
+
+
+def print_reading_changes(loaded: LoadedTable, target: str | None = None) -> str | None:
+    """Says what reading changed in the data (filled, dropped, re-sorted, re-read), as `train` does;
+    with `target`, also how many of its values were filled (a backtest scores forecasts against
+    them), and returns that sentence (None when none were)."""
+    for note in loaded.report.changes:
+        print(_("Changed while reading: {note}").format(note=note), flush=True)
+    filled = loaded.report.filled.get(target, 0) if target else 0
+    if not filled:
+        return None
+    sentence = ngettext("{count} value of the target '{target}' was filled while reading: where a fold's actual "
+                        "value is one, the fold is scored against the fill, not a measurement.",
+                        "{count} values of the target '{target}' were filled while reading: where a fold's actual "
+                        "value is one, the fold is scored against the fill, not a measurement.",
+                        filled).format(count=filled, target=target)
+    print(sentence, flush=True)
+    return sentence
 
 
 def build_parser(command_modules: Iterable[CommandModule]) -> argparse.ArgumentParser:

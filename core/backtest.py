@@ -12,6 +12,7 @@ fit on that fold's own training rows.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -94,12 +95,19 @@ class BacktestProgress:
     epoch: EpochProgress | None  # None when the fold starts (or reuses a model)
 
 
-def write_backtest(result: BacktestResult, json_path: str | Path | None, csv_path: str | Path | None) -> None:
-    """backtest.json and/or backtest.csv, each written atomically (both faces use this)."""
+def write_backtest(result: BacktestResult, json_path: str | Path | None, csv_path: str | Path | None,
+                   extra: dict[str, Any] | None = None) -> None:
+    """backtest.json and/or backtest.csv, each written atomically (both faces use this). With both,
+    backtest.json records backtest.csv's SHA-256 and `extra` (the run id, the import notes): a pair
+    of different runs left side by side by a kill between the two moves can be told apart."""
+    data = result.to_dict()
     if csv_path is not None:
-        atomic_write_bytes(csv_path, result.csv_bytes())
+        table = result.csv_bytes()
+        atomic_write_bytes(csv_path, table)
+        data["csv_sha256"] = hashlib.sha256(table).hexdigest()
+    data.update(extra or {})
     if json_path is not None:
-        write_json(json_path, result.to_dict())
+        write_json(json_path, data)
 
 
 def _json_label(label: Any) -> Any:

@@ -42,6 +42,12 @@ def log_dir() -> Path:
     return path
 
 
+def private(path: str, flags: int) -> int:
+    """An `open` opener creating the file readable by its owner only (a log may hold what a
+    command line held: paths, database hosts)."""
+    return os.open(path, flags, 0o600)
+
+
 def append_crash_log(name: str, heading: str, details: str) -> Path | None:
     """Appends one report (a dated heading line, then `details`: a traceback) to the log file
     `name` in log_dir(); its path, or None when it can't be written (a crash log never crashes)."""
@@ -49,7 +55,7 @@ def append_crash_log(name: str, heading: str, details: str) -> Path | None:
 
     try:
         path = log_dir() / name
-        with open(path, "a", encoding="utf-8") as handle:  # appending to a log file, not an output
+        with open(path, "a", encoding="utf-8", opener=private) as handle:  # appending to a log file
             handle.write(f"--- {dt.datetime.now().isoformat()} {heading}\n")
             handle.write(details)
         return path

@@ -11,6 +11,7 @@ written as text and read back with the setting's declared type.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +146,11 @@ class AppSettings:
         return data if isinstance(data, dict) else {}
 
     def set_search_values(self, values: dict[str, Any]) -> None:
+        """Kept without the storage URL's password: settings.ini is no place for one."""
+        from core.search.storage import without_password
+
+        if isinstance(values.get("storage"), str):
+            values = values | {"storage": without_password(values["storage"])}
         self._settings.setValue(SEARCH_FORM, json.dumps(values, ensure_ascii=False))
 
     def _columns_by_file(self) -> dict[str, Any]:
@@ -195,3 +201,7 @@ class AppSettings:
 
     def sync(self) -> None:
         self._settings.sync()
+        try:  # the owner's alone: it holds file paths and database hosts
+            os.chmod(self._settings.fileName(), 0o600)
+        except OSError:
+            pass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cli.declared_args import add_declared_arguments, from_args
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK
-from cli.parser import add_reading_options, read_table
+from cli.parser import add_reading_options, print_reading_changes, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
@@ -53,6 +53,7 @@ def command_backtest(args: argparse.Namespace) -> int:
     config = config_from_args(args, date_column=loaded.report.date_column)
     request = from_args(BacktestRequest, args)
     request.check()
+    filled = print_reading_changes(loaded, config.target)
     with RunFolder(args.out, [CSV_FILE, JSON_FILE], inputs=[args.csv]) as run:
         with interruptible() as cancel:  # first Ctrl+C: stop this fold, keep the finished ones
             progress = FoldProgress()
@@ -61,7 +62,14 @@ def command_backtest(args: argparse.Namespace) -> int:
                                       loaded.source_info(args.csv))
             finally:
                 progress.close()
-        write_backtest(result, run.stage(JSON_FILE), run.stage(CSV_FILE))
+        if result.cancelled and not result.folds:
+            # nothing to save: an earlier complete result in the folder stays as it was
+            print(_("The backtest was cancelled before any fold finished; nothing was written."),
+                  file=sys.stderr)
+            return EXIT_INTERRUPTED
+        result.notes.extend([filled] if filled else [])
+        write_backtest(result, run.stage(JSON_FILE), run.stage(CSV_FILE),
+                       {"run_id": run.run_id, "import_notes": loaded.report.notes})
         run.commit()
     print_backtest(result, Path(args.out))
     if result.cancelled:

@@ -18,7 +18,7 @@ from typing import Any
 
 from cli.declared_args import add_declared_arguments, from_args
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK
-from cli.parser import add_reading_options, read_table, whole_number
+from cli.parser import add_reading_options, print_reading_changes, read_table, whole_number
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
@@ -79,8 +79,12 @@ class TrialLines:
     def __init__(self, stream=None) -> None:
         self.stream = stream or sys.stdout
         self.shown: set[int] = set()
+        self.events = 0  # of p.events, how many were printed
 
     def __call__(self, p) -> None:
+        for event in p.events[self.events:]:  # a worker that died: said when it is noticed
+            print(event, file=self.stream, flush=True)
+        self.events = max(self.events, len(p.events))
         for t in p.trials:
             if t.state == "RUNNING" or t.number in self.shown:
                 continue
@@ -109,6 +113,7 @@ def command_search(args: argparse.Namespace) -> int:
     refuse_overwriting_input([out / name for name in SEARCH_OUTPUTS], [args.csv])
     loaded = read_table(args)
     config = config_from_args(args, date_column=loaded.report.date_column)
+    print_reading_changes(loaded)
     # as `train`: the folder is locked for the whole search (a second run into it is refused), and
     # the outputs are staged and moved into place together, so they always describe one search.
     # The study's own storage (search.journal) is not an output: it lives beside them.
@@ -119,8 +124,10 @@ def command_search(args: argparse.Namespace) -> int:
             result = run_search(loaded.frame, config, request, TrialLines(), cancel)
         if result.experiment is not None:
             save_bundle(result.experiment, run.stage("model.lstmf"),
-                        data_sha256=loaded.sha256 or file_sha256(args.csv), search=result.provenance())
-        write_search(result, run.stage("search.json"), run.stage("search.csv"))
+                        data_sha256=loaded.sha256 or file_sha256(args.csv), search=result.provenance(),
+                        run_id=run.run_id)
+        write_search(result, run.stage("search.json"), run.stage("search.csv"),
+                     {"run_id": run.run_id, "import_notes": loaded.report.notes})
         run.commit()
     print_search(result, out)
     if result.cancelled:

@@ -4,7 +4,9 @@ made on, the checks that refuse what is not a table, the encoding, and the decod
 from __future__ import annotations
 
 import io
+import os
 import re
+import select
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,10 @@ MAX_LINE_BYTES = 4 << 20
 SCAN_CHUNK_BYTES = 16 << 20
 # a pipe or FIFO can be read only once, so it is read into memory: up to this much
 MAX_STREAM_BYTES = 2 << 30
+STREAM_WAIT_S = 30  # for a stream's first bytes
+
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+_SEP_LINE = re.compile(rb"^\s*sep=.\s*$", re.IGNORECASE)  # Excel's first line (core.data.dialect)
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,8 @@ class Head(NamedTuple):
 def read_head(source: Source) -> Head:
     """The head, after refusing an empty or binary file and one with a line too long to be a row."""
     if source.data is not None:
-        head, complete = source.data[:SAMPLE_BYTES], len(source.data) <= SAMPLE_BYTES
+        size = _head_size(source.data[:MAX_LINE_BYTES + SAMPLE_BYTES])
+        head, complete = source.data[:size], len(source.data) <= size
     else:
         with open(source.path, "rb") as fh:
             head = fh.read(SAMPLE_BYTES)
@@ -75,6 +81,12 @@ def read_head(source: Source) -> Head:
             if not complete:
                 fh.seek(0)
                 _check_lines(iter(lambda: fh.read(SCAN_CHUNK_BYTES), b""), source.name)
+                fh.seek(0)
+                size = _head_size(fh.read(MAX_LINE_BYTES + SAMPLE_BYTES))
+                if size > SAMPLE_BYTES:
+                    fh.seek(0)
+                    head = fh.read(size)
+                    complete = fh.read(1) == b""
         if complete:
             _check_lines([head], source.name)
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -85,6 +97,36 @@ def read_head(source: Source) -> Head:
     return Head(source.name, head, complete)
 
 
+def _head_size(start: bytes) -> int:
+    """SAMPLE_BYTES, or more when the header line (after a 'sep=' line) is longer: the header
+    whole and, after it, as many bytes as it has (at least SAMPLE_BYTES) for the first data
+    rows. A header cut at the sample's end dropped and truncated columns (issue 27 N5)."""
+    end = start.find(b"\n")
+    if end >= 0 and _SEP_LINE.match(start[:end]):
+        end = start.find(b"\n", end + 1)
+    if end < 0 or end < SAMPLE_BYTES // 2:
+        return SAMPLE_BYTES
+    return end + 1 + max(SAMPLE_BYTES, end + 1)
+
+
+def _open_stream(path: Path) -> BinaryIO:
+    """The stream, opened once something writes to it: a FIFO nobody writes to blocked `open` (and
+    the app) for ever. Waits up to STREAM_WAIT_S for the first bytes (or the writer's end)."""
+    if not hasattr(os, "O_NONBLOCK"):  # Windows: no FIFOs of this kind
+        return open(path, "rb")  # the caller's `with` closes it
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # returns at once, writer or not
+    try:
+        ready, _w, _x = select.select([fd], [], [], STREAM_WAIT_S)
+        if not ready:
+            raise refuse(_("Nothing was written to '{file}' within {seconds} s (a pipe or FIFO that no program "
+                           "writes to?).").format(file=path.name, seconds=STREAM_WAIT_S))
+        os.set_blocking(fd, True)  # data or the writer's end: read the rest as it comes
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _read_once(path: Path) -> bytes:
     """All of a stream, in memory, with its lines checked as it arrives."""
     chunks: list[bytes] = []
@@ -92,7 +134,7 @@ def _read_once(path: Path) -> bytes:
 
     def arriving() -> Iterator[bytes]:
         nonlocal total
-        with open(path, "rb") as fh:
+        with _open_stream(path) as fh:
             while chunk := fh.read(1 << 20):
                 total += len(chunk)
                 if total > MAX_STREAM_BYTES:

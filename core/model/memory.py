@@ -64,6 +64,11 @@ def available_memory_bytes() -> int | None:
     return min(candidates) if candidates else None
 
 
+def size_text(n: float) -> str:
+    """Bytes as '1.5 GiB' or '300 MiB'."""
+    return _gib(n)
+
+
 def _gib(n: float) -> str:
     return f"{n / 2**30:.1f} GiB" if n >= 2**30 / 10 else f"{n / 2**20:.0f} MiB"
 

@@ -30,6 +30,7 @@ from core.settings.config import (
     BASE_ENSEMBLE,
     BASE_LR,
     BASE_PATIENCE,
+    MAX_HORIZON,
     SETTINGS_BY_NAME,
     ForecastConfig,
     ResolvedConfig,
@@ -289,6 +290,13 @@ def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int 
         return None
     except ConfigError:
         pass
+    if horizon > rows:  # a 2e9 horizon allocated the forecast before anything refused it
+        raise ConfigError(ngettext(
+            "{rows} row is too few to hold out a test split, and {horizon} steps ahead is longer than the data: "
+            "forecast at most {rows} step from it.",
+            "{rows} rows are too few to hold out a test split, and {horizon} steps ahead is longer than the data: "
+            "forecast at most {rows} steps from them.", rows).format(
+            rows=rows, horizon=config.horizon or config.forecast_steps or horizon))
     # the network isn't trained, so the shortest window gives the smoothing the most earlier
     # forecasts to calibrate its intervals on
     window = min(2, rows)
@@ -318,8 +326,9 @@ def plan_run(frame: pd.DataFrame, config: ForecastConfig, season_rows: int | Non
     check_columns(frame, config)
     rows = len(frame)
     notes: list[str] = []
-    # multi-step is asked for by the number of forecast steps: one network output per step
-    horizon = config.horizon or config.forecast_steps or 1
+    # multi-step is asked for by the number of forecast steps: one network output per step (at
+    # most the horizon's bound: further steps are recursive)
+    horizon = config.horizon or min(config.forecast_steps or 1, MAX_HORIZON)
     season, second = config.season, None
     if season is not None and season > rows:
         raise ConfigError(ngettext(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.model.memory import check_training_memory
+from core.model.parameters import recurrent_parameter_count
 from core.pipeline.fit import fit_ensemble
 from core.pipeline.plan import (
     auto_training,
@@ -53,6 +55,8 @@ def validation_score(dev_frame: pd.DataFrame, config: ForecastConfig, train_end:
     c = config.resolved(target_mode=mode, transform=transform, horizon=horizon, device=device, **training)
     check_training_windows(origins, window, horizon, train_end)
     check_validation_windows(origins, horizon, len(dev_frame) - train_end)
+    # as plan_run does for a run: a trial's drawn size (hidden 4054 x 15 layers) is refused, not allocated
+    check_training_memory(c, len(dev_frame), len(origins["train"]), recurrent_parameter_count(c, len(c.input_columns)))
     # the same rule as run_experiment, so a trial trains a network exactly when the final run would
     alone = smoothing_stands_alone(c, len(origins["val"]))
     predictor, histories, series, _done = fit_ensemble(

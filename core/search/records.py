@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,8 @@ TRIAL_COLUMNS = ["number", "state", "score", "seconds", "worker", "reason"]  # s
 # Why a trial ended without a score, as the study stores it: a code in no language (workers on
 # other machines may speak another), plus a detail (an epoch, or a refusal already in words).
 # Worded by `trial_reason` when the trials are read for a table, a tooltip, search.csv or the CLI.
-TRIAL_LIMIT, OUT_OF_BUDGET, STOPPED, PRUNED, OUT_OF_TIME, DIVERGED, REFUSED = (
-    "trial_limit", "out_of_budget", "stopped", "pruned", "out_of_time", "diverged", "refused")
+TRIAL_LIMIT, OUT_OF_BUDGET, STOPPED, PRUNED, OUT_OF_TIME, DIVERGED, REFUSED, WORKER_DIED = (
+    "trial_limit", "out_of_budget", "stopped", "pruned", "out_of_time", "diverged", "refused", "worker_died")
 _REASON_WORDS = {
     TRIAL_LIMIT: N_("the trial limit was reached"),
     OUT_OF_BUDGET: N_("the time budget was used up"),
@@ -30,6 +31,7 @@ _REASON_WORDS = {
     PRUNED: N_("pruned: worse than the median of comparable trials at epoch {epoch}"),
     OUT_OF_TIME: N_("out of time: the budget ended during training"),
     DIVERGED: N_("the validation score is not a number (the network diverged)"),
+    WORKER_DIED: N_("the worker process running it died"),
 }
 
 
@@ -67,6 +69,8 @@ class SearchProgress:
     elapsed_s: float
     budget_s: float
     best: TrialRecord | None
+    # what happened to the search itself, in words, oldest first (a worker process that died)
+    events: tuple[str, ...] = ()
 
     @property
     def remaining_s(self) -> float:
@@ -157,9 +161,17 @@ def _number(value: float | None) -> float | None:
     return value if isinstance(value, (int, float)) and math.isfinite(value) else None
 
 
-def write_search(result: SearchResult, json_path: str | Path | None, csv_path: str | Path | None) -> None:
-    """search.json and/or search.csv, each written atomically (both faces use this)."""
+def write_search(result: SearchResult, json_path: str | Path | None, csv_path: str | Path | None,
+                 extra: dict[str, Any] | None = None) -> None:
+    """search.json and/or search.csv, each written atomically (both faces use this). With both,
+    search.json records search.csv's SHA-256 and `extra` (the run id, which the model.lstmf saved
+    beside them records too; the import notes): files of different searches side by side can be
+    told apart."""
+    data = result.to_dict()
     if csv_path is not None:
-        atomic_write_bytes(csv_path, result.csv_bytes())
+        table = result.csv_bytes()
+        atomic_write_bytes(csv_path, table)
+        data["csv_sha256"] = hashlib.sha256(table).hexdigest()
+    data.update(extra or {})
     if json_path is not None:
-        write_json(json_path, result.to_dict())
+        write_json(json_path, data)

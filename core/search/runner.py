@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import multiprocessing
+import os
 import socket
 import sys
 import tempfile
@@ -21,8 +22,16 @@ from optuna.distributions import CategoricalDistribution
 from optuna.trial import TrialState
 
 from core.errors import ForecasterError
-from core.i18n import _, language, set_language
-from core.search.records import STOPPED, SearchProgress, SearchRequest, SearchResult, TrialRecord, trial_reason
+from core.i18n import _, language, ngettext, set_language
+from core.search.records import (
+    STOPPED,
+    WORKER_DIED,
+    SearchProgress,
+    SearchRequest,
+    SearchResult,
+    TrialRecord,
+    trial_reason,
+)
 from core.search.space import contains, describe_space, search_space
 from core.search.storage import SearchError, journal_url, shown_url
 from core.search.study import (
@@ -42,6 +51,8 @@ from core.settings.config import ForecastConfig
 from core.settings.table import validate_declared
 
 POLL_S = 0.5  # how often the parent reads the study to report progress
+# a worker process: the interpreter, torch and one small trial's training (300-500 MB measured)
+WORKER_BYTES = 400 << 20
 STOP_WAIT_S = 15.0  # after a cancel, how long workers get to stop at their next epoch before termination
 
 
@@ -67,6 +78,13 @@ def trial_records(study, stopped_workers: frozenset[str] = frozenset()) -> list[
     return out
 
 
+def own_trial(records: list[TrialRecord]) -> TrialRecord | None:
+    """The trial of the user's own settings: the scored one where a worker died running the first
+    and they were queued again (worker_died), else the first."""
+    own = [r for r in records if r.baseline]
+    return next((r for r in own if r.state == "COMPLETE"), own[0] if own else None)
+
+
 def best_of(records: list[TrialRecord]) -> TrialRecord | None:
     complete = [r for r in records if r.state == "COMPLETE" and r.score is not None and math.isfinite(r.score)]
     return min(complete, key=lambda r: (r.score, r.number)) if complete else None
@@ -75,6 +93,31 @@ def best_of(records: list[TrialRecord]) -> TrialRecord | None:
 def _check(request: SearchRequest) -> None:
     """The request's declared ranges (core/settings/requests.py), refused as a SearchError."""
     validate_declared(request, error=SearchError)
+    check_workers(request.jobs)
+
+
+def check_workers(jobs: int, cores: int | None = None, available: int | None = None) -> None:
+    """Refuses more worker processes than the cores can run or the memory can hold, before any
+    starts: each process's own memory check can't see the others, and on 2 cores 16 workers
+    spent a 30 s budget starting up without one trial (issue 27 N9)."""
+    from core.model.memory import REFUSE_SHARE, available_memory_bytes, size_text
+    from core.runtime import available_cores
+
+    if jobs <= 1:
+        return
+    cores = cores or available_cores()
+    if jobs > cores:
+        raise SearchError(ngettext(
+            "{jobs} worker processes on {cores} core would only wait for each other (each trains on one core); "
+            "use at most {cores}.",
+            "{jobs} worker processes on {cores} cores would only wait for each other (each trains on one core); "
+            "use at most {cores}.", cores).format(jobs=jobs, cores=cores))
+    free = available_memory_bytes() if available is None else available
+    if free is not None and jobs * WORKER_BYTES > REFUSE_SHARE * free:
+        most = int(REFUSE_SHARE * free // WORKER_BYTES)
+        raise SearchError(_("{jobs} worker processes need about {need} of memory and {free} is available; use at "
+                            "most {most} (0 runs the trials in this process).").format(
+            jobs=jobs, need=size_text(jobs * WORKER_BYTES), free=size_text(free), most=most))
 
 
 def prepare(frame: pd.DataFrame, config: ForecastConfig, request: SearchRequest) -> Job:
@@ -120,13 +163,28 @@ def _import_training() -> None:
     import core.model.training  # noqa: F401
 
 
-def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
+def follow_parent(parent: int, poll_s: float = 1.0) -> None:
+    """Ends this process once `parent` (a pid taken before it started: it may die while this one
+    starts up) is no longer its parent. `daemon=True` stops workers only
+    when the search exits normally: a killed search left them training (and writing trials nobody
+    reads) until the budget ended, hours for a long one (issue 27 N10)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)  # its RUNNING trial is marked failed by the study's heartbeat
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+def _worker_main(storage: str, study: str, seed: int, lang: str, parent: int) -> None:
     """A worker process on this machine: one torch thread, its own sampler seed."""
     import signal
 
     import torch
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent stops us
+    follow_parent(parent)
     torch.set_num_threads(1)
     set_language(lang)
     try:
@@ -135,10 +193,10 @@ def _worker_main(storage: str, study: str, seed: int, lang: str) -> None:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         sys.exit(2)
     except Exception:  # a bug: the traceback goes to the log, not the terminal
-        from core.files import log_dir
+        from core.files import log_dir, private
 
         try:
-            with open(log_dir() / "search-worker.log", "a", encoding="utf-8") as handle:
+            with open(log_dir() / "search-worker.log", "a", encoding="utf-8", opener=private) as handle:
                 handle.write(f"--- {dt.datetime.now().isoformat()} pid {multiprocessing.current_process().pid}\n")
                 handle.write(traceback.format_exc())
         except OSError:
@@ -170,6 +228,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
     study = publish(storage, name, job)
     enqueue_baseline(study, job)  # trial 0: the user's own settings, scored like every other trial
     last_emit = [0.0]
+    events: list[str] = []  # said with the next progress report (a worker that died)
 
     def emit(force: bool = False, stopped: frozenset[str] = frozenset()) -> list[TrialRecord]:
         now = time.monotonic()
@@ -177,7 +236,7 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
             return []
         last_emit[0] = now
         records = trial_records(study, stopped)
-        progress(SearchProgress(tuple(records), now - started, request.budget_s, best_of(records)))
+        progress(SearchProgress(tuple(records), now - started, request.budget_s, best_of(records), tuple(events)))
         return records
 
     stopped: frozenset[str] = frozenset()
@@ -186,14 +245,14 @@ def run_search(frame: pd.DataFrame, config: ForecastConfig, request: SearchReque
         if cancel.is_set():
             request_stop(study)  # workers elsewhere stop too
     else:
-        stopped = _run_workers(storage, name, request, study, cancel, emit)
+        stopped = _run_workers(storage, name, request, study, cancel, emit, job, events)
     search_s = time.monotonic() - started
     records = trial_records(study, stopped)
     emit(force=True, stopped=stopped)
     best = best_of(records)
     common = dict(trials=records, budget_s=request.budget_s, elapsed_s=search_s, study=name,
                   storage=shown_url(storage), seed=request.seed, space=describe_space(job.space),
-                  baseline=next((r for r in records if r.baseline), None))
+                  baseline=own_trial(records))
     if best is None:
         if cancel.is_set():
             return SearchResult({}, config, math.nan, {}, cancelled=True, **common)
@@ -237,19 +296,53 @@ def _no_result_message(records: list[TrialRecord], budget_s: float) -> str:
         count=len(records), budget=budget_s, reason=reasons[0] if reasons else _("none recorded"))
 
 
+def worker_died(study, job: Job, worker: str, exitcode: int, *, others: bool) -> str:
+    """Marks the trials `worker` left RUNNING as failed with the reason (the heartbeat would mark
+    them FAIL later, without one), queues the user's own settings again when their trial was lost
+    and another worker can run it, and returns the sentence that says so."""
+    lost_baseline = False
+    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        if t.user_attrs.get(WORKER) != worker:
+            continue
+        try:
+            study._storage.set_trial_user_attr(t._trial_id, REASON, WORKER_DIED)
+            study._storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+        except (RuntimeError, ValueError):  # the heartbeat got there first: it is finished already
+            continue
+        lost_baseline = lost_baseline or bool(t.user_attrs.get(BASELINE))
+    if lost_baseline and others:
+        enqueue_baseline(study, job)
+    killed = exitcode < 0
+    return (_("Search worker {worker} was killed (signal {signal}); its trial is marked failed.").format(
+        worker=worker, signal=-exitcode) if killed else
+        _("Search worker {worker} stopped with exit code {code}; its trial is marked failed.").format(
+            worker=worker, code=exitcode))
+
+
 def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel: threading.Event,
-                 emit: Callable[..., list]) -> frozenset[str]:
+                 emit: Callable[..., list], job: Job, events: list[str]) -> frozenset[str]:
     """Starts request.jobs worker processes on the shared study and waits for them; returns the
-    names of workers that had to be terminated."""
+    names of workers that had to be terminated. A worker that dies is said in `events`."""
     context = multiprocessing.get_context("spawn")  # no fork: torch's threads and locks don't survive it
-    workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language()),
+    workers = [context.Process(target=_worker_main, args=(storage, name, request.seed + index, language(), os.getpid()),
                                name=f"search-worker-{index}", daemon=True) for index in range(request.jobs)]
     for worker in workers:
         worker.start()
     host = socket.gethostname()
     stop_by: float | None = None
     terminated: set[str] = set()
+    mourned: set[str] = set()
+
+    def mourn() -> None:
+        for worker in workers:
+            who = f"{host}:{worker.pid}"
+            if who not in mourned | terminated and worker.exitcode not in (0, None):
+                mourned.add(who)
+                events.append(worker_died(study, job, who, worker.exitcode,
+                                          others=any(w.is_alive() for w in workers)))
+
     while any(w.is_alive() for w in workers):
+        mourn()
         if cancel.is_set() and stop_by is None:
             request_stop(study)  # every worker, here or elsewhere, stops at its next epoch
             stop_by = time.monotonic() + STOP_WAIT_S
@@ -263,6 +356,7 @@ def _run_workers(storage: str, name: str, request: SearchRequest, study, cancel:
         cancel.wait(POLL_S) if stop_by is None else time.sleep(POLL_S)
     for worker in workers:
         worker.join(timeout=10)
+    mourn()
     failed = [w for w in workers if w.exitcode not in (0, None) and f"{host}:{w.pid}" not in terminated]
     if failed and len(failed) == len(workers) and best_of(trial_records(study)) is None:
         from core.files import log_dir

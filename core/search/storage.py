@@ -111,6 +111,20 @@ def open_journal(path: Path):
             url=journal_url(path), reason=exc.strerror or exc)) from None
 
 
+def in_memory_sqlite(url: str) -> bool:
+    """sqlite://, sqlite:///:memory: and the like: a database only the connection that made it sees."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+    except Exception:  # not a URL: open_storage words the problem
+        return False
+    database = parsed.database or ""
+    return parsed.drivername.startswith("sqlite") and (
+        database in ("", ":memory:") or "mode=memory" in database or parsed.query.get("mode") == "memory"
+        or database.startswith("file::memory:"))
+
+
 def open_storage(url: str):
     """A JournalStorage for a journal file, else an RDBStorage for `url`; SearchError with one line
     when the driver, URL, file or server is wrong."""
@@ -123,6 +137,9 @@ def open_storage(url: str):
     journal = journal_path(url)
     if journal is not None:
         return open_journal(journal)
+    if in_memory_sqlite(url):
+        raise SearchError(_("{url} is an in-memory database: each process (a worker, the final report) would see "
+                            "its own empty one; give a file, e.g. sqlite:///search.sqlite3.").format(url=url))
     engine_kwargs: dict = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         engine_kwargs = {"connect_args": {"timeout": SQLITE_TIMEOUT_S}}

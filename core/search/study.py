@@ -26,7 +26,7 @@ from optuna.trial import TrialState
 
 from core.errors import ConfigError, DataError, ForecasterError
 from core.i18n import _
-from core.search import pruning
+from core.search import job_record, pruning
 from core.search.records import (
     DIVERGED,
     OUT_OF_BUDGET,
@@ -74,12 +74,16 @@ class Job:
 
     @classmethod
     def from_json(cls, text: str) -> Job:
-        data = json.loads(text)
+        """The job, after checking every field (core.search.job_record): SearchError, never a crash."""
+        data = job_record.parse(text)
         if data.get("format", FORMAT) > FORMAT:
             raise SearchError(_("This study was made by a newer version of the app; update it to join."))
-        return cls(ForecastConfig.from_dict(data["settings"]), int(data["train_end"]),
-                   pd.DataFrame(data["columns"]), space_from_json(data["space"]), float(data["deadline_utc"]),
-                   data["trials"], int(data["seed"]))
+        settings = job_record.checked(lambda: ForecastConfig.from_dict(data["settings"]), "settings")
+        columns = job_record.columns(data, tuple(settings.input_columns))
+        space = job_record.space(job_record.checked(lambda: space_from_json(data["space"]), "space"))
+        rows = pd.DataFrame(columns, dtype=float)
+        return cls(settings, data["train_end"], rows, space, float(data["deadline_utc"]), data["trials"],
+                   data["seed"])
 
     def monotonic_deadline(self) -> float:
         """The deadline on this machine's monotonic clock (trials compare against it every epoch)."""

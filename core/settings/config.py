@@ -33,6 +33,9 @@ BASE_ENSEMBLE, BASE_BATCH, BASE_LR, BASE_PATIENCE = 5, 32, 0.001, 25
 # steps past the end, wherever they are asked for (settings, `forecast --steps`,
 # `predict --forecast-steps`, the window): recursive forecasting runs the network once per step
 MAX_FORECAST_STEPS = 100_000
+# the form's bounds: a network's outputs (horizon) and the rows one window reads; a 2e9 horizon from
+# the command line used to reach the forecast as an "unexpected MemoryError"
+MAX_HORIZON, MAX_WINDOW = 10_000, 100_000
 BOTH_SIZES = N_("Test size and train size can't both be set: clear one of them, and the fractions split the other "
                 "rows.")
 
@@ -53,14 +56,14 @@ class ForecastConfig:
     window: int | None = setting(
         None, "windows", "Window (T)", "How many past rows the model reads to make one forecast "
         "(T in the input shape).",
-        title="Window", low=1, auto="two seasons, or 12 rows", cli="--window", searchable=True,
+        title="Window", low=1, high=MAX_WINDOW, auto="two seasons, or 12 rows", cli="--window", searchable=True,
         search_range=(2, 256), search_log=True,
-        widget_range=(1, 100_000))
+        widget_range=(1, MAX_WINDOW))
     horizon: int | None = setting(
         None, "windows", "Horizon (H)", "How many steps ahead each window forecasts (H): the model "
-        "outputs H values at once (direct multi-step).", title="Horizon", low=1,
+        "outputs H values at once (direct multi-step).", title="Horizon", low=1, high=MAX_HORIZON,
         auto="the forecast steps asked for, else 1", auto_text="= steps ahead", cli="--horizon",
-        widget_range=(1, 10_000))
+        widget_range=(1, MAX_HORIZON))
     season: int | None = setting(
         None, "windows", "Season", "Seasonal period in rows for the seasonal naive baseline and the "
         "automatic window.", low=1, high=100_000, auto="detected from the training rows",

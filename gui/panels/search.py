@@ -344,6 +344,8 @@ class SearchPanel(Panel):
         else:
             self.state_label.setText(ngettext("Searching: {running} trial running.",
                                               "Searching: {running} trials running.", running).format(running=running))
+        if progress.events:  # a worker process that died: the trials table alone shows only a failed trial
+            self.state_label.setText(self.state_label.text() + " " + progress.events[-1])
 
     def _on_finished(self, result) -> None:
         self._clock.stop()

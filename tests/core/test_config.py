@@ -21,7 +21,7 @@ def test_newer_schema_is_refused_with_a_message():
 
 
 @pytest.mark.parametrize("change, words", [
-    ({"horizon": 0}, "Horizon must be at least 1"),
+    ({"horizon": 0}, "Horizon must be between 1 and 10000"),
     ({"window": 0}, "Window must be"),
     ({"dropout": 1.0}, "Dropout"),
     ({"cell": "transformer"}, "Cell must be one of lstm, gru, rnn"),

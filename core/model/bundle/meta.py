@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,11 @@ def parse_meta(meta: dict[str, Any], where: str) -> MetaParts:
     raise BundleError(_("{file} is incomplete or damaged ({problem}).").format(file=where, problem=problem))
 
 
+# C0 and C1 controls but tab and line breaks (a quoted CSV header may hold those), DEL, and the
+# bidirectional overrides and isolates, which reorder what a terminal or label shows
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _scaler_fits(scaler, width: int) -> bool:
     stats = [getattr(scaler, name) for name in ("mean_", "scale_", "data_min_", "data_max_")
              if hasattr(scaler, name)]
@@ -186,6 +192,11 @@ def check_meta(config: ForecastConfig, target_scaler, feature_scaler, half_width
     Raises DamagedValue with the reason (the caller words it as a damaged file).
     """
     n_features = len(config.input_columns) - 1
+    for name in [*config.input_columns, config.date_column or ""]:
+        if _TERMINAL_CONTROL.search(name):
+            # ESC ... BEL printed in "They hold the feature columns (...)" drives the terminal
+            # (OSC 52 sets the clipboard); a CSV can't carry them (refused as binary), only a crafted file
+            raise DamagedValue(_("a column name holds control characters"))
     if not _scaler_fits(target_scaler, 1):
         raise DamagedValue(_("the target's scaler does not fit one column"))
     for scaler in (target_scaler, feature_scaler):

@@ -12,6 +12,7 @@ from core.i18n import _, ngettext
 from core.model.bundle.archive import MAX_MEMBER_BYTES, META_FILE
 
 RUN_METRICS_FILE = "metrics.json"
+RUN_SEARCH_FILE = "search.json"  # beside a model a search wrote (cli search)
 # meta["search"]: where a model's settings came from when a settings search chose them
 # (core.search.SearchResult.provenance); plain JSON values of these types, nothing else kept
 SEARCH_RECORD = {"study": (str,), "storage": (str,), "budget_s": (int, float), "elapsed_s": (int, float),
@@ -57,20 +58,32 @@ def search_note(meta: dict[str, Any]) -> str:
 
 
 def check_run_id(path: Path, meta: dict[str, Any]) -> None:
-    """A model saved by `train` records its run's id, as does the metrics.json beside it. When
-    both are there and differ, the run that wrote the model was interrupted (or another run
-    wrote the metrics): the two describe different models, so the model is not trusted."""
+    """A model saved by `train` or `search` records its run's id, as does the metrics.json or
+    search.json beside it. When both are there and differ, the run that wrote the model was
+    interrupted (or another run wrote the other file): the two describe different models, so the
+    model is not trusted."""
     run_id = meta.get("run_id")
-    metrics = path.parent / RUN_METRICS_FILE
-    if not isinstance(run_id, str) or not metrics.is_file():
+    if not isinstance(run_id, str):
         return
+    for name in (RUN_METRICS_FILE, RUN_SEARCH_FILE):
+        recorded = _recorded_run_id(path.parent / name)
+        if recorded is None or recorded == run_id:
+            continue
+        if name == RUN_METRICS_FILE:
+            raise BundleError(_("{file} and the {metrics_file} beside it come from different runs (a train was "
+                                "interrupted or two ran into one folder); train again, or move the model elsewhere "
+                                "to use it anyway.").format(file=path.name, metrics_file=RUN_METRICS_FILE))
+        raise BundleError(_("{file} and the {search_file} beside it come from different searches (a search was "
+                            "interrupted or two wrote into one folder); search again, or move the model elsewhere "
+                            "to use it anyway.").format(file=path.name, search_file=RUN_SEARCH_FILE))
+
+
+def _recorded_run_id(path: Path) -> str | None:
+    """The run id a run's JSON file records (None: no file, not readable, or none recorded)."""
     try:
-        if metrics.stat().st_size > MAX_MEMBER_BYTES[META_FILE]:
-            return
-        recorded = json.loads(metrics.read_bytes().decode("utf-8")).get("run_id")
+        if not path.is_file() or path.stat().st_size > MAX_MEMBER_BYTES[META_FILE]:
+            return None
+        recorded = json.loads(path.read_bytes().decode("utf-8")).get("run_id")
     except (OSError, ValueError, RecursionError, AttributeError):
-        return
-    if isinstance(recorded, str) and recorded != run_id:
-        raise BundleError(_("{file} and the {metrics_file} beside it come from different runs (a train was "
-                            "interrupted or two ran into one folder); train again, or move the model elsewhere to "
-                            "use it anyway.").format(file=path.name, metrics_file=RUN_METRICS_FILE))
+        return None
+    return recorded if isinstance(recorded, str) else None
