@@ -59,12 +59,15 @@ class FileDialogs(QObject):
         return bool(path) and self._session.models.apply(path)
 
     def save_model(self) -> bool:
-        """Asks where, then saves the trained model as one .lstmf file."""
+        """Asks where, then saves the current model (trained or opened) as one .lstmf file."""
         s = self._session
-        if s.models.result is None:
+        if not s.models.savable():
             return False
-        stem = Path(s.data.source_path).stem if s.data.source_path else "model"
-        suggested = f"{stem}-{safe_file_stem(s.models.result.config.target)}{BUNDLE_SUFFIX}"
+        if s.models.result is None:  # an opened model: beside its own name, which is never overwritten
+            suggested = f"{Path(s.models.opened_path).stem}-copy{BUNDLE_SUFFIX}"
+        else:
+            stem = Path(s.data.source_path).stem if s.data.source_path else "model"
+            suggested = f"{stem}-{safe_file_stem(s.models.result.config.target)}{BUNDLE_SUFFIX}"
         path = self._save_path(_("Save model"), suggested, model_filter())
         return bool(path) and s.models.save(path)
 

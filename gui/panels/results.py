@@ -58,7 +58,7 @@ class ResultsPanel(Panel):
         self.step_selector.setToolTip(_("Which step ahead the chart's predictions show: 1 is the next row after "
                                         "each window, the horizon the farthest."))
         self.step_selector.valueChanged.connect(self._on_step_changed)
-        self.step_caption = QLabel("", objectName="stepCaption")
+        self.step_caption = QLabel("", wordWrap=True, objectName="stepCaption")  # wrapped: the window fits 1024 px
         self.step_row = QWidget()
         step_layout = QHBoxLayout(self.step_row)
         step_layout.setContentsMargins(0, 0, 0, 0)
