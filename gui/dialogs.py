@@ -90,18 +90,25 @@ class FileDialogs(QObject):
     def export_metrics(self, path: str | None = None) -> bool:
         return self._export(_("Export metrics"), "metrics.csv", "CSV (*.csv)", self._session.export_metrics, path)
 
+    def _named(self, kind: str) -> str:
+        """An export's suggested name naming the dataset: daily_sales_backtest.csv."""
+        source = self._session.data.source_path
+        return f"{safe_file_stem(Path(source).stem)}_{kind}" if source else kind
+
     def export_backtest(self, path: str | None = None) -> bool:
         """The last backtest as the CLI's backtest.csv, or backtest.json for a .json name."""
         if self._session.backtest.result is None:
             return False
-        path = path or self._save_path(_("Export the backtest"), "backtest.csv", _("CSV (*.csv);;JSON (*.json)"))
+        path = path or self._save_path(_("Export the backtest"), self._named("backtest.csv"),
+                                       _("CSV (*.csv);;JSON (*.json)"))
         return bool(path) and self._session.backtest.export(path)
 
     def export_search(self, path: str | None = None) -> bool:
         """The last search as the CLI's search.json, or its trials table as search.csv for a .csv name."""
         if self._session.search.result is None:
             return False
-        path = path or self._save_path(_("Export the search"), "search.json", _("JSON (*.json);;CSV (*.csv)"))
+        path = path or self._save_path(_("Export the search"), self._named("search.json"),
+                                       _("JSON (*.json);;CSV (*.csv)"))
         return bool(path) and self._session.search.export(path)
 
     # ---------------------------------------------------------------- before losing work
