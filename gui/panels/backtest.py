@@ -12,17 +12,18 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from core.i18n import N_, _, ngettext
@@ -117,16 +118,14 @@ class BacktestPanel(Panel):
 
         # above: the form, the commands and the conclusion (verdict and pooled scores), never
         # scrolled; below, sharing the rest: the folds (with the notes) and the chart
-        folds = QWidget()
-        folds_layout = QVBoxLayout(folds)
-        folds_layout.setContentsMargins(0, 0, 0, 0)
-        folds_layout.addWidget(self.table, 1)
-        folds_layout.addWidget(self.notes_label)
+        notes = QScrollArea(objectName="backtestNotesScroll", widgetResizable=True)  # long notes scroll, not cut
+        notes.setFrameShape(QFrame.Shape.NoFrame)
+        notes.setWidget(self.notes_label)
+        notes.setMinimumHeight(40)
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="backtestSplitter")
-        splitter.addWidget(folds)
-        splitter.addWidget(self.canvas)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        for index, (pane, stretch) in enumerate(((self.table, 3), (notes, 1), (self.canvas, 5))):
+            splitter.addWidget(pane)
+            splitter.setStretchFactor(index, stretch)
         splitter.setChildrenCollapsible(False)
         controls = QHBoxLayout()
         controls.addLayout(form)

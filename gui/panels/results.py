@@ -17,6 +17,7 @@ from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
 from gui.widgets.result_tables import ForecastTable, StepScoresTable
 
+NARROW_WIDTH = 800  # px of the tab: below it the chart gets a larger share beside the forecast table
 EMPTY_CHART = N_("Train a model to see real vs predicted values here.")
 
 
@@ -75,7 +76,9 @@ class ResultsPanel(Panel):
         self.canvas.hovered.connect(self.hover_label.setText)
         self.forecast_table = ForecastTable()
         self.metrics_table = MetricsTable(objectName="metricsTable")
-        self.metrics_table.setMinimumHeight(80)  # the splitter above gives it room; small windows still fit
+        # the model and its three baselines in view without scrolling, also in a 700 px window
+        self.metrics_table.verticalHeader().setDefaultSectionSize(22)
+        self.metrics_table.setMinimumHeight(4 * 22 + self.metrics_table.horizontalHeader().sizeHint().height() + 4)
         self.step_table = StepScoresTable()
         self.step_table.hide()
         self.coverage_label = _plain_label("coverageLabel")  # the forecast's assumption names columns
@@ -91,7 +94,8 @@ class ResultsPanel(Panel):
         forecast_layout.setContentsMargins(0, 0, 0, 0)
         forecast_layout.addWidget(QLabel(f"<b>{escape(_('Forecast'))}</b>"))
         forecast_layout.addWidget(self.forecast_table, 1)
-        top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
+        self._chart_splitter = top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
+        self._narrow: bool | None = None  # the last width class resizeEvent set the chart's share for
         top.addWidget(chart)
         top.addWidget(forecast_box)
         top.setStretchFactor(0, 3)
@@ -120,6 +124,17 @@ class ResultsPanel(Panel):
         layout.addWidget(self.coverage_label)
         session.data.finished.connect(self.clear)
         session.resultShown.connect(self.show_output)
+
+    def resizeEvent(self, event) -> None:
+        """In a narrow tab (a 1024 px window) the chart takes more of the width: the forecast table
+        scrolls sideways instead. Set when the width class changes, so a user's drag stays."""
+        narrow = event.size().width() < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            width = max(self._chart_splitter.width(), event.size().width())
+            share = 0.68 if narrow else 0.6
+            self._chart_splitter.setSizes([int(width * share), width - int(width * share)])
+        super().resizeEvent(event)
 
     def clear(self, _loaded=None) -> None:
         self.shown = None
