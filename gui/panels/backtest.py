@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
 )
 
@@ -118,10 +119,18 @@ class BacktestPanel(Panel):
 
         # above: the form, the commands and the conclusion (verdict and pooled scores), never
         # scrolled; below, sharing the rest: the folds (with the notes) and the chart
-        notes = QScrollArea(objectName="backtestNotesScroll", widgetResizable=True)  # long notes scroll, not cut
+        # the engine's notes on the folds, shown on demand: in a 700 px window the folds and the chart need the room
+        self.notes_button = QToolButton(objectName="backtestNotesButton", text=_("Notes"), checkable=True)
+        self.notes_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.notes_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.notes_button.setAutoRaise(True)
+        self.notes_button.setEnabled(False)
+        self.notes_pane = notes = QScrollArea(objectName="backtestNotesScroll", widgetResizable=True)
         notes.setFrameShape(QFrame.Shape.NoFrame)
         notes.setWidget(self.notes_label)
         notes.setMinimumHeight(40)
+        notes.hide()
+        self.notes_button.toggled.connect(self._show_notes)
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="backtestSplitter")
         for index, (pane, stretch) in enumerate(((self.table, 3), (notes, 1), (self.canvas, 5))):
             splitter.addWidget(pane)
@@ -133,7 +142,10 @@ class BacktestPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addLayout(buttons)
-        layout.addWidget(self.status_label)
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.notes_button)
+        layout.addLayout(status)
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.pooled_label)
         layout.addWidget(self.pooled_table)
@@ -180,11 +192,22 @@ class BacktestPanel(Panel):
         self.verdict_label.setStyleSheet(WARNING_STYLE if beats is False else VERDICT_STYLE if beats else "")
         self.verdict_label.setVisible(verdict is not None)
 
+    def _show_notes(self, shown: bool) -> None:
+        self.notes_pane.setVisible(shown)
+        self.notes_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    def _set_notes(self, notes: list[str]) -> None:
+        self.notes_label.setText("\n".join(notes))
+        self.notes_button.setEnabled(bool(notes))
+        self.notes_button.setText(_("Notes ({count})").format(count=len(notes)) if notes else _("Notes"))
+        if not notes:
+            self.notes_button.setChecked(False)
+
     def _on_new_data(self, _loaded) -> None:
         self.table.setRowCount(0)
         self._show_verdict(None)
         self.pooled_table.clear_metrics()
-        self.notes_label.clear()
+        self._set_notes([])
         self.status_label.clear()
         self.progress_bar.setValue(0)
         self.canvas.show_message(_("Run a backtest to see each fold's forecast against the actual values."))
@@ -231,7 +254,7 @@ class BacktestPanel(Panel):
         self.pooled_table.show_metrics(result.pooled, seasonal=result.seasonal)
         self._fit_pooled_table()
         self._show_verdict(result.verdict() if result.folds else None)
-        self.notes_label.setText("\n".join(result.notes))
+        self._set_notes(result.notes)
         self.canvas.show_backtest(result, result.config.target)
 
     def _on_failed(self, message: str) -> None:

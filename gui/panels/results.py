@@ -101,7 +101,7 @@ class ResultsPanel(Panel):
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
         top.setSizes([640, 440])  # in proportion: the forecast's six columns readable beside the chart
-        scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
+        self._scores_splitter = scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
         scores.addWidget(self.metrics_table)
         scores.addWidget(self.step_table)
         scores.setStretchFactor(0, 3)
@@ -132,8 +132,9 @@ class ResultsPanel(Panel):
         if narrow != self._narrow:
             self._narrow = narrow
             width = max(self._chart_splitter.width(), event.size().width())
-            share = 0.68 if narrow else 0.6
-            self._chart_splitter.setSizes([int(width * share), width - int(width * share)])
+            for splitter, share in ((self._chart_splitter, 0.68 if narrow else 0.6),
+                                    (self._scores_splitter, 0.62 if narrow else 0.6)):  # every score unelided
+                splitter.setSizes([int(width * share), width - int(width * share)])
         super().resizeEvent(event)
 
     def clear(self, _loaded=None) -> None:

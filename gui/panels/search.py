@@ -191,6 +191,9 @@ class SearchPanel(Panel):
         # the tabs share one minimum size: scrolled, this tab's many fields don't make the window
         # taller or wider than the other tabs need
         self._scroll = scroll = QScrollArea(objectName="searchScroll", widgetResizable=True)
+        self._follow_conclusion = False  # a search just ended: keep its conclusion (at the bottom) in view
+        scroll.verticalScrollBar().rangeChanged.connect(
+            lambda _low, high: scroll.verticalScrollBar().setValue(high) if self._follow_conclusion else None)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -374,8 +377,10 @@ class SearchPanel(Panel):
         self.state_label.setText(text.format(count=count, duration=duration(result.elapsed_s)))
         # the same paragraph as the terminal's, the settings named as the form names them
         self.best_label.setText("\n".join(search_lines(result, settings_summary)))
-        # in a short window the form fills the view: the conclusion scrolls into it once laid out
-        QTimer.singleShot(0, lambda: self._scroll.ensureWidgetVisible(self.best_label))
+        # in a short window the form fills the view: the conclusion scrolls into it as it is laid out
+        self._follow_conclusion = True
+        QTimer.singleShot(1500, lambda: setattr(self, "_follow_conclusion", False))
+        self._scroll.verticalScrollBar().setValue(self._scroll.verticalScrollBar().maximum())
 
     def _on_failed(self, message: str) -> None:
         self._clock.stop()
