@@ -5,7 +5,7 @@ see --help for another sample or settings (the README's images are made with the
 `--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --prefix zh_ --only-results`,
 `--sample monthly_visitors.csv --target visitors --features "" --window 24 --horizon 12
 --forecast-steps 24 --epochs 300 --prefix forecast_ --only-results`; the Search tab's image with
-`--search tests/data/ausbeer.csv`).
+`--search tests/data/ausbeer.csv`; the 1024x700 images of docs/screenshots/ with --tabs, see its help).
 Uses a throwaway settings folder so your own settings are untouched.
 """
 
@@ -149,11 +149,11 @@ def main() -> None:
     parser.add_argument("--search-trials", type=int, default=12)
     parser.add_argument("--search-jobs", type=int, default=1)
     parser.add_argument("--tabs", action="store_true",
-                        help="only the Results, Backtest and Search tabs at 1024x700 (results_en.png…; README: "
-                        "--tabs --sample monthly_visitors.csv --target visitors --features '' --window 24 "
-                        "--horizon 6 --forecast-steps 12 --epochs 40 --search-budget 40 --search-trials 4 "
-                        "--out docs/screenshots, and the same with --lang zh_CN --sample store_sales_zh_gbk.csv "
-                        "--target 销量 --features 气温,促销 --window 28 --horizon 7 --forecast-steps 14)")
+                        help="only the Results, Backtest and Search tabs at 1024x700 (results_en.png…); "
+                        "docs/screenshots/ was made with --tabs --sample daily_sales.csv --target sales "
+                        "--features temperature,promotion --window 28 --horizon 7 --forecast-steps 14 --epochs 20 "
+                        "--search-budget 90 --search-trials 3 --out docs/screenshots, and with --lang zh_CN "
+                        "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 and the rest the same")
     args = parser.parse_args()
     OUT = args.out
     app = QApplication(sys.argv[:1])

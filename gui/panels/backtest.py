@@ -34,11 +34,11 @@ from core.settings.requests import BacktestRequest
 from core.settings.table import settings_of
 from gui.format import escape
 from gui.panels import Panel
-from gui.panels.results import VERDICT_STYLE, WARNING_STYLE
 from gui.session import Session
 from gui.settings_form import declared_value, declared_widget, show_declared_value
 from gui.widgets.backtest_canvas import BacktestCanvas
 from gui.widgets.metrics_table import MetricsTable
+from gui.widgets.notices import VERDICT_STYLE, WARNING_STYLE
 
 FORECASTERS = (("model", N_("Model")), ("naive", N_("Naive")), ("seasonal_naive", N_("Seasonal")),
                ("linear", N_("Linear")))
@@ -132,9 +132,11 @@ class BacktestPanel(Panel):
         notes.hide()
         self.notes_button.toggled.connect(self._show_notes)
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="backtestSplitter")
-        for index, (pane, stretch) in enumerate(((self.table, 3), (notes, 1), (self.canvas, 5))):
+        shares = (9, 2, 11)  # the folds' table, the notes (when shown), the chart: three fold rows at 700 px
+        for index, (pane, stretch) in enumerate(zip((self.table, notes, self.canvas), shares, strict=True)):
             splitter.addWidget(pane)
             splitter.setStretchFactor(index, stretch)
+        splitter.setSizes([100 * share for share in shares])  # in proportion
         splitter.setChildrenCollapsible(False)
         controls = QHBoxLayout()
         controls.addLayout(form)

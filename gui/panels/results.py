@@ -5,7 +5,7 @@ beside the baselines' and per step, and the forecast as numbers."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from core.i18n import N_, _, ngettext
 from core.outputs.summary import outcome_lines
@@ -15,16 +15,11 @@ from gui.session import Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
 from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
+from gui.widgets.notices import VERDICT_STYLE, WARNING_STYLE
 from gui.widgets.result_tables import ForecastTable, StepScoresTable
 
 NARROW_WIDTH = 800  # px of the tab: below it the chart gets a larger share beside the forecast table
 EMPTY_CHART = N_("Train a model to see real vs predicted values here.")
-
-
-WARNING_STYLE = ("background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; "
-                 "border-radius: 4px;")
-VERDICT_STYLE = ("background: #ebfbee; color: #1b5e20; border: 1px solid #8ce99a; padding: 6px; "
-                 "border-radius: 4px;")
 
 
 def _plain_label(name: str) -> QLabel:
@@ -135,6 +130,9 @@ class ResultsPanel(Panel):
             for splitter, share in ((self._chart_splitter, 0.68 if narrow else 0.6),
                                     (self._scores_splitter, 0.62 if narrow else 0.6)):  # every score unelided
                 splitter.setSizes([int(width * share), width - int(width * share)])
+            # equal columns where there is room; narrow, each as wide as its numbers (no "0.26…")
+            self.metrics_table.horizontalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents if narrow else QHeaderView.ResizeMode.Stretch)
         super().resizeEvent(event)
 
     def clear(self, _loaded=None) -> None:

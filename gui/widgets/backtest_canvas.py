@@ -45,7 +45,11 @@ class BacktestCanvas(PlotCanvas):
 
             locator = AutoDateLocator(maxticks=7)
             axes.xaxis.set_major_locator(locator)
-            axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+            # numbers only: matplotlib's month names are English whatever the app's language
+            axes.xaxis.set_major_formatter(ConciseDateFormatter(
+                locator, formats=["%Y", "%m", "%d", "%H:%M", "%H:%M", "%S.%f"],
+                zero_formats=["", "%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M"],
+                offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
         axes.legend(loc="best", fontsize=8)
         axes.grid(alpha=0.3)
         self.draw_idle()
