@@ -102,7 +102,7 @@ class BacktestPanel(Panel):
         self.table.setToolTip(_("One row per fold; the best RMSE and MASE of each row are in bold."))
         self.table.verticalHeader().setVisible(False)  # the cutoff names the row
         self.table.verticalHeader().setDefaultSectionSize(22)
-        self.table.setMinimumHeight(70)  # in a short window it scrolls: the conclusion above keeps its room
+        self.table.setMinimumHeight(60)  # in a short window it scrolls: the conclusion above keeps its room
         self.pooled_label = QLabel(f"<b>{escape(_('Pooled over every fold'))}</b>", objectName="backtestPooledLabel")
         self.pooled_table = MetricsTable(objectName="backtestPooled")
         self.pooled_table.setToolTip(_("Scores over the forecasts of every fold together; the best in each column "
@@ -115,7 +115,7 @@ class BacktestPanel(Panel):
         self.notes_label.setStyleSheet("color: #495057;")
         self.canvas = BacktestCanvas()
         self.canvas.setObjectName("backtestCanvas")
-        self.canvas.setMinimumHeight(120)
+        self.canvas.setMinimumHeight(100)
 
         # above: the form, the commands and the conclusion (verdict and pooled scores), never
         # scrolled; below, sharing the rest: the folds (with the notes) and the chart

@@ -40,7 +40,7 @@ def test_folds_appear_as_they_finish_then_the_verdict_and_the_whole_pooled_table
     assert table.verticalScrollBar().maximum() == 0
     shown_rows = [r for r in range(table.rowCount()) if not table.isRowHidden(r)]
     assert len(shown_rows) == 4 and table.viewport().height() >= sum(table.rowHeight(r) for r in shown_rows)
-    assert panel.canvas.height() >= 120 and panel.table.height() >= 70
+    assert panel.canvas.height() >= 120 and panel.table.height() >= 100  # three fold rows and a chart
 
     # the engine's notes wait behind a button, so the folds and the chart keep the room
     notes = panel.notes_button
