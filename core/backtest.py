@@ -76,9 +76,15 @@ class BacktestResult:
     def seasonal(self) -> bool:
         return bool(self.config.season and self.config.season > 1)
 
+    def verdict(self) -> dict[str, Any]:
+        """The conclusion in one sentence, as both faces show it (core.evaluation.backtest_verdict)."""
+        from core.evaluation.backtest_verdict import backtest_verdict
+
+        return backtest_verdict(self.pooled, [f.scores for f in self.folds], self.seasonal)
+
     def to_dict(self) -> dict[str, Any]:
         """What backtest.json holds."""
-        return {"folds": [f.to_dict() for f in self.folds], "pooled": self.pooled,
+        return {"folds": [f.to_dict() for f in self.folds], "pooled": self.pooled, "verdict": self.verdict(),
                 "trainings": self.trainings, "cancelled": self.cancelled,
                 "request": dataclasses.asdict(self.request), "config": self.config.to_dict(),
                 "notes": self.notes}
@@ -92,7 +98,9 @@ class BacktestResult:
 class BacktestProgress:
     fold: int  # 1-based
     folds: int
-    epoch: EpochProgress | None  # None when the fold starts (or reuses a model)
+    epoch: EpochProgress | None  # None when the fold starts (or reuses a model), or has finished
+    done: FoldResult | None = None  # the fold just finished, scored: a table can show it at once
+    seasonal: bool = True  # a season exists (without one, seasonal naive is the naive forecast)
 
 
 def write_backtest(result: BacktestResult, json_path: str | Path | None, csv_path: str | Path | None,
@@ -286,6 +294,8 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
             pooled_scaled_errors[name].append(errors)
         folds.append(FoldResult(number, label, cutoff, cutoff - start, time.perf_counter() - fold_started,
                                 retrain, scores, train_start=start, fit_rows=plan.bounds.train_end))
+        if progress is not None:
+            progress(BacktestProgress(number, total, None, folds[-1], bool(fixed.season > 1)))
     if cancelled:
         notes.append(ngettext("Cancelled: {done} of {folds} fold finished.", "Cancelled: {done} of {folds} folds "
                               "finished.", request.folds).format(done=len(folds), folds=request.folds))

@@ -5,7 +5,7 @@ see --help for another sample or settings (the README's images are made with the
 `--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --prefix zh_ --only-results`,
 `--sample monthly_visitors.csv --target visitors --features "" --window 24 --horizon 12
 --forecast-steps 24 --epochs 300 --prefix forecast_ --only-results`; the Search tab's image with
-`--search tests/data/ausbeer.csv`).
+`--search tests/data/ausbeer.csv`; the 1024x700 images of docs/screenshots/ with --tabs, see its help).
 Uses a throwaway settings folder so your own settings are untouched.
 """
 
@@ -74,6 +74,56 @@ def search_shot(window: MainWindow, csv: Path, args) -> None:
     shot(window, args.prefix + "search")
 
 
+TAB_SIZE = (1024, 700)  # the smallest window the app promises to fit (README: screenshots/)
+
+
+def tab_shots(window: MainWindow, args) -> None:
+    """The Results, Backtest and Search tabs after a short run of each, shot at exactly 1024x700 as
+    results_<lang>.png, backtest_<lang>.png and search_<lang>.png (issue 23's small-window check)."""
+    lang = args.lang.split("_")[0]
+    session, form = window.session, window.settings_panel.form
+    session.data.open_csv(sample_path(args.sample))
+    wait_for(session.data.finished)
+    window.columns_panel.target_combo.setCurrentText(args.target)
+    window.columns_panel.set_features([f for f in args.features.split(",") if f])
+    form.window.setValue(args.window)
+    form.horizon.setValue(args.horizon)
+    form.forecast_steps.setValue(args.forecast_steps)
+    form.epochs.setValue(args.epochs)
+    form.ensemble.setValue(1)
+    session.settings.replan()
+    session.training.start()
+    wait_for(session.training.finished, 600_000)
+    window.results_panel.reveal()
+    if args.step > 1:
+        window.results_panel.step_selector.setValue(args.step)
+    tab_shot(window, f"results_{lang}")
+    panel = window.backtest_panel
+    panel.reveal()
+    panel.folds_spin.setValue(args.backtest or 3)
+    panel.run_button.click()
+    wait_for(session.backtest.finished, 600_000)
+    tab_shot(window, f"backtest_{lang}")
+    search = window.search_panel
+    search.budget_unit.setCurrentIndex(search.budget_unit.findData(1))  # seconds
+    search.budget_spin.setValue(args.search_budget)
+    search.trials_spin.setValue(args.search_trials)
+    search.jobs_spin.setValue(args.search_jobs)
+    search.reveal()
+    search.run()
+    wait_for(session.search.finished, (args.search_budget + 120) * 1000)
+    tab_shot(window, f"search_{lang}")
+
+
+def tab_shot(window: MainWindow, name: str) -> None:
+    window.resize(*TAB_SIZE)
+    pause(600)
+    if (window.width(), window.height()) != TAB_SIZE:  # the layout asked for more: the shot would lie
+        raise SystemExit(f"{name}: the window is {window.width()}x{window.height()}, not "
+                         f"{TAB_SIZE[0]}x{TAB_SIZE[1]}")
+    shot(window, name)
+
+
 def main() -> None:
     global OUT
     parser = argparse.ArgumentParser()
@@ -98,6 +148,12 @@ def main() -> None:
     parser.add_argument("--search-budget", type=int, default=90, help="seconds")
     parser.add_argument("--search-trials", type=int, default=12)
     parser.add_argument("--search-jobs", type=int, default=1)
+    parser.add_argument("--tabs", action="store_true",
+                        help="only the Results, Backtest and Search tabs at 1024x700 (results_en.png…); "
+                        "docs/screenshots/ was made with --tabs --sample daily_sales.csv --target sales "
+                        "--features temperature,promotion --window 28 --horizon 7 --forecast-steps 14 --epochs 20 "
+                        "--search-budget 90 --search-trials 3 --out docs/screenshots, and with --lang zh_CN "
+                        "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 and the rest the same")
     args = parser.parse_args()
     OUT = args.out
     app = QApplication(sys.argv[:1])
@@ -105,6 +161,14 @@ def main() -> None:
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
+    if args.tabs:
+        args.out.mkdir(parents=True, exist_ok=True)
+        tab_shots(window, args)
+        session = window.session
+        session.models.result_saved = True  # nothing to keep: close without asking to save the model
+        window.close()
+        app.quit()
+        return
     if args.search is not None:
         if args.epochs == parser.get_default("epochs"):
             args.epochs = 30

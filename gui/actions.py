@@ -86,7 +86,7 @@ ACTIONS = (
                lambda s: s.may(Job.LOAD)),
     ActionSpec("save_model", N_("&Save model…"), "dialogs.save_model", Key.Save,
                N_("Save the trained model, its scalers and settings in one .lstmf file"),
-               lambda s: s.models.result is not None and not s.training.running),
+               lambda s: s.models.savable() and not s.training.running),
     ActionSpec("open_model", N_("Open &model…"), "dialogs.choose_model", "Ctrl+Shift+O",
                N_("Open a saved .lstmf model and show its forecast"), lambda s: s.may(Job.MODEL)),
     ActionSpec("apply_model", N_("&Apply model to new data…"), "dialogs.choose_apply_csv", "Ctrl+Shift+A",

@@ -70,12 +70,15 @@ class FileDialogs(QObject):
                             self._session.models.save_future_template, path)
 
     def save_model(self) -> bool:
-        """Asks where, then saves the trained model as one .lstmf file."""
+        """Asks where, then saves the current model (trained or opened) as one .lstmf file."""
         s = self._session
-        if s.models.result is None:
+        if not s.models.savable():
             return False
-        stem = Path(s.data.source_path).stem if s.data.source_path else "model"
-        suggested = f"{stem}-{safe_file_stem(s.models.result.config.target)}{BUNDLE_SUFFIX}"
+        if s.models.result is None:  # an opened model: beside its own name, which is never overwritten
+            suggested = f"{Path(s.models.opened_path).stem}-copy{BUNDLE_SUFFIX}"
+        else:
+            stem = Path(s.data.source_path).stem if s.data.source_path else "model"
+            suggested = f"{stem}-{safe_file_stem(s.models.result.config.target)}{BUNDLE_SUFFIX}"
         path = self._save_path(_("Save model"), suggested, model_filter())
         return bool(path) and s.models.save(path)
 
@@ -129,18 +132,25 @@ class FileDialogs(QObject):
 
         return self._session.write_export(path, write)
 
+    def _named(self, kind: str) -> str:
+        """An export's suggested name naming the dataset: daily_sales_backtest.csv."""
+        source = self._session.data.source_path
+        return f"{safe_file_stem(Path(source).stem)}_{kind}" if source else kind
+
     def export_backtest(self, path: str | None = None) -> bool:
         """The last backtest as the CLI's backtest.csv, or backtest.json for a .json name."""
         if self._session.backtest.result is None:
             return False
-        path = path or self._save_path(_("Export the backtest"), "backtest.csv", _("CSV (*.csv);;JSON (*.json)"))
+        path = path or self._save_path(_("Export the backtest"), self._named("backtest.csv"),
+                                       _("CSV (*.csv);;JSON (*.json)"))
         return bool(path) and self._session.backtest.export(path)
 
     def export_search(self, path: str | None = None) -> bool:
         """The last search as the CLI's search.json, or its trials table as search.csv for a .csv name."""
         if self._session.search.result is None:
             return False
-        path = path or self._save_path(_("Export the search"), "search.json", _("JSON (*.json);;CSV (*.csv)"))
+        path = path or self._save_path(_("Export the search"), self._named("search.json"),
+                                       _("JSON (*.json);;CSV (*.csv)"))
         return bool(path) and self._session.search.export(path)
 
     # ---------------------------------------------------------------- before losing work

@@ -36,7 +36,7 @@ class FoldProgress(ProgressLine):
     """Fold i/K and its epoch, and the time so far."""
 
     def __call__(self, p) -> None:
-        if not self.enabled:
+        if not self.enabled or getattr(p, "done", None) is not None:  # a fold's end: the next start says more
             return
         e = p.epoch
         parts = [_("fold {fold}/{folds}").format(fold=p.fold, folds=p.folds)]
@@ -106,4 +106,5 @@ def print_backtest(result, out: Path) -> None:
         m = result.pooled.get(name, {})
         print("  " + pad(short[name], 10) + "".join(pad(fmt(m.get(key)), 12)
                                                      for key in ("rmse", "mae", "mape", "r2", "mase")))
+    print(result.verdict()["sentence"])  # the conclusion, in the Backtest tab's words
     print(_("Wrote {folder}/{files}").format(folder=out, files="backtest.json, backtest.csv"))

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from core.i18n import N_, _, ngettext
@@ -32,11 +32,13 @@ from core.outputs.summary import reused_fold_sentence
 from core.prep.timeindex import format_time
 from core.settings.requests import BacktestRequest
 from core.settings.table import settings_of
+from gui.format import escape
 from gui.panels import Panel
 from gui.session import Session
 from gui.settings_form import declared_value, declared_widget, show_declared_value
 from gui.widgets.backtest_canvas import BacktestCanvas
 from gui.widgets.metrics_table import MetricsTable
+from gui.widgets.notices import VERDICT_STYLE, WARNING_STYLE
 
 FORECASTERS = (("model", N_("Model")), ("naive", N_("Naive")), ("seasonal_naive", N_("Seasonal")),
                ("linear", N_("Linear")))
@@ -74,15 +76,19 @@ class BacktestPanel(Panel):
         self.run_button = QPushButton(_("Run backtest"), objectName="backtestRun")
         self.cancel_button = QPushButton(_("Cancel"), objectName="backtestCancel")
         self.export_button = QPushButton(_("Export…"), objectName="backtestExport")
-        buttons = QHBoxLayout()
-        for button in (self.run_button, self.cancel_button, self.export_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
         self.progress_bar = QProgressBar(objectName="backtestProgress")
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
+        buttons = QHBoxLayout()  # the bar beside the buttons: one row less above the results
+        for button in (self.run_button, self.cancel_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.progress_bar, 1)
         self.status_label = QLabel("", wordWrap=True, objectName="backtestStatus")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # quotes column names and messages
+        # the conclusion in one sentence (core's words, as the CLI prints them)
+        self.verdict_label = QLabel("", wordWrap=True, objectName="backtestVerdict")
+        self.verdict_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.verdict_label.hide()
 
         self.table = QTableWidget(0, 3 + 2 * len(FORECASTERS), objectName="backtestTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -95,45 +101,57 @@ class BacktestPanel(Panel):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setToolTip(_("One row per fold; the best RMSE and MASE of each row are in bold."))
         self.table.verticalHeader().setVisible(False)  # the cutoff names the row
-        self.table.setMinimumHeight(150)
-        self.pooled_label = QLabel(_("Pooled over every fold"), objectName="backtestPooledLabel")
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setMinimumHeight(60)  # in a short window it scrolls: the conclusion above keeps its room
+        self.pooled_label = QLabel(f"<b>{escape(_('Pooled over every fold'))}</b>", objectName="backtestPooledLabel")
         self.pooled_table = MetricsTable(objectName="backtestPooled")
         self.pooled_table.setToolTip(_("Scores over the forecasts of every fold together; the best in each column "
                                        "is in bold."))
-        self.pooled_table.setMinimumHeight(0)
-        rows_height = sum(self.pooled_table.verticalHeader().sectionSize(i) for i in range(4))
-        self.pooled_table.setFixedHeight(rows_height + self.pooled_table.horizontalHeader().sizeHint().height() + 4)
+        self.pooled_table.verticalHeader().setDefaultSectionSize(22)
+        self.pooled_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit_pooled_table()
         self.notes_label = QLabel("", wordWrap=True, objectName="backtestNotes")
         self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notes_label.setStyleSheet("color: #495057;")
         self.canvas = BacktestCanvas()
         self.canvas.setObjectName("backtestCanvas")
+        self.canvas.setMinimumHeight(100)
 
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        # above: the form, the commands and the conclusion (verdict and pooled scores), never
+        # scrolled; below, sharing the rest: the folds (with the notes) and the chart
+        # the engine's notes on the folds, shown on demand: in a 700 px window the folds and the chart need the room
+        self.notes_button = QToolButton(objectName="backtestNotesButton", text=_("Notes"), checkable=True)
+        self.notes_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.notes_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.notes_button.setAutoRaise(True)
+        self.notes_button.setEnabled(False)
+        self.notes_pane = notes = QScrollArea(objectName="backtestNotesScroll", widgetResizable=True)
+        notes.setFrameShape(QFrame.Shape.NoFrame)
+        notes.setWidget(self.notes_label)
+        notes.setMinimumHeight(40)
+        notes.hide()
+        self.notes_button.toggled.connect(self._show_notes)
+        splitter = QSplitter(Qt.Orientation.Vertical, objectName="backtestSplitter")
+        shares = (9, 2, 11)  # the folds' table, the notes (when shown), the chart: three fold rows at 700 px
+        for index, (pane, stretch) in enumerate(zip((self.table, notes, self.canvas), shares, strict=True)):
+            splitter.addWidget(pane)
+            splitter.setStretchFactor(index, stretch)
+        splitter.setSizes([100 * share for share in shares])  # in proportion
+        splitter.setChildrenCollapsible(False)
         controls = QHBoxLayout()
         controls.addLayout(form)
         controls.addStretch(1)
-        top_layout.addLayout(controls)
-        top_layout.addLayout(buttons)
-        top_layout.addWidget(self.progress_bar)
-        top_layout.addWidget(self.status_label)
-        top_layout.addWidget(self.table, 2)
-        top_layout.addWidget(self.pooled_label)
-        top_layout.addWidget(self.pooled_table)
-        top_layout.addWidget(self.notes_label)
-        scroll = QScrollArea()  # in a short window the tables scroll instead of raising its minimum height
-        scroll.setWidget(top)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self.canvas)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addLayout(controls)
+        layout.addLayout(buttons)
+        status = QHBoxLayout()
+        status.addWidget(self.status_label, 1)
+        status.addWidget(self.notes_button)
+        layout.addLayout(status)
+        layout.addWidget(self.verdict_label)
+        layout.addWidget(self.pooled_label)
+        layout.addWidget(self.pooled_table)
+        layout.addWidget(splitter, 1)
 
         session.data.finished.connect(self._on_new_data)
         session.backtest.started.connect(self._on_started)
@@ -163,16 +181,42 @@ class BacktestPanel(Panel):
             self.status_label.setText(_("Cancelling: finishing the current batch…"))
 
     # ---------------------------------------------------------------- following the session
+    def _fit_pooled_table(self) -> None:
+        """As tall as its shown rows: the pooled scores are the conclusion, read without scrolling."""
+        t = self.pooled_table
+        rows = sum(t.verticalHeader().sectionSize(i) for i in range(t.rowCount()) if not t.isRowHidden(i))
+        t.setFixedHeight(rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth())
+
+    def _show_verdict(self, verdict: dict | None) -> None:
+        beats = None if verdict is None else verdict["beats_best_baseline"]
+        self.verdict_label.setText("" if verdict is None else
+                                   ("⚠ " if beats is False else "✓ " if beats else "") + verdict["sentence"])
+        self.verdict_label.setStyleSheet(WARNING_STYLE if beats is False else VERDICT_STYLE if beats else "")
+        self.verdict_label.setVisible(verdict is not None)
+
+    def _show_notes(self, shown: bool) -> None:
+        self.notes_pane.setVisible(shown)
+        self.notes_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    def _set_notes(self, notes: list[str]) -> None:
+        self.notes_label.setText("\n".join(notes))
+        self.notes_button.setEnabled(bool(notes))
+        self.notes_button.setText(_("Notes ({count})").format(count=len(notes)) if notes else _("Notes"))
+        if not notes:
+            self.notes_button.setChecked(False)
+
     def _on_new_data(self, _loaded) -> None:
         self.table.setRowCount(0)
+        self._show_verdict(None)
         self.pooled_table.clear_metrics()
-        self.notes_label.clear()
+        self._set_notes([])
         self.status_label.clear()
         self.progress_bar.setValue(0)
         self.canvas.show_message(_("Run a backtest to see each fold's forecast against the actual values."))
 
     def _on_started(self, request: BacktestRequest) -> None:
         self.table.setRowCount(0)
+        self._show_verdict(None)
         self.progress_bar.setRange(0, request.folds)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat(_("Fold {fold} of {folds}").format(fold=0, folds=request.folds))
@@ -180,6 +224,12 @@ class BacktestPanel(Panel):
 
     def _on_progress(self, p) -> None:
         self.progress_bar.setRange(0, p.folds)
+        if p.done is not None:  # a fold finished: its row now, not when the last fold ends
+            self.progress_bar.setValue(p.fold)
+            self._show_columns(p.seasonal)
+            self._set_row(self.table.rowCount(), p.done, p.seasonal)
+            self.table.scrollToBottom()
+            return
         self.progress_bar.setValue(p.fold - 1)
         self.progress_bar.setFormat(_("Fold {fold} of {folds}").format(fold=p.fold, folds=p.folds))
         if p.epoch is None:
@@ -204,39 +254,47 @@ class BacktestPanel(Panel):
                 done=done, trainings=result.trainings))
         self._fill_table(result)
         self.pooled_table.show_metrics(result.pooled, seasonal=result.seasonal)
-        self.notes_label.setText("\n".join(result.notes))
+        self._fit_pooled_table()
+        self._show_verdict(result.verdict() if result.folds else None)
+        self._set_notes(result.notes)
         self.canvas.show_backtest(result, result.config.target)
 
     def _on_failed(self, message: str) -> None:
         self.status_label.setText(message)
         self.progress_bar.setValue(0)
 
+    def _show_columns(self, seasonal: bool) -> None:
+        for column, (key, _label) in enumerate(FORECASTERS * len(SCORES)):
+            self.table.setColumnHidden(2 + column, key == "seasonal_naive" and not seasonal)
+
     def _fill_table(self, result) -> None:
+        self._show_columns(result.seasonal)
+        self.table.setRowCount(0)
+        for row, fold in enumerate(result.folds):
+            self._set_row(row, fold, result.seasonal)
+
+    def _set_row(self, row: int, fold, seasonal: bool) -> None:
+        """One fold's row (core.backtest.FoldResult); the best RMSE and MASE in bold."""
         bold = QFont()
         bold.setBold(True)
-        shown = [(key, label) for key, label in FORECASTERS if result.seasonal or key != "seasonal_naive"]
-        for column, (key, _label) in enumerate(FORECASTERS * len(SCORES)):
-            self.table.setColumnHidden(2 + column, (key, _label) not in shown)
-        self.table.setRowCount(len(result.folds))
-        for row, fold in enumerate(result.folds):
-            cutoff = format_time(fold.cutoff) + ("" if fold.retrained else " *")
-            cutoff_item = QTableWidgetItem(cutoff)
-            if not fold.retrained:
-                cutoff_item.setToolTip(reused_fold_sentence())
-            self.table.setItem(row, 0, cutoff_item)
-            self.table.setItem(row, 1, QTableWidgetItem(f"{fold.train_rows:,}"))
-            for block, score in enumerate(SCORES):
-                values = {key: fold.scores[key][score] for key, _label in shown}
-                present = {k: v for k, v in values.items() if v is not None}
-                best = min(present, key=present.get) if present else None
-                for index, (key, _label) in enumerate(FORECASTERS):
-                    value = fold.scores[key][score]
-                    item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    if key == best:
-                        item.setFont(bold)
-                    self.table.setItem(row, 2 + block * len(FORECASTERS) + index, item)
-            self.table.setItem(row, 2 + len(SCORES) * len(FORECASTERS), QTableWidgetItem(f"{fold.seconds:.1f}"))
+        shown = [key for key, _label in FORECASTERS if seasonal or key != "seasonal_naive"]
+        self.table.setRowCount(max(self.table.rowCount(), row + 1))
+        cutoff_item = QTableWidgetItem(format_time(fold.cutoff) + ("" if fold.retrained else " *"))
+        if not fold.retrained:
+            cutoff_item.setToolTip(reused_fold_sentence())
+        self.table.setItem(row, 0, cutoff_item)
+        self.table.setItem(row, 1, QTableWidgetItem(f"{fold.train_rows:,}"))
+        for block, score in enumerate(SCORES):
+            present = {key: fold.scores[key][score] for key in shown if fold.scores[key][score] is not None}
+            best = min(present, key=present.get) if present else None
+            for index, (key, _label) in enumerate(FORECASTERS):
+                value = fold.scores[key][score]
+                item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if key == best:
+                    item.setFont(bold)
+                self.table.setItem(row, 2 + block * len(FORECASTERS) + index, item)
+        self.table.setItem(row, 2 + len(SCORES) * len(FORECASTERS), QTableWidgetItem(f"{fold.seconds:.1f}"))
 
     def cell_text(self, row: int, forecaster: str, score: str) -> str:
         """The shown text of one score (tests read the table as a user does)."""

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -24,15 +25,11 @@ from gui.session import Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
 from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
+from gui.widgets.notices import VERDICT_STYLE, WARNING_STYLE
 from gui.widgets.result_tables import ForecastTable, StepScoresTable
 
+NARROW_WIDTH = 800  # px of the tab: below it the chart gets a larger share beside the forecast table
 EMPTY_CHART = N_("Train a model to see real vs predicted values here.")
-
-
-WARNING_STYLE = ("background: #fff4e5; color: #8a4b00; border: 1px solid #f5c27a; padding: 6px; "
-                 "border-radius: 4px;")
-VERDICT_STYLE = ("background: #ebfbee; color: #1b5e20; border: 1px solid #8ce99a; padding: 6px; "
-                 "border-radius: 4px;")
 
 
 def _plain_label(name: str) -> QLabel:
@@ -67,7 +64,7 @@ class ResultsPanel(Panel):
         self.step_selector.setToolTip(_("Which step ahead the chart's predictions show: 1 is the next row after "
                                         "each window, the horizon the farthest."))
         self.step_selector.valueChanged.connect(self._on_step_changed)
-        self.step_caption = QLabel("", objectName="stepCaption")
+        self.step_caption = QLabel("", wordWrap=True, objectName="stepCaption")  # wrapped: the window fits 1024 px
         self.step_row = QWidget()
         step_layout = QHBoxLayout(self.step_row)
         step_layout.setContentsMargins(0, 0, 0, 0)
@@ -84,7 +81,9 @@ class ResultsPanel(Panel):
         self.canvas.hovered.connect(self.hover_label.setText)
         self.forecast_table = ForecastTable()
         self.metrics_table = MetricsTable(objectName="metricsTable")
-        self.metrics_table.setMinimumHeight(80)  # the splitter above gives it room; small windows still fit
+        # the model and its three baselines in view without scrolling, also in a 700 px window
+        self.metrics_table.verticalHeader().setDefaultSectionSize(22)
+        self.metrics_table.setMinimumHeight(4 * 22 + self.metrics_table.horizontalHeader().sizeHint().height() + 4)
         self.step_table = StepScoresTable()
         self.step_table.hide()
         self.coverage_label = _plain_label("coverageLabel")  # the forecast's assumption names columns
@@ -108,13 +107,14 @@ class ResultsPanel(Panel):
         future_row.addWidget(self.template_button)
         future_row.addStretch(1)
         forecast_layout.addLayout(future_row)
-        top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
+        self._chart_splitter = top = QSplitter(Qt.Orientation.Horizontal, objectName="resultsChartSplitter")
+        self._narrow: bool | None = None  # the last width class resizeEvent set the chart's share for
         top.addWidget(chart)
         top.addWidget(forecast_box)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 1)
         top.setSizes([640, 440])  # in proportion: the forecast's six columns readable beside the chart
-        scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
+        self._scores_splitter = scores = QSplitter(Qt.Orientation.Horizontal, objectName="resultsScoresSplitter")
         scores.addWidget(self.metrics_table)
         scores.addWidget(self.step_table)
         scores.setStretchFactor(0, 3)
@@ -140,6 +140,21 @@ class ResultsPanel(Panel):
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
         return {"future_features": self.future_button, "future_template": self.template_button}
+
+    def resizeEvent(self, event) -> None:
+        """In a narrow tab (a 1024 px window) the chart takes more of the width: the forecast table
+        scrolls sideways instead. Set when the width class changes, so a user's drag stays."""
+        narrow = event.size().width() < NARROW_WIDTH
+        if narrow != self._narrow:
+            self._narrow = narrow
+            width = max(self._chart_splitter.width(), event.size().width())
+            for splitter, share in ((self._chart_splitter, 0.68 if narrow else 0.6),
+                                    (self._scores_splitter, 0.62 if narrow else 0.6)):  # every score unelided
+                splitter.setSizes([int(width * share), width - int(width * share)])
+            # equal columns where there is room; narrow, each as wide as its numbers (no "0.26…")
+            self.metrics_table.horizontalHeader().setSectionResizeMode(
+                QHeaderView.ResizeMode.ResizeToContents if narrow else QHeaderView.ResizeMode.Stretch)
+        super().resizeEvent(event)
 
     def clear(self, _loaded=None) -> None:
         self.shown = None

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QCheckBox,
     QFormLayout,
     QGridLayout,
@@ -46,6 +47,7 @@ from gui.widgets.search_views import SEARCHABLE, TrialsCanvas, TrialsModel, best
 DEFAULT_BUDGET_MINUTES = 5
 DECLARED = {s.name: s for s in settings_of(SearchRequest)}
 SEARCHED_COLUMNS = 3
+NARROW_WIDTH = 900  # px: below it the form and the searched settings, the table and the chart stack
 CLOCK_MS = 500  # the time-used bar moves between the engine's reports too
 
 
@@ -137,7 +139,7 @@ class SearchPanel(Panel):
         searched_layout.addWidget(searched_note)
         searched_layout.addStretch(1)
 
-        top = QHBoxLayout()
+        self._top = top = QBoxLayout(QBoxLayout.Direction.LeftToRight)  # stacked in a narrow tab (resizeEvent)
         top.addWidget(request_box, 2)
         top.addWidget(searched_box, 3)
 
@@ -168,7 +170,7 @@ class SearchPanel(Panel):
         self.canvas = TrialsCanvas()
         self.canvas.setObjectName("searchCanvas")
         self.canvas.setMinimumSize(240, 180)
-        views = QSplitter(Qt.Orientation.Horizontal, objectName="searchSplitter")
+        self._views = views = QSplitter(Qt.Orientation.Horizontal, objectName="searchSplitter")
         views.addWidget(self.trials_table)
         views.addWidget(self.canvas)
         views.setStretchFactor(0, 3)
@@ -188,7 +190,10 @@ class SearchPanel(Panel):
         layout.addWidget(self.best_label)
         # the tabs share one minimum size: scrolled, this tab's many fields don't make the window
         # taller or wider than the other tabs need
-        scroll = QScrollArea(objectName="searchScroll", widgetResizable=True)
+        self._scroll = scroll = QScrollArea(objectName="searchScroll", widgetResizable=True)
+        self._follow_conclusion = False  # a search just ended: keep its conclusion (at the bottom) in view
+        scroll.verticalScrollBar().rangeChanged.connect(
+            lambda _low, high: scroll.verticalScrollBar().setValue(high) if self._follow_conclusion else None)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)
@@ -200,6 +205,14 @@ class SearchPanel(Panel):
         self.budget_unit.currentIndexChanged.connect(self.requestChanged)
         for edit in (self.storage_edit, self.study_edit):
             edit.textChanged.connect(self.requestChanged)
+
+    def resizeEvent(self, event) -> None:
+        """Side by side where the tab is wide; stacked where it is narrow (a 1024 px window), so
+        the tab scrolls down instead of sideways and nothing is cut at its right edge."""
+        narrow = event.size().width() < NARROW_WIDTH
+        self._top.setDirection(QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight)
+        self._views.setOrientation(Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal)
+        super().resizeEvent(event)
 
     def _show_advanced(self, shown: bool) -> None:
         self.advanced.setVisible(shown)
@@ -366,6 +379,10 @@ class SearchPanel(Panel):
         self.state_label.setText(text.format(count=count, duration=duration(result.elapsed_s)))
         # the same paragraph as the terminal's, the settings named as the form names them
         self.best_label.setText("\n".join(search_lines(result, settings_summary)))
+        # in a short window the form fills the view: the conclusion scrolls into it as it is laid out
+        self._follow_conclusion = True
+        QTimer.singleShot(1500, lambda: setattr(self, "_follow_conclusion", False))
+        self._scroll.verticalScrollBar().setValue(self._scroll.verticalScrollBar().maximum())
 
     def _on_failed(self, message: str) -> None:
         self._clock.stop()

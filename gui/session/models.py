@@ -13,7 +13,7 @@ from core.data.reader import read_table
 from core.errors import ForecasterError
 from core.files import file_sha256, refuse_overwriting_input
 from core.i18n import N_, _
-from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle
+from core.model.bundle import BUNDLE_SUFFIX, LoadedBundle, bundle_of_result, save_bundle, write_bundle
 from core.pipeline import ExperimentResult
 from gui.jobs import Job
 from gui.session.channel import JobChannel
@@ -51,7 +51,11 @@ class ForecastFrom:
 
 
 class ModelFiles(JobChannel):
-    """Opening and applying share the MODEL job; each start brings its own outcome handler."""
+    """Opening and applying share the MODEL job; each start brings its own outcome handler.
+
+    One model is current: the trained `result` or the opened `bundle`, never both, so Save and
+    Apply use the model whose output the Results tab shows (Save once wrote a hidden trained model
+    after Open model had put another on screen)."""
 
     saved = Signal(str)  # the path of the saved model file
     opened = Signal(object)  # LoadedBundle, after its output is shown
@@ -71,7 +75,8 @@ class ModelFiles(JobChannel):
         # what the Results tab shows, for a report: the trained `result`, an OpenedModel or an AppliedModel
         self.reported: ExperimentResult | OpenedModel | AppliedModel | None = None
         self.forecast_from: ForecastFrom | None = None  # what the shown forecast continues
-        self._opened_path: str | None = None  # the model file opened last (what Apply applies)
+        self.opened_path: str | None = None  # where `bundle` was opened from
+        self._opened_members: dict[str, bytes] | None = None  # its file's two members, saved as opened
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
@@ -83,6 +88,10 @@ class ModelFiles(JobChannel):
         """A trained model is shown and was not saved: opening another file would lose it."""
         return self.result is not None and not self.result_saved
 
+    def savable(self) -> bool:
+        """A model is current (trained or opened), so Save model has something to write."""
+        return self.result is not None or self._opened_members is not None
+
     def can_apply(self) -> bool:
         return (self.bundle is not None or self.result is not None) and self.refusal() is None
 
@@ -90,22 +99,27 @@ class ModelFiles(JobChannel):
         """Shows a trained model's output on the Results tab; it becomes the model to save (with
         `search`, the record of the settings search its settings came from, if any)."""
         self.result, self.result_search, self.result_saved = result, search, False
+        self.bundle = self.opened_path = self._opened_members = None  # the trained model is the current one
         self.reported = result
         self.result_shown = shown_from_experiment(result, description, self.session.data.source_path, search)
         self.forecast_from = ForecastFrom(bundle_of_result(result), self.result_shown)
         self.session.show(self.result_shown)
 
     def save(self, path: str | Path) -> bool:
-        """Saves the trained model as one .lstmf file (the suffix is added if missing)."""
-        if self.result is None:
+        """Saves the current model (trained, or opened: as it was read) as one .lstmf file (the
+        suffix is added if missing)."""
+        if not self.savable():
             return False
         path, s = str(path), self.session
         if not path.lower().endswith(BUNDLE_SUFFIX):
             path += BUNDLE_SUFFIX
         try:
             refuse_overwriting_input([path], s.input_files())
-            checksum = file_sha256(s.data.source_path) if s.data.source_path else None
-            save_bundle(self.result, path, data_sha256=checksum, search=self.result_search)
+            if self.result is None:
+                write_bundle(self._opened_members, path)
+            else:
+                checksum = file_sha256(s.data.source_path) if s.data.source_path else None
+                save_bundle(self.result, path, data_sha256=checksum, search=self.result_search)
         except (ForecasterError, OSError) as exc:
             s.problem.emit(_("Can't save the model"), exc, "")
             self.failed.emit(str(exc))
@@ -116,15 +130,18 @@ class ModelFiles(JobChannel):
         return True
 
     def open(self, path: str | Path) -> bool:
-        """Loads a saved model in the background and shows its forecast; `opened` follows."""
-        path = str(path)
+        """Loads a saved model in the background and shows its forecast; `opened` follows. It
+        replaces the trained model, so an unsaved one is offered for saving first."""
+        path, s = str(path), self.session
+        if self.refusal() is None and self.unsaved() and s.confirm_discard is not None and not s.confirm_discard():
+            return False
 
         def work(report, cancel):
             from core.apply import forecast_table
-            from core.model.bundle import load_bundle
+            from core.model.bundle import load_bundle, read_members
 
             bundle = load_bundle(path)
-            return OpenedModel(path, bundle, forecast_table(bundle))
+            return OpenedModel(path, bundle, forecast_table(bundle), read_members(Path(path)))
 
         return self.run(work, _("Opening {file}…").format(file=Path(path).name), self._on_opened)
 
@@ -186,7 +203,9 @@ class ModelFiles(JobChannel):
             p, csv_bytes(future_template_for(source.bundle, **source.where))))
 
     def _on_opened(self, opened: OpenedModel) -> None:
-        self.bundle, self.reported, self._opened_path = opened.bundle, opened, opened.path
+        self.result, self.result_search, self.result_saved = None, None, False  # asked before opening
+        self.bundle, self.opened_path, self._opened_members = opened.bundle, opened.path, opened.members
+        self.reported = opened
         shown = shown_from_bundle(opened)
         self.forecast_from = ForecastFrom(opened.bundle, shown)
         self.session.show(shown)
@@ -235,4 +254,4 @@ class ModelFiles(JobChannel):
         return from_bundle(reported.bundle, reported.path)
 
     def _model_path(self) -> str:
-        return self._opened_path if self.bundle is not None and self._opened_path else _("the trained model")
+        return self.opened_path if self.bundle is not None and self.opened_path else _("the trained model")

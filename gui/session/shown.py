@@ -53,6 +53,7 @@ class OpenedModel:
     path: str
     bundle: LoadedBundle
     forecast: pd.DataFrame
+    members: dict[str, bytes] | None = None  # the file's two members as read: Save model writes them
 
 
 @dataclass(frozen=True)

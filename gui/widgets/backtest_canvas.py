@@ -40,6 +40,16 @@ class BacktestCanvas(PlotCanvas):
             axes.axvline(_x([fold.cutoff], dates)[0], color=colour, linestyle="--", linewidth=0.8, alpha=0.7)
         axes.set_title(_("{target}: fold forecasts against the actual values (dashed: cutoffs)").format(
             target=target), fontsize=10, parse_math=False)  # a column name is text, never mathtext
+        if dates:  # few, short date labels: full dates side by side overlapped in a narrow chart
+            from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+            locator = AutoDateLocator(maxticks=7)
+            axes.xaxis.set_major_locator(locator)
+            # numbers only: matplotlib's month names are English whatever the app's language
+            axes.xaxis.set_major_formatter(ConciseDateFormatter(
+                locator, formats=["%Y", "%m", "%d", "%H:%M", "%H:%M", "%S.%f"],
+                zero_formats=["", "%Y", "%Y-%m", "%m-%d", "%H:%M", "%H:%M"],
+                offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
         axes.legend(loc="best", fontsize=8)
         axes.grid(alpha=0.3)
         self.draw_idle()

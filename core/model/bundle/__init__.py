@@ -53,7 +53,7 @@ __all__ = ["BUNDLE_SCHEMA", "BUNDLE_SUFFIX", "FORMAT", "MAX_COMPRESSION_RATIO", 
            "MAX_WEIGHTS_BYTES", "MAX_WEIGHTS_COMPRESSION_RATIO", "MAX_WEIGHTS_HEADER_BYTES", "MAX_ZIP_ENTRIES",
            "META_FILE", "RUN_METRICS_FILE", "SEARCH_RECORD", "WEIGHTS_FILE", "LoadedBundle", "bundle_archive",
            "bundle_members", "bundle_of_result", "check_run_id", "expected_tensors", "library_versions", "load_bundle",
-           "read_members", "save_bundle", "search_note", "search_record"]
+           "read_members", "save_bundle", "search_note", "search_record", "write_bundle"]
 
 
 @dataclass
@@ -105,8 +105,13 @@ def bundle_archive(members: dict[str, bytes]) -> bytes:
 def save_bundle(result, path: str | Path, data_sha256: str | None = None,
                 run_id: str | None = None, search: dict[str, Any] | None = None) -> Path:
     """Writes a `.lstmf` file, or a folder when `path` has no `.lstmf` suffix."""
+    return write_bundle(bundle_members(result, data_sha256, run_id, search), path)
+
+
+def write_bundle(members: dict[str, bytes], path: str | Path) -> Path:
+    """Writes a bundle's two members (bundle_members, or read_members of an opened model, which
+    saves it as it was opened) as a `.lstmf` file, or a folder when `path` has no such suffix."""
     path = Path(path)
-    members = bundle_members(result, data_sha256, run_id, search)
     if path.suffix.lower() == BUNDLE_SUFFIX:
         atomic_write_bytes(path, bundle_archive(members))
     else:
