@@ -15,6 +15,7 @@ from sklearn.metrics import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.numbers import figures
 
 METRIC_NAMES = ("rmse", "mae", "mape", "r2", "mase")
 
@@ -92,11 +93,12 @@ def verdict_sentence(result: dict[str, Any]) -> str:
     if result["beats_best_baseline"] and model > 0.98 * baseline:
         return _("The model scores about the same as {baseline_name}, the best baseline, on the test split "
                  "(RMSE {model:.4g} vs {baseline:.4g}).").format(baseline_name=_(BASELINE_NAMES[name]),
-                                                                 model=model, baseline=baseline)
+                                                                 **figures(model=model, baseline=baseline))
     if result["beats_best_baseline"]:
         return _("The model's test RMSE ({model:.4g}) is {better:.0%} lower than that of {baseline_name}, the best "
-                 "baseline ({baseline:.4g}).").format(model=model, better=1 - model / baseline,
-                                                      baseline_name=_(BASELINE_NAMES[name]), baseline=baseline)
+                 "baseline ({baseline:.4g}).").format(better=1 - model / baseline,
+                                                      baseline_name=_(BASELINE_NAMES[name]),
+                                                      **figures(model=model, baseline=baseline))
     # the baseline leads the sentence: one sentence per baseline, so no capitalising of a fragment
     if baseline > 0 and model / baseline < 1.02:
         tie = {
@@ -108,7 +110,7 @@ def verdict_sentence(result: dict[str, Any]) -> str:
                          "test split (RMSE {baseline:.4g} vs {model:.4g}): the network adds little to it on this "
                          "series."),
         }[name]
-        return _(tie).format(baseline=baseline, model=model)
+        return _(tie).format(**figures(baseline=baseline, model=model))
     beaten = {
         "naive": N_("The naive forecast beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}"
                     "{times}."),
@@ -118,7 +120,7 @@ def verdict_sentence(result: dict[str, Any]) -> str:
                      "{baseline:.4g} vs {model:.4g}{times}."),
     }[name]
     times = _(" ({ratio:.2f}×)").format(ratio=model / baseline) if baseline > 0 else ""
-    return _(beaten).format(baseline=baseline, model=model, times=times)
+    return _(beaten).format(times=times, **figures(baseline=baseline, model=model))
 
 
 def per_step_scores(predictions: pd.DataFrame, split: str = "test") -> pd.DataFrame:

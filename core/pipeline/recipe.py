@@ -18,6 +18,7 @@ import pandas as pd
 from core.evaluation.intervals import HISTORY, UNSEEN, interval_coverage, interval_widths, source_code
 from core.i18n import _
 from core.model.predictor import Predictor
+from core.numbers import figures
 from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
@@ -268,6 +269,6 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         if on_val["beats_best_baseline"] is False:
             plan.notes.append(_("On the validation split {baseline} beat the model (RMSE {baseline_rmse:.4g} vs "
                                 "{model_rmse:.4g}).").format(baseline=_(BASELINE_NAMES[on_val["best_baseline"]]),
-                                                             baseline_rmse=on_val["baseline_rmse"],
-                                                             model_rmse=on_val["model_rmse"]))
+                                                             **figures(baseline_rmse=on_val["baseline_rmse"],
+                                                                       model_rmse=on_val["model_rmse"])))
     return result

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.numbers import EMPTY, decimals_for, number_text
 from core.outputs.summary import reused_fold_sentence
 from core.prep.timeindex import format_time
 from core.settings.requests import BacktestRequest
@@ -218,6 +219,8 @@ class BacktestPanel(Panel):
         for column, (key, _label) in enumerate(FORECASTERS * len(SCORES)):
             self.table.setColumnHidden(2 + column, (key, _label) not in shown)
         self.table.setRowCount(len(result.folds))
+        places = {(key, score): decimals_for(fold.scores[key][score] for fold in result.folds)
+                  for key, _label in FORECASTERS for score in SCORES}  # one count of decimals down a column
         for row, fold in enumerate(result.folds):
             cutoff = format_time(fold.cutoff) + ("" if fold.retrained else " *")
             cutoff_item = QTableWidgetItem(cutoff)
@@ -231,7 +234,7 @@ class BacktestPanel(Panel):
                 best = min(present, key=present.get) if present else None
                 for index, (key, _label) in enumerate(FORECASTERS):
                     value = fold.scores[key][score]
-                    item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
+                    item = QTableWidgetItem(number_text(value, places[key, score], EMPTY))
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                     if key == best:
                         item.setFont(bold)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout, QWidget
 
 from core.i18n import N_, _, ngettext
+from core.numbers import column_texts
 from core.outputs.summary import outcome_lines
 from gui.format import escape
 from gui.panels import Panel
@@ -161,7 +162,7 @@ class ResultsPanel(Panel):
         self.notes_label.setText("\n".join(f"• {note}" for note in shown.notes))
         self.notes_label.setVisible(bool(shown.notes))
         if shown.beats_naive is False and not shown.verdict:
-            model, naive = (_number(shown.metrics.get(k, {}).get("rmse")) for k in ("model", "naive"))
+            model, naive = column_texts(shown.metrics.get(k, {}).get("rmse") for k in ("model", "naive"))
             self.warning_label.setText(_(
                 "⚠ The model does not beat the naive forecast (each value = the previous one): RMSE {model} vs "
                 "{naive}. Try a longer window, more epochs, different features, or use the baseline.").format(
@@ -184,7 +185,3 @@ class ResultsPanel(Panel):
     def _on_step_changed(self, step: int) -> None:
         if self.shown is not None:
             self._draw(step)
-
-
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4g}"

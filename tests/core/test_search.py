@@ -15,6 +15,7 @@ import pytest
 import core.pipeline
 from core.data.csv_reader import read_csv
 from core.errors import ForecasterError
+from core.outputs.summary import score_text
 from core.search import SearchRequest, pruning, run_search, search_space
 from core.search.runner import prepare
 from core.search.storage import open_storage
@@ -338,7 +339,7 @@ def test_a_search_that_cannot_beat_the_users_settings_reports_them_as_best(wool)
     assert result.best_settings["window"] is None and result.best_settings["hidden"] == 12
     assert result.validation_score == result.trials[0].score
     assert baseline_sentence(result) == ("No setting tried beat your own settings (trial 0) on validation (RMSE "
-                                         f"{result.trials[0].score:.4g}); keep them.")
+                                         f"{score_text(result.trials[0].score)}); keep them.")
     assert result.experiment.config == core.pipeline.plan_run(wool, own).config  # the final run is theirs
     assert result.to_dict()["best"]["baseline"] is True
     assert result.provenance()["baseline_best"] is True and result.provenance()["best_trial"] == 0

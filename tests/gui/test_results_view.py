@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QTableWidget
 
 from core.evaluation.metrics import per_step_scores
+from core.outputs.summary import score_text
 from gui.resources import sample_path
 from tests.gui.window_steps import open_file, set_spins
 
@@ -80,7 +81,7 @@ def test_the_verdict_names_the_best_baseline_and_the_notes_follow(six_step_run):
     assert rmse["linear"] < rmse["model"]  # the set-up: Ridge wins on a noisy line
     verdict = win.findChild(QLabel, "verdictLabel")
     assert verdict.isVisible() and verdict.text().startswith("⚠")
-    assert "Linear regression (Ridge)" in verdict.text() and f"{rmse['linear']:.4g}" in verdict.text()
+    assert "Linear regression (Ridge)" in verdict.text() and f"{score_text(rmse['linear'])}" in verdict.text()
     notes = win.findChild(QLabel, "notesLabel")
     assert notes.isVisible()
     assert all(note in notes.text() for note in result.plan.notes)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QSpinBox, QWi
 
 from gui import MainWindow
 from gui.resources import sample_path
+from tests.factories import shows
 
 SALES = sample_path("daily_sales.csv")
 TRAIN_TIMEOUT = 120_000
@@ -56,7 +57,7 @@ def test_open_pick_train_and_see_results(qtbot, window):
     labels = [table.verticalHeaderItem(i).text() for i in range(table.rowCount())]
     assert labels == ["Model", "Naive (last value)", "Seasonal naive", "Linear (Ridge)"]
     for row in ("model", "naive", "seasonal_naive", "linear"):
-        assert table.cell_text(row, "rmse") == f"{result.test_metrics[row]['rmse']:.4g}"
+        assert shows(table.cell_text(row, "rmse"), result.test_metrics[row]["rmse"])
     assert window.results_panel.warning_label.isVisible() == (not result.beats_naive())
     assert window.tabs.currentWidget() is window.findChild(QWidget, "resultsPanel")
     assert train.isEnabled()
