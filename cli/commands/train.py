@@ -135,6 +135,8 @@ def command_train(args: argparse.Namespace) -> int:
 
 def print_summary(result, out: Path, chart: bool = True) -> None:
     """What was trained, the test scores against the baselines, the verdict, coverage, the forecast."""
+    from core.evaluation.metrics import coverage_warnings
+
     print(run_heading(result))
     heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
     if result.test_metrics:
@@ -157,6 +159,8 @@ def print_summary(result, out: Path, chart: bool = True) -> None:
             print(line)
     for line in run_lines(result):  # the same sentences as the Results tab
         print(line)
+    for sentence in coverage_warnings(result.predictions, result.config.interval_level):
+        print(_("Warning: {sentence}").format(sentence=sentence))
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
         + ["plot.png"] * chart + ["model/", "model.lstmf"]
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))

@@ -177,3 +177,37 @@ def settings_advice(metrics: dict[str, dict[str, float | None]], target_mode: st
     if target_mode == "level":
         return _("Try the target mode 'change from last value', a longer window or more data.")
     return _("Try a longer window, other features or more data, or use the best baseline.")
+
+
+# intervals that hold this much less often than their level promise are too narrow to trust:
+# 90% intervals below 75%. Sampling alone rarely goes that far with COVERAGE_MIN_VALUES values.
+COVERAGE_SHORTFALL = 0.15
+COVERAGE_MIN_VALUES = 10  # fewer actual values (overall, or at one step) say too little to warn on
+
+
+def coverage_warnings(predictions: pd.DataFrame, level: float | None, split: str = "test") -> list[str]:
+    """Sentences for both faces when the prediction intervals covered far fewer of the `split`'s
+    actual values than their level, overall or at some steps ([] when they held well enough, or
+    there are too few values to tell). `predictions` as per_step_scores takes them."""
+    if not level or predictions is None or not len(predictions):
+        return []
+    steps = per_step_scores(predictions, split)
+    steps = steps[steps["coverage"].notna() & (steps["windows"] >= COVERAGE_MIN_VALUES)]
+    if steps.empty:
+        return []
+    floor = level - COVERAGE_SHORTFALL
+    overall = float(np.average(steps["coverage"], weights=steps["windows"]))
+    low = steps[steps["coverage"] < floor]
+    said = []
+    if overall < floor:
+        said.append(_("The {level:.0%} prediction intervals covered only {coverage:.0%} of the actual values on the "
+                      "test split: they are too narrow, so the real uncertainty is larger than they show.").format(
+            level=level, coverage=overall))
+    if len(low) and (overall >= floor or len(low) < len(steps)):  # steps worse than the rest: name them
+        numbers = ", ".join(str(int(s)) for s in low["step"])
+        said.append(ngettext("At step {steps} the {level:.0%} intervals covered only {coverage:.0%} of the test "
+                             "split's actual values.",
+                             "At steps {steps} the {level:.0%} intervals covered as little as {coverage:.0%} of "
+                             "the test split's actual values.", len(low)).format(
+            steps=numbers, level=level, coverage=float(low["coverage"].min())))
+    return said

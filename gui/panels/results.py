@@ -52,6 +52,9 @@ class ResultsPanel(Panel):
         self.credit_label.hide()
         self.advice_label = _plain_label("adviceLabel")
         self.advice_label.hide()
+        self.coverage_warning = _plain_label("coverageWarning")  # intervals far narrower than their level
+        self.coverage_warning.setStyleSheet(WARNING_STYLE)
+        self.coverage_warning.hide()
         self.notes_label = _plain_label("notesLabel")
         self.notes_label.setStyleSheet("color: #495057;")
         self.notes_label.hide()
@@ -69,7 +72,7 @@ class ResultsPanel(Panel):
         self.step_row.hide()
         self.canvas = ResultCanvas()
         self.canvas.setObjectName("resultCanvas")
-        self.nav_toolbar = ChartToolbar(self.canvas, self)
+        self.nav_toolbar = ChartToolbar(self.canvas, self, coordinates=False)  # hover_label reads out
         self.nav_toolbar.setIconSize(QSize(18, 18))
         self.hover_label = _plain_label("hoverLabel")
         self.hover_label.setStyleSheet("color: #495057;")
@@ -115,6 +118,7 @@ class ResultsPanel(Panel):
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.credit_label)
         layout.addWidget(self.advice_label)
+        layout.addWidget(self.coverage_warning)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.step_row)
         layout.addWidget(body, 1)
@@ -129,7 +133,7 @@ class ResultsPanel(Panel):
         self.forecast_table.show_forecast(None)
         self.step_table.show_scores(None)
         for widget in (self.warning_label, self.verdict_label, self.credit_label, self.advice_label,
-                       self.notes_label, self.step_row, self.step_table):
+                       self.coverage_warning, self.notes_label, self.step_row, self.step_table):
             widget.hide()
         self.hover_label.clear()
         self.coverage_label.clear()
@@ -159,6 +163,8 @@ class ResultsPanel(Panel):
         self.credit_label.setVisible(bool(shown.credit))
         self.advice_label.setText(shown.advice)
         self.advice_label.setVisible(bool(shown.advice))
+        self.coverage_warning.setText(" ".join(f"⚠ {sentence}" for sentence in shown.coverage_warnings))
+        self.coverage_warning.setVisible(bool(shown.coverage_warnings))
         self.notes_label.setText("\n".join(f"• {note}" for note in shown.notes))
         self.notes_label.setVisible(bool(shown.notes))
         if shown.beats_naive is False and not shown.verdict:

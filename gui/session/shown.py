@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.data.csv_reader import LoadedTable
-from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
+from core.evaluation.metrics import coverage_warnings, model_beats_naive, per_step_scores, settings_advice
 from core.i18n import _, ngettext
 from core.model.bundle import LoadedBundle, search_note
 from core.outputs.summary import anchor_line, credit_lines
@@ -42,6 +42,7 @@ class ShownOutput:
     credit: tuple[str, ...] = ()  # what made the forecast and what the network added to its anchor
     anchor: list[float] | None = None  # the anchor's own forecast at the forecast's steps (None: unknown)
     anchor_label: str = ""  # its legend entry
+    coverage_warnings: tuple[str, ...] = ()  # the intervals held far less often than their level (core decides)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def shown_from_experiment(result: ExperimentResult, description: str, source: st
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                result.history.epochs_run, c.epochs),
         step_scores=per_step_scores(result.predictions, "test"),
+        coverage_warnings=tuple(coverage_warnings(result.predictions, c.interval_level)),
         # the verdict already names what made the forecast
         **_credit_fields(result.credit, result.forecast, made_by=False))
 
