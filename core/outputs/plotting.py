@@ -148,11 +148,12 @@ def step_label(step: int, horizon: int) -> str:
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
                  forecast: pd.DataFrame | None = None, level: float | None = None,
                  horizon: int | None = None, anchor: list[float] | np.ndarray | None = None,
-                 anchor_label: str = "") -> None:
+                 anchor_label: str = "", actual: pd.DataFrame | None = None) -> None:
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
     for a single step). `anchor`: the anchor's own forecast at the forecast's steps, drawn dashed
-    under `anchor_label`, so what the network added to it shows."""
+    under `anchor_label`, so what the network added to it shows. `actual` (time, actual): every
+    value of the target, for the real line, when known; else the values the predictions know."""
     configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     if horizon is None:
         horizon = int(predictions["step"].max()) if len(predictions) else 1
@@ -167,6 +168,8 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
+    if actual is not None and len(actual):  # the rows before the first window too, and a file too short for one
+        x, real = _x_values(actual), actual
     ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label=_("real"))
 
     one = predictions[(predictions["step"] == step) & predictions["predicted"].notna()]
@@ -236,7 +239,8 @@ def save_report_png(result, path: str | Path) -> None:
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
     draw_results(top, result.predictions, result.config.target, forecast=result.forecast,
-                 level=result.config.interval_level, **anchor_line(getattr(result, "credit", None)))
+                 level=result.config.interval_level, actual=getattr(result, "actual", None),
+                 **anchor_line(getattr(result, "credit", None)))
     h = result.history
     draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())
     buffer = io.BytesIO()

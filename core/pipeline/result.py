@@ -38,6 +38,9 @@ class ExperimentResult:
     # the user's cancel cut a network or the refit short: what trained so far is kept (the first
     # network's `history` may still say it stopped early, when a later one was cancelled)
     cancelled: bool = False
+    # every value of the target with its time (time, actual): the chart's real line, the rows before
+    # the first window and those of a file too short for any window included
+    actual: pd.DataFrame | None = None
 
     @property
     def config(self) -> ForecastConfig:
@@ -146,6 +149,13 @@ def model_words(plan: RunPlan, rows: int, histories: list, refit: bool) -> dict[
             "refit on all {rows} rows for {epochs} epochs ({count} networks)", c.ensemble).format(
             rows=rows, epochs=", ".join(str(h.best_epoch) for h in histories), count=c.ensemble)
     return {"scores": scores, "forecast": forecast}
+
+
+def actual_frame(frame: pd.DataFrame, plan: RunPlan, date_is_year: bool) -> pd.DataFrame:
+    """Every row's target value and time label, as the chart's real line draws them."""
+    c = plan.config
+    return pd.DataFrame({"time": time_labels(frame, c.date_column, np.arange(len(frame)), date_is_year),
+                         "actual": frame[c.target].to_numpy(dtype=np.float64)})
 
 
 def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_widths: np.ndarray,

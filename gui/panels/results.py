@@ -141,7 +141,7 @@ class ResultsPanel(Panel):
     def show_output(self, shown: ShownOutput) -> None:
         self.shown = shown
         self.title.setText(f"<b>{escape(shown.target)}</b>: {escape(shown.description)}")
-        multi_step = shown.horizon > 1
+        multi_step = shown.horizon > 1 and len(shown.predictions) > 0  # no predictions: no step to choose
         self.step_selector.blockSignals(True)
         self.step_selector.setRange(1, max(shown.horizon, 1))
         self.step_selector.setValue(1)
@@ -181,7 +181,8 @@ class ResultsPanel(Panel):
     def _draw(self, step: int) -> None:
         s = self.shown
         self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
-                                     horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label)
+                                     horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label,
+                                     actual=s.actual)
         self.step_caption.setText(ngettext(
             "The orange line shows predictions made {step} row before the value they predict (horizon {horizon}); "
             "the real line shows every actual value.",

@@ -42,6 +42,7 @@ class ShownOutput:
     credit: tuple[str, ...] = ()  # what made the forecast and what the network added to its anchor
     anchor: list[float] | None = None  # the anchor's own forecast at the forecast's steps (None: unknown)
     anchor_label: str = ""  # its legend entry
+    actual: pd.DataFrame | None = None  # every value of the target (time, actual), for the real line
     coverage_warnings: tuple[str, ...] = ()  # the intervals held far less often than their level (core decides)
 
 
@@ -80,7 +81,7 @@ def shown_from_experiment(result: ExperimentResult, description: str, source: st
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                result.history.epochs_run, c.epochs),
         step_scores=per_step_scores(result.predictions, "test"),
-        coverage_warnings=tuple(coverage_warnings(result.predictions, c.interval_level)),
+        coverage_warnings=tuple(coverage_warnings(result.predictions, c.interval_level)), actual=result.actual,
         # the verdict already names what made the forecast
         **_credit_fields(result.credit, result.forecast, made_by=False))
 
