@@ -52,9 +52,9 @@ def test_a_six_step_run_draws_every_actual_row_and_offers_each_step(six_step_run
     win, result, source = six_step_run
     panel = win.results_panel
     real = panel.canvas.line("real")
-    # every row a window predicts, to the very last one, as one unbroken line
-    assert len(real.get_xdata()) == ROWS - WINDOW
-    assert np.allclose(real.get_ydata(), source["level"].to_numpy()[WINDOW:])
+    # every row of the file, the first window's too, to the very last one, as one unbroken line
+    assert len(real.get_xdata()) == ROWS
+    assert np.allclose(real.get_ydata(), source["level"].to_numpy())
     assert pd.Timestamp(real.get_xdata()[-1]) == pd.Timestamp(source["date"].iloc[-1])
     assert not np.isnan(real.get_ydata()).any()
     selector = win.findChild(QSpinBox, "stepSelector")

@@ -304,10 +304,10 @@ def test_a_search_that_overfit_says_keep_your_settings_and_use_is_disabled(qtbot
     label = window.findChild(QLabel, "searchBestLabel")
     lines = label.text().split("\n")
     assert label.isVisible()
-    assert lines[0] == "The best settings beat your own on validation by 11.5% (RMSE 17.7 against 20)."
+    assert lines[0] == "The best settings beat your own on validation by 11.5% (RMSE 17.70 against 20.00)."
     assert lines[1] == ("The search overfit the validation split: keep your settings. Its best settings (trial 1) "
-                        "score worse on the test split than your own (RMSE 20.46 against 18).")
-    assert lines[-1] == ("Test RMSE: best settings (trial 1) 20.46; your own settings (trial 0) 18; best baseline, "
+                        "score worse on the test split than your own (RMSE 20.46 against 18.00).")
+    assert lines[-1] == ("Test RMSE: best settings (trial 1) 20.46; your own settings (trial 0) 18.00; best baseline, "
                          "linear regression (Ridge) on the same window, 17.59.")
     use = window.findChild(QPushButton, "useSearchButton")
     assert not use.isEnabled()
