@@ -9,7 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from core.data.csv_reader import LoadedTable
-from core.evaluation.metrics import coverage_warnings, model_beats_naive, per_step_scores, settings_advice
+from core.evaluation.metrics import (
+    coverage_warnings,
+    model_beats_naive,
+    per_step_scores,
+    settings_advice,
+    verdict,
+    verdict_sentence,
+)
 from core.i18n import _, ngettext
 from core.model.bundle import LoadedBundle, search_note
 from core.outputs.summary import anchor_line, credit_lines
@@ -100,7 +107,10 @@ def shown_from_bundle(opened: OpenedModel) -> ShownOutput:
 
     bundle, c, name = opened.bundle, opened.bundle.config, Path(opened.path).name
     metrics = bundle.meta.get("test_metrics") or {}
+    judged = verdict(metrics, seasonal=bool(c.season))  # the test scores it was saved with, when it has them
     return ShownOutput(
+        verdict=verdict_sentence(judged) if judged["best_baseline"] else "",
+        beats_best_baseline=judged["beats_best_baseline"],
         target=c.target, description=ngettext(
             "saved model {file} (window {window}, horizon {horizon}): the last {rows} row of the file it was "
             "trained on, then its forecast. The scores are from that file's test split.",

@@ -353,7 +353,8 @@ def test_the_sentence_says_by_how_much_the_best_beat_the_users_settings():
     result = SearchResult({"hidden": 64}, config(hidden=64), 15.0, {}, [own, found], 60, 50, "s", "sqlite://",
                           best_number=3, baseline=own)
     assert not result.baseline_is_best
-    assert baseline_sentence(result) == "The best settings beat your own on validation by 25.0% (RMSE 15.00 against 20.00)."
+    assert baseline_sentence(result) == ("The best settings beat your own on validation by 25.0% (RMSE 15.00 against "
+                                         "20.00).")
     own.score, own.state, own.reason = None, "PRUNED", "out of time: the budget ended during training"
     assert baseline_sentence(result).startswith("Your own settings (trial 0) got no validation score")
 
