@@ -109,12 +109,12 @@ def _read(source: Source, options: ReadOptions, redetected: Redetected | None = 
         raise refuse(ngettext("'{file}' has only {count} data row after cleaning; at least {needed} are needed.",
                               "'{file}' has only {count} data rows after cleaning; at least {needed} are needed.",
                               len(frame)).format(file=plan.file, count=len(frame), needed=MIN_ROWS))
-    columns, filled = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
-                                        date_missing=date_missing)
+    columns, filled, filled_rows = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
+                                                     date_missing=date_missing)
     report = ImportReport(
         path=str(source.path), encoding=plan.codec, delimiter=plan.delimiter, decimal=plan.decimal,
         thousands=plan.thousands, date_column=plan.date_column,
         date_is_year=bool(plan.date is not None and plan.date.kind == "year"), rows=len(frame), rows_read=rows_read,
         columns=columns, notes=notes.notes, changes=notes.changes, duplicates_dropped=duplicates,
         sorted_by_date=sorted_by_date, filled=filled)
-    return LoadedTable(frame=frame, report=report)
+    return LoadedTable(frame=frame, report=report, filled_rows=filled_rows)
