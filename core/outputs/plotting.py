@@ -203,12 +203,25 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
             ax.plot(fx, np.asarray(anchor, dtype=float), color="#2b8a3e", linestyle="--", linewidth=1.3,
                     marker="x" if len(fx) == 1 else None, label=anchor_label or _("anchor"))
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
+    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
+        concise_dates(ax)
     ax.set_title(_("{target}: real vs predicted").format(target=target), **LITERAL)
     ax.set_ylabel(target, **LITERAL)
     # beside the plot, not on it: never over the data, and no search for the emptiest corner
     # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", borderaxespad=0)
     ax.grid(True, alpha=0.3)
+
+
+def concise_dates(ax: Axes) -> None:
+    """Date ticks that fit at any zoom: the locator picks a few round dates for the span on screen
+    and the formatter writes only what changes ('Mar', '15', '12:00'), the rest once in the corner,
+    so the labels stay short and level instead of overlapping or being turned on their side."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
 def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_epoch: int,

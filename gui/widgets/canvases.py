@@ -339,9 +339,7 @@ class ResultCanvas(PlotCanvas):
         ids = {_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"}
         if anchor is not None:
             ids[anchor_label or _("anchor")] = "anchor"
-        self.name_lines(ids)
-        if dates:
-            self.figure.autofmt_xdate()
+        self.name_lines(ids)  # (dates: core's concise ticks, level at any zoom; `dates` kept for the callers)
         self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
                         np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
                        for line in axes.get_lines() if line.get_gid() in self.HOVER_LINES]

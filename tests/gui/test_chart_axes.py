@@ -1,0 +1,81 @@
+"""Chart axes an analyst can read (issue 23, item 18): date ticks level and apart at any zoom, the
+forecast inside the frame, and a search chart with one trial or pruned trials that still makes sense."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.vocabulary import TrialState
+from gui.widgets.canvases import ResultCanvas
+from gui.widgets.search_views import TrialsCanvas
+
+
+def daily_run(days=730):
+    time = pd.date_range("2023-01-01", periods=days, freq="D")
+    split = ["train"] * int(days * 0.7) + ["val"] * int(days * 0.15)
+    split += ["test"] * (days - len(split))
+    values = 50 + 10 * np.sin(np.arange(days) / 20)
+    predictions = pd.DataFrame({"time": time, "step": 1, "actual": values, "predicted": values + 1,
+                                "lower": values - 3, "upper": values + 5, "split": pd.Categorical(split),
+                                "target_row": np.arange(days)})
+    forecast = pd.DataFrame({"time": [time[-1] + pd.Timedelta(days=1)], "step": [1], "predicted": [60.0],
+                             "lower": [55.0], "upper": [65.0], "method": ["direct"]})
+    return predictions, forecast
+
+
+def tick_boxes(canvas):
+    canvas.figure.canvas.draw()  # the Agg render the labels are measured on
+    axes = canvas.figure.axes[0]
+    labels = [t for t in axes.get_xticklabels() if t.get_text() and t.get_visible()]
+    return labels, [t.get_window_extent() for t in labels]
+
+
+@pytest.mark.parametrize("days_shown", [None, 90, 10, 2])
+def test_date_ticks_stay_level_and_apart_at_every_zoom(qtbot, days_shown):
+    canvas = ResultCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(640, 360)
+    predictions, forecast = daily_run()
+    canvas.show_predictions(predictions, forecast, "sales", 0.9, True)
+    axes = canvas.figure.axes[0]
+    if days_shown:  # as the toolbar's zoom leaves it
+        end = pd.Timestamp("2024-06-01")
+        axes.set_xlim(end - pd.Timedelta(days=days_shown), end)
+    labels, boxes = tick_boxes(canvas)
+    assert len(labels) >= 2, [t.get_text() for t in labels]
+    assert all(t.get_rotation() == 0 for t in labels)
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 <= right.x0, [t.get_text() for t in labels]  # no two labels overlap
+    assert all(len(t.get_text()) <= 10 for t in labels)
+
+
+def test_the_forecast_point_is_inside_the_frame(qtbot):
+    canvas = ResultCanvas()
+    qtbot.addWidget(canvas)
+    predictions, forecast = daily_run()
+    canvas.show_predictions(predictions, forecast, "sales", 0.9, True)
+    axes = canvas.figure.axes[0]
+    last = axes.convert_xunits(np.array([forecast["time"].iloc[-1].to_datetime64()]))[0]
+    low, high = axes.get_xlim()
+    assert last < high - 0.01 * (high - low)  # the marker whole, not cut by the right edge
+
+
+def trial(number, score, state=TrialState.COMPLETE):
+    return SimpleNamespace(number=number, score=score, state=state, seconds=1.0, settings={}, baseline=number == 0)
+
+
+def test_one_trial_gets_a_whole_number_axis_and_pruned_trials_are_drawn(qtbot):
+    canvas = TrialsCanvas()
+    qtbot.addWidget(canvas)
+    canvas.show_trials([trial(0, 18.0)])
+    axes = canvas.figure.axes[0]
+    low, high = axes.get_xlim()
+    assert high - low >= 2 and low <= 0 <= high
+    canvas.show_trials([trial(0, 18.0), trial(1, None, TrialState.PRUNED), trial(2, 17.5),
+                        trial(3, 19.0, TrialState.PRUNED)])
+    axes = canvas.figure.axes[0]
+    drawn = {line.get_gid(): list(line.get_xdata()) for line in axes.get_lines()}
+    assert drawn.get("pruned") == [3]  # at its score
+    assert drawn.get("pruned-unscored") == [1]  # stopped before one: still on the chart
