@@ -213,13 +213,22 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     ax.grid(True, alpha=0.3)
 
 
+TICK_PIXELS = 64  # room each date label needs on the axis ('2024', 'Mar', '12:00' and a gap)
+
+
 def concise_dates(ax: Axes) -> None:
-    """Date ticks that fit at any zoom: the locator picks a few round dates for the span on screen
-    and the formatter writes only what changes ('Mar', '15', '12:00'), the rest once in the corner,
-    so the labels stay short and level instead of overlapping or being turned on their side."""
+    """Date ticks that fit at any zoom and width: the locator picks round dates, as many as the
+    axes' width has room for, and the formatter writes only what changes ('Mar', '15', '12:00'),
+    the rest once in the corner, so the labels stay short and level instead of overlapping."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-    locator = AutoDateLocator(minticks=3, maxticks=8)
+    class FittingLocator(AutoDateLocator):
+        def __call__(self):
+            room = int(self.axis.axes.bbox.width // TICK_PIXELS) if self.axis is not None else 8
+            self.maxticks = dict.fromkeys(self._freqs, max(3, min(room, 10)))
+            return super().__call__()
+
+    locator = FittingLocator(minticks=2)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 

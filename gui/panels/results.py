@@ -128,6 +128,7 @@ class ResultsPanel(Panel):
 
     def clear(self, _loaded=None) -> None:
         self.shown = None
+        self.title.clear()  # it named the run whose chart is gone
         self.canvas.show_message(_(EMPTY_CHART))
         self.metrics_table.clear_metrics()
         self.forecast_table.show_forecast(None)

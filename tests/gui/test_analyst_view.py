@@ -104,7 +104,7 @@ def test_the_hover_read_out_is_shown_once_and_leaves_with_its_chart(qtbot, windo
     hover(qtbot, panel.canvas, shift=5)
     assert panel.hover_label.text()
     open_file(qtbot, window, sine_csv(tmp_path, "other.csv", rows=120))  # another file: the chart is gone
-    assert panel.hover_label.text() == ""
+    assert panel.hover_label.text() == "" and panel.title.text() == ""
 
 
 # ------------------------------------------------------------------ item 8: a forecast-only run on a tiny file

@@ -32,11 +32,15 @@ def tick_boxes(canvas):
     return labels, [t.get_window_extent() for t in labels]
 
 
+@pytest.mark.parametrize("width", [640, 330])  # beside the forecast table, the chart may be narrow
 @pytest.mark.parametrize("days_shown", [None, 90, 10, 2])
-def test_date_ticks_stay_level_and_apart_at_every_zoom(qtbot, days_shown):
+def test_date_ticks_stay_level_and_apart_at_every_zoom(qtbot, days_shown, width):
     canvas = ResultCanvas()
     qtbot.addWidget(canvas)
-    canvas.resize(640, 360)
+    canvas.resize(width, 360)
+    canvas.show()  # a hidden widget gets its resize only when shown
+    qtbot.waitExposed(canvas)
+    assert canvas.figure.bbox.width == pytest.approx(width * canvas.device_pixel_ratio, abs=2)
     predictions, forecast = daily_run()
     canvas.show_predictions(predictions, forecast, "sales", 0.9, True)
     axes = canvas.figure.axes[0]
