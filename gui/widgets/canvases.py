@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.i18n import _
-from core.numbers import number_text
+from core.numbers import decimals_for, number_text
 from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate, step_label
 from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
@@ -315,7 +315,9 @@ class ResultCanvas(PlotCanvas):
         if point is None:
             return ""
         label, x, y = point
-        return f"{label}: {format_time(x)} → {number_text(y)}"
+        # one value with no column to line up with: up to 6 significant digits, no trailing zeros
+        text = number_text(y, decimals_for([y], 6))
+        return f"{label}: {format_time(x)} → {text.rstrip('0').rstrip('.') if '.' in text else text}"
 
     def _on_motion(self, event) -> None:
         inside = event.inaxes is not None and bool(self._hover)
