@@ -1,6 +1,7 @@
 """Chart axes an analyst can read (issue 23, item 18): date ticks level and apart at any zoom, the
 forecast inside the frame, and a search chart with one trial or pruned trials that still makes sense."""
 
+from itertools import pairwise
 from types import SimpleNamespace
 
 import numpy as np
@@ -50,7 +51,7 @@ def test_date_ticks_stay_level_and_apart_at_every_zoom(qtbot, days_shown, width)
     labels, boxes = tick_boxes(canvas)
     assert len(labels) >= 2, [t.get_text() for t in labels]
     assert all(t.get_rotation() == 0 for t in labels)
-    for left, right in zip(boxes, boxes[1:]):
+    for left, right in pairwise(boxes):
         assert left.x1 <= right.x0, [t.get_text() for t in labels]  # no two labels overlap
     assert all(len(t.get_text()) <= 10 for t in labels)
 

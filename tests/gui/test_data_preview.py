@@ -24,7 +24,7 @@ def half_hours_csv(tmp_path):
 
 
 def test_filled_values_are_marked_and_midnight_keeps_its_time(qtbot, window, tmp_path):
-    path, stamps = half_hours_csv(tmp_path)
+    path, _stamps = half_hours_csv(tmp_path)
     open_file(qtbot, window, path)
     model = window.data_panel.preview_model
     frame = window.session.data.loaded.frame
