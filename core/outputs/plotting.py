@@ -202,6 +202,7 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
         if anchor is not None and len(anchor) == len(fx):
             ax.plot(fx, np.asarray(anchor, dtype=float), color="#2b8a3e", linestyle="--", linewidth=1.3,
                     marker="x" if len(fx) == 1 else None, label=anchor_label or _("anchor"))
+        _room_after(ax, fx, x)
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
     if np.issubdtype(np.asarray(x).dtype, np.datetime64):
         concise_dates(ax)
@@ -214,6 +215,18 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
 
 
 TICK_PIXELS = 64  # room each date label needs on the axis ('2024', 'Mar', '12:00' and a gap)
+
+
+def _room_after(ax: Axes, forecast_x: np.ndarray, actual_x: np.ndarray) -> None:
+    """A step of room after the last forecast point, so its marker and error bar are drawn whole:
+    the usual 5% margin is a few pixels on a narrow chart of a short file, which cut the point."""
+    times = forecast_x if len(forecast_x) > 1 else np.concatenate([actual_x[-1:], forecast_x])
+    if len(times) < 2:
+        return
+    last, step = ax.convert_xunits(times[-1:])[0], np.diff(ax.convert_xunits(times[-2:]))[0]
+    low, high = ax.get_xlim()
+    if np.isfinite(step) and step > 0 and high < last + step:
+        ax.set_xlim(low, last + step)
 
 
 def concise_dates(ax: Axes) -> None:
