@@ -148,12 +148,15 @@ def step_label(step: int, horizon: int) -> str:
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
                  forecast: pd.DataFrame | None = None, level: float | None = None,
                  horizon: int | None = None, anchor: list[float] | np.ndarray | None = None,
-                 anchor_label: str = "", actual: pd.DataFrame | None = None) -> None:
+                 anchor_label: str = "", actual: pd.DataFrame | None = None,
+                 bridge: pd.DataFrame | None = None) -> None:
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
     for a single step). `anchor`: the anchor's own forecast at the forecast's steps, drawn dashed
     under `anchor_label`, so what the network added to it shows. `actual` (time, actual): every
-    value of the target, for the real line, when known; else the values the predictions know."""
+    value of the target, for the real line, when known; else the values the predictions know.
+    `bridge` (time, step, predicted, target_row): predictions of windows no split holds, drawn in
+    the step's line so it runs on across split boundaries and to the last row."""
     configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     if horizon is None:
         horizon = int(predictions["step"].max()) if len(predictions) else 1
@@ -173,6 +176,10 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label=_("real"))
 
     one = predictions[(predictions["step"] == step) & predictions["predicted"].notna()]
+    if bridge is not None and len(bridge) and "target_row" in one:
+        extra = bridge[(bridge["step"] == step) & bridge["predicted"].notna()]
+        one = pd.concat([one[["time", "predicted", "target_row"]], extra[["time", "predicted", "target_row"]]],
+                        ignore_index=True)
     rows = _target_rows(one)
     if rows is not None:
         order = np.argsort(rows, kind="stable")
@@ -276,6 +283,7 @@ def save_report_png(result, path: str | Path) -> None:
     top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
     draw_results(top, result.predictions, result.config.target, forecast=result.forecast,
                  level=result.config.interval_level, actual=getattr(result, "actual", None),
+                 bridge=getattr(result, "bridge", None),
                  **anchor_line(getattr(result, "credit", None)))
     h = result.history
     draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())

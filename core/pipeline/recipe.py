@@ -22,7 +22,14 @@ from core.numbers import figures
 from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
-from core.pipeline.result import ExperimentResult, actual_frame, data_info, model_words, predictions_frame
+from core.pipeline.result import (
+    ExperimentResult,
+    actual_frame,
+    bridge_frame,
+    data_info,
+    model_words,
+    predictions_frame,
+)
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex
 from core.settings.config import ForecastConfig
@@ -261,7 +268,8 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True),
         scoring_predictor=scoring.predictor,
         models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val,
-        actual=actual_frame(frame, plan, date_is_year(source_info)))
+        actual=actual_frame(frame, plan, date_is_year(source_info)),
+        bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)))
     if 0 < scores.ridge_windows < len(plan.origins["train"]):
         plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
                             "bound memory.").format(used=scores.ridge_windows, all=len(plan.origins["train"])))

@@ -50,6 +50,7 @@ class ShownOutput:
     anchor: list[float] | None = None  # the anchor's own forecast at the forecast's steps (None: unknown)
     anchor_label: str = ""  # its legend entry
     actual: pd.DataFrame | None = None  # every value of the target (time, actual), for the real line
+    bridge: pd.DataFrame | None = None  # predictions of windows no split holds: the step's line has no gap
     coverage_warnings: tuple[str, ...] = ()  # the intervals held far less often than their level (core decides)
 
 
@@ -89,6 +90,7 @@ def shown_from_experiment(result: ExperimentResult, description: str, source: st
                                result.history.epochs_run, c.epochs),
         step_scores=per_step_scores(result.predictions, "test"),
         coverage_warnings=tuple(coverage_warnings(result.predictions, c.interval_level)), actual=result.actual,
+        bridge=result.bridge,
         # the verdict already names what made the forecast
         **_credit_fields(result.credit, result.forecast, made_by=False))
 

@@ -326,16 +326,19 @@ class ResultCanvas(PlotCanvas):
     def show_result(self, result) -> None:
         self.show_predictions(result.predictions, result.forecast, result.config.target,
                               result.config.interval_level, bool(result.config.date_column),
-                              actual=getattr(result, "actual", None), **anchor_line(getattr(result, "credit", None)))
+                              actual=getattr(result, "actual", None), bridge=getattr(result, "bridge", None),
+                              **anchor_line(getattr(result, "credit", None)))
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
-                         horizon: int | None = None, anchor=None, anchor_label: str = "", actual=None) -> None:
+                         horizon: int | None = None, anchor=None, anchor_label: str = "", actual=None,
+                         bridge=None) -> None:
         """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor");
-        `actual`: every value of the target (time, actual), for the real line."""
+        `actual`: every value of the target (time, actual), for the real line; `bridge`: predictions
+        of the windows no split holds, so the step's line has no gap (core.outputs.plotting)."""
         axes = self.new_axes()
         self.hovered.emit("")  # a read-out of the previous chart would name a value no longer drawn
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon,
-                     anchor=anchor, anchor_label=anchor_label, actual=actual)
+                     anchor=anchor, anchor_label=anchor_label, actual=actual, bridge=bridge)
         if horizon is None:  # draw_results' default, on which the predicted line's label depends
             horizon = int(predictions["step"].max()) if len(predictions) else 1
         ids = {_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"}

@@ -64,8 +64,15 @@ def test_a_six_step_run_draws_every_actual_row_and_offers_each_step(six_step_run
         selector.setValue(step)
         line = panel.canvas.line("predicted")
         assert line.get_label() == f"predicted ({step} steps ahead)"
-        expected = result.predictions[result.predictions["step"] == step]
-        assert np.allclose(line.get_ydata()[~np.isnan(line.get_ydata())], expected["predicted"])
+        # the scored windows and, across each split boundary and to the last row, the windows no split
+        # holds: one unbroken line (issue 23, item 7: it had a gap of a horizon at each boundary)
+        columns = ["target_row", "predicted"]
+        expected = pd.concat([result.predictions[result.predictions["step"] == step][columns],
+                              result.bridge[result.bridge["step"] == step][columns]]).sort_values("target_row")
+        assert not np.isnan(line.get_ydata()).any()
+        assert np.allclose(line.get_ydata(), expected["predicted"])
+        assert expected["target_row"].diff().dropna().eq(1).all()  # every row from the first window's on
+        assert expected["target_row"].iloc[-1] == ROWS - 1  # to the last row
         assert str(step) in win.findChild(QLabel, "stepCaption").text()
     # per-step scores: one row per step, the engine's numbers
     table = win.findChild(QTableWidget, "stepScoresTable")
