@@ -245,8 +245,13 @@ def concise_dates(ax: Axes) -> None:
     class FittingLocator(AutoDateLocator):
         def __call__(self):
             room = int(self.axis.axes.bbox.width // TICK_PIXELS) if self.axis is not None else 8
-            self.maxticks = dict.fromkeys(self._freqs, max(3, min(room, 10)))
-            return super().__call__()
+            low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (-np.inf, np.inf)
+            for most in range(max(3, min(room, 10)), 13):  # one tick alone says no date ('00:00'): allow more
+                self.maxticks = dict.fromkeys(self._freqs, most)
+                ticks = super().__call__()
+                if np.count_nonzero((np.asarray(ticks) >= low) & (np.asarray(ticks) <= high)) >= 2:
+                    break
+            return ticks
 
     locator = FittingLocator(minticks=2)
     locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]  # two years in three ticks: yearly, not a warning

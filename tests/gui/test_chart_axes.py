@@ -34,7 +34,7 @@ def tick_boxes(canvas):
 
 
 @pytest.mark.parametrize("width", [640, 330])  # beside the forecast table, the chart may be narrow
-@pytest.mark.parametrize("days_shown", [None, 90, 10, 2])
+@pytest.mark.parametrize("days_shown", [None, 90, 28, 10, 2])
 def test_date_ticks_stay_level_and_apart_at_every_zoom(qtbot, days_shown, width):
     canvas = ResultCanvas()
     qtbot.addWidget(canvas)
