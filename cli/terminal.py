@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from core.numbers import number_text
 
-def fmt(value: Any) -> str:
-    """A table cell: '-' for nothing, 4 significant digits for a float."""
+
+def fmt(value: Any, decimals: int | None = None) -> str:
+    """A table cell: '-' for nothing; a float in grouped fixed notation with `decimals` (the
+    column's: core.numbers.decimals_for), else 4 significant digits of its own."""
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return number_text(value, decimals, "-")
     return str(value)
 
 

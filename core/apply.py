@@ -54,7 +54,8 @@ def predict_table(bundle: LoadedBundle, frame: pd.DataFrame, date_column: str | 
             "origin": np.repeat(origins, c.horizon),  # row of the last value each window saw
         }))
     future = forecast_table(bundle, frame, date_column, date_is_year, source, forecast_steps)
-    parts.append(future.assign(actual=np.nan)[OUTPUT_COLUMNS])
+    # the forecast's rows keep how each was made (direct or recursive): the window's Method column
+    parts.append(future.assign(actual=np.nan)[OUTPUT_COLUMNS + [c for c in ("method",) if c in future]])
     return pd.concat(parts, ignore_index=True)
 
 

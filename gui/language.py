@@ -12,7 +12,7 @@ import sys
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QProcess, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMenu, QMessageBox, QTreeView, QWidget
 
 from core.i18n import CHINESE, LANGUAGES, _, normalize, set_language, system_language
 from gui.app_settings import AppSettings
@@ -25,6 +25,40 @@ def startup_language(settings: AppSettings, override: str | None = None) -> str:
     if override:
         return normalize(override)
     return settings.language() or system_language()
+
+
+class MnemonicFallback(QTranslator):
+    """Qt's catalog as it is, and for a text it lacks that has a mnemonic ('&Look in:', 'Files of
+    &type:': Qt 6's file dialog added the '&'), the translation of the text without it, with the
+    key in Chinese style, '(&L)' before the full-width colon. Qt's qtbase_zh_CN knows the older texts only."""
+
+    def __init__(self, catalog: QTranslator, parent: QObject) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        if not source or "&" not in source or "&&" in source:
+            return ""
+        key = source[source.index("&") + 1:][:1]
+        text = self._catalog.translate(context, source.replace("&", "", 1), disambiguation, n)
+        if not text or not key.strip():
+            return ""
+        colon = text.endswith(("：", ":"))
+        return f"{text.rstrip('：:')}(&{key.upper()})" + ("：" if colon else "")
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def fit_file_dialog(_old: QWidget | None, new: QWidget | None) -> None:
+    """Widens the size column of Qt's own file dialog to its contents when it takes the focus (it
+    does on opening): its default width cuts sizes such as '123.4 KiB'. The dialogs are Qt's static
+    ones, built inside Qt; the focus signal costs nothing between dialogs, unlike an event filter."""
+    dialog = new.window() if new is not None else None
+    if isinstance(dialog, QFileDialog):
+        for tree in dialog.findChildren(QTreeView):
+            if tree.header().count() > 1:
+                tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
 
 def install_language(lang: str, app: QCoreApplication | None = None) -> str:
@@ -40,12 +74,17 @@ def install_language(lang: str, app: QCoreApplication | None = None) -> str:
         translator = QTranslator(app)
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if translator.load(QT_CATALOGS[lang], folder):
+            fallback = MnemonicFallback(translator, app)
+            app.installTranslator(fallback)  # asked after the catalog (the last installed is asked first)
             app.installTranslator(translator)
-            translators.append(translator)
+            translators += [fallback, translator]
         QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     app._lstm_translators = translators  # kept alive as long as the app
+    if not getattr(app, "_lstm_dialog_fit", False) and hasattr(app, "focusChanged"):  # a QApplication
+        app.focusChanged.connect(fit_file_dialog)
+        app._lstm_dialog_fit = True
     return lang
 
 

@@ -177,3 +177,13 @@ def silent_tcp_server() -> Iterator[int]:
         server.close()
         for connection in held:
             connection.close()
+
+
+def shows(text: str, value: float) -> bool:
+    """Whether a cell's text (grouped fixed notation: core.numbers) is `value` rounded to the
+    decimals the text has, and written without an exponent."""
+    digits = text.replace(",", "")
+    if "e" in digits.lower():
+        return False
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    return abs(float(digits) - value) <= 0.5 * 10 ** -decimals * (1 + 1e-9)

@@ -16,6 +16,7 @@ from cli.parser import add_reading_options, print_reading_changes, read_table
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
+from core.numbers import decimals_for
 from core.outputs.summary import reused_fold_sentence
 from core.settings.requests import BacktestRequest
 
@@ -94,17 +95,19 @@ def print_backtest(result, out: Path) -> None:
     heading = pad(_("fold"), 6) + pad(_("cutoff"), 12) + pad(_("rows"), 7) \
         + "".join(pad(_("{name} RMSE").format(name=short[n]), 15) for n in names) + _("seconds")
     print(heading)
+    places = {n: decimals_for(fold.scores[n]["rmse"] for fold in result.folds) for n in names}
     for fold in result.folds:
         mark = "" if fold.retrained else "*"
         print(pad(f"{fold.fold}{mark}", 6) + pad(format_time(fold.cutoff), 12) + pad(str(fold.train_rows), 7)
-              + "".join(pad(fmt(fold.scores[n]["rmse"]), 15) for n in names) + f"{fold.seconds:.1f}")
+              + "".join(pad(fmt(fold.scores[n]["rmse"], places[n]), 15) for n in names) + f"{fold.seconds:.1f}")
     if any(not fold.retrained for fold in result.folds):
         print("* " + reused_fold_sentence())  # the Backtest tab's words for the mark
     print(_("Pooled over every fold:"))
     print("  " + pad("", 10) + "".join(pad(metric, 12) for metric in ("RMSE", "MAE", "MAPE %", "R2", "MASE")))
+    keys = ("rmse", "mae", "mape", "r2", "mase")
+    pooled_places = {key: decimals_for(result.pooled.get(n, {}).get(key) for n in names) for key in keys}
     for name in names:
         m = result.pooled.get(name, {})
-        print("  " + pad(short[name], 10) + "".join(pad(fmt(m.get(key)), 12)
-                                                     for key in ("rmse", "mae", "mape", "r2", "mase")))
+        print("  " + pad(short[name], 10) + "".join(pad(fmt(m.get(key), pooled_places[key]), 12) for key in keys))
     print(result.verdict()["sentence"])  # the conclusion, in the Backtest tab's words
     print(_("Wrote {folder}/{files}").format(folder=out, files="backtest.json, backtest.csv"))

@@ -8,6 +8,7 @@ from cli.exits import EXIT_OK
 from cli.parser import add_reading_options, read_table
 from cli.terminal import display_width, fmt, pad
 from core.i18n import N_, _, ngettext
+from core.numbers import decimals_for
 
 KIND_WORDS = {"numeric": N_("numeric"), "datetime": N_("datetime"), "text": N_("text"), "empty": N_("empty")}
 HANDLERS = {"inspect": "command_inspect"}  # subcommand -> function of this module
@@ -49,8 +50,9 @@ def command_inspect(args: argparse.Namespace) -> int:
           + " ".join(" " * max(0, w - display_width(h)) + h for h, w in zip(heading[2:], (7, 10, 10, 10))))
     for c in report["columns"]:
         kind = _(KIND_WORDS[c["kind"]]) if c["kind"] in KIND_WORDS else c["kind"]
-        print(f"  {pad(str(c['name']), width)}  {pad(kind, 8)} {c['missing']:>7} {fmt(c['min']):>10} "
-              f"{fmt(c['max']):>10} {fmt(c['mean']):>10}"
+        places = decimals_for([c["min"], c["max"], c["mean"]])  # one column of the file: one count of decimals
+        print(f"  {pad(str(c['name']), width)}  {pad(kind, 8)} {c['missing']:>7} {fmt(c['min'], places):>10} "
+              f"{fmt(c['max'], places):>10} {fmt(c['mean'], places):>10}"
               + (f"  ({c['reason']})" if c.get("reason") else ""))
     for note in report["notes"]:
         print(f"  - {note}")

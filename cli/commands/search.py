@@ -22,7 +22,7 @@ from cli.parser import add_reading_options, print_reading_changes, read_table, w
 from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
-from core.outputs.summary import number_text, search_lines
+from core.outputs.summary import number_text, score_text, search_lines
 from core.settings.config import SETTINGS
 from core.settings.requests import SearchRequest
 from core.vocabulary import TRIAL_STATE_WORDS, TrialState
@@ -90,8 +90,8 @@ class TrialLines:
                 continue
             self.shown.add(t.number)
             state = _(TRIAL_STATE_WORDS.get(t.state, t.state))
-            score = f"{t.score:.4g}" if t.score is not None else "-"
-            best = f"{p.best.score:.4g} (#{p.best.number})" if p.best is not None else "-"
+            score = score_text(t.score) if t.score is not None else "-"
+            best = f"{score_text(p.best.score)} (#{p.best.number})" if p.best is not None else "-"
             print(_("trial {number}: {state}, score {score}; best {best}; {left:.0f} s left").format(
                 number=t.number, state=state, score=score, best=best, left=p.remaining_s), file=self.stream,
                 flush=True)

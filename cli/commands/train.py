@@ -15,6 +15,7 @@ from cli.settings_args import add_setting_arguments, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
 from core.i18n import N_, _
+from core.numbers import decimals_for
 from core.outputs.summary import (
     credit_lines,
     duration,
@@ -158,15 +159,20 @@ def read_future_for(args: argparse.Namespace, loaded, config):
 
 def print_summary(result, out: Path, drawn: list[str] | tuple[str, ...] = ("plot.png", "report.html")) -> None:
     """What was trained, the test scores against the baselines, the verdict, coverage, the forecast."""
+    from core.evaluation.metrics import coverage_warnings
+
     print(run_heading(result))
     heading = [(_("test"), 16), ("RMSE", 12), ("MAE", 12), ("MAPE %", 10), ("R2", 9), ("MASE", 8)]
     if result.test_metrics:
         print("".join(pad(text, width) if i == 0 else " " * max(0, width - display_width(text)) + text
                       for i, (text, width) in enumerate(heading)))
+    places = {key: decimals_for(m.get(key) for m in result.test_metrics.values())  # each column its own
+              for key in ("rmse", "mae", "mape", "r2", "mase")}
     for name, m in result.test_metrics.items():
         label = _(ROW_NAMES[name]) if name in ROW_NAMES else name
-        print(f"{pad(label, 16)}{fmt(m['rmse']):>12}{fmt(m['mae']):>12}{fmt(m['mape']):>10}"
-              f"{fmt(m['r2']):>9}{fmt(m['mase']):>8}")
+        cell = {key: fmt(m[key], places[key]) for key in places}
+        print(f"{pad(label, 16)}{cell['rmse']:>12}{cell['mae']:>12}{cell['mape']:>10}"
+              f"{cell['r2']:>9}{cell['mase']:>8}")
     verdict = result.verdict()
     if verdict["beats_best_baseline"] is False:
         print(_("Warning: {sentence}").format(sentence=verdict["sentence"]))
@@ -177,6 +183,8 @@ def print_summary(result, out: Path, drawn: list[str] | tuple[str, ...] = ("plot
             print(line)
     for line in run_lines(result):  # the same sentences as the Results tab
         print(line)
+    for sentence in coverage_warnings(result.predictions, result.config.interval_level):
+        print(_("Warning: {sentence}").format(sentence=sentence))
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
         + list(drawn) + ["model/", "model.lstmf"]
     print(_("Wrote {folder}/{files}").format(folder=out, files=", ".join(written)))

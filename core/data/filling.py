@@ -14,10 +14,11 @@ from core.i18n import _, ngettext
 
 
 class Described(NamedTuple):
-    """One ColumnInfo per column, and how many values were filled per numeric column."""
+    """One ColumnInfo per column, how many values were filled per numeric column, and which rows."""
 
     columns: list[ColumnInfo]
     filled: dict[str, int]
+    filled_rows: dict[str, np.ndarray]
 
 
 def describe_and_fill(frame: pd.DataFrame, kind_of: dict[str, str], notes: Notes, *,
@@ -26,6 +27,7 @@ def describe_and_fill(frame: pd.DataFrame, kind_of: dict[str, str], notes: Notes
     there is a date column, else by row; the nearest value at the start and end."""
     columns: list[ColumnInfo] = []
     filled: dict[str, int] = {}
+    filled_rows: dict[str, np.ndarray] = {}
     index = pd.DatetimeIndex(frame[date_column]) if date_column is not None else None
     for col in frame.columns:
         kind = kind_of[col]
@@ -50,9 +52,10 @@ def describe_and_fill(frame: pd.DataFrame, kind_of: dict[str, str], notes: Notes
         columns.append(ColumnInfo(col, "numeric", missing, _finite(finite.min()),
                                   _finite(finite.max()), _mean(finite), True, None))
         if missing:
+            filled_rows[col] = np.flatnonzero(np.isnan(values))
             frame[col] = _fill(s, index, notes)
             filled[col] = missing
-    return Described(columns, filled)
+    return Described(columns, filled, filled_rows)
 
 
 def _fill(s: pd.Series, index: pd.DatetimeIndex | None, notes: Notes) -> pd.Series:

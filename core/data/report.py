@@ -93,6 +93,9 @@ class LoadedTable:
 
     frame: pd.DataFrame
     report: ImportReport
+    # the rows (positions) of each numeric column whose value was missing and filled in, so the
+    # preview can mark them; not in the report's JSON (a long series may have many)
+    filled_rows: dict[str, np.ndarray] = field(default_factory=dict)
     # SHA-256 of the bytes read, when the source was read into memory (a pipe can't be read
     # a second time to checksum it); None for a regular file
     sha256: str | None = None

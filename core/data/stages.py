@@ -32,12 +32,12 @@ def clean_and_report(frame: pd.DataFrame, plan: ReadPlan, notes: Notes, *, path:
         raise refuse(ngettext("'{file}' has only {count} data row after cleaning; at least {needed} are needed.",
                               "'{file}' has only {count} data rows after cleaning; at least {needed} are needed.",
                               len(frame)).format(file=plan.file, count=len(frame), needed=min_rows))
-    columns, filled = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
-                                        date_missing=date_missing)
+    columns, filled, filled_rows = describe_and_fill(frame, kind_of, notes, date_column=plan.date_column,
+                                                     date_missing=date_missing)
     report = ImportReport(
         path=path, encoding=plan.codec, delimiter=plan.delimiter, decimal=plan.decimal,
         thousands=plan.thousands, date_column=plan.date_column,
         date_is_year=bool(plan.date is not None and plan.date.kind == "year"), rows=len(frame), rows_read=rows_read,
         columns=columns, notes=notes.notes, changes=notes.changes, duplicates_dropped=duplicates,
         sorted_by_date=sorted_by_date, filled=filled, **report_fields)
-    return LoadedTable(frame=frame, report=report)
+    return LoadedTable(frame=frame, report=report, filled_rows=filled_rows)

@@ -15,6 +15,7 @@ from sklearn.metrics import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.numbers import figures
 
 METRIC_NAMES = ("rmse", "mae", "mape", "r2", "mase")
 
@@ -92,11 +93,12 @@ def verdict_sentence(result: dict[str, Any]) -> str:
     if result["beats_best_baseline"] and model > 0.98 * baseline:
         return _("The model scores about the same as {baseline_name}, the best baseline, on the test split "
                  "(RMSE {model:.4g} vs {baseline:.4g}).").format(baseline_name=_(BASELINE_NAMES[name]),
-                                                                 model=model, baseline=baseline)
+                                                                 **figures(model=model, baseline=baseline))
     if result["beats_best_baseline"]:
         return _("The model's test RMSE ({model:.4g}) is {better:.0%} lower than that of {baseline_name}, the best "
-                 "baseline ({baseline:.4g}).").format(model=model, better=1 - model / baseline,
-                                                      baseline_name=_(BASELINE_NAMES[name]), baseline=baseline)
+                 "baseline ({baseline:.4g}).").format(better=1 - model / baseline,
+                                                      baseline_name=_(BASELINE_NAMES[name]),
+                                                      **figures(model=model, baseline=baseline))
     # the baseline leads the sentence: one sentence per baseline, so no capitalising of a fragment
     if baseline > 0 and model / baseline < 1.02:
         tie = {
@@ -108,7 +110,7 @@ def verdict_sentence(result: dict[str, Any]) -> str:
                          "test split (RMSE {baseline:.4g} vs {model:.4g}): the network adds little to it on this "
                          "series."),
         }[name]
-        return _(tie).format(baseline=baseline, model=model)
+        return _(tie).format(**figures(baseline=baseline, model=model))
     beaten = {
         "naive": N_("The naive forecast beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}"
                     "{times}."),
@@ -118,7 +120,7 @@ def verdict_sentence(result: dict[str, Any]) -> str:
                      "{baseline:.4g} vs {model:.4g}{times}."),
     }[name]
     times = _(" ({ratio:.2f}×)").format(ratio=model / baseline) if baseline > 0 else ""
-    return _(beaten).format(baseline=baseline, model=model, times=times)
+    return _(beaten).format(times=times, **figures(baseline=baseline, model=model))
 
 
 def per_step_scores(predictions: pd.DataFrame, split: str = "test") -> pd.DataFrame:
@@ -175,3 +177,37 @@ def settings_advice(metrics: dict[str, dict[str, float | None]], target_mode: st
     if target_mode == "level":
         return _("Try the target mode 'change from last value', a longer window or more data.")
     return _("Try a longer window, other features or more data, or use the best baseline.")
+
+
+# intervals that hold this much less often than their level promise are too narrow to trust:
+# 90% intervals below 75%. Sampling alone rarely goes that far with COVERAGE_MIN_VALUES values.
+COVERAGE_SHORTFALL = 0.15
+COVERAGE_MIN_VALUES = 10  # fewer actual values (overall, or at one step) say too little to warn on
+
+
+def coverage_warnings(predictions: pd.DataFrame, level: float | None, split: str = "test") -> list[str]:
+    """Sentences for both faces when the prediction intervals covered far fewer of the `split`'s
+    actual values than their level, overall or at some steps ([] when they held well enough, or
+    there are too few values to tell). `predictions` as per_step_scores takes them."""
+    if not level or predictions is None or not len(predictions):
+        return []
+    steps = per_step_scores(predictions, split)
+    steps = steps[steps["coverage"].notna() & (steps["windows"] >= COVERAGE_MIN_VALUES)]
+    if steps.empty:
+        return []
+    floor = level - COVERAGE_SHORTFALL
+    overall = float(np.average(steps["coverage"], weights=steps["windows"]))
+    low = steps[steps["coverage"] < floor]
+    said = []
+    if overall < floor:
+        said.append(_("The {level:.0%} prediction intervals covered only {coverage:.0%} of the actual values on the "
+                      "test split: they are too narrow, so the real uncertainty is larger than they show.").format(
+            level=level, coverage=overall))
+    if len(low) and (overall >= floor or len(low) < len(steps)):  # steps worse than the rest: name them
+        numbers = ", ".join(str(int(s)) for s in low["step"])
+        said.append(ngettext("At step {steps} the {level:.0%} intervals covered only {coverage:.0%} of the test "
+                             "split's actual values.",
+                             "At steps {steps} the {level:.0%} intervals covered as little as {coverage:.0%} of "
+                             "the test split's actual values.", len(low)).format(
+            steps=numbers, level=level, coverage=float(low["coverage"].min())))
+    return said

@@ -148,11 +148,15 @@ def step_label(step: int, horizon: int) -> str:
 def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1,
                  forecast: pd.DataFrame | None = None, level: float | None = None,
                  horizon: int | None = None, anchor: list[float] | np.ndarray | None = None,
-                 anchor_label: str = "") -> None:
+                 anchor_label: str = "", actual: pd.DataFrame | None = None,
+                 bridge: pd.DataFrame | None = None) -> None:
     """Every actual value as one line ("real"), the predictions made `step` steps ahead with the
     split spans shaded, and the forecast past the end with its interval (a band, or an error bar
     for a single step). `anchor`: the anchor's own forecast at the forecast's steps, drawn dashed
-    under `anchor_label`, so what the network added to it shows."""
+    under `anchor_label`, so what the network added to it shows. `actual` (time, actual): every
+    value of the target, for the real line, when known; else the values the predictions know.
+    `bridge` (time, step, predicted, target_row): predictions of windows no split holds, drawn in
+    the step's line so it runs on across split boundaries and to the last row."""
     configure_fonts([target])  # a Chinese column name needs a CJK font even in the English interface
     if horizon is None:
         horizon = int(predictions["step"].max()) if len(predictions) else 1
@@ -167,9 +171,15 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
     test = x[splits == "test"]
     if len(test):
         ax.axvline(test[0], color="#555555", linestyle="--", linewidth=1)
+    if actual is not None and len(actual):  # the rows before the first window too, and a file too short for one
+        x, real = _x_values(actual), actual
     ax.plot(x, real["actual"].to_numpy(dtype=float), color="#1f2937", linewidth=1.2, label=_("real"))
 
     one = predictions[(predictions["step"] == step) & predictions["predicted"].notna()]
+    if bridge is not None and len(bridge) and "target_row" in one:
+        extra = bridge[(bridge["step"] == step) & bridge["predicted"].notna()]
+        one = pd.concat([one[["time", "predicted", "target_row"]], extra[["time", "predicted", "target_row"]]],
+                        ignore_index=True)
     rows = _target_rows(one)
     if rows is not None:
         order = np.argsort(rows, kind="stable")
@@ -199,13 +209,54 @@ def draw_results(ax: Axes, predictions: pd.DataFrame, target: str, step: int = 1
         if anchor is not None and len(anchor) == len(fx):
             ax.plot(fx, np.asarray(anchor, dtype=float), color="#2b8a3e", linestyle="--", linewidth=1.3,
                     marker="x" if len(fx) == 1 else None, label=anchor_label or _("anchor"))
+        _room_after(ax, fx, x)
     # a column name is text, never mathtext: 'cost_$ - tax_$' would fail to parse and blank the chart
+    if np.issubdtype(np.asarray(x).dtype, np.datetime64):
+        concise_dates(ax)
     ax.set_title(_("{target}: real vs predicted").format(target=target), **LITERAL)
     ax.set_ylabel(target, **LITERAL)
     # beside the plot, not on it: never over the data, and no search for the emptiest corner
     # ("best" tests every vertex of every line, on every redraw: a third of a first draw)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", borderaxespad=0)
     ax.grid(True, alpha=0.3)
+
+
+TICK_PIXELS = 64  # room each date label needs on the axis ('2024', 'Mar', '12:00' and a gap)
+
+
+def _room_after(ax: Axes, forecast_x: np.ndarray, actual_x: np.ndarray) -> None:
+    """A step of room after the last forecast point, so its marker and error bar are drawn whole:
+    the usual 5% margin is a few pixels on a narrow chart of a short file, which cut the point."""
+    times = forecast_x if len(forecast_x) > 1 else np.concatenate([actual_x[-1:], forecast_x])
+    if len(times) < 2:
+        return
+    last, step = ax.convert_xunits(times[-1:])[0], np.diff(ax.convert_xunits(times[-2:]))[0]
+    low, high = ax.get_xlim()
+    if np.isfinite(step) and step > 0 and high < last + step:
+        ax.set_xlim(low, last + step)
+
+
+def concise_dates(ax: Axes) -> None:
+    """Date ticks that fit at any zoom and width: the locator picks round dates, as many as the
+    axes' width has room for, and the formatter writes only what changes ('Mar', '15', '12:00'),
+    the rest once in the corner, so the labels stay short and level instead of overlapping."""
+    from matplotlib.dates import MONTHLY, AutoDateLocator, ConciseDateFormatter
+
+    class FittingLocator(AutoDateLocator):
+        def __call__(self):
+            room = int(self.axis.axes.bbox.width // TICK_PIXELS) if self.axis is not None else 8
+            low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (-np.inf, np.inf)
+            for most in range(max(3, min(room, 10)), 13):  # one tick alone says no date ('00:00'): allow more
+                self.maxticks = dict.fromkeys(self._freqs, most)
+                ticks = super().__call__()
+                if np.count_nonzero((np.asarray(ticks) >= low) & (np.asarray(ticks) <= high)) >= 2:
+                    break
+            return ticks
+
+    locator = FittingLocator(minticks=2)
+    locator.intervald[MONTHLY] = [1, 2, 3, 4, 6, 12]  # two years in three ticks: yearly, not a warning
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
 def draw_losses(ax: Axes, train_loss: list[float], val_loss: list[float], best_epoch: int,
@@ -236,7 +287,9 @@ def save_report_png(result, path: str | Path) -> None:
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, height_ratios=[2, 1])
     draw_results(top, result.predictions, result.config.target, forecast=result.forecast,
-                 level=result.config.interval_level, **anchor_line(getattr(result, "credit", None)))
+                 level=result.config.interval_level, actual=getattr(result, "actual", None),
+                 bridge=getattr(result, "bridge", None),
+                 **anchor_line(getattr(result, "credit", None)))
     h = result.history
     draw_losses(bottom, h.train_loss, h.val_loss, h.best_epoch, result.config.loss.upper())
     buffer = io.BytesIO()

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.i18n import N_, _, ngettext
+from core.numbers import column_texts, figures
+from core.numbers import number_text as shown_number
 from core.vocabulary import STATUS_SHORT_WORDS, STATUS_WORDS, Status, TrialState
 
 FIRST_VALUES = 5  # forecast values the terminal lists after the sentence
@@ -62,15 +64,14 @@ def time_estimate_sentence(estimate) -> str:
 
 
 def number_text(value: float) -> str:
-    """A score or a real-valued setting, short: four significant digits."""
+    """A real-valued setting, short: four significant digits at most (0.001, 0.2), as typed."""
     return f"{value:.4g}"
 
 
 def score_text(score: float | None) -> str:
-    """A score as tables and sentences show it ('' for none)."""
-    if score is None or (isinstance(score, float) and math.isnan(score)):
-        return ""
-    return number_text(score)
+    """A score as tables and sentences show it ('' for none): 4 significant digits in grouped fixed
+    notation, trailing zeros kept ('18.00', not '18', beside '18.47')."""
+    return shown_number(score)
 
 
 # --------------------------------------------------------------------------- progress
@@ -228,7 +229,8 @@ def contribution_sentence(credit) -> str:
     if anchor is None or change is None or not _changed_by_something(credit):
         return ""
     linear = credit.made_by != NETWORK and credit.start == LINEAR_START
-    values = {"anchor": anchor, "percent": change, "model": credit.model_val_rmse, "anchor_rmse": credit.val_rmse}
+    values = {"anchor": anchor, "percent": change,
+              **figures(model=credit.model_val_rmse, anchor_rmse=credit.val_rmse)}
     if change >= IMPROVED_PCT:
         return (_("The linear start improved the validation RMSE of {anchor} by {percent:.1f}% ({model:.4g} "
                   "against {anchor_rmse:.4g}).") if linear else
@@ -249,7 +251,7 @@ def forecast_change_sentence(credit) -> str:
     if same:
         return _("The forecast is the same as that of {anchor} alone.").format(anchor=anchor)
     return _("The forecast differs from that of {anchor} alone by up to {change:.4g}.").format(
-        anchor=anchor, change=credit.forecast_change)
+        anchor=anchor, **figures(change=credit.forecast_change))
 
 
 def features_sentence(credit) -> str:
@@ -298,7 +300,8 @@ def forecast_sentence(forecast) -> str:
 def with_first_values(forecast) -> str:
     """forecast_sentence followed by the forecast's first values, for a face without a table of them
     (one msgid, so a language can join the two without a space)."""
-    values = ", ".join(f"{v:.4g}" for v in forecast["predicted"].iloc[:FIRST_VALUES])
+    shown = column_texts(forecast["predicted"])  # the decimals of the whole forecast, as its table has them
+    values = ", ".join(shown[:FIRST_VALUES])
     return _("{forecast} First values: {values}").format(
         forecast=forecast_sentence(forecast), values=values + (" ..." if len(forecast) > FIRST_VALUES else ""))
 
@@ -351,10 +354,10 @@ def baseline_sentence(result) -> str:
                  "with.").format(number=own.number)
     if result.baseline_is_best:
         return _("No setting tried beat your own settings (trial {number}) on validation (RMSE {score:.4g}); keep "
-                 "them.").format(number=own.number, score=own.score)
+                 "them.").format(number=own.number, **figures(score=own.score))
     better = 100.0 * (own.score - result.validation_score) / own.score if own.score > 0 else 0.0
     return _("The best settings beat your own on validation by {percent:.1f}% (RMSE {best:.4g} against "
-             "{own:.4g}).").format(percent=better, best=result.validation_score, own=own.score)
+             "{own:.4g}).").format(percent=better, **figures(best=result.validation_score, own=own.score))
 
 
 def _baseline_name(name: str) -> str:
@@ -373,7 +376,7 @@ def verdict_lines(verdict) -> list[str]:
     if v.code == OVERFIT:
         lines.append(_("The search overfit the validation split: keep your settings. Its best settings (trial "
                        "{number}) score worse on the test split than your own (RMSE {best:.4g} against {own:.4g})."
-                       ).format(number=v.best_number, best=v.best_rmse, own=v.own_rmse))
+                       ).format(number=v.best_number, **figures(best=v.best_rmse, own=v.own_rmse)))
     elif v.code == CONFIRMED and v.own_rmse is not None and v.baseline_rmse is not None:
         lines.append(_("The test split confirms the search: the best settings score better there than your own and "
                        "than the best baseline."))
@@ -389,7 +392,8 @@ def verdict_lines(verdict) -> list[str]:
                   "{baseline:.4g} against {model:.4g}).") if own_kept else
                 _("A simple baseline scores better on the test split than the search's best settings: {baseline_name} "
                   "(RMSE {baseline:.4g} against {model:.4g})."))
-        lines.append(text.format(baseline_name=_baseline_name(v.baseline), baseline=v.baseline_rmse, model=kept))
+        lines.append(text.format(baseline_name=_baseline_name(v.baseline), **figures(baseline=v.baseline_rmse,
+                                                                                      model=kept)))
     return lines
 
 
@@ -400,12 +404,14 @@ def rmse_comparison(verdict) -> str:
 
     v, scores = verdict, []
     if v.code != OWN_BEST and v.best_rmse is not None:
-        scores.append(_("best settings (trial {number}) {rmse:.4g}").format(number=v.best_number, rmse=v.best_rmse))
+        scores.append(_("best settings (trial {number}) {rmse:.4g}").format(number=v.best_number,
+                                                                                           **figures(rmse=v.best_rmse)))
     if v.own_rmse is not None:
-        scores.append(_("your own settings (trial {number}) {rmse:.4g}").format(number=v.own_number, rmse=v.own_rmse))
+        scores.append(_("your own settings (trial {number}) {rmse:.4g}").format(number=v.own_number,
+                                                                                              **figures(rmse=v.own_rmse)))
     if v.baseline_rmse is not None:
         scores.append(_("best baseline, {baseline_name}, {rmse:.4g}").format(
-            baseline_name=_baseline_name(v.baseline), rmse=v.baseline_rmse))
+            baseline_name=_baseline_name(v.baseline), **figures(rmse=v.baseline_rmse)))
     return _("Test RMSE: {scores}.").format(scores=_("; ").join(scores)) if len(scores) > 1 else ""
 
 

@@ -307,10 +307,16 @@ def forecast_only_plan(frame: pd.DataFrame, config: ForecastConfig, season: int 
     chosen, reason = hardware(config, window, len(origins["train"]), training["batch_size"])
     effective = config.resolved(window=window, horizon=horizon, season=season, target_mode=mode,
                                 transform=transform, **training, **chosen)
-    notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
-                   "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
-                   "intervals come from its forecasts from earlier rows of the same data.").format(
-        rows=rows, horizon=horizon))
+    if len(origins["train"]):
+        notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
+                       "nothing is scored, and the forecast is the exponential smoothing fit on every row. Its "
+                       "intervals come from its forecasts from earlier rows of the same data.").format(
+            rows=rows, horizon=horizon))
+    else:  # not one earlier forecast of {horizon} steps to measure errors on: no interval can be honest
+        notes.append(_("{rows} rows are too few to hold out a test split of {horizon} rows and train on the rest: "
+                       "nothing is scored, and the forecast is the exponential smoothing fit on every row. They are "
+                       "also too few for one forecast of {horizon} steps from earlier rows, so the forecast has no "
+                       "intervals.").format(rows=rows, horizon=horizon))
     notes += mode_notes  # (the smoothing asked for by name: no note that a network corrects it)
     parameters = recurrent_parameter_count(effective, len(effective.input_columns))
     return RunPlan(effective, bounds, origins, parameters, notes, forecast_only=True, device_reason=reason)

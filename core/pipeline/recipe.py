@@ -26,10 +26,18 @@ from core.evaluation.intervals import (
 )
 from core.i18n import _
 from core.model.predictor import LOG, Predictor
+from core.numbers import figures
 from core.pipeline.credit import Credit, judge_credit, made_by, rmse
 from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
-from core.pipeline.result import ExperimentResult, data_info, model_words, predictions_frame
+from core.pipeline.result import (
+    ExperimentResult,
+    actual_frame,
+    bridge_frame,
+    data_info,
+    model_words,
+    predictions_frame,
+)
 from core.prep.future import FutureFeatures, features_future_sentence
 from core.prep.split import SPLITS
 from core.prep.timeindex import TimeIndex
@@ -291,7 +299,9 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         scores.coverage, forecast, time_index,
         tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True),
         scoring_predictor=scoring.predictor,
-        models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val)
+        models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val,
+        actual=actual_frame(frame, plan, date_is_year(source_info)),
+        bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)))
     if 0 < scores.ridge_windows < len(plan.origins["train"]):
         plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
                             "bound memory.").format(used=scores.ridge_windows, all=len(plan.origins["train"])))
@@ -300,6 +310,6 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         if on_val["beats_best_baseline"] is False:
             plan.notes.append(_("On the validation split {baseline} beat the model (RMSE {baseline_rmse:.4g} vs "
                                 "{model_rmse:.4g}).").format(baseline=_(BASELINE_NAMES[on_val["best_baseline"]]),
-                                                             baseline_rmse=on_val["baseline_rmse"],
-                                                             model_rmse=on_val["model_rmse"]))
+                                                             **figures(baseline_rmse=on_val["baseline_rmse"],
+                                                                       model_rmse=on_val["model_rmse"])))
     return result

@@ -40,6 +40,13 @@ class ExperimentResult:
     # network's `history` may still say it stopped early, when a later one was cancelled)
     cancelled: bool = False
     future: FutureFeatures | None = None  # the feature columns' future values the forecast read (None: held)
+    # every value of the target with its time (time, actual): the chart's real line, the rows before
+    # the first window and those of a file too short for any window included
+    actual: pd.DataFrame | None = None
+    # the scoring model's predictions of the windows no split holds (straddling a split boundary, or
+    # running past the last row): time, step, predicted, target_row. The chart draws them so a
+    # step's line has no gap; they are never scored or exported
+    bridge: pd.DataFrame | None = None
 
     @property
     def config(self) -> ForecastConfig:
@@ -156,6 +163,29 @@ def model_words(plan: RunPlan, rows: int, histories: list, refit: bool) -> dict[
             "refit on all {rows} rows for {epochs} epochs ({count} networks)", c.ensemble).format(
             rows=rows, epochs=", ".join(str(h.best_epoch) for h in histories), count=c.ensemble)
     return {"scores": scores, "forecast": forecast}
+
+
+def actual_frame(frame: pd.DataFrame, plan: RunPlan, date_is_year: bool) -> pd.DataFrame:
+    """Every row's target value and time label, as the chart's real line draws them."""
+    c = plan.config
+    return pd.DataFrame({"time": time_labels(frame, c.date_column, np.arange(len(frame)), date_is_year),
+                         "actual": frame[c.target].to_numpy(dtype=np.float64)})
+
+
+def bridge_frame(frame: pd.DataFrame, plan: RunPlan, predictor: Predictor, date_is_year: bool) -> pd.DataFrame | None:
+    """The scoring model's predictions of every window that no split holds, at the steps whose rows
+    exist (None with one step: then every window is in a split). A few windows per boundary."""
+    c = plan.config
+    scored = np.concatenate([plan.origins[s] for s in SPLITS])
+    extra = np.setdiff1d(np.arange(c.window - 1, len(frame) - 1, dtype=np.int64), scored)
+    if c.horizon <= 1 or not len(extra):
+        return None
+    predicted = predictor.predict(predictor.series(frame), extra)
+    rows = extra[:, None] + np.arange(1, c.horizon + 1)[None, :]
+    inside = rows < len(frame)
+    return pd.DataFrame({"time": time_labels(frame, c.date_column, rows[inside], date_is_year),
+                         "step": np.broadcast_to(np.arange(1, c.horizon + 1), rows.shape)[inside],
+                         "predicted": predicted[inside], "target_row": rows[inside]})
 
 
 def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_widths: np.ndarray,

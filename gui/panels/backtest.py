@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.numbers import EMPTY, decimals_for, number_text
 from core.outputs.summary import reused_fold_sentence
 from core.prep.timeindex import format_time
 from core.settings.requests import BacktestRequest
@@ -270,11 +271,15 @@ class BacktestPanel(Panel):
     def _fill_table(self, result) -> None:
         self._show_columns(result.seasonal)
         self.table.setRowCount(0)
+        # one count of decimals down a column (a row shown as its fold ended had its own)
+        places = {(key, score): decimals_for(fold.scores[key][score] for fold in result.folds)
+                  for key, _label in FORECASTERS for score in SCORES}
         for row, fold in enumerate(result.folds):
-            self._set_row(row, fold, result.seasonal)
+            self._set_row(row, fold, result.seasonal, places)
 
-    def _set_row(self, row: int, fold, seasonal: bool) -> None:
-        """One fold's row (core.backtest.FoldResult); the best RMSE and MASE in bold."""
+    def _set_row(self, row: int, fold, seasonal: bool, places: dict | None = None) -> None:
+        """One fold's row (core.backtest.FoldResult); the best RMSE and MASE in bold. `places`: the
+        decimals of each column, (forecaster, score) -> count; else each cell's own."""
         bold = QFont()
         bold.setBold(True)
         shown = [key for key, _label in FORECASTERS if seasonal or key != "seasonal_naive"]
@@ -289,7 +294,8 @@ class BacktestPanel(Panel):
             best = min(present, key=present.get) if present else None
             for index, (key, _label) in enumerate(FORECASTERS):
                 value = fold.scores[key][score]
-                item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
+                decimals = places[key, score] if places else decimals_for([value])
+                item = QTableWidgetItem(number_text(value, decimals, EMPTY))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if key == best:
                     item.setFont(bold)

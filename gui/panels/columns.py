@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _
+from core.numbers import figures
 from gui.format import plain_tooltip
 from gui.panels import Panel
 from gui.session import Session
@@ -131,7 +132,7 @@ class ColumnsPanel(Panel):
                 item.setToolTip(_("This is the target: its own past is always an input."))
             else:
                 item.setToolTip(_("Numeric column: tick to use it as an input (range {low:.4g} to {high:.4g}).")
-                                .format(low=column.min, high=column.max))
+                                .format(**figures(low=column.min, high=column.max)))
             item.setFlags(flags)
             checked = column.name in keep_checked and column.name != target
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

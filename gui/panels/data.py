@@ -26,6 +26,7 @@ from gui.widgets.table_model import DataFrameModel
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin-1", "big5", "shift_jis"]  # after "auto"
 DELIMITERS = [(N_("auto"), None), *delimiter_choices()]  # the one table: core/data/dialect.py
 DECIMALS = [(N_("auto"), None), (N_("point ."), "."), (N_("comma ,"), ",")]
+REPORT_SHARE = 0.45  # of the Data tab's height, at most, for the import report
 
 
 class DataPanel(Panel):
@@ -60,7 +61,7 @@ class DataPanel(Panel):
         options.addWidget(self.reread_button)
         options.addStretch(1)
         self.report_view = QTextBrowser(objectName="importReport")
-        self.report_view.setMaximumHeight(170)
+        self.report_view.setFixedHeight(170)  # then as tall as its text (fit_report)
         self.preview_model = DataFrameModel()
         self.preview = QTableView(objectName="previewTable")
         self.preview.setModel(self.preview_model)
@@ -105,10 +106,25 @@ class DataPanel(Panel):
             self._labels[widget].setVisible(shown)
 
     def _show(self, loaded: LoadedTable) -> None:
-        self.preview_model.set_frame(loaded.frame)
+        self.preview_model.set_frame(loaded.frame, loaded.filled_rows)  # filled-in cells are shaded
         self.preview.resizeColumnsToContents()
         self.report_view.setHtml(report_html(loaded))
+        self.fit_report()
         self._show_read_options()
+
+    def fit_report(self) -> None:
+        """The import report as tall as its text, so no note is cut mid-line; a scroll bar only when
+        it would take more than REPORT_SHARE of the tab (the table of rows needs the rest)."""
+        view = self.report_view
+        document = view.document()
+        document.setTextWidth(view.viewport().width())
+        needed = int(document.size().height() + 0.5) + 2 * view.frameWidth()
+        view.setFixedHeight(max(60, min(needed, int(self.height() * REPORT_SHARE) or needed)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.session.data.loaded is not None:
+            self.fit_report()  # a narrower box wraps the notes onto more lines
 
     def _show_read_options(self, _message: str = "") -> None:
         """The options the shown table was read with: after a failed re-read, not the ones that failed."""

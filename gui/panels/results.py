@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.i18n import N_, _, ngettext
+from core.numbers import column_texts
 from core.outputs.summary import outcome_lines
 from gui.format import escape
 from gui.panels import Panel
@@ -57,6 +58,9 @@ class ResultsPanel(Panel):
         self.credit_label.hide()
         self.advice_label = _plain_label("adviceLabel")
         self.advice_label.hide()
+        self.coverage_warning = _plain_label("coverageWarning")  # intervals far narrower than their level
+        self.coverage_warning.setStyleSheet(WARNING_STYLE)
+        self.coverage_warning.hide()
         self.notes_label = _plain_label("notesLabel")
         self.notes_label.setStyleSheet("color: #495057;")
         self.notes_label.hide()
@@ -74,7 +78,7 @@ class ResultsPanel(Panel):
         self.step_row.hide()
         self.canvas = ResultCanvas()
         self.canvas.setObjectName("resultCanvas")
-        self.nav_toolbar = ChartToolbar(self.canvas, self)
+        self.nav_toolbar = ChartToolbar(self.canvas, self, coordinates=False)  # hover_label reads out
         self.nav_toolbar.setIconSize(QSize(18, 18))
         self.hover_label = _plain_label("hoverLabel")
         self.hover_label.setStyleSheet("color: #495057;")
@@ -131,6 +135,7 @@ class ResultsPanel(Panel):
         layout.addWidget(self.verdict_label)
         layout.addWidget(self.credit_label)
         layout.addWidget(self.advice_label)
+        layout.addWidget(self.coverage_warning)
         layout.addWidget(self.notes_label)
         layout.addWidget(self.step_row)
         layout.addWidget(body, 1)
@@ -158,12 +163,13 @@ class ResultsPanel(Panel):
 
     def clear(self, _loaded=None) -> None:
         self.shown = None
+        self.title.clear()  # it named the run whose chart is gone
         self.canvas.show_message(_(EMPTY_CHART))
         self.metrics_table.clear_metrics()
         self.forecast_table.show_forecast(None)
         self.step_table.show_scores(None)
         for widget in (self.warning_label, self.verdict_label, self.credit_label, self.advice_label,
-                       self.notes_label, self.step_row, self.step_table):
+                       self.coverage_warning, self.notes_label, self.step_row, self.step_table):
             widget.hide()
         self.hover_label.clear()
         self.coverage_label.clear()
@@ -171,7 +177,7 @@ class ResultsPanel(Panel):
     def show_output(self, shown: ShownOutput) -> None:
         self.shown = shown
         self.title.setText(f"<b>{escape(shown.target)}</b>: {escape(shown.description)}")
-        multi_step = shown.horizon > 1
+        multi_step = shown.horizon > 1 and len(shown.predictions) > 0  # no predictions: no step to choose
         self.step_selector.blockSignals(True)
         self.step_selector.setRange(1, max(shown.horizon, 1))
         self.step_selector.setValue(1)
@@ -193,10 +199,12 @@ class ResultsPanel(Panel):
         self.credit_label.setVisible(bool(shown.credit))
         self.advice_label.setText(shown.advice)
         self.advice_label.setVisible(bool(shown.advice))
+        self.coverage_warning.setText(" ".join(f"⚠ {sentence}" for sentence in shown.coverage_warnings))
+        self.coverage_warning.setVisible(bool(shown.coverage_warnings))
         self.notes_label.setText("\n".join(f"• {note}" for note in shown.notes))
         self.notes_label.setVisible(bool(shown.notes))
         if shown.beats_naive is False and not shown.verdict:
-            model, naive = (_number(shown.metrics.get(k, {}).get("rmse")) for k in ("model", "naive"))
+            model, naive = column_texts(shown.metrics.get(k, {}).get("rmse") for k in ("model", "naive"))
             self.warning_label.setText(_(
                 "⚠ The model does not beat the naive forecast (each value = the previous one): RMSE {model} vs "
                 "{naive}. Try a longer window, more epochs, different features, or use the baseline.").format(
@@ -209,7 +217,8 @@ class ResultsPanel(Panel):
     def _draw(self, step: int) -> None:
         s = self.shown
         self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
-                                     horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label)
+                                     horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label,
+                                     actual=s.actual, bridge=s.bridge)
         self.step_caption.setText(ngettext(
             "The orange line shows predictions made {step} row before the value they predict (horizon {horizon}); "
             "the real line shows every actual value.",
@@ -219,7 +228,3 @@ class ResultsPanel(Panel):
     def _on_step_changed(self, step: int) -> None:
         if self.shown is not None:
             self._draw(step)
-
-
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.4g}"

@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 
 from core.data.csv_reader import LoadedTable
-from core.evaluation.metrics import model_beats_naive, per_step_scores, settings_advice
+from core.evaluation.metrics import (
+    coverage_warnings,
+    model_beats_naive,
+    per_step_scores,
+    settings_advice,
+    verdict,
+    verdict_sentence,
+)
 from core.i18n import _, ngettext
 from core.model.bundle import LoadedBundle, search_note
 from core.outputs.summary import anchor_line, credit_lines
@@ -44,6 +51,9 @@ class ShownOutput:
     credit: tuple[str, ...] = ()  # what made the forecast and what the network added to its anchor
     anchor: list[float] | None = None  # the anchor's own forecast at the forecast's steps (None: unknown)
     anchor_label: str = ""  # its legend entry
+    actual: pd.DataFrame | None = None  # every value of the target (time, actual), for the real line
+    bridge: pd.DataFrame | None = None  # predictions of windows no split holds: the step's line has no gap
+    coverage_warnings: tuple[str, ...] = ()  # the intervals held far less often than their level (core decides)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,8 @@ def shown_from_experiment(result: ExperimentResult, description: str, source: st
         advice=settings_advice(result.test_metrics, c.target_mode, verdict["beats_best_baseline"],
                                result.history.epochs_run, c.epochs),
         step_scores=per_step_scores(result.predictions, "test"),
+        coverage_warnings=tuple(coverage_warnings(result.predictions, c.interval_level)), actual=result.actual,
+        bridge=result.bridge,
         # the verdict already names what made the forecast
         **_credit_fields(result.credit, result.forecast, made_by=False))
 
@@ -102,7 +114,10 @@ def shown_from_bundle(opened: OpenedModel) -> ShownOutput:
 
     bundle, c, name = opened.bundle, opened.bundle.config, Path(opened.path).name
     metrics = bundle.meta.get("test_metrics") or {}
+    judged = verdict(metrics, seasonal=bool(c.season))  # the test scores it was saved with, when it has them
     return ShownOutput(
+        verdict=verdict_sentence(judged) if judged["best_baseline"] else "",
+        beats_best_baseline=judged["beats_best_baseline"],
         target=c.target, description=ngettext(
             "saved model {file} (window {window}, horizon {horizon}): the last {rows} row of the file it was "
             "trained on, then its forecast. The scores are from that file's test split.",

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.i18n import _
+from core.numbers import decimals_for, number_text
 from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate, step_label
 from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
@@ -286,6 +287,7 @@ class ResultCanvas(PlotCanvas):
     def show_message(self, text: str) -> None:
         self.decimators = []
         self._hover = []
+        self.hovered.emit("")  # the last chart's point is gone from the screen
         super().show_message(text)
 
     def nearest_point(self, x_pixel: float, y_pixel: float) -> tuple[str, object, float] | None:
@@ -313,7 +315,9 @@ class ResultCanvas(PlotCanvas):
         if point is None:
             return ""
         label, x, y = point
-        return f"{label}: {format_time(x)} → {y:.6g}"
+        # one value with no column to line up with: up to 6 significant digits, no trailing zeros
+        text = number_text(y, decimals_for([y], 6))
+        return f"{label}: {format_time(x)} → {text.rstrip('0').rstrip('.') if '.' in text else text}"
 
     def _on_motion(self, event) -> None:
         inside = event.inaxes is not None and bool(self._hover)
@@ -322,27 +326,28 @@ class ResultCanvas(PlotCanvas):
     def show_result(self, result) -> None:
         self.show_predictions(result.predictions, result.forecast, result.config.target,
                               result.config.interval_level, bool(result.config.date_column),
+                              actual=getattr(result, "actual", None), bridge=getattr(result, "bridge", None),
                               **anchor_line(getattr(result, "credit", None)))
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
-                         horizon: int | None = None, anchor=None, anchor_label: str = "") -> None:
-        """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor")."""
+                         horizon: int | None = None, anchor=None, anchor_label: str = "", actual=None,
+                         bridge=None) -> None:
+        """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor");
+        `actual`: every value of the target (time, actual), for the real line; `bridge`: predictions
+        of the windows no split holds, so the step's line has no gap (core.outputs.plotting)."""
         axes = self.new_axes()
+        self.hovered.emit("")  # a read-out of the previous chart would name a value no longer drawn
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon,
-                     anchor=anchor, anchor_label=anchor_label)
+                     anchor=anchor, anchor_label=anchor_label, actual=actual, bridge=bridge)
         if horizon is None:  # draw_results' default, on which the predicted line's label depends
             horizon = int(predictions["step"].max()) if len(predictions) else 1
         ids = {_("real"): "real", step_label(step, horizon): "predicted", _("forecast"): "forecast"}
         if anchor is not None:
             ids[anchor_label or _("anchor")] = "anchor"
-        self.name_lines(ids)
-        if dates:
-            self.figure.autofmt_xdate()
+        self.name_lines(ids)  # (dates: core's concise ticks, level at any zoom; `dates` kept for the callers)
         self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
                         np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
                        for line in axes.get_lines() if line.get_gid() in self.HOVER_LINES]
-        # the toolbar's readout names the nearest data point rather than the cursor's position
-        axes.format_coord = lambda x, y: self.readout(*axes.transData.transform((x, y)))
         self.decimators = [LineDecimator(line) for line in axes.get_lines()
                            if len(line.get_xdata(orig=True)) > DECIMATE_ABOVE]
         if self.decimators:

@@ -19,8 +19,10 @@ TOOLBAR_TEXTS = frozenset((
 
 
 class ChartToolbar(NavigationToolbar2QT):
-    def __init__(self, canvas, parent=None) -> None:
-        super().__init__(canvas, parent)
+    def __init__(self, canvas, parent=None, coordinates: bool = True) -> None:
+        """`coordinates`: the toolbar's own read-out of the point under the mouse; off where the
+        chart has a read-out of its own (the Results tab's), so the value is not shown twice."""
+        super().__init__(canvas, parent, coordinates=coordinates)
         for action in self.actions():
             tip, text = action.toolTip(), action.text()
             if tip in TOOLBAR_TEXTS:

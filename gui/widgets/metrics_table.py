@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from core.i18n import N_, _
+from core.numbers import EMPTY, decimals_for, number_text
 
 ROWS = [("model", N_("Model")), ("naive", N_("Naive (last value)")), ("seasonal_naive", N_("Seasonal naive")),
         ("linear", N_("Linear (Ridge)"))]
@@ -52,9 +53,10 @@ class MetricsTable(QTableWidget):
             if present:
                 pick = min if key in LOWER_IS_BETTER else max
                 best = pick(present, key=lambda n: present[n] if key != "mase" else abs(present[n]))
+            places = decimals_for(values.values())  # one count of decimals down the column
             for row, (name, _label) in enumerate(ROWS):
                 value = values.get(name)
-                item = QTableWidgetItem("–" if value is None else f"{value:.4g}")
+                item = QTableWidgetItem(number_text(value, places, EMPTY))
                 if name == best:
                     item.setFont(bold)
                 self.setItem(row, column, item)

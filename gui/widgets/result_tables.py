@@ -13,17 +13,17 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from core.i18n import N_, _
+from core.numbers import EMPTY, decimals_for, number_text
 from core.prep.timeindex import format_time
 
 FULL = Qt.ItemDataRole.UserRole  # the cell's value as copied: full precision
 
 
-def _shown(value: object, digits: str = ".6g") -> str:
-    if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
-        return "–"
-    if isinstance(value, (float, np.floating)):
-        return format(float(value), digits)
-    return str(value)
+def _shown(value: object, decimals: int) -> str:
+    """A cell in grouped fixed notation with its column's decimals (core.numbers)."""
+    if isinstance(value, (int, float, np.number)) and not isinstance(value, bool):
+        return number_text(value, decimals, EMPTY)
+    return EMPTY if value is None else str(value)
 
 
 def _copied(value: object) -> str:
@@ -100,12 +100,15 @@ class ForecastTable(CopyableTable):
 
     def show_forecast(self, forecast: pd.DataFrame | None) -> None:
         rows = []
-        for record in ([] if forecast is None else forecast.to_dict("records")):
+        records = [] if forecast is None else forecast.to_dict("records")
+        # the prediction and its bounds are one quantity: one count of decimals for all three columns
+        places = decimals_for(r.get(k) for r in records for k in ("predicted", "lower", "upper"))
+        for record in records:
             time = format_time(record["time"])
             row = [(time, time), (str(int(record["step"])), str(int(record["step"])))]
             for key in ("predicted", "lower", "upper"):
                 value = record.get(key)
-                row.append((_shown(value), _copied(value)))
+                row.append((_shown(value, places), _copied(value)))
             method = record.get("method")
             method = "" if method is None or (isinstance(method, float) and math.isnan(method)) else str(method)
             # shown in the user's language; copied as the CSV writes it
@@ -131,11 +134,13 @@ class StepScoresTable(CopyableTable):
 
     def show_scores(self, scores: pd.DataFrame | None) -> None:
         rows = []
-        for record in ([] if scores is None else scores.to_dict("records")):
+        records = [] if scores is None else scores.to_dict("records")
+        places = {key: decimals_for(r[key] for r in records) for key in ("rmse", "mae", "mape")}
+        for record in records:
             row = [(str(int(record["step"])), str(int(record["step"]))),
                    (f"{int(record['windows']):,}", str(int(record["windows"])))]
             for key in ("rmse", "mae", "mape"):
-                row.append((_shown(record[key], ".4g"), _copied(record[key])))
+                row.append((_shown(record[key], places[key]), _copied(record[key])))
             coverage = record["coverage"]
             shown = "–" if coverage is None or (isinstance(coverage, float) and math.isnan(coverage)) \
                 else f"{coverage:.0%}"

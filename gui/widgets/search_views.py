@@ -126,7 +126,8 @@ class TrialsModel(QAbstractTableModel):
 
 
 class TrialsCanvas(PlotCanvas):
-    """Each finished trial's score (pruned trials in grey) and the best score so far as a step line."""
+    """Each finished trial's score (pruned trials as grey crosses: at their last score, or along the
+    top edge when they were stopped before one) and the best score so far as a step line."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, figsize=(4.0, 3.0))
@@ -141,7 +142,8 @@ class TrialsCanvas(PlotCanvas):
         """Redraws when a trial's score or state changed since the last call (progress may repeat)."""
         shown = (TrialState.COMPLETE, TrialState.PRUNED)
         scored = sorted((t for t in trials if t.score is not None and t.state in shown), key=lambda t: t.number)
-        key = tuple((t.number, t.state, t.score) for t in scored)
+        unscored = sorted(t.number for t in trials if t.score is None and t.state == TrialState.PRUNED)
+        key = tuple((t.number, t.state, t.score) for t in scored) + tuple(unscored)
         if key == self._shown_key:
             return
         self._shown_key = key
@@ -167,6 +169,12 @@ class TrialsCanvas(PlotCanvas):
         if pruned:
             axes.plot([t.number for t in pruned], [t.score for t in pruned], "x", color="#98a2b3",
                       label=_("pruned"), gid="pruned")
+        if unscored:  # stopped before a score: at their trial number along the top edge
+            axes.plot(unscored, [0.97] * len(unscored), "x", color="#98a2b3", transform=axes.get_xaxis_transform(),
+                      label=None if pruned else _("pruned"), gid="pruned-unscored", clip_on=False)
+        numbers = [t.number for t in scored] + unscored
+        if max(numbers) - min(numbers) < 2:  # one or two trials: whole numbers around them, not ±0.04
+            axes.set_xlim(min(numbers) - 1, max(numbers) + 1)
         axes.set_xlabel(_("trial"))
         axes.set_ylabel(_("validation RMSE (lower is better)"))
         axes.xaxis.get_major_locator().set_params(integer=True)

@@ -40,7 +40,7 @@ def test_the_searchs_test_scores_write_r_squared():
                              verdict=SimpleNamespace(code="unscored", own_rmse=None, best_rmse=None,
                                                      baseline_rmse=None, best_number=2, own_number=0, baseline=None))
     lines = search_lines(result, lambda settings: "hidden=8")
-    assert "Scored once on the test split: RMSE 1.25, R² 0.5." in lines
+    assert "Scored once on the test split: RMSE 1.250, R² 0.5000." in lines
     assert not any("R2" in line for line in lines)
 
 

@@ -136,10 +136,10 @@ def test_a_network_kept_at_the_anchor_says_the_features_were_not_used():
     assert contribution_sentence(credit) == ""  # nothing was added to the smoothing
     trained = Credit(NETWORK, "seasonal", ANCHOR_START, (), False, 2.0, None, 1.76, None)
     assert credit_lines(trained) == ["The network improved the validation RMSE of the seasonal profile by 12.0% "
-                                     "(1.76 against 2)."]
+                                     "(1.760 against 2.000)."]
     worse = Credit(NETWORK, "smoothing", ANCHOR_START, (), False, 2.0, None, 2.5, None)
     assert contribution_sentence(worse) == ("The network did not improve on exponential smoothing: validation RMSE "
-                                            "2.5 against 2 for exponential smoothing alone.")
+                                            "2.500 against 2.000 for exponential smoothing alone.")
 
 
 def test_the_bundle_keeps_the_credit_and_older_bundles_still_load(still_run, tmp_path):

@@ -15,6 +15,7 @@ import pytest
 import core.pipeline
 from core.data.csv_reader import read_csv
 from core.errors import ForecasterError
+from core.outputs.summary import score_text
 from core.search import SearchRequest, pruning, run_search, search_space
 from core.search.runner import prepare
 from core.search.storage import open_storage
@@ -338,7 +339,7 @@ def test_a_search_that_cannot_beat_the_users_settings_reports_them_as_best(wool)
     assert result.best_settings["window"] is None and result.best_settings["hidden"] == 12
     assert result.validation_score == result.trials[0].score
     assert baseline_sentence(result) == ("No setting tried beat your own settings (trial 0) on validation (RMSE "
-                                         f"{result.trials[0].score:.4g}); keep them.")
+                                         f"{score_text(result.trials[0].score)}); keep them.")
     assert result.experiment.config == core.pipeline.plan_run(wool, own).config  # the final run is theirs
     assert result.to_dict()["best"]["baseline"] is True
     assert result.provenance()["baseline_best"] is True and result.provenance()["best_trial"] == 0
@@ -352,7 +353,8 @@ def test_the_sentence_says_by_how_much_the_best_beat_the_users_settings():
     result = SearchResult({"hidden": 64}, config(hidden=64), 15.0, {}, [own, found], 60, 50, "s", "sqlite://",
                           best_number=3, baseline=own)
     assert not result.baseline_is_best
-    assert baseline_sentence(result) == "The best settings beat your own on validation by 25.0% (RMSE 15 against 20)."
+    assert baseline_sentence(result) == ("The best settings beat your own on validation by 25.0% (RMSE 15.00 against "
+                                         "20.00).")
     own.score, own.state, own.reason = None, "PRUNED", "out of time: the budget ended during training"
     assert baseline_sentence(result).startswith("Your own settings (trial 0) got no validation score")
 

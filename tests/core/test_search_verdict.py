@@ -65,15 +65,15 @@ def test_the_paragraph_says_the_search_overfit_and_shows_the_three_test_scores(c
     assert result.verdict.code == OVERFIT
     lines = search_lines(result, shown_settings)
     assert lines == [
-        "The best settings beat your own on validation by 11.5% (RMSE 17.7 against 20).",
+        "The best settings beat your own on validation by 11.5% (RMSE 17.70 against 20.00).",
         "The search overfit the validation split: keep your settings. Its best settings (trial 7) score worse on "
-        "the test split than your own (RMSE 20.46 against 18).",
+        "the test split than your own (RMSE 20.46 against 18.00).",
         # the issue's numbers: Ridge beats even the settings the user keeps
         "A simple baseline scores better on the test split than your own settings: linear regression (Ridge) on "
-        "the same window (RMSE 17.59 against 18).",
-        "Best settings (trial 7, validation score 17.7): hidden=64.",
-        "Scored once on the test split: RMSE 20.46, MAE 15.",
-        "Test RMSE: best settings (trial 7) 20.46; your own settings (trial 0) 18; best baseline, linear regression "
+        "the same window (RMSE 17.59 against 18.00).",
+        "Best settings (trial 7, validation score 17.70): hidden=64.",
+        "Scored once on the test split: RMSE 20.46, MAE 15.00.",
+        "Test RMSE: best settings (trial 7) 20.46; your own settings (trial 0) 18.00; best baseline, linear regression "
         "(Ridge) on the same window, 17.59.",
     ]
     # the terminal prints the same paragraph (search.json records the verdict and trial 0's test scores)
@@ -88,9 +88,9 @@ def test_the_paragraph_says_the_search_overfit_and_shows_the_three_test_scores(c
     (15.0, 18.0, False, ["The test split confirms the search: the best settings score better there than your own "
                          "and than the best baseline."]),
     (17.7, 18.0, False, ["A simple baseline scores better on the test split than the search's best settings: "
-                         "linear regression (Ridge) on the same window (RMSE 17.59 against 17.7)."]),
+                         "linear regression (Ridge) on the same window (RMSE 17.59 against 17.70)."]),
     (18.0, None, True, ["A simple baseline scores better on the test split than your own settings: linear "
-                        "regression (Ridge) on the same window (RMSE 17.59 against 18)."]),
+                        "regression (Ridge) on the same window (RMSE 17.59 against 18.00)."]),
 ])
 def test_the_other_verdicts_in_words(best, own, own_best, expected):
     lines = search_lines(result_of(best, own, own_best=own_best), shown_settings)
@@ -98,7 +98,7 @@ def test_the_other_verdicts_in_words(best, own, own_best, expected):
     assert said == expected
     if own_best:  # trial 0 won: the validation sentence leads, and the test line has no "best settings"
         assert lines[0].startswith("No setting tried beat your own settings (trial 0)")
-        assert lines[-1] == ("Test RMSE: your own settings (trial 0) 18; best baseline, linear regression (Ridge) "
+        assert lines[-1] == ("Test RMSE: your own settings (trial 0) 18.00; best baseline, linear regression (Ridge) "
                              "on the same window, 17.59.")
     else:
         assert "overfit" not in " ".join(lines)

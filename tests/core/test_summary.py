@@ -63,7 +63,7 @@ def test_the_outcome_lines_say_each_fact_once():
                      "Forecast: 2 steps from 2025-01-01.", "It assumes nothing."]
     # the terminal adds the first values to the same sentence; no coverage, no line for it
     lines = summary.outcome_lines("", 0.8, None, forecast(6), "", first_values=True)
-    assert lines == ["Forecast: 6 steps from 2025-01-01. First values: 10, 10.33, 10.67, 11, 11.33 ..."]
+    assert lines == ["Forecast: 6 steps from 2025-01-01. First values: 10.00, 10.33, 10.67, 11.00, 11.33 ..."]
     assert summary.outcome_lines("", 0.8, None, forecast(1), "") == ["Forecast: 1 step from 2025-01-01."]
     assert summary.outcome_lines("", 0.8, None, None, "It assumes nothing.") == []
 
@@ -107,14 +107,14 @@ def test_the_search_paragraph():
     trials = [own, trial(1, 1.5), trial(2, None, TrialState.PRUNED)]
     beaten = search(1, own, 1.5, {"rmse": 1.25, "mae": 1.0, "baselines": {}}, trials)
     assert summary.search_lines(beaten, names) == [
-        "The best settings beat your own on validation by 25.0% (RMSE 1.5 against 2).",
-        "Best settings (trial 1, validation score 1.5): hidden=64.",
-        "Scored once on the test split: RMSE 1.25, MAE 1."]
+        "The best settings beat your own on validation by 25.0% (RMSE 1.500 against 2.000).",
+        "Best settings (trial 1, validation score 1.500): hidden=64.",
+        "Scored once on the test split: RMSE 1.250, MAE 1.000."]
     kept = search(0, own, 2.0, {}, trials)
     assert summary.search_lines(kept, names) == [
-        "No setting tried beat your own settings (trial 0) on validation (RMSE 2); keep them."]
+        "No setting tried beat your own settings (trial 0) on validation (RMSE 2.000); keep them."]
     older = search(None, None, 1.5, {}, trials)  # no number recorded, the user's own not run
-    assert summary.search_lines(older, names) == ["Best settings (trial 1, validation score 1.5): hidden=64."]
+    assert summary.search_lines(older, names) == ["Best settings (trial 1, validation score 1.500): hidden=64."]
     nothing = SimpleNamespace(best_settings={})
     assert summary.search_lines(nothing, names) == ["No trial finished, so there are no best settings."]
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from gui.jobs import Job
 from gui.main_window import MainWindow
+from tests.factories import shows
 
 TIMEOUT = 120_000
 
@@ -37,7 +38,7 @@ def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir
     cutoffs = [panel.table.item(row, 0).text() for row in range(3)]
     assert cutoffs == ["2005-10-01", "2006-10-01 *", "2007-10-01"]  # fold 2 reused fold 1's model
     assert [panel.table.item(row, 1).text() for row in range(3)] == ["200", "204", "208"]
-    assert panel.cell_text(0, "model", "rmse") == f"{result.folds[0].scores['model']['rmse']:.4g}"
+    assert shows(panel.cell_text(0, "model", "rmse"), result.folds[0].scores["model"]["rmse"])
     # the best RMSE of each row is bold, and only that one
     for row, fold in enumerate(result.folds):
         scores = {k: fold.scores[k]["rmse"] for k in ("model", "naive", "seasonal_naive", "linear")}
@@ -45,7 +46,7 @@ def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir
         for key in scores:
             column = 2 + ["model", "naive", "seasonal_naive", "linear"].index(key)
             assert panel.table.item(row, column).font().bold() == (key == best)
-    assert panel.pooled_table.cell_text("model", "rmse") == f"{result.pooled['model']['rmse']:.4g}"
+    assert shows(panel.pooled_table.cell_text("model", "rmse"), result.pooled["model"]["rmse"])
     assert panel.progress_bar.value() == 3 and panel.progress_bar.text() == "Fold 3 of 3"
     assert panel.canvas.fold_lines() == 3
     assert panel.status_label.text() == "Finished: 3 folds; models trained: 2."

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QSpinBox
 
+from core.outputs.summary import score_text
 from tests.factories import make_frame, seasonal, seasonal_frame, slow_cosine
 
 TRAIN_TIMEOUT = 120_000
@@ -49,7 +50,7 @@ def test_a_trained_run_draws_the_smoothing_dashed_and_says_what_the_network_adde
         assert f"improved the validation RMSE of exponential smoothing by {percent}" in said.text()
     else:
         assert "did not improve on exponential smoothing" in said.text()
-    assert f"{credit.val_rmse:.4g}" in said.text() and f"{credit.model_val_rmse:.4g}" in said.text()
+    assert f"{score_text(credit.val_rmse)}" in said.text() and f"{score_text(credit.model_val_rmse)}" in said.text()
     assert result.config.features == ("x",)
     title = window.results_panel.title.text()
     if credit.made_by == "network":

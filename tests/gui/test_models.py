@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 from PySide6.QtWidgets import QMessageBox, QSpinBox
 
+from core.evaluation.metrics import verdict_sentence
 from gui import MainWindow
 from gui.resources import sample_path
+from tests.factories import shows
 
 SALES = sample_path("daily_sales.csv")
 
@@ -81,7 +83,10 @@ def test_save_open_and_apply(qtbot, trained_window, tmp_path):
         other.session.models.open(saved)
     assert "sales.lstmf" in other.results_panel.title.text()
     assert np.allclose(other.results_panel.canvas.line("forecast").get_ydata(), result.forecast["predicted"])
-    assert other.results_panel.metrics_table.cell_text("model", "rmse") == f"{result.test_metrics['model']['rmse']:.4g}"
+    assert shows(other.results_panel.metrics_table.cell_text("model", "rmse"), result.test_metrics["model"]["rmse"])
+    # the bundle keeps the test scores: the opened model says how it did against the best baseline
+    said = other.results_panel.verdict_label
+    assert not said.isHidden() and verdict_sentence(result.verdict()) in said.text(), said.text()
     assert other.commands["apply_model"].isEnabled()
 
     with qtbot.waitSignal(other.session.models.applied, timeout=60_000) as applied:
@@ -98,8 +103,11 @@ def test_save_open_and_apply(qtbot, trained_window, tmp_path):
     # scored on the new file: the model and the naive forecast
     sales = pd.read_csv(SALES)["sales"].to_numpy()
     naive_rmse = np.sqrt(np.mean((sales[14:] - sales[13:-1]) ** 2))  # windows of 14, horizon 1
-    assert other.results_panel.metrics_table.cell_text("naive", "rmse") == f"{naive_rmse:.4g}"
+    assert shows(other.results_panel.metrics_table.cell_text("naive", "rmse"), naive_rmse)
     assert other.results_panel.metrics_table.cell_text("linear", "rmse") == "–"  # Ridge is not part of a saved model
+    forecast = other.results_panel.forecast_table  # each forecast row says how it was made
+    assert forecast.rowCount() and all(forecast.item(r, 5).text() in ("direct", "recursive")
+                                       for r in range(forecast.rowCount()))
 
 
 def test_exports_write_what_is_shown(trained_window, tmp_path):

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QMessageBox, QPushButton, QSpinBox, QTableWidget
 
 from core.evaluation.metrics import per_step_scores
+from core.outputs.summary import score_text
 from gui.resources import sample_path
 from tests.gui.window_steps import open_file, set_spins
 
@@ -51,9 +52,9 @@ def test_a_six_step_run_draws_every_actual_row_and_offers_each_step(six_step_run
     win, result, source = six_step_run
     panel = win.results_panel
     real = panel.canvas.line("real")
-    # every row a window predicts, to the very last one, as one unbroken line
-    assert len(real.get_xdata()) == ROWS - WINDOW
-    assert np.allclose(real.get_ydata(), source["level"].to_numpy()[WINDOW:])
+    # every row of the file, the first window's too, to the very last one, as one unbroken line
+    assert len(real.get_xdata()) == ROWS
+    assert np.allclose(real.get_ydata(), source["level"].to_numpy())
     assert pd.Timestamp(real.get_xdata()[-1]) == pd.Timestamp(source["date"].iloc[-1])
     assert not np.isnan(real.get_ydata()).any()
     selector = win.findChild(QSpinBox, "stepSelector")
@@ -63,8 +64,15 @@ def test_a_six_step_run_draws_every_actual_row_and_offers_each_step(six_step_run
         selector.setValue(step)
         line = panel.canvas.line("predicted")
         assert line.get_label() == f"predicted ({step} steps ahead)"
-        expected = result.predictions[result.predictions["step"] == step]
-        assert np.allclose(line.get_ydata()[~np.isnan(line.get_ydata())], expected["predicted"])
+        # the scored windows and, across each split boundary and to the last row, the windows no split
+        # holds: one unbroken line (issue 23, item 7: it had a gap of a horizon at each boundary)
+        columns = ["target_row", "predicted"]
+        expected = pd.concat([result.predictions[result.predictions["step"] == step][columns],
+                              result.bridge[result.bridge["step"] == step][columns]]).sort_values("target_row")
+        assert not np.isnan(line.get_ydata()).any()
+        assert np.allclose(line.get_ydata(), expected["predicted"])
+        assert expected["target_row"].diff().dropna().eq(1).all()  # every row from the first window's on
+        assert expected["target_row"].iloc[-1] == ROWS - 1  # to the last row
         assert str(step) in win.findChild(QLabel, "stepCaption").text()
     # per-step scores: one row per step, the engine's numbers
     table = win.findChild(QTableWidget, "stepScoresTable")
@@ -80,7 +88,7 @@ def test_the_verdict_names_the_best_baseline_and_the_notes_follow(six_step_run):
     assert rmse["linear"] < rmse["model"]  # the set-up: Ridge wins on a noisy line
     verdict = win.findChild(QLabel, "verdictLabel")
     assert verdict.isVisible() and verdict.text().startswith("⚠")
-    assert "Linear regression (Ridge)" in verdict.text() and f"{rmse['linear']:.4g}" in verdict.text()
+    assert "Linear regression (Ridge)" in verdict.text() and f"{score_text(rmse['linear'])}" in verdict.text()
     notes = win.findChild(QLabel, "notesLabel")
     assert notes.isVisible()
     assert all(note in notes.text() for note in result.plan.notes)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QLabel, QMessageBox, QPushButton, QTableView
 
-from core.outputs.summary import verdict_lines
+from core.outputs.summary import score_text, verdict_lines
 from gui.widgets.search_views import BEST_BACKGROUND
 
 AUSBEER = Path(__file__).resolve().parents[1] / "data" / "ausbeer.csv"
@@ -64,7 +64,7 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
     by_number = {t.number: t for t in result.trials}
     for row in range(model.rowCount()):
         record = by_number[int(model.index(row, 0).data())]
-        expected = "" if record.score is None else f"{record.score:.4g}"
+        expected = "" if record.score is None else f"{score_text(record.score)}"
         assert model.index(row, 2).data() == expected
     # a column per searched setting, with the trial's own value; the unticked one is not searched
     assert len(headers) == 4 + len(result.trials[0].settings)
@@ -87,8 +87,8 @@ def test_search_shows_every_trial_the_best_row_and_puts_the_best_settings_into_t
     state = window.findChild(QLabel, "searchStateLabel").text()
     assert state.startswith("Finished: 3 trials")
     best_text = window.findChild(QLabel, "searchBestLabel").text()
-    assert f"trial {best.number}" in best_text and f"{result.validation_score:.4g}" in best_text
-    assert f"RMSE {result.test['rmse']:.4g}" in best_text
+    assert f"trial {best.number}" in best_text and f"{score_text(result.validation_score)}" in best_text
+    assert f"RMSE {score_text(result.test['rmse'])}" in best_text
     # the chart: one point per complete trial and the running best
     assert len(window.search_panel.canvas.line("trial").get_xdata()) == len(complete)
     assert window.search_panel.canvas.line("best-so-far").get_ydata()[-1] == best.score
@@ -234,11 +234,12 @@ def test_your_own_settings_are_trial_0_and_when_they_win_use_is_disabled(qtbot, 
     assert own.baseline and own.settings["hidden"] == 32 and result.baseline_is_best
     best_text = window.findChild(QLabel, "searchBestLabel").text()
     lines = best_text.split("\n")
-    assert lines[0] == (f"No setting tried beat your own settings (trial 0) on validation (RMSE {own.score:.4g}); "
-                        "keep them.")
-    assert f"Scored once on the test split: RMSE {result.test['rmse']:.4g}" in best_text
+    assert lines[0] == ("No setting tried beat your own settings (trial 0) on validation "
+                        f"(RMSE {score_text(own.score)}); keep them.")
+    assert f"Scored once on the test split: RMSE {score_text(result.test['rmse'])}" in best_text
     # on test: their own settings beside the best baseline (the best trial is theirs: no third score)
-    assert lines[-1].startswith(f"Test RMSE: your own settings (trial 0) {result.test['rmse']:.4g}; best baseline, ")
+    own_rmse = score_text(result.test["rmse"])
+    assert lines[-1].startswith(f"Test RMSE: your own settings (trial 0) {own_rmse}; best baseline, ")
     model = window.findChild(QTableView, "searchTrialsTable").model()
     assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).startswith("Your own settings")
     assert list(window.search_panel.canvas.line("your-settings").get_ydata()) == [own.score, own.score]
@@ -303,10 +304,10 @@ def test_a_search_that_overfit_says_keep_your_settings_and_use_is_disabled(qtbot
     label = window.findChild(QLabel, "searchBestLabel")
     lines = label.text().split("\n")
     assert label.isVisible()
-    assert lines[0] == "The best settings beat your own on validation by 11.5% (RMSE 17.7 against 20)."
+    assert lines[0] == "The best settings beat your own on validation by 11.5% (RMSE 17.70 against 20.00)."
     assert lines[1] == ("The search overfit the validation split: keep your settings. Its best settings (trial 1) "
-                        "score worse on the test split than your own (RMSE 20.46 against 18).")
-    assert lines[-1] == ("Test RMSE: best settings (trial 1) 20.46; your own settings (trial 0) 18; best baseline, "
+                        "score worse on the test split than your own (RMSE 20.46 against 18.00).")
+    assert lines[-1] == ("Test RMSE: best settings (trial 1) 20.46; your own settings (trial 0) 18.00; best baseline, "
                          "linear regression (Ridge) on the same window, 17.59.")
     use = window.findChild(QPushButton, "useSearchButton")
     assert not use.isEnabled()

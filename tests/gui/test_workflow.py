@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QSpinBox, QWi
 
 from gui import MainWindow
 from gui.resources import sample_path
+from tests.factories import shows
 
 SALES = sample_path("daily_sales.csv")
 TRAIN_TIMEOUT = 120_000
@@ -43,20 +44,20 @@ def test_open_pick_train_and_see_results(qtbot, window):
         qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     result = finished.args[0]
     assert result.history.epochs_run == 2
-    # the chart holds one real and one predicted point per window, over all splits
+    # the chart holds one predicted point per window, over all splits, and every actual value
     windows = sum(result.data_info["windows"].values())
     real, predicted = window.results_panel.canvas.line("real"), window.results_panel.canvas.line("predicted")
-    assert len(real.get_xdata()) == len(predicted.get_xdata()) == windows == 496 + 110 + 110
-    # with a horizon of 1 no window straddles a split: the real line is rows 15..730 of the file
+    assert len(predicted.get_xdata()) == windows == 496 + 110 + 110
+    # the real line is every row of the file, the first window's 14 too
     source = pd.read_csv(SALES)
-    assert np.allclose(real.get_ydata(), source["sales"].to_numpy()[14:])
-    assert pd.Timestamp(real.get_xdata()[0]) == pd.Timestamp("2023-01-15")
+    assert np.allclose(real.get_ydata(), source["sales"].to_numpy())
+    assert pd.Timestamp(real.get_xdata()[0]) == pd.Timestamp("2023-01-01")
     # the metrics table shows the model and the three baselines with the engine's numbers
     table = window.results_panel.metrics_table
     labels = [table.verticalHeaderItem(i).text() for i in range(table.rowCount())]
     assert labels == ["Model", "Naive (last value)", "Seasonal naive", "Linear (Ridge)"]
     for row in ("model", "naive", "seasonal_naive", "linear"):
-        assert table.cell_text(row, "rmse") == f"{result.test_metrics[row]['rmse']:.4g}"
+        assert shows(table.cell_text(row, "rmse"), result.test_metrics[row]["rmse"])
     assert window.results_panel.warning_label.isVisible() == (not result.beats_naive())
     assert window.tabs.currentWidget() is window.findChild(QWidget, "resultsPanel")
     assert train.isEnabled()
