@@ -272,12 +272,16 @@ def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
     return values
 
 
+NARROW_CHART = 620  # px: a results chart narrower than this has its legend under the plot
+
+
 class ResultCanvas(PlotCanvas):
     hovered = Signal(str)  # the data point nearest the mouse, in words ("" when there is none)
 
     HOVER_LINES = ("real", "predicted", "forecast", "anchor")  # ids of the lines the readout reports
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        self._legend_below: bool | None = None  # where the legend is: under the plot, beside it, None: not placed
         super().__init__(parent, figsize=(8.0, 4.5))
         self.decimators: list[LineDecimator] = []
         self._hover: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []  # label, x float, x, y
@@ -287,6 +291,7 @@ class ResultCanvas(PlotCanvas):
     def show_message(self, text: str) -> None:
         self.decimators = []
         self._hover = []
+        self._legend_below = None
         self.hovered.emit("")  # the last chart's point is gone from the screen
         super().show_message(text)
 
@@ -353,7 +358,31 @@ class ResultCanvas(PlotCanvas):
         if self.decimators:
             axes.callbacks.connect("xlim_changed", self._decimate)
             self._decimate(axes)
+        self._legend_below = None
+        self._place_legend()
         self.draw_idle()
+
+    def _place_legend(self) -> None:
+        """Beside the plot where there is room; under it, in columns, on a narrow chart (a 1024 px
+        window), where beside it left the axes too narrow for their dates."""
+        axes = self.figure.axes[0] if self.figure.axes else None
+        below = self.width() < NARROW_CHART
+        if axes is None or below == self._legend_below:
+            return
+        handles, labels = axes.get_legend_handles_labels()
+        if not handles:
+            return
+        self._legend_below = below
+        for legend in list(self.figure.legends):
+            legend.remove()
+        if below:
+            if axes.get_legend() is not None:
+                axes.get_legend().remove()
+            self.figure.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="x-small")
+        else:
+            axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                        borderaxespad=0)
+        self._layout_stale = True
 
     def _decimate(self, axes: Axes) -> None:
         for decimator in self.decimators:
@@ -361,5 +390,6 @@ class ResultCanvas(PlotCanvas):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)  # resizes the figure: the axes' pixel width changes
+        self._place_legend()
         if self.decimators:
             self._decimate(self.decimators[0].line.axes)

@@ -176,7 +176,7 @@ class TrialsCanvas(PlotCanvas):
         if max(numbers) - min(numbers) < 2:  # one or two trials: whole numbers around them, not ±0.04
             axes.set_xlim(min(numbers) - 1, max(numbers) + 1)
         axes.set_xlabel(_("trial"))
-        axes.set_ylabel(_("validation RMSE (lower is better)"))
+        axes.set_ylabel(_("validation RMSE"))  # short: a longer label was cut on a 1024 px window
         axes.xaxis.get_major_locator().set_params(integer=True)
         axes.margins(x=0.08, y=0.1)  # the first and last trials off the frame's edge
         axes.legend(loc="best", fontsize=8)  # where it covers no point
