@@ -81,7 +81,7 @@ class _Pages:
         self.figure.text(x / PAGE[0], self.y / PAGE[1], line, fontsize=size, va="top", **LITERAL, **style)
 
     def flush(self) -> None:
-        if self.figure is not None:
+        if self.figure is not None:  # a page of the PdfPages over render()'s in-memory buffer
             self.pdf.savefig(self.figure)
             self.figure = None
 
