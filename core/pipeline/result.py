@@ -40,6 +40,8 @@ class ExperimentResult:
     # network's `history` may still say it stopped early, when a later one was cancelled)
     cancelled: bool = False
     future: FutureFeatures | None = None  # the feature columns' future values the forecast read (None: held)
+    scoring_histories: list[TrainingHistory] = field(default_factory=list)  # every scoring network's
+    resumed_from: str | None = None  # the bundle a continued run's networks came from (CLI --resume)
 
     @property
     def config(self) -> ForecastConfig:
@@ -96,7 +98,7 @@ class ExperimentResult:
         return {
             "config": self.config.to_dict(),
             "data": self.data_info,
-            "training": self.history.to_dict(),
+            "training": self.history.to_dict() | ({"resumed_from": self.resumed_from} if self.resumed_from else {}),
             "test": self.test_metrics,
             "validation": self.val_metrics,
             "verdict": self.verdict(),

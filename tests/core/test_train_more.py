@@ -1,0 +1,61 @@
+"""Train N more (issue 26 item 4): a finished run's networks continue for N more epochs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.pipeline import run_experiment
+from core.pipeline.more import can_train_more, continue_experiment
+from core.settings.config import ForecastConfig
+from tests.factories import seasonal_frame
+
+# full batch, a small learning rate, no highway (it starts near its best): every epoch improves, so the
+# best epoch is the last
+STEADY = dict(target="y", features=("x",), date_column="day", window=12, horizon=2, hidden=8, batch_size=0,
+              lr=0.001, patience=0, ensemble=2, dropout=0.2, seed=5, highway=False)
+
+
+def test_train_more_equals_one_run_of_the_summed_epochs():
+    frame = seasonal_frame()
+    once = run_experiment(frame, ForecastConfig(epochs=7, **STEADY))
+    first = run_experiment(frame, ForecastConfig(epochs=4, **STEADY))
+    assert [h.best_epoch for h in first.scoring_histories] == [4, 4]  # the premise: the last epoch was best
+    assert can_train_more(first)
+    seen = []
+    more = continue_experiment(frame, first, 3, progress=seen.append)
+    for joined, whole in zip(more.scoring_histories, once.scoring_histories, strict=True):
+        assert joined.epochs_run == whole.epochs_run == 7
+        assert joined.best_epoch == whole.best_epoch
+        np.testing.assert_allclose(joined.train_loss, whole.train_loss, rtol=1e-6)
+        np.testing.assert_allclose(joined.val_loss, whole.val_loss, rtol=1e-6)
+    # the epoch numbering goes on from 5; the refit follows the continued networks
+    assert [p.epoch for p in seen if not p.refit][:3] == [5, 6, 7]
+    np.testing.assert_allclose(more.predictions["predicted"], once.predictions["predicted"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(more.predictions["upper"], once.predictions["upper"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(more.forecast["predicted"], once.forecast["predicted"], rtol=1e-5, atol=1e-6)
+    assert more.config.epochs == 7
+    assert more.metrics_dict()["training"]["epochs_run"] == 7
+    # and the earlier result is left as it was
+    assert first.history.epochs_run == 4 and first.config.epochs == 4
+
+
+def test_train_more_differs_from_starting_over():
+    """Continuing is not a fresh run of N epochs: the scores move from the first run's."""
+    frame = seasonal_frame()
+    first = run_experiment(frame, ForecastConfig(epochs=2, **STEADY))
+    more = continue_experiment(frame, first, 2)
+    fresh = run_experiment(frame, ForecastConfig(epochs=2, **STEADY))
+    assert more.history.epochs_run == 4 and more.history.val_loss[:2] == first.history.val_loss
+    assert more.history.val_loss[-1] < first.history.val_loss[-1]
+    assert not np.allclose(more.predictions["predicted"], fresh.predictions["predicted"])
+
+
+def test_nothing_to_continue_when_the_smoothing_stands_alone():
+    frame = seasonal_frame(rows=40)
+    result = run_experiment(frame, ForecastConfig(target="y", window=6, horizon=2, epochs=2, target_mode="smoothing"))
+    if not result.plan.smoothing_alone:
+        pytest.skip("this series trains a network")
+    assert not can_train_more(result)
+    with pytest.raises(ValueError):
+        continue_experiment(frame, result, 2)
