@@ -14,6 +14,8 @@ import copy
 import dataclasses
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,14 +29,46 @@ from core.prep.future import FutureFeatures
 from core.settings.config import MAX_SEED
 
 
-def can_train_more(result: ExperimentResult) -> bool:
+@dataclass
+class SavedNetworks:
+    """A saved model's scoring networks with their training state, ready to continue on a table
+    (what `continue_experiment` reads of a result)."""
+    plan: RunPlan
+    scoring_predictor: Any  # core.model.predictor.Predictor: scalers refit on the same training rows
+    scoring_histories: list
+    future: FutureFeatures | None = None
+
+    @property
+    def config(self):
+        return self.plan.config
+
+
+def saved_networks(frame: pd.DataFrame, path: str | Path) -> SavedNetworks:
+    """The scoring networks saved in the bundle at `path`, to continue on `frame` (the table they
+    were trained on: the same columns, split and scalers). BundleError or DataError saying why not."""
+    from core.model.bundle import load_bundle
+    from core.model.bundle.training import load_training
+    from core.model.network import EnsembleForecaster
+    from core.pipeline.fit import fit_scaling
+
+    path = Path(path)
+    plan = plan_run(frame, load_bundle(path).config)
+    networks, histories, linear_start = load_training(path, plan.config)
+    predictor = fit_scaling(frame, plan.config, plan.bounds.train_end)  # the scalers are fit again: the same
+    predictor.model = EnsembleForecaster(networks)
+    predictor.model.eval()
+    predictor.linear_start = linear_start
+    return SavedNetworks(plan, predictor, histories)
+
+
+def can_train_more(result: ExperimentResult | SavedNetworks) -> bool:
     """Whether the result's scoring networks can be trained more: they trained and kept their state."""
     histories = result.scoring_histories
     return (result.scoring_predictor is not None and not result.plan.smoothing_alone and bool(histories)
             and all(h.state is not None for h in histories))
 
 
-def continue_experiment(frame: pd.DataFrame, result: ExperimentResult, more: int, progress: Callable | None = None,
+def continue_experiment(frame: pd.DataFrame, result: ExperimentResult | SavedNetworks, more: int, progress: Callable | None = None,
                         cancel: threading.Event | None = None, source_info: dict[str, Any] | None = None,
                         future: FutureFeatures | None = None) -> ExperimentResult:
     """`result` (a run on `frame`) with each scoring network trained `more` epochs further; the
@@ -51,7 +85,7 @@ def continue_experiment(frame: pd.DataFrame, result: ExperimentResult, more: int
                              future if future is not None else result.future)
 
 
-def continue_scoring_model(frame: pd.DataFrame, plan: RunPlan, result: ExperimentResult, more: int,
+def continue_scoring_model(frame: pd.DataFrame, plan: RunPlan, result: ExperimentResult | SavedNetworks, more: int,
                            progress: Callable | None = None,
                            cancel: threading.Event | None = None) -> ScoringModel:
     """The scoring model's networks, copied and trained `more` epochs each; one cancelled keeps its

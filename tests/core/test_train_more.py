@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
 
+from core.model.bundle import read_members, write_bundle
 from core.pipeline import run_experiment
 from core.pipeline.more import can_train_more, continue_experiment
 from core.settings.config import ForecastConfig
@@ -59,3 +63,48 @@ def test_nothing_to_continue_when_the_smoothing_stands_alone():
     assert not can_train_more(result)
     with pytest.raises(ValueError):
         continue_experiment(frame, result, 2)
+
+
+def cli_train(csv, out, *extra) -> dict:
+    import cli
+
+    code = cli.main(["train", str(csv), *map(str, extra), "--out", str(out)])
+    assert code == 0
+    return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+
+
+def test_cli_resume_counts_every_epoch_and_names_the_bundle(tmp_path):
+    """4 epochs with --patience 0, then --resume for 3 more: metrics.json reads 7, as one run of 7."""
+    csv = tmp_path / "seasonal.csv"
+    seasonal_frame().to_csv(csv, index=False)
+    settings = ["--target", "y", "--features", "x", "--window", 12, "--horizon", 2, "--hidden", 8,
+                "--batch-size", 0, "--lr", 0.001, "--patience", 0, "--ensemble", 2, "--seed", 5, "--no-highway"]
+    first = cli_train(csv, tmp_path / "four", *settings, "--epochs", 4)
+    assert first["training"]["epochs_run"] == 4 and "resumed_from" not in first["training"]
+    bundle = tmp_path / "four" / "model.lstmf"
+    resumed = cli_train(csv, tmp_path / "seven", "--resume", bundle, "--epochs", 3)  # no --target: the model's
+    assert resumed["training"]["epochs_run"] == 7
+    assert resumed["training"]["resumed_from"] == str(bundle)
+    assert resumed["config"]["epochs"] == 7 and resumed["training"]["train_loss"][:4] == first["training"]["train_loss"]
+    once = cli_train(csv, tmp_path / "once", *settings, "--epochs", 7)
+    np.testing.assert_allclose(resumed["training"]["val_loss"], once["training"]["val_loss"], rtol=1e-6)
+    read = {name: pd.read_csv(tmp_path / name / "forecast.csv")["predicted"] for name in ("seven", "once")}
+    np.testing.assert_allclose(read["seven"], read["once"], rtol=1e-5)
+    # the folder bundle resumes too, and goes on again from the resumed run's own state
+    again = cli_train(csv, tmp_path / "eight", "--resume", tmp_path / "seven" / "model", "--epochs", 1)
+    assert again["training"]["epochs_run"] == 8
+
+
+def test_resume_refuses_a_bundle_without_training_state(tmp_path, capsys):
+    import cli
+    from tests.factories import save_small_model, smooth_frame
+
+    path = save_small_model(tmp_path / "small.lstmf", rows=60, window=6, hidden=4)
+    members = read_members(path)
+    write_bundle(members, tmp_path / "bare.lstmf")  # the two members a bundle always has, no training state
+    csv = tmp_path / "smooth.csv"
+    smooth_frame(60).to_csv(csv, index=False)
+    code = cli.main(["train", str(csv), "--resume", str(tmp_path / "bare.lstmf"), "--epochs", "2",
+                     "--out", str(tmp_path / "out")])
+    assert code != 0
+    assert "no training state" in capsys.readouterr().err
