@@ -37,6 +37,7 @@ from gui.panels.run import RunPanel
 from gui.panels.search import SearchPanel
 from gui.panels.settings import SettingsPanel
 from gui.panels.start import StartPanel
+from gui.panels.network import NetworkPanel
 from gui.panels.training import TrainingPanel
 from gui.projects import ProjectFiles
 from gui.resources import SAMPLES, sample_path
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.results_panel = ResultsPanel(session)
         self.backtest_panel = BacktestPanel(session)
         self.search_panel = SearchPanel(session)
+        self.network_panel = NetworkPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.projects = ProjectFiles(self, session, self.settings)
         self.commands = Actions(self, session)
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.results_panel, _("Results"))
         self.tabs.addTab(self.backtest_panel, _("Backtest"))
         self.tabs.addTab(self.search_panel, _("Search"))
+        self.tabs.addTab(self.network_panel, _("Network"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.tabs)

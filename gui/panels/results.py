@@ -133,7 +133,11 @@ class ResultsPanel(Panel):
         layout.addWidget(self.credit_label)
         layout.addWidget(self.advice_label)
         layout.addWidget(self.notes_label)
-        self.train_more_box = TrainMoreBox(session)  # the shown run's networks go on training
+        self.train_more_box = TrainMoreBox()  # the shown run's networks go on training
+        self.train_more_box.requested.connect(session.training.start_more)
+        # shown with a trained model's output, not an opened or applied one
+        session.resultShown.connect(lambda _shown: self.train_more_box.setVisible(session.models.result is not None))
+        session.data.finished.connect(lambda _loaded: self.train_more_box.hide())
         tools = QHBoxLayout()
         tools.addWidget(self.step_row, 1)
         tools.addWidget(self.train_more_box)

@@ -5,22 +5,19 @@ The Results tab holds the box (its button is the action table's `train_more_now`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QSpinBox, QWidget
 
 from core.i18n import _
-
-if TYPE_CHECKING:
-    from gui.session import Session
 
 MAX_MORE = 100_000  # the settings form's own bound on epochs
 
 
 class TrainMoreBox(QWidget):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    requested = Signal(int)  # how many more epochs: the panel holding the box starts them
+
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="trainMoreBox")
-        self.session = session
         self.epochs = QSpinBox(objectName="trainMoreEpochs")
         self.epochs.setRange(1, MAX_MORE)
         self.epochs.setValue(20)
@@ -32,20 +29,17 @@ class TrainMoreBox(QWidget):
         layout.addWidget(QLabel(_("More epochs:")))
         layout.addWidget(self.epochs)
         layout.addWidget(self.button)
-        self.hide()  # shown with a trained model's output (not an opened or applied one)
-        session.resultShown.connect(lambda _shown: self.setVisible(session.models.result is not None))
-        session.data.finished.connect(lambda _loaded: self.hide())
+        self.hide()  # shown with a trained model's output (the panel says when)
 
-    def start(self) -> bool:
-        """Trains the shown model the box's number of epochs more."""
-        return self.session.training.start_more(self.epochs.value())
+    def start(self) -> None:
+        """Asks for the box's number of epochs more."""
+        self.requested.emit(self.epochs.value())
 
-    def ask(self) -> bool:
+    def ask(self) -> None:
         """The Run menu's command: the number from a dialog (the box's by default), then trains."""
         more, ok = QInputDialog.getInt(self.window(), _("Train N more"),
                                        _("More epochs for each network, from its best weights:"),
                                        self.epochs.value(), 1, MAX_MORE)
-        if not ok:
-            return False
-        self.epochs.setValue(more)
-        return self.start()
+        if ok:
+            self.epochs.setValue(more)
+            self.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.model.diagram import ANCHOR, HEAD, HIGHWAY, INPUT, OUTPUT, RECURRENT, SMOOTHING, network_diagram
+from core.outputs.diagram import ANCHOR, HEAD, HIGHWAY, INPUT, OUTPUT, RECURRENT, SMOOTHING, network_diagram
 from core.model.network import build_model, parameter_count
 from core.model.parameters import recurrent_parameter_count
 from core.pipeline import plan_run
