@@ -98,7 +98,7 @@ class NetworkDiagram(QWidget):
 
     @staticmethod
     def _arrow(painter: QPainter, source: QRectF, target: QRectF) -> None:
-        """Right to left along a row; down then right into a lower row; right then up out of it."""
+        """Left to right along a row; down then right into a lower row; up out of it."""
         if abs(source.top() - target.top()) < 1:  # the same row
             points = [QPointF(source.right(), source.center().y()), QPointF(target.left(), target.center().y())]
         elif source.top() < target.top():  # down into the row beside
@@ -106,10 +106,10 @@ class NetworkDiagram(QWidget):
                       QPointF(target.left(), target.center().y())]
         elif abs(source.left() - target.left()) < 1:  # straight up into the box above
             points = [QPointF(source.center().x(), source.top()), QPointF(target.center().x(), target.bottom())]
-        else:  # right, then up into the box above
-            x = target.left() + target.width() / 3
-            points = [QPointF(source.right(), source.center().y()), QPointF(x, source.center().y()),
-                      QPointF(x, target.bottom())]
+        else:  # up into the gap between the rows, right, then up into the box above (clear of its neighbour)
+            x, gap = target.left() + target.width() / 4, (target.bottom() + source.top()) / 2
+            start = source.right() - source.width() / 4
+            points = [QPointF(start, source.top()), QPointF(start, gap), QPointF(x, gap), QPointF(x, target.bottom())]
         path = QPainterPath(points[0])
         for point in points[1:]:
             path.lineTo(point)
