@@ -32,12 +32,12 @@ from gui.language import LanguageMenu
 from gui.panels.backtest import BacktestPanel
 from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
+from gui.panels.network import NetworkPanel
 from gui.panels.results import ResultsPanel
 from gui.panels.run import RunPanel
 from gui.panels.search import SearchPanel
 from gui.panels.settings import SettingsPanel
 from gui.panels.start import StartPanel
-from gui.panels.network import NetworkPanel
 from gui.panels.training import TrainingPanel
 from gui.projects import ProjectFiles
 from gui.resources import SAMPLES, sample_path

@@ -94,8 +94,8 @@ def network_diagram(plan) -> Diagram:
     links = [(INPUT, RECURRENT), (RECURRENT, HEAD), (HEAD, OUTPUT)]
     if c.highway and window:
         boxes.append(Box(HIGHWAY, _("Linear highway"), f"(batch, {horizon})", window * features * horizon + horizon,
-                         (f"Linear({window} × {features} → {horizon})", _("a linear autoregression on the whole window")),
-                         2, 1))
+                         (f"Linear({window} × {features} → {horizon})",
+                          _("a linear autoregression on the whole window")), 2, 1))
         links += [(INPUT, HIGHWAY), (HIGHWAY, OUTPUT)]
     anchor = anchor_words(c.target_mode)
     if anchor is not None:

@@ -68,8 +68,9 @@ def can_train_more(result: ExperimentResult | SavedNetworks) -> bool:
             and all(h.state is not None for h in histories))
 
 
-def continue_experiment(frame: pd.DataFrame, result: ExperimentResult | SavedNetworks, more: int, progress: Callable | None = None,
-                        cancel: threading.Event | None = None, source_info: dict[str, Any] | None = None,
+def continue_experiment(frame: pd.DataFrame, result: ExperimentResult | SavedNetworks, more: int,
+                        progress: Callable | None = None, cancel: threading.Event | None = None,
+                        source_info: dict[str, Any] | None = None,
                         future: FutureFeatures | None = None) -> ExperimentResult:
     """`result` (a run on `frame`) with each scoring network trained `more` epochs further; the
     settings then say the summed epochs. Raises ValueError when there is nothing to continue."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.outputs.diagram import ANCHOR, HEAD, HIGHWAY, INPUT, OUTPUT, RECURRENT, SMOOTHING, network_diagram
 from core.model.network import build_model, parameter_count
 from core.model.parameters import recurrent_parameter_count
+from core.outputs.diagram import ANCHOR, HEAD, HIGHWAY, INPUT, OUTPUT, RECURRENT, SMOOTHING, network_diagram
 from core.pipeline import plan_run
 from core.settings.config import ForecastConfig
 from tests.factories import seasonal_frame, undated_seasonal_frame

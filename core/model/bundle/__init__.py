@@ -34,8 +34,8 @@ from core.model.bundle.archive import (
     read_members,
 )
 from core.model.bundle.meta import BUNDLE_SCHEMA, FORMAT, build_meta, library_versions, parse_meta, read_meta
-from core.model.bundle.training import training_member
 from core.model.bundle.provenance import RUN_METRICS_FILE, SEARCH_RECORD, check_run_id, search_note, search_record
+from core.model.bundle.training import training_member
 from core.model.bundle.weights import (
     MAX_TENSORS,
     MAX_WEIGHTS_BYTES,
