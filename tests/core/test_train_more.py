@@ -108,3 +108,48 @@ def test_resume_refuses_a_bundle_without_training_state(tmp_path, capsys):
                      "--out", str(tmp_path / "out")])
     assert code != 0
     assert "no training state" in capsys.readouterr().err
+
+
+def test_resume_refuses_an_edited_training_state(tmp_path, capsys):
+    """The training member is checked like the weights: its digest, then its numbers."""
+    import zipfile
+
+    import cli
+    from tests.factories import smooth_frame
+
+    frame = smooth_frame(80)
+    result = run_experiment(frame, ForecastConfig(target="y", features=("x",), date_column="day", window=6,
+                                                  horizon=2, epochs=2, hidden=4, ensemble=1, highway=False))
+    path = tmp_path / "model.lstmf"
+    from core.model.bundle import save_bundle
+
+    save_bundle(result, path)
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert set(members) == {"model.json", "model.safetensors", "training.safetensors"}
+    data = bytearray(members["training.safetensors"])
+    data[-1] ^= 0xFF  # one byte of the last tensor
+    members["training.safetensors"] = bytes(data)
+    edited = tmp_path / "edited.lstmf"
+    with zipfile.ZipFile(edited, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    csv = tmp_path / "smooth.csv"
+    frame.to_csv(csv, index=False)
+    code = cli.main(["train", str(csv), "--resume", str(edited), "--epochs", "1", "--out", str(tmp_path / "out")])
+    assert code != 0
+    assert "training state is not the one" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "metrics.json").exists()
+
+
+def test_the_training_tensors_are_checked_before_anything_trains_from_them():
+    import torch
+
+    from core.model.bundle.training import check_tensors
+
+    good = {"network.0.w": torch.zeros(3), "shuffle.0": torch.Generator().get_state(), "rng.0": torch.get_rng_state()}
+    check_tensors(good)
+    for name, bad in (("network.0.w", torch.tensor([0.0, float("nan")])), ("network.0.w", torch.zeros(2).double()),
+                      ("shuffle.0", torch.zeros(3, dtype=torch.uint8)), ("rng.0", torch.zeros(5))):
+        with pytest.raises(ValueError, match=name):
+            check_tensors(good | {name: bad})

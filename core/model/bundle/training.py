@@ -74,6 +74,7 @@ def load_training(path, config: ForecastConfig) -> tuple[list, list[TrainingHist
                             "again.").format(file=where, member="model.json"))
     try:
         tensors = load(data)
+        check_tensors(tensors)
         networks, histories = [], []
         for index, entry in enumerate(saved["networks"]):
             member = build_member(config.replace(seed=(config.seed + index) % (MAX_SEED + 1)),
@@ -102,3 +103,20 @@ def load_training(path, config: ForecastConfig) -> tuple[list, list[TrainingHist
         raise BundleError(_("{file}: its training state does not match its settings ({problem}); the file is "
                             "damaged or was edited.").format(file=where, problem=config.ensemble))
     return networks, histories, bool(saved.get("linear_start"))
+
+
+def check_tensors(tensors: dict[str, Any]) -> None:
+    """Finite float32 numbers, and random streams torch can set: ValueError naming the first
+    tensor that is neither (before anything trains from them)."""
+    import torch
+
+    streams = {"shuffle": torch.Generator().get_state(), "rng": torch.get_rng_state()}
+    for name, value in tensors.items():
+        kind = name.split(".", 1)[0]
+        if kind in streams:
+            if value.dtype != torch.uint8 or value.shape != streams[kind].shape:
+                raise ValueError(name)
+            if kind == "shuffle":
+                torch.Generator().set_state(value)  # refuses a state it can't use
+        elif value.dtype != torch.float32 or not bool(torch.isfinite(value).all()):
+            raise ValueError(name)
