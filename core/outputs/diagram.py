@@ -2,8 +2,8 @@
 parameter count and the tutorials' names for it (input_size, hidden_size, num_layers, batch_first,
 h_n/c_n). No torch and no Qt: the window draws the boxes and plans on every edit.
 
-The counts are the closed form of core.model.parameters, box by box: their sum over the ensemble is
-`recurrent_parameter_count`, which a test holds equal to torch's own count of the built network.
+The counts are core.model.parameters' closed form, box by box (the same functions): their sum over
+the ensemble is `recurrent_parameter_count`, which tests hold equal to torch's own count.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.i18n import _, ngettext
-from core.model.parameters import GATES
+from core.model.parameters import head_parameters, highway_parameters, recurrent_layers_parameters
 from core.outputs.summary import anchor_words
 
 INPUT, RECURRENT, HEAD, HIGHWAY, ANCHOR, OUTPUT, SMOOTHING = (
@@ -48,15 +48,6 @@ class Diagram:
         return next((box for box in self.boxes if box.key == key), None)
 
 
-def recurrent_box_parameters(cell: str, features: int, hidden: int, layers: int, directions: int) -> int:
-    """weight_ih, weight_hh and two biases per gate block, direction and layer, as torch lays them out."""
-    total, width = 0, features
-    for _layer in range(layers):
-        total += directions * GATES[cell] * hidden * (width + hidden + 2)
-        width = hidden * directions
-    return total
-
-
 def network_diagram(plan) -> Diagram:
     """The boxes of the network `plan` (core.pipeline.RunPlan) will train, or of what makes the
     forecast when none will be trained."""
@@ -82,18 +73,18 @@ def network_diagram(plan) -> Diagram:
     if c.bidirectional:
         layers = _("{layers} × 2 directions").format(layers=layers)
     recurrent = Box(RECURRENT, f"{c.cell.upper()} {layers}", f"(batch, {summary})",
-                    recurrent_box_parameters(c.cell, features, c.hidden, c.layers, directions),
+                    recurrent_layers_parameters(c.cell, features, c.hidden, c.layers, directions),
                     tuple(recurrent_terms), 1, 0)
+    head_params = head_parameters(summary, c.head_width, horizon)
     if c.head_width > 0:
-        head_params = summary * c.head_width + c.head_width + c.head_width * horizon + horizon
         head_terms = (f"Linear({summary} → {c.head_width}) → ReLU → Linear({c.head_width} → {horizon})",)
     else:
-        head_params = summary * horizon + horizon
         head_terms = (f"Linear({summary} → {horizon})",)
     boxes = [fed, recurrent, Box(HEAD, _("Dense head"), f"(batch, {horizon})", head_params, head_terms, 2, 0)]
     links = [(INPUT, RECURRENT), (RECURRENT, HEAD), (HEAD, OUTPUT)]
     if c.highway and window:
-        boxes.append(Box(HIGHWAY, _("Linear highway"), f"(batch, {horizon})", window * features * horizon + horizon,
+        boxes.append(Box(HIGHWAY, _("Linear highway"), f"(batch, {horizon})",
+                         highway_parameters(window, features, horizon),
                          (f"Linear({window} × {features} → {horizon})",
                           _("a linear autoregression on the whole window")), 2, 1))
         links += [(INPUT, HIGHWAY), (HIGHWAY, OUTPUT)]
