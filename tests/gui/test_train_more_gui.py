@@ -29,9 +29,13 @@ def test_train_more_continues_the_shown_run(qtbot, window, tmp_path, monkeypatch
     epochs_seen = []
     window.session.training.progress.connect(lambda p: epochs_seen.append((p.epoch, p.refit)))
     window.findChild(QSpinBox, "trainMoreEpochs").setValue(2)
+    at_start = []  # the loss chart's curves when the continued run starts: the first run's, kept
+    canvas = window.training_panel.loss_canvas
+    window.session.training.started.connect(lambda _config: at_start.append(len(canvas.train_loss)))
     with qtbot.waitSignal(window.session.training.finished, timeout=TRAIN_TIMEOUT) as finished:
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     more = finished.args[0]
+    assert at_start == [3]
     assert [epoch for epoch, refit in epochs_seen if not refit] == [4, 5]  # numbered on from the first run
     assert more.history.epochs_run == 5 and more.history.train_loss[:3] == first.history.train_loss
     assert window.session.models.result is more  # the continued model is the one shown and saved
