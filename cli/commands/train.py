@@ -40,6 +40,12 @@ def add_parsers(commands) -> None:
     add_setting_arguments(train)
     add_future_options(train)
     train.add_argument("--out", required=True, help=_("output folder (created if missing)"))
+    train.add_argument("--resume", metavar="BUNDLE",
+                       help=_("train the networks saved in this model (.lstmf or folder) --epochs more, on the same "
+                              "data, with its columns and settings"))
+    for action in train._actions:  # --resume takes the target from the model
+        if action.dest == "target":
+            action.required = False
 
 
 class TerminalProgress(ProgressLine):
@@ -76,10 +82,21 @@ def command_train(args: argparse.Namespace) -> int:
 
     loaded = read_table(args)
     report = loaded.report
-    config = config_from_args(args, date_column=report.date_column)
+    saved = None
+    if args.resume:  # the model's columns and settings; only --epochs (how many more) is read
+        from core.pipeline.more import saved_networks
+
+        saved = saved_networks(loaded.frame, args.resume)
+        config = saved.config
+    elif args.target is None:
+        print(_("error: the following arguments are required: {options}").format(options="--target"),
+              file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        config = config_from_args(args, date_column=report.date_column)
     plan = plan_run(loaded.frame, config)
     future = read_future_for(args, loaded, plan.config) if args.future else None  # refused before training
-    estimate = plan.time_estimate()  # the plan is cheap: said before training
+    estimate = plan.time_estimate() if saved is None else None  # the plan is cheap: said before training
     if estimate is not None:
         print(time_estimate_sentence(estimate), flush=True)
     # the folder is locked and checked against the input before training starts; outputs are
@@ -88,8 +105,15 @@ def command_train(args: argparse.Namespace) -> int:
         with interruptible() as cancel:  # first Ctrl+C: stop after this batch, keep the best model
             progress = TerminalProgress()
             try:
-                result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv),
-                                        future=future)
+                if saved is not None:
+                    from core.pipeline.more import continue_experiment
+
+                    result = continue_experiment(loaded.frame, saved, args.epochs, progress, cancel,
+                                                 loaded.source_info(args.csv), future)
+                    result.resumed_from = str(args.resume)
+                else:
+                    result = run_experiment(loaded.frame, config, progress, cancel, loaded.source_info(args.csv),
+                                            future=future)
             finally:
                 progress.close()
 

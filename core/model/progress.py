@@ -4,6 +4,7 @@ training. The faces, the backtest and the search read these without loading the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.vocabulary import Status
 
@@ -36,6 +37,8 @@ class TrainingHistory:
     threads: int = 1
     device: str = "cpu"
     message: str | None = None
+    # core.model.training.TrainingState: what training more continues from (not in to_dict)
+    state: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         return {

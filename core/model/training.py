@@ -11,6 +11,8 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 import torch
 from torch import nn
@@ -63,6 +65,24 @@ def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
     return float(total) / max(len(origins), 1)
 
 
+@dataclass
+class TrainingState:
+    """What training more needs beside the best weights: the optimizer's state saved with them,
+    the batch order's and dropout's random streams where the last epoch left them, the loss to
+    beat, and the history so far. Plain tensors and numbers: it goes into a bundle unpickled."""
+    optimizer: dict[str, Any]  # optimizer.state_dict() at the best epoch
+    shuffle: torch.Tensor  # torch.Generator state (uint8) after the last epoch
+    rng: torch.Tensor  # torch's global generator (dropout) after the last epoch
+    best_loss: float
+    history: TrainingHistory
+
+
+def continued_history(previous: TrainingHistory) -> TrainingHistory:
+    """The history a continuation appends to: the same epochs, a fresh status."""
+    return replace(previous, status=COMPLETED, message=None, train_loss=list(previous.train_loss),
+                   val_loss=list(previous.val_loss), epoch_seconds=list(previous.epoch_seconds))
+
+
 def train(
     model: nn.Module,
     series: WindowedSeries,
@@ -72,8 +92,14 @@ def train(
     progress: Callable[[EpochProgress], None] | None = None,
     cancel: threading.Event | None = None,
     deadline: float | None = None,
+    resume: TrainingState | None = None,
 ) -> TrainingHistory:
     """Trains `model` in place and leaves it holding the best weights seen.
+
+    `resume`: `model` holds the best weights of an earlier training and this continues it for
+    `config.epochs` more epochs, numbered on from its history, as if it had never stopped (when
+    its best epoch was its last, the result equals one run of the summed epochs). The returned
+    history's `state` is what a later continuation needs.
 
     `deadline` (a `time.monotonic()` value): no epoch starts after it; the loop stops with status
     OUT_OF_TIME instead, keeping the best weights so far. A running epoch is not interrupted.
@@ -85,7 +111,8 @@ def train(
     threads = config.threads or 1
     torch.set_num_threads(threads)
     device = torch_device("cpu" if config.device == "auto" else config.device)  # (a bare config: the CPU)
-    history = TrainingHistory(threads=threads, device=device.type)
+    history = TrainingHistory(threads=threads, device=device.type) if resume is None else \
+        continued_history(resume.history)
     on_cpu = device.type == "cpu"
     if not on_cpu:  # the data and the model move once; batches are gathered there
         model.to(device)
@@ -95,21 +122,30 @@ def train(
     lr = BASE_LR if config.lr is None else config.lr  # (a plan resolves "auto"; a bare config starts here)
     optimizer = _OPTIMIZERS[config.optimizer](model.parameters(), lr=lr, weight_decay=config.weight_decay)
     shuffle = torch.Generator().manual_seed(config.seed)
+    if resume is not None:
+        optimizer.load_state_dict(resume.optimizer)
+        shuffle.set_state(resume.shuffle)
+        torch.set_rng_state(resume.rng)
     n_train = len(train_origins)
     asked = BASE_BATCH if config.batch_size is None else config.batch_size
     patience = BASE_PATIENCE if config.patience is None else config.patience
     batch_size = n_train if asked == 0 else min(asked, n_train)
     best_loss = math.inf
     best_state = copy.deepcopy(model.state_dict())
+    best_optimizer = copy.deepcopy(optimizer.state_dict())
     since_best = 0
-    if len(val_origins) and getattr(model, "highway", None) is not None:
+    first = history.epochs_run + 1
+    if resume is not None:
+        best_loss = resume.best_loss
+    elif len(val_origins) and getattr(model, "highway", None) is not None:
         # epoch 0: a network started at the linear baseline (its highway) competes too, so
         # training that only overfits leaves the linear start in place
         initial = mean_loss(model, series, val_origins, loss_fn)
         if math.isfinite(initial):
             best_loss = initial
 
-    for epoch in range(1, config.epochs + 1):
+    last = history.epochs_run + config.epochs
+    for epoch in range(first, last + 1):
         if deadline is not None and time.monotonic() >= deadline:
             history.status = OUT_OF_TIME
             break
@@ -163,10 +199,11 @@ def train(
             best_loss, since_best = monitored, 0
             history.best_epoch = epoch
             best_state = copy.deepcopy(model.state_dict())
+            best_optimizer = copy.deepcopy(optimizer.state_dict())
         else:
             since_best += 1
         if progress is not None:
-            progress(EpochProgress(epoch, config.epochs, train_loss, val_loss,
+            progress(EpochProgress(epoch, last, train_loss, val_loss,
                                    history.epoch_seconds[-1], history.best_epoch))
         if history.status == CANCELLED:
             break
@@ -175,6 +212,19 @@ def train(
             break
 
     model.load_state_dict(best_state)
+    history.state = TrainingState(cpu_state(best_optimizer), shuffle.get_state(), torch.get_rng_state(),
+                                  best_loss, continued_history(history))
     model.to("cpu")  # evaluation, prediction and the bundle work on the CPU wherever it trained
     model.eval()
     return history
+
+
+def cpu_state(state: Any) -> Any:
+    """An optimizer state_dict copied onto the CPU (tensors; the rest as it is)."""
+    if isinstance(state, torch.Tensor):
+        return state.detach().to("cpu", copy=True)
+    if isinstance(state, dict):
+        return {key: cpu_state(value) for key, value in state.items()}
+    if isinstance(state, list):
+        return [cpu_state(value) for value in state]
+    return state

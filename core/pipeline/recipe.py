@@ -61,6 +61,13 @@ def run_experiment(
     """
     plan = plan_run(frame, config)
     scoring = fit_scoring_model(frame, plan, progress, cancel)
+    return finish_experiment(frame, plan, scoring, progress, cancel, source_info, future)
+
+
+def finish_experiment(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, progress: Callable | None = None,
+                      cancel: threading.Event | None = None, source_info: dict[str, Any] | None = None,
+                      future: FutureFeatures | None = None) -> ExperimentResult:
+    """Every stage after the scoring model's fit: a first run and a continued one share them."""
     windows = predict_windows(frame, plan, scoring)
     anchored = predict_anchor_windows(plan, scoring)
     calibrate_intervals(scoring.predictor, windows, plan)
@@ -301,7 +308,8 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
         scoring_predictor=scoring.predictor,
         models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val,
         actual=actual_frame(frame, plan, date_is_year(source_info)),
-        bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)))
+        bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)),
+        scoring_histories=list(scoring.histories))
     if 0 < scores.ridge_windows < len(plan.origins["train"]):
         plan.notes.append(_("The linear baseline was fit on {used:,} evenly spaced training windows of {all:,} to "
                             "bound memory.").format(used=scores.ridge_windows, all=len(plan.origins["train"])))

@@ -47,6 +47,8 @@ class ExperimentResult:
     # running past the last row): time, step, predicted, target_row. The chart draws them so a
     # step's line has no gap; they are never scored or exported
     bridge: pd.DataFrame | None = None
+    scoring_histories: list[TrainingHistory] = field(default_factory=list)  # every scoring network's
+    resumed_from: str | None = None  # the bundle a continued run's networks came from (CLI --resume)
 
     @property
     def config(self) -> ForecastConfig:
@@ -103,7 +105,7 @@ class ExperimentResult:
         return {
             "config": self.config.to_dict(),
             "data": self.data_info,
-            "training": self.history.to_dict(),
+            "training": self.history.to_dict() | ({"resumed_from": self.resumed_from} if self.resumed_from else {}),
             "test": self.test_metrics,
             "validation": self.val_metrics,
             "verdict": self.verdict(),

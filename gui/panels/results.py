@@ -28,6 +28,7 @@ from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
 from gui.widgets.notices import VERDICT_STYLE, WARNING_STYLE
 from gui.widgets.result_tables import ForecastTable, StepScoresTable
+from gui.widgets.train_more import TrainMoreBox
 
 NARROW_WIDTH = 800  # px of the tab: below it the chart gets a larger share beside the forecast table
 EMPTY_CHART = N_("Train a model to see real vs predicted values here.")
@@ -137,14 +138,23 @@ class ResultsPanel(Panel):
         layout.addWidget(self.advice_label)
         layout.addWidget(self.coverage_warning)
         layout.addWidget(self.notes_label)
-        layout.addWidget(self.step_row)
+        self.train_more_box = TrainMoreBox()  # the shown run's networks go on training
+        self.train_more_box.requested.connect(session.training.start_more)
+        # shown with a trained model's output, not an opened or applied one
+        session.resultShown.connect(lambda _shown: self.train_more_box.setVisible(session.models.result is not None))
+        session.data.finished.connect(lambda _loaded: self.train_more_box.hide())
+        tools = QHBoxLayout()
+        tools.addWidget(self.step_row, 1)
+        tools.addWidget(self.train_more_box)
+        layout.addLayout(tools)
         layout.addWidget(body, 1)
         layout.addWidget(self.coverage_label)
         session.data.finished.connect(self.clear)
         session.resultShown.connect(self.show_output)
 
     def command_buttons(self) -> dict[str, QAbstractButton]:
-        return {"future_features": self.future_button, "future_template": self.template_button}
+        return {"future_features": self.future_button, "future_template": self.template_button,
+                "train_more_now": self.train_more_box.button}
 
     def resizeEvent(self, event) -> None:
         """In a narrow tab (a 1024 px window) the chart takes more of the width: the forecast table

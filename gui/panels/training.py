@@ -29,6 +29,11 @@ class TrainingPanel(Panel):
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())
+        continued = self.session.training.continued
+        if continued is not None:  # train N more: the curves go on from the epochs already run
+            self.loss_canvas.train_loss = list(continued.train_loss)
+            self.loss_canvas.val_loss = list(continued.val_loss)
+            self.loss_canvas.best_epoch = continued.best_epoch
         epochs = ngettext("{count} epoch", "{count} epochs", config.epochs).format(count=config.epochs)
         if config.ensemble > 1:
             text = ngettext("Training {cell} on '{target}' for up to {epochs} ({count} network; the chart "

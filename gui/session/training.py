@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 from core.errors import ForecasterError
-from core.i18n import N_, _
+from core.i18n import N_, _, ngettext
 from core.outputs.summary import run_description, run_finished_line
 from core.pipeline import ExperimentResult
 from core.vocabulary import STATUS_WORDS, Status
@@ -15,7 +15,6 @@ from gui.session.channel import JobChannel
 
 if TYPE_CHECKING:
     from gui.session import Session
-
 
 
 class TrainingChannel(JobChannel):
@@ -33,6 +32,8 @@ class TrainingChannel(JobChannel):
         self._started = 0.0
         self._search: dict | None = None  # the search record of the run being trained
         self.config = None  # the ForecastConfig of the current or last run, as asked (its networks)
+        # while `started` is emitted for a continued run: the history it continues (the loss chart keeps it)
+        self.continued = None
 
     def can_start(self) -> bool:
         return self.session.settings.plan is not None and self.refusal() is None
@@ -59,6 +60,40 @@ class TrainingChannel(JobChannel):
         self._search = s.settings.search_record()
         self.config = config
         self.started.emit(config)
+        return True
+
+    def can_train_more(self) -> bool:
+        """After a run ends: its networks (the shown trained model, on the open table) may train more."""
+        from core.pipeline.more import can_train_more
+
+        result = self.session.models.result
+        return (result is not None and self.session.data.loaded is not None and self.refusal() is None
+                and can_train_more(result))
+
+    def start_more(self, more: int) -> bool:
+        """Trains the shown model's networks `more` epochs further in the background, from their best
+        weights and optimizer state, on the same split and scalers; `finished` brings the new result."""
+        s = self.session
+        if self.refused() or not self.can_train_more():
+            return False
+        previous, frame = s.models.result, s.data.loaded.frame
+        source_info = s.data.loaded.source_info(s.data.source_path)
+
+        def work(progress, cancel):
+            from core.pipeline.more import continue_experiment
+
+            return continue_experiment(frame, previous, more, progress, cancel, source_info)
+
+        if not self.run(work, ngettext("Training {count} more epoch…", "Training {count} more epochs…", more).format(
+                count=more)):
+            return False
+        self._started = time.perf_counter()
+        self.seconds = 0.0
+        self._search = s.models.result_search
+        self.continued = previous.history
+        self.config = previous.config.replace(epochs=previous.config.epochs + more)
+        self.started.emit(self.config)
+        self.continued = None
         return True
 
     def finished_text(self, result: ExperimentResult) -> str:

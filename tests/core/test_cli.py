@@ -100,7 +100,9 @@ def test_train_writes_predictions_plot_and_model(trained_dir):
     assert first["actual"] == source["sales"][14]
     assert predictions.iloc[1]["time"].startswith("2023-01-16") and predictions.iloc[1]["actual"] == source["sales"][15]
     assert (out / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert sorted(p.name for p in (out / "model").iterdir()) == ["model.json", "model.safetensors"]
+    # the training state `train --resume` continues sits beside the weights (raw tensors, no pickle)
+    assert sorted(p.name for p in (out / "model").iterdir()) == ["model.json", "model.safetensors",
+                                                                 "training.safetensors"]
     assert (out / "model.lstmf").read_bytes()[:2] == b"PK"  # one zip file: weights + JSON
 
 

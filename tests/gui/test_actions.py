@@ -15,7 +15,7 @@ from gui.session import Session
 SALES = sample_path("daily_sales.csv")
 TIMEOUT = 120_000
 BOUND = {"open", "reload", "train", "cancel", "run_backtest", "cancel_backtest", "export_backtest", "run_search",
-         "cancel_search", "use_search", "export_search", "future_features", "future_template"}
+         "cancel_search", "use_search", "export_search", "future_features", "future_template", "train_more_now"}
 
 
 def bound_buttons(window) -> list[tuple[str, QPushButton]]:

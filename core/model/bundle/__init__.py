@@ -28,12 +28,14 @@ from core.model.bundle.archive import (
     MAX_WEIGHTS_COMPRESSION_RATIO,
     MAX_ZIP_ENTRIES,
     META_FILE,
+    TRAINING_FILE,
     WEIGHTS_FILE,
     Members,
     read_members,
 )
 from core.model.bundle.meta import BUNDLE_SCHEMA, FORMAT, build_meta, library_versions, parse_meta, read_meta
 from core.model.bundle.provenance import RUN_METRICS_FILE, SEARCH_RECORD, check_run_id, search_note, search_record
+from core.model.bundle.training import training_member
 from core.model.bundle.weights import (
     MAX_TENSORS,
     MAX_WEIGHTS_BYTES,
@@ -90,7 +92,12 @@ def bundle_members(result, data_sha256: str | None = None, run_id: str | None = 
         meta["search"] = search
     weights = save(state)
     meta["weights_sha256"] = hashlib.sha256(weights).hexdigest()
-    return {WEIGHTS_FILE: weights, META_FILE: (dumps(meta) + "\n").encode("utf-8")}
+    members = {WEIGHTS_FILE: weights}
+    training = training_member(result)
+    if training is not None:  # what `train --resume` continues: the scoring networks and their state
+        members[TRAINING_FILE], meta["training_state"] = training
+        meta["training_state"]["sha256"] = hashlib.sha256(members[TRAINING_FILE]).hexdigest()
+    return members | {META_FILE: (dumps(meta) + "\n").encode("utf-8")}
 
 
 def bundle_archive(members: dict[str, bytes]) -> bytes:
@@ -118,7 +125,7 @@ def write_bundle(members: dict[str, bytes], path: str | Path) -> Path:
         # Each file is replaced atomically, the weights first: a save interrupted between the
         # two leaves a model.json whose weights_sha256 no longer matches, which load refuses.
         path.mkdir(parents=True, exist_ok=True)
-        for name in (WEIGHTS_FILE, META_FILE):
+        for name in (*(n for n in members if n != META_FILE), META_FILE):
             atomic_write_bytes(path / name, members[name])
     return path
 

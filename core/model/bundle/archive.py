@@ -20,6 +20,9 @@ WEIGHTS_FILE = "model.safetensors"
 META_FILE = "model.json"
 # a bundle holds two known members; anything bigger than this is not one of ours
 MAX_MEMBER_BYTES = {META_FILE: 64 << 20, WEIGHTS_FILE: 2 << 30}
+# optional: the scoring networks and their optimizer state, for training more (`train --resume`)
+TRAINING_FILE = "training.safetensors"
+OPTIONAL_MEMBER_BYTES = {TRAINING_FILE: 2 << 30}
 MAX_COMPRESSION_RATIO = 200  # zip bombs expand by thousands
 # trained float32 weights hardly compress (about 1.1:1); a weights member that shrinks 10-fold
 # is padding, not a model
@@ -73,15 +76,19 @@ class Members:
                 return (self.path / name).stat().st_size
             return self.infos[name].file_size
 
+    def has(self, name: str) -> bool:
+        """Whether the bundle holds the (optional) member `name`."""
+        return (self.path / name).is_file() if self.archive is None else name in self.infos
+
     def read(self, name: str, limit: int) -> bytes:
-        limit = min(limit, MAX_MEMBER_BYTES[name])
+        limit = min(limit, (MAX_MEMBER_BYTES | OPTIONAL_MEMBER_BYTES)[name])
         where = self.path.name
         with MemberErrors(self.path):
             size = self.size(name)
             if self.archive is not None:
                 info = self.infos[name]
                 ratio = size / max(info.compress_size, 1)
-                cap = MAX_WEIGHTS_COMPRESSION_RATIO if name == WEIGHTS_FILE else MAX_COMPRESSION_RATIO
+                cap = MAX_WEIGHTS_COMPRESSION_RATIO if name in (WEIGHTS_FILE, TRAINING_FILE) else MAX_COMPRESSION_RATIO
                 if size > (1 << 20) and ratio > cap:
                     raise BundleError(_("{file} is refused: its {member} would unpack to {size:,} bytes from "
                                         "{compressed:,}, which no model does.").format(
