@@ -273,6 +273,7 @@ def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
 
 
 NARROW_CHART = 620  # px: a results chart narrower than this has its legend under the plot
+LEGEND_COLUMN_PIXELS = 170  # room one legend entry needs at x-small ("exponential smoothing alone")
 
 
 class ResultCanvas(PlotCanvas):
@@ -281,8 +282,12 @@ class ResultCanvas(PlotCanvas):
     HOVER_LINES = ("real", "predicted", "forecast", "anchor")  # ids of the lines the readout reports
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        self._legend_below: bool | None = None  # where the legend is: under the plot, beside it, None: not placed
+        # where the legend is: (under the plot?, its columns), None: not placed yet
+        self._legend_below: tuple[bool, int] | None = None
         super().__init__(parent, figsize=(8.0, 4.5))
+        # at 1024x700 its pane is ~180 px high: a taller minimum drew the figure past the pane's
+        # edge, and the splitter cut the legend's last row off
+        self.setMinimumHeight(150)
         self.decimators: list[LineDecimator] = []
         self._hover: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]] = []  # label, x float, x, y
         self.show_message(_("Train a model to see real vs predicted values here."))
@@ -367,19 +372,25 @@ class ResultCanvas(PlotCanvas):
         window), where beside it left the axes too narrow for their dates."""
         axes = self.figure.axes[0] if self.figure.axes else None
         below = self.width() < NARROW_CHART
-        if axes is None or below == self._legend_below:
+        placed = (below, self.width() // LEGEND_COLUMN_PIXELS if below else 0)
+        if axes is None or placed == self._legend_below:
             return
         handles, labels = axes.get_legend_handles_labels()
         if not handles:
             return
-        self._legend_below = below
+        self._legend_below = placed
         for legend in list(self.figure.legends):
             legend.remove()
         if below:
             if axes.get_legend() is not None:
                 axes.get_legend().remove()
-            self.figure.legend(handles, labels, loc="outside lower center", ncol=3, fontsize="x-small")
+            axes.title.set_fontsize("small")  # the tab's header names the target too: height for the data
+            columns = max(1, min(4, self.width() // LEGEND_COLUMN_PIXELS))  # as many as fit whole
+            # "outside" is laid out by constrained layout only when it is the engine as the legend is made
+            self.figure.set_layout_engine(self._layout)
+            self.figure.legend(handles, labels, loc="outside lower center", ncol=columns, fontsize="x-small")
         else:
+            axes.title.set_fontsize("large")  # matplotlib's default
             axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                         borderaxespad=0)
         self._layout_stale = True

@@ -27,7 +27,9 @@ def train_file(qtbot, window, path, **spins):
 
 
 def legend_texts(line) -> list[str]:
-    return [text.get_text() for text in line.axes.get_legend().get_texts()]
+    # beside the plot, or under it (the figure's) on a narrow chart
+    legend = line.axes.get_legend() or line.figure.legends[0]
+    return [text.get_text() for text in legend.get_texts()]
 
 
 def test_a_trained_run_draws_the_smoothing_dashed_and_says_what_the_network_added(qtbot, window, tmp_path):
