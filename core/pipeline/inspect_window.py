@@ -18,6 +18,7 @@ from core.pipeline.plan import RunPlan
 from core.prep.split import SPLITS
 from core.settings.config import SETTINGS_BY_NAME
 
+
 def split_word(split: str) -> str:
     """The split's name in the interface language."""
     return {"train": _("training"), "val": _("validation"), "test": _("test")}[split]
@@ -103,11 +104,9 @@ class WindowInspection:
         """X (N, T, F) -> y (N, H) of each split, explained with the data's own names and counts."""
         c = self.config
         features = len(c.input_columns)
-        lines = []
-        for split in SPLITS:
-            n = self.counts[split]
-            lines.append(_("{split}: X ({n}, {t}, {f}) → y ({n}, {h})").format(
-                split=split_word(split), n=n, t=c.window, f=features, h=c.horizon))
+        shapes = [_("{split} X ({n}, {t}, {f}) → y ({n}, {h})").format(
+            split=split_word(split), n=self.counts[split], t=c.window, f=features, h=c.horizon) for split in SPLITS]
+        lines = [_("Tensor shapes X (N, T, F) → y (N, H): {shapes}").format(shapes="; ".join(shapes))]
         columns = ", ".join(c.input_columns)
         lines.append(ngettext(
             "N: the samples (windows) of each split; T = {t}: the window, the rows each sample reads; F = {f}: the "
@@ -130,8 +129,9 @@ class WindowInspection:
                        "from that last value"),
             "seasonal": _("the input's target channel is relative to its last value, and the network learns the "
                           "change from the window's seasonal profile (the anchor)"),
-            "smoothing": _("the network learns the change from the exponential smoothing's forecast made with the "
-                           "rows up to the window's end (the anchor), not the values themselves"),
+            "smoothing": _("the input's target channel is relative to its last value, and the network learns the "
+                           "change from the exponential smoothing's forecast made with the rows up to the window's end "
+                           "(the anchor), not the values themselves"),
             "level": _("the network learns the scaled values themselves"),
         }[c.target_mode]
         return _("As the network sees them: {steps}; {learns}.").format(steps="; ".join(steps), learns=learns)
