@@ -66,13 +66,17 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
 
     predictor = fit_scaling(frame, c, fit_rows)
     series = predictor.series(frame)
+    converted: list = [None, None]  # the last preview from training and its conversion
 
     def preview_in_units(preview):
-        """The training's scaled preview in the target's units, beside the actual values."""
-        if preview is None:
-            return None
-        return dataclasses.replace(preview, predicted=predictor.to_units(preview.predicted),
-                                   actual=frame[c.target].to_numpy(dtype=np.float64)[preview.rows])
+        """The training's scaled preview in the target's units, beside the actual values; the same
+        object again while the best weights stay (a chart need not repaint)."""
+        if preview is None or preview is converted[0]:
+            return None if preview is None else converted[1]
+        converted[:] = [preview, dataclasses.replace(
+            preview, predicted=predictor.to_units(preview.predicted),
+            actual=frame[c.target].to_numpy(dtype=np.float64)[preview.rows])]
+        return converted[1]
 
     # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
     linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway and linear_start is not False else None
