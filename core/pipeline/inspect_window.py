@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.i18n import _, ngettext
+from core.i18n import _, ngettext, pgettext
 from core.pipeline.fit import fit_scaling
 from core.pipeline.plan import RunPlan
 from core.prep.split import SPLITS
@@ -21,7 +21,8 @@ from core.settings.config import SETTINGS_BY_NAME
 
 def split_word(split: str) -> str:
     """The split's name in the interface language."""
-    return {"train": _("training"), "val": _("validation"), "test": _("test")}[split]
+    return {"train": pgettext("split", "training"), "val": pgettext("split", "validation"),
+            "test": pgettext("split", "test")}[split]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class Sample:
     y: np.ndarray  # (H,) what it learns to output
     scaled_targets: np.ndarray  # (H,) the target rows after the transform and the scaling
     anchor: np.ndarray | None  # (H,) what y is relative to (scaled units); None in mode "level"
+
+    @property
+    def split_text(self) -> str:
+        return split_word(self.split)
 
     @property
     def input_rows(self) -> range:
@@ -93,6 +98,10 @@ class WindowInspection:
         return Sample(index, split, place + 1, self.counts[split], origin, c.window, c.horizon,
                       list(c.input_columns), self._values[rows].copy(), self._values[future, 0].copy(), x, y,
                       self.series.target[future].numpy().astype(np.float64), anchor)
+
+    @staticmethod
+    def split_words() -> dict[str, str]:
+        return {split: split_word(split) for split in SPLITS}
 
     def index_at_row(self, row: int) -> int:
         """The sample whose last input row is `row` (0-based), else the one whose is nearest."""

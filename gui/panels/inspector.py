@@ -130,7 +130,8 @@ class InspectorPanel(Panel):
         self.rows_model.set_frame(s.data.loaded.frame[columns])
         bounds = inspection.plan.bounds
         self.chart.show_series(s.data.loaded.frame[c.target].to_numpy(dtype=np.float64), c.target,
-                               {split: bounds.row_range(split) for split in ("train", "val", "test")})
+                               {split: bounds.row_range(split) for split in ("train", "val", "test")},
+                               inspection.split_words())
         lines = inspection.shapes_lines()
         reason = inspection.plan.smoothing_alone_reason()
         self.shapes_label.setText("\n".join([*lines, inspection.values_line(), *([reason] if reason else [])]))
@@ -163,11 +164,11 @@ class InspectorPanel(Panel):
         self.rows_model.highlight(inputs, targets)
         self.rows_table.scrollTo(self.rows_model.index(inputs[0], 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self.chart.set_sample(inputs, targets)
-        split = {"train": _("training"), "val": _("validation"), "test": _("test")}[sample.split]
         self.sample_label.setText(_(
             "Sample {index} of {total}: {split} sample {number} of {of}. It reads {inputs} (T × F = {t} × {f}: the "
             "window's rows × the input columns) and learns to predict {targets} (H = {h}).").format(
-            index=index + 1, total=self.inspection.samples, split=split, number=sample.number, of=sample.of,
+            index=index + 1, total=self.inspection.samples, split=sample.split_text, number=sample.number,
+            of=sample.of,
             inputs=rows_text(inputs), t=sample.window, f=len(sample.columns), targets=rows_text(targets),
             h=sample.horizon))
         self.values_model.set_frame(self.values_frame(sample))

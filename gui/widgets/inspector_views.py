@@ -21,10 +21,6 @@ SPLIT_COLOURS = {"train": "#f1f3f5", "val": "#fff9db", "test": "#ebfbee"}
 WHOLE_SERIES_ROWS = 600  # longer series show a stretch around the sample (its rows stay visible)
 
 
-def split_words() -> dict[str, str]:
-    return {"train": _("training"), "val": _("validation"), "test": _("test")}
-
-
 class HighlightedRowsModel(DataFrameModel):
     """The data table with a sample's input rows and target rows on coloured backgrounds."""
 
@@ -71,14 +67,15 @@ class WindowChart(PlotCanvas):
         self.mpl_connect("button_press_event", self._on_press)
         self.show_message(_("Choose a target column to see the samples the network learns from."))
 
-    def show_series(self, values: np.ndarray, name: str, splits: dict[str, tuple[int, int]]) -> None:
-        """The target column (`values`) and the row ranges [start, end) of the splits."""
+    def show_series(self, values: np.ndarray, name: str, splits: dict[str, tuple[int, int]],
+                    labels: dict[str, str]) -> None:
+        """The target column (`values`), the row ranges [start, end) of the splits and their names."""
         self.values = np.asarray(values, dtype=np.float64)
         axes = self.axes = self.new_axes()
         for split, (start, end) in splits.items():
             if end > start:
                 axes.axvspan(start + 0.5, end + 0.5, color=SPLIT_COLOURS[split], lw=0, zorder=0)
-                axes.text(start + 1, 0.98, split_words()[split], transform=axes.get_xaxis_transform(), ha="left",
+                axes.text(start + 1, 0.98, labels[split], transform=axes.get_xaxis_transform(), ha="left",
                           va="top", fontsize=8, color="#666666", clip_on=True)
         axes.plot([], [], color="#444444", lw=1.0, gid="series", label=name)
         axes.plot([], [], "o", color="#1971c2", ms=3, gid="input points")

@@ -1,6 +1,8 @@
 """The validation preview each epoch carries: the best weights' 1-step-ahead validation forecasts in
 the target's units, thinned evenly to PREVIEW_POINTS, and none without validation windows."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -28,8 +30,8 @@ def test_each_epoch_carries_the_best_weights_validation_forecast():
     assert np.allclose(last.actual, kept["actual"].to_numpy())
     assert np.allclose(last.predicted, kept["predicted"].to_numpy())  # the weights the run kept
     # unchanged best weights: the very same preview object (a chart needn't repaint)
-    same = [a.preview is b.preview for a, b in zip(received, received[1:])]
-    assert same == [a.best_epoch == b.best_epoch for a, b in zip(received, received[1:])]
+    same = [a.preview is b.preview for a, b in itertools.pairwise(received)]
+    assert same == [a.best_epoch == b.best_epoch for a, b in itertools.pairwise(received)]
 
 
 def test_no_validation_split_means_no_preview():
