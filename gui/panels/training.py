@@ -11,6 +11,8 @@ from gui.session import Session
 from gui.widgets.canvases import LossCanvas
 from gui.widgets.preview_canvas import ValidationPreviewCanvas
 
+SIDE_BY_SIDE_WIDTH = 820  # px of the tab: below it each chart would be narrower than ~400 px
+
 
 class TrainingPanel(Panel):
     def __init__(self, session: Session) -> None:
@@ -25,14 +27,20 @@ class TrainingPanel(Panel):
         layout.addWidget(self.summary)
         # the validation forecast of the best weights so far beside the loss: the forecast improving
         self.preview_canvas = ValidationPreviewCanvas()
-        charts = QSplitter(Qt.Orientation.Horizontal, objectName="trainingCharts")
-        charts.addWidget(self.loss_canvas)
-        charts.addWidget(self.preview_canvas)
-        charts.setChildrenCollapsible(False)
-        layout.addWidget(charts, 1)
+        self.charts = QSplitter(Qt.Orientation.Horizontal, objectName="trainingCharts")
+        self.charts.addWidget(self.loss_canvas)
+        self.charts.addWidget(self.preview_canvas)
+        self.charts.setChildrenCollapsible(False)
+        layout.addWidget(self.charts, 1)
         session.training.started.connect(self._on_started)
         session.training.progress.connect(self._on_epoch)
         session.training.finished.connect(self._on_finished)
+
+    def resizeEvent(self, event) -> None:
+        # side by side where there is room for two readable charts, else one above the other
+        wide = event.size().width() >= SIDE_BY_SIDE_WIDTH
+        self.charts.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        super().resizeEvent(event)
 
     def _on_started(self, config) -> None:
         self.loss_canvas.reset(config.loss.upper())

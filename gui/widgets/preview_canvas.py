@@ -85,7 +85,7 @@ class ValidationPreviewCanvas(PlotCanvas):
         self._layout_stale = True
 
     def title(self) -> str:
-        return _("Validation: real vs predicted, 1 step ahead (best epoch {epoch})").format(epoch=self.preview.epoch)
+        return _("Validation, 1 step ahead (best epoch {epoch})").format(epoch=self.preview.epoch)
 
     def draw(self) -> None:
         if getattr(self, "live", False):  # painted natively while live (see paintEvent)
@@ -110,7 +110,8 @@ class ValidationPreviewCanvas(PlotCanvas):
         painter.setPen(QColor("#222222"))
         painter.drawText(QRectF(0, 6, width, 20), Qt.AlignmentFlag.AlignHCenter,
                          self.title() if p is not None else _("Validation forecast (training…)"))
-        plot = QRectF(70, 30, max(width - 90, 10), max(height - 66, 10))
+        # below the plot: the first and last rows on one line, the key on the next
+        plot = QRectF(56, 30, max(width - 70, 10), max(height - 76, 10))
         painter.setPen(QColor("#999999"))
         painter.drawRect(plot)
         if p is None or not len(p.rows):
@@ -134,10 +135,11 @@ class ValidationPreviewCanvas(PlotCanvas):
             painter.setPen(QPen(QColor(colour), 1.4))
             painter.drawPolyline(points(series))
         painter.setPen(QColor("#333333"))
-        painter.drawText(QRectF(0, plot.top() - 8, 64, 16), Qt.AlignmentFlag.AlignRight, f"{high:.4g}")
-        painter.drawText(QRectF(0, plot.bottom() - 8, 64, 16), Qt.AlignmentFlag.AlignRight, f"{low:.4g}")
-        painter.drawText(QRectF(plot.left(), plot.bottom() + 4, 80, 16), Qt.AlignmentFlag.AlignLeft, str(first + 1))
-        painter.drawText(QRectF(plot.right() - 80, plot.bottom() + 4, 80, 16), Qt.AlignmentFlag.AlignRight,
-                         str(last + 1))
-        painter.drawText(QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16), Qt.AlignmentFlag.AlignHCenter,
-                         _("row · black: real · orange: predicted"))
+        painter.drawText(QRectF(0, plot.top() - 8, 52, 16), Qt.AlignmentFlag.AlignRight, f"{high:.4g}")
+        painter.drawText(QRectF(0, plot.bottom() - 8, 52, 16), Qt.AlignmentFlag.AlignRight, f"{low:.4g}")
+        ticks = QRectF(plot.left(), plot.bottom() + 4, plot.width(), 16)
+        painter.drawText(ticks, Qt.AlignmentFlag.AlignLeft, str(first + 1))
+        painter.drawText(ticks, Qt.AlignmentFlag.AlignHCenter, _("row"))
+        painter.drawText(ticks, Qt.AlignmentFlag.AlignRight, str(last + 1))
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 22, plot.width(), 16), Qt.AlignmentFlag.AlignHCenter,
+                         _("black: real · orange: predicted"))
