@@ -115,6 +115,37 @@ def tab_shots(window: MainWindow, args) -> None:
     tab_shot(window, f"search_{lang}")
 
 
+def inside_shots(window: MainWindow, args) -> None:
+    """The Windows tab (a validation sample) and the Training tab while it trains (the loss curve and
+    the validation preview beside it), at 1024x700: inspector_<lang>.png and preview_<lang>.png."""
+    lang = args.lang.split("_")[0]
+    session, form = window.session, window.settings_panel.form
+    session.data.open_csv(sample_path(args.sample))
+    wait_for(session.data.finished)
+    window.columns_panel.target_combo.setCurrentText(args.target)
+    window.columns_panel.set_features([f for f in args.features.split(",") if f])
+    form.window.setValue(args.window)
+    form.horizon.setValue(args.horizon)
+    form.epochs.setValue(args.epochs)
+    form.patience.setValue(0)
+    form.ensemble.setValue(1)
+    session.settings.replan()
+    window.resize(*TAB_SIZE)
+    inspector = window.inspector_panel
+    inspector.reveal()
+    while not inspector.slider.isEnabled():  # the engine loads in the background first
+        pause(200)
+    inspector.slider.setValue(len(session.settings.plan.origins["train"]) + 5)
+    tab_shot(window, f"inspector_{lang}")
+    session.training.start()
+    losses = window.training_panel.loss_canvas.train_loss
+    while session.training.running and len(losses) < args.epochs // 3:
+        pause(50)
+    tab_shot(window, f"preview_{lang}")
+    session.training.cancel()
+    wait_for(session.training.finished, 600_000)
+
+
 def tab_shot(window: MainWindow, name: str) -> None:
     window.resize(*TAB_SIZE)
     pause(600)
@@ -154,6 +185,12 @@ def main() -> None:
                         "--features temperature,promotion --window 28 --horizon 7 --forecast-steps 14 --epochs 20 "
                         "--search-budget 90 --search-trials 3 --out docs/screenshots, and with --lang zh_CN "
                         "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 and the rest the same")
+    parser.add_argument("--inside", action="store_true",
+                        help="only the Windows tab and the Training tab's validation preview at 1024x700 "
+                        "(inspector_en.png, preview_en.png); docs/screenshots/ was made with --inside --sample "
+                        "daily_sales.csv --target sales --features temperature,promotion --window 28 --horizon 7 "
+                        "--epochs 200 --out docs/screenshots, and with --lang zh_CN --sample "
+                        "store_sales_zh_gbk.csv --target 销量 --features 气温,促销 and the rest the same")
     args = parser.parse_args()
     OUT = args.out
     app = QApplication(sys.argv[:1])
@@ -161,9 +198,9 @@ def main() -> None:
     window = MainWindow()
     window.resize(1360, 860)
     window.show()
-    if args.tabs:
+    if args.tabs or args.inside:
         args.out.mkdir(parents=True, exist_ok=True)
-        tab_shots(window, args)
+        (inside_shots if args.inside else tab_shots)(window, args)
         session = window.session
         session.models.result_saved = True  # nothing to keep: close without asking to save the model
         window.close()

@@ -32,6 +32,7 @@ from gui.language import LanguageMenu
 from gui.panels.backtest import BacktestPanel
 from gui.panels.columns import ColumnsPanel
 from gui.panels.data import DataPanel
+from gui.panels.inspector import InspectorPanel
 from gui.panels.network import NetworkPanel
 from gui.panels.results import ResultsPanel
 from gui.panels.run import RunPanel
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.backtest_panel = BacktestPanel(session)
         self.search_panel = SearchPanel(session)
         self.network_panel = NetworkPanel(session)
+        self.inspector_panel = InspectorPanel(session)
         self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
         self.projects = ProjectFiles(self, session, self.settings)
         self.commands = Actions(self, session)
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.results_panel, _("Results"))
         self.tabs.addTab(self.backtest_panel, _("Backtest"))
         self.tabs.addTab(self.search_panel, _("Search"))
+        self.tabs.addTab(self.inspector_panel, _("Windows"))
         self.tabs.addTab(self.network_panel, _("Network"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(left)

@@ -6,7 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from core.vocabulary import Status
+
+# the most validation values a preview carries: enough for a chart's width, small to send per epoch
+PREVIEW_POINTS = 1000
+
+
+@dataclass(frozen=True)
+class ValidationPreview:
+    """The validation windows' 1-step-ahead forecasts of the best weights so far (what Cancel
+    keeps), evenly thinned to at most PREVIEW_POINTS. Training fills in scaled levels; the pipeline
+    turns them into the target's units (`actual` then too)."""
+    rows: np.ndarray  # (n,) 0-based row each value forecasts: a validation window's origin + 1
+    predicted: np.ndarray  # (n,)
+    epoch: int  # the epoch of those weights (0: the starting point)
+    actual: np.ndarray | None = None  # (n,) the rows' values, in the target's units
+
+
+def preview_picks(count: int) -> np.ndarray:
+    """Which of `count` validation windows a preview shows: all, or PREVIEW_POINTS evenly spread."""
+    if count <= PREVIEW_POINTS:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, PREVIEW_POINTS).round().astype(np.int64))
 
 
 @dataclass(frozen=True)
@@ -24,6 +47,7 @@ class EpochProgress:
     refit: bool = False
     step: int = 0  # 1-based over every network and the refit; 0 when not part of a run
     steps: int = 0  # an upper bound: early stopping usually ends networks sooner
+    preview: ValidationPreview | None = None  # None without validation windows
 
 
 @dataclass

@@ -19,7 +19,7 @@ from torch import nn
 
 from core.i18n import _
 from core.model.device import torch_device
-from core.model.progress import EpochProgress, TrainingHistory
+from core.model.progress import EpochProgress, TrainingHistory, ValidationPreview, preview_picks
 from core.prep.windows import WindowedSeries, inference_batch
 from core.settings.config import BASE_BATCH, BASE_LR, BASE_PATIENCE, ForecastConfig
 from core.vocabulary import Status
@@ -49,11 +49,12 @@ def sum_dtype(device: torch.device) -> torch.dtype:
 
 
 def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
-              loss_fn: nn.Module) -> float:
+              loss_fn: nn.Module, first_step: torch.Tensor | None = None) -> float:
     """Average loss over windows, in eval mode, batched so memory stays bounded.
 
     The sum stays on the model's device (see sum_dtype) and is read once: no host
-    synchronisation per batch on a GPU."""
+    synchronisation per batch on a GPU. `first_step` ((len(origins),) on that device), if given,
+    receives each window's 1-step-ahead forecast as a scaled level: the same forward pass."""
     model.eval()
     device = series.inputs.device
     total = torch.zeros((), dtype=sum_dtype(device), device=device)
@@ -61,7 +62,10 @@ def mean_loss(model: nn.Module, series: WindowedSeries, origins: torch.Tensor,
     with torch.no_grad():
         for start in range(0, len(origins), size):
             batch = origins[start:start + size]
-            total += loss_fn(model(series.x(batch)), series.y(batch)).to(total.dtype) * len(batch)
+            outputs = model(series.x(batch))
+            total += loss_fn(outputs, series.y(batch)).to(total.dtype) * len(batch)
+            if first_step is not None:
+                first_step[start:start + len(batch)] = series.to_levels(batch, outputs)[:, 0]
     return float(total) / max(len(origins), 1)
 
 
@@ -81,6 +85,14 @@ def continued_history(previous: TrainingHistory) -> TrainingHistory:
     """The history a continuation appends to: the same epochs, a fresh status."""
     return replace(previous, status=COMPLETED, message=None, train_loss=list(previous.train_loss),
                    val_loss=list(previous.val_loss), epoch_seconds=list(previous.epoch_seconds))
+
+
+def preview_of(first_step: torch.Tensor | None, picks: torch.Tensor, origins: torch.Tensor,
+               epoch: int) -> ValidationPreview | None:
+    """The preview of the weights that just made `first_step` (None when nothing was asked)."""
+    if first_step is None:
+        return None
+    return ValidationPreview((origins[picks] + 1).cpu().numpy(), first_step[picks].cpu().numpy(), epoch)
 
 
 def train(
@@ -134,15 +146,21 @@ def train(
     best_state = copy.deepcopy(model.state_dict())
     best_optimizer = copy.deepcopy(optimizer.state_dict())
     since_best = 0
+    # the validation preview (only for someone listening): the best weights' 1-step forecasts
+    first_step = (torch.empty(len(val_origins), device=device) if progress is not None and len(val_origins)
+                  else None)
+    picks = torch.from_numpy(preview_picks(len(val_origins))).to(device)
+    preview = None
     first = history.epochs_run + 1
     if resume is not None:
         best_loss = resume.best_loss
     elif len(val_origins) and getattr(model, "highway", None) is not None:
         # epoch 0: a network started at the linear baseline (its highway) competes too, so
         # training that only overfits leaves the linear start in place
-        initial = mean_loss(model, series, val_origins, loss_fn)
+        initial = mean_loss(model, series, val_origins, loss_fn, first_step)
         if math.isfinite(initial):
             best_loss = initial
+            preview = preview_of(first_step, picks, val_origins, 0)
 
     last = history.epochs_run + config.epochs
     for epoch in range(first, last + 1):
@@ -182,7 +200,7 @@ def train(
         if history.status == CANCELLED and seen == 0:
             break  # nothing of this epoch ran: don't record it
         train_loss = float(total) / seen
-        val_loss = mean_loss(model, series, val_origins, loss_fn) if len(val_origins) else None
+        val_loss = mean_loss(model, series, val_origins, loss_fn, first_step) if len(val_origins) else None
         if val_loss is not None and not math.isfinite(val_loss):
             history.status = DIVERGED
             history.message = _(
@@ -200,11 +218,13 @@ def train(
             history.best_epoch = epoch
             best_state = copy.deepcopy(model.state_dict())
             best_optimizer = copy.deepcopy(optimizer.state_dict())
+            if val_loss is not None:
+                preview = preview_of(first_step, picks, val_origins, epoch)
         else:
             since_best += 1
         if progress is not None:
             progress(EpochProgress(epoch, last, train_loss, val_loss,
-                                   history.epoch_seconds[-1], history.best_epoch))
+                                   history.epoch_seconds[-1], history.best_epoch, preview=preview))
         if history.status == CANCELLED:
             break
         if patience and since_best >= patience:

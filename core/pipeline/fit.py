@@ -66,6 +66,18 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
 
     predictor = fit_scaling(frame, c, fit_rows)
     series = predictor.series(frame)
+    converted: list = [None, None]  # the last preview from training and its conversion
+
+    def preview_in_units(preview):
+        """The training's scaled preview in the target's units, beside the actual values; the same
+        object again while the best weights stay (a chart need not repaint)."""
+        if preview is None or preview is converted[0]:
+            return None if preview is None else converted[1]
+        converted[:] = [preview, dataclasses.replace(
+            preview, predicted=predictor.to_units(preview.predicted),
+            actual=frame[c.target].to_numpy(dtype=np.float64)[preview.rows])]
+        return converted[1]
+
     # the highway starts as the Ridge baseline fit on the same windows: the network adds to it
     linear = fit_ridge(series, train_origins, c.ridge_alpha)[0] if c.highway and linear_start is not False else None
     if linear is not None and linear_start is None:
@@ -94,7 +106,8 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
         def report(p: EpochProgress, base: int = done, network: int = index + 1) -> None:
             if progress is not None:  # one count over every network and the refit
                 progress(dataclasses.replace(p, network=network, networks=c.ensemble, refit=epochs is not None,
-                                             step=base + p.epoch, steps=max(progress_total, base + p.epochs)))
+                                             step=base + p.epoch, steps=max(progress_total, base + p.epochs),
+                                             preview=preview_in_units(p.preview)))
 
         history = train(member, series, torch.from_numpy(train_origins), torch.from_numpy(val_origins),
                         member_config, report, cancel, deadline)

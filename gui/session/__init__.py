@@ -23,6 +23,7 @@ from core.runtime import default_threads
 from gui.jobs import Job, JobRunner
 from gui.session.backtest import BacktestChannel
 from gui.session.data import DataState
+from gui.session.inspector import InspectorState
 from gui.session.models import ModelFiles
 from gui.session.search import SearchChannel
 from gui.session.settings import PLAN_DELAY_MS, SettingsState
@@ -56,6 +57,7 @@ class Session(QObject):
         self.backtest = BacktestChannel(self)
         self.search = SearchChannel(self)
         self.models = ModelFiles(self)
+        self.inspector = InspectorState(self)
         self.data.finished.connect(self._forget_shown)
 
     def may(self, job: Job) -> bool:

@@ -121,7 +121,7 @@ def test_every_visible_text_goes_through_the_catalog(qtbot, pseudo_locale):
     checked += visible_texts(window)  # the data, settings and plan
     with qtbot.waitSignal(window.session.training.finished, timeout=120_000):
         window.commands["train"].trigger()
-    for panel in (window.results_panel, window.training_panel, window.data_panel):
+    for panel in (window.results_panel, window.training_panel, window.data_panel, window.inspector_panel):
         panel.reveal()
         checked += visible_texts(window)
     checked += backtest_and_search_texts(qtbot, window)
