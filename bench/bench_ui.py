@@ -150,6 +150,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int, policy_only: bool =
         result = train_once(window, epochs, threads)
         rows.append({"run": f"{result['threads']} thread{'s' if result['threads'] > 1 else ''}, {note}",
                      **result})
+    window.session.models.result_saved = True  # else closing asks whether to save it, and waits
     window.close()
     return rows
 
