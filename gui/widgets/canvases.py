@@ -150,6 +150,7 @@ class LossCanvas(PlotCanvas):
         self.loss_name = "loss"
         self.redraws = 0
         self.live = False  # painting live curves natively rather than showing the figure
+        self._final_pending = False  # finished while hidden: the final chart is built on a later turn
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_INTERVAL_MS)
@@ -158,6 +159,7 @@ class LossCanvas(PlotCanvas):
 
     def reset(self, loss_name: str) -> None:
         self.train_loss, self.val_loss, self.best_epoch = [], [], 0
+        self._final_pending = False
         self.loss_name = loss_name
         self.live = True
         self._dirty = True
@@ -175,7 +177,18 @@ class LossCanvas(PlotCanvas):
         self.train_loss, self.val_loss, self.best_epoch = list(train_loss), list(val_loss), best_epoch
         self._timer.stop()
         self._dirty = True
-        self._redraw_if_dirty(final=True)
+        if self.isVisible():
+            self._redraw_if_dirty(final=True)
+            return
+        # behind the Results tab that opens as the run ends: built on a later turn of the event
+        # loop than the one showing the results (10-50 ms of matplotlib)
+        self._final_pending = True
+        QTimer.singleShot(TURN_MS, self._finish_pending_chart)
+
+    def _finish_pending_chart(self) -> None:
+        if self._final_pending:  # not reset by a new run meanwhile
+            self._final_pending = False
+            self._redraw_if_dirty(final=True)
 
     def _redraw_if_dirty(self, final: bool = False) -> None:
         if not self._dirty:

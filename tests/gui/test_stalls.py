@@ -85,3 +85,21 @@ def test_the_empty_chart_is_kept_for_the_same_message_and_replaced_for_another(c
     canvas.show_message("No result yet.")  # the same words, but a chart was shown since: replaced
     assert canvas.line("real") is None
     assert [t.get_text() for t in canvas.figure.axes[0].texts] == ["No result yet."]
+
+
+def test_a_hidden_loss_chart_draws_its_final_curves_a_turn_later_and_a_new_run_cancels_that(qtbot):
+    from gui.widgets.canvases import LossCanvas
+
+    canvas = LossCanvas()
+    qtbot.addWidget(canvas)
+    canvas.reset("MSE")  # hidden, as the Training tab is when the Results tab opens
+    canvas.finish([3.0, 2.0, 1.0], [3.5, 2.5, 1.5], 3)
+    assert canvas.line("train") is None  # not in the turn that shows the results
+    qtbot.waitUntil(lambda: canvas.line("train") is not None, timeout=5_000)
+    assert not canvas.live and list(canvas.line("validation").get_ydata()) == [3.5, 2.5, 1.5]
+
+    canvas.reset("MSE")
+    canvas.finish([1.0, 0.5], [], 2)
+    canvas.reset("MAE")  # Train again at once: the new run's live curves stay live
+    qtbot.wait(50)
+    assert canvas.live and canvas.train_loss == []
