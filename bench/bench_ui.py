@@ -1,12 +1,15 @@
 """UI responsiveness: event-loop stalls while the real main window trains, result-chart redraws
 of a million points on zoom and pan, and how often live loss curves redraw.
 
-    python bench/bench_ui.py [--rows 20000] [--epochs 4] [--points 1000000] [--quick]
+    python bench/bench_ui.py [--rows 20000] [--epochs 4] [--points 1000000] [--quick] [--busy]
 
 Runs offscreen unless a display is set (`xvfb-run -a -s "-screen 0 1400x900x24" python ...`).
 Stalls are measured with a 10 ms QTimer: a stall is how much later than 10 ms a tick came.
 Training goes through MainWindow exactly as a click on Train does, once with the app's thread
-policy and once with 2 torch threads for comparison. Prints tables; nothing is asserted.
+policy and once with 2 torch threads for comparison. Opening the file is measured too, and the
+first Train of a window whose engine has not loaded (torch imports on the worker meanwhile).
+`--busy`: one more process spins on a core all along (another program, or a second training).
+Prints tables; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -102,7 +105,7 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
             "display": max(meter.lates[cut:], default=0.0), "redraws": window.training_panel.loss_canvas.redraws}
 
 
-def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
+def training_scenario(scenario: str, csv: Path, epochs: int, policy_only: bool = False) -> list[dict]:
     """One fresh process per scenario, so "cold" really starts without torch loaded.
 
     cold: the window does not warm the engine up; the first Train imports torch on its worker.
@@ -129,24 +132,36 @@ def training_scenario(scenario: str, csv: Path, epochs: int) -> list[dict]:
     else:
         window.show()
     app.processEvents()
+    meter = StallMeter()
+    meter.start()
+    started = time.perf_counter()
     window.session.data.open_csv(str(csv))
     wait_for(window.session.data.finished, 600_000)
-    runs = {"cold": [(None, "no warm-up: the first run loads torch")],
+    seconds = time.perf_counter() - started
+    pause(500)  # the preview and the cleared charts paint after the table arrives
+    meter.stop()
+    rows.append({"run": "opening the file (until shown, + 0.5 s)", "threads": "", "seconds": seconds,
+                 **stall_summary(meter.lates), "display": None, "redraws": None})
+    runs = {"cold": [(None, "Train right after opening, torch not loaded: the run loads it")],
             "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
+    if policy_only:
+        runs = [run for run in runs if run[0] is None]
     for threads, note in runs:
         result = train_once(window, epochs, threads)
         rows.append({"run": f"{result['threads']} thread{'s' if result['threads'] > 1 else ''}, {note}",
                      **result})
+    window.session.models.result_saved = True  # else closing asks whether to save it, and waits
     window.close()
     return rows
 
 
-def run_scenario_in_child(scenario: str, csv: Path, epochs: int) -> list[dict]:
+def run_scenario_in_child(scenario: str, csv: Path, epochs: int, policy_only: bool = False) -> list[dict]:
     import json
     import subprocess
 
     output = subprocess.run([sys.executable, __file__, "--child", scenario, "--csv", str(csv),
-                             "--epochs", str(epochs)], capture_output=True, text=True, check=True).stdout
+                             "--epochs", str(epochs), *(["--policy-only"] if policy_only else [])],
+                            capture_output=True, text=True, check=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -235,19 +250,30 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=1_000_000, help="points in the result chart")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--busy", action="store_true", help="another process spins on a core all along")
+    parser.add_argument("--policy-only", action="store_true",
+                        help="train with the thread policy only (not again with 2 threads: with a busy "
+                             "core that run takes minutes)")
     parser.add_argument("--child", choices=("cold", "warm"), help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         import json
 
-        print(json.dumps(training_scenario(args.child, args.csv, args.epochs)))
+        print(json.dumps(training_scenario(args.child, args.csv, args.epochs, args.policy_only)))
         return
     if args.quick:
         args.rows, args.epochs, args.points, args.repeats = 5000, 2, 200_000, 3
     app = QApplication.instance() or QApplication([])
+    if args.busy:
+        import atexit
+        import subprocess
+
+        spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        atexit.register(spinner.kill)
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Qt platform {app.platformName()}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"load average {os.getloadavg()[0]:.2f}"
+          f"{'; one more process spinning on a core' if args.busy else ''}")
 
     rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory() as folder:
@@ -262,7 +288,7 @@ def main() -> None:
               "| showing the result: longest stall ms | loss-chart redraws |")
         print("|---|---|---|---|---|---|---|---|")
         for scenario in ("warm", "cold"):
-            for r in run_scenario_in_child(scenario, csv, args.epochs):
+            for r in run_scenario_in_child(scenario, csv, args.epochs, args.policy_only):
                 display = "" if r["display"] is None else f"{r['display']:.0f}"
                 redraws = "" if r["redraws"] is None else r["redraws"]
                 print(f"| {r['run']} | {r['seconds']:.1f} | {r['ticks']} | {r['max']:.0f} | {r['p99']:.0f} | "

@@ -27,6 +27,7 @@ ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "cp1252", "utf-16", "latin-1", "bi
 DELIMITERS = [(N_("auto"), None), *delimiter_choices()]  # the one table: core/data/dialect.py
 DECIMALS = [(N_("auto"), None), (N_("point ."), "."), (N_("comma ,"), ",")]
 REPORT_SHARE = 0.45  # of the Data tab's height, at most, for the import report
+PREVIEW_WIDTH_ROWS = 60  # rows read to size the preview's columns
 
 
 class DataPanel(Panel):
@@ -67,6 +68,9 @@ class DataPanel(Panel):
         self.preview.setModel(self.preview_model)
         self.preview.setAlternatingRowColors(True)
         self.preview.verticalHeader().setDefaultSectionSize(22)
+        # column widths from the first rows, not Qt's default 1,000 (25,000 cell reads, 250 ms of the
+        # UI thread when a file opens: bench/bench_ui.py); the values of one column look alike
+        self.preview.horizontalHeader().setResizeContentsPrecision(PREVIEW_WIDTH_ROWS)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.report_view)

@@ -9,6 +9,7 @@ from core.errors import ForecasterError
 from core.i18n import N_, _, ngettext
 from core.outputs.summary import run_description, run_finished_line
 from core.pipeline import ExperimentResult
+from core.runtime import default_threads
 from core.vocabulary import STATUS_WORDS, Status
 from gui.jobs import Job
 from gui.session.channel import JobChannel
@@ -47,12 +48,21 @@ class TrainingChannel(JobChannel):
         config, frame = s.settings.plan.config, s.data.loaded.frame
         source_info = s.data.loaded.source_info(s.data.source_path)
 
+        loading = not s.engine_loaded()
+
         def work(progress, cancel):
+            if loading:
+                # Train before the window's warm-up finished (or without one): load torch as the
+                # warm-up does, its libraries with the GIL released and no garbage collections
+                # meanwhile, or the import stalls the window for 0.4-0.6 s (bench/bench_ui.py)
+                from core.warmup import warm_up
+
+                warm_up(config.threads or default_threads())
             from core.pipeline import run_experiment  # torch loads here, on the worker thread
 
             return run_experiment(frame, config, progress, cancel, source_info)
 
-        self.engine_loading = not s.engine_loaded()
+        self.engine_loading = loading
         if not self.run(work, _("Training…")):
             return False
         self._started = time.perf_counter()

@@ -26,6 +26,9 @@ from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
 
 REDRAW_INTERVAL_MS = 100
+# a timer, not a 0 ms one: Qt runs 0 ms single shots (posted events) posted while it runs them in
+# the same pass, so chained steps would still be one stall; timers let other timers and input in
+TURN_MS = 1
 
 
 class PlotCanvas(FigureCanvasQTAgg):
@@ -33,7 +36,11 @@ class PlotCanvas(FigureCanvasQTAgg):
         configure_fonts()
         super().__init__(Figure(figsize=figsize, layout="constrained"))
         self._layout = self.figure.get_layout_engine()
+        self.figure.set_layout_engine("none")  # `draw` runs it only when the content or size changed
         self._layout_stale = True
+        self._layout_pending = False  # a layout waits for its own turn of the event loop
+        self._idle = False  # drawing from the event loop (draw_idle, paintEvent), not a direct draw()
+        self._rendered_size: tuple[float, float] | None = None  # of the image last rendered
         self.setParent(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(300, 200)
@@ -60,6 +67,7 @@ class PlotCanvas(FigureCanvasQTAgg):
         """Clears the figure for new content; the next draw lays it out again."""
         self.figure.clear()
         self._layout_stale = True
+        self._message = None  # the message shown, while it is the figure's only content
         return self.figure.add_subplot()
 
     def draw(self) -> None:
@@ -73,13 +81,38 @@ class PlotCanvas(FigureCanvasQTAgg):
         # pay for it (bench/bench_ui.py)
         if not getattr(self, "_layout_stale", False):  # (False too while __init__ runs)
             super().draw()
+            self._rendered_size = tuple(self.figure.bbox.size)
             return
-        self.figure.set_layout_engine(self._layout)
-        try:
-            super().draw()
-        finally:
-            self.figure.set_layout_engine("none")  # keeps the positions just computed
+        size = tuple(self.figure.bbox.size)
+        if self._idle and self._rendered_size in (None, size):
+            # a draw the event loop does (a paint, maybe inside another widget's synchronous
+            # repaint): the layout gets an event-loop turn of its own, then the render another;
+            # each is 100-150 ms of a first draw of results on a busy 2-core machine. Meanwhile
+            # the last image stays, so only new content waits this way: after a resize the old
+            # image no longer fits (it would flash blank while a window edge is dragged)
+            if not self._layout_pending:
+                self._layout_pending = True
+                QTimer.singleShot(TURN_MS, self._lay_out)
+            return
+        self._layout.execute(self.figure)  # the positions stay: the figure itself has no layout engine
         self._layout_stale = False
+        super().draw()
+        self._rendered_size = size
+
+    def _lay_out(self) -> None:
+        self._layout_pending = False
+        if self._layout_stale and self.isVisible():
+            self._layout.execute(self.figure)
+            self._layout_stale = False
+        QTimer.singleShot(TURN_MS, self.draw_idle)
+
+    def _draw_idle(self) -> None:
+        """Matplotlib's handler of draw_idle, also run by paintEvent: a draw the event loop does."""
+        self._idle = True
+        try:
+            super()._draw_idle()
+        finally:
+            self._idle = False
 
     def resizeEvent(self, event) -> None:
         self._layout_stale = True
@@ -92,10 +125,13 @@ class PlotCanvas(FigureCanvasQTAgg):
             self.draw_idle()  # pending before the first paint, which renders it
 
     def show_message(self, text: str) -> None:
+        if getattr(self, "_message", None) == text:
+            return  # shown already: a new file clears three charts, 40 ms each on a busy machine
         axes = self.new_axes()
         axes.set_axis_off()
         axes.text(0.5, 0.5, text, ha="center", va="center", color="#666666", fontsize=11, wrap=True,
                   parse_math=False)  # messages quote column names: text, never mathtext
+        self._message = text
         self.draw_idle()
 
 
@@ -115,6 +151,7 @@ class LossCanvas(PlotCanvas):
         self.loss_name = "loss"
         self.redraws = 0
         self.live = False  # painting live curves natively rather than showing the figure
+        self._final_pending = False  # finished while hidden: the final chart is built on a later turn
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setInterval(REDRAW_INTERVAL_MS)
@@ -123,6 +160,7 @@ class LossCanvas(PlotCanvas):
 
     def reset(self, loss_name: str) -> None:
         self.train_loss, self.val_loss, self.best_epoch = [], [], 0
+        self._final_pending = False
         self.loss_name = loss_name
         self.live = True
         self._dirty = True
@@ -140,7 +178,18 @@ class LossCanvas(PlotCanvas):
         self.train_loss, self.val_loss, self.best_epoch = list(train_loss), list(val_loss), best_epoch
         self._timer.stop()
         self._dirty = True
-        self._redraw_if_dirty(final=True)
+        if self.isVisible():
+            self._redraw_if_dirty(final=True)
+            return
+        # behind the Results tab that opens as the run ends: built on a later turn of the event
+        # loop than the one showing the results (10-50 ms of matplotlib)
+        self._final_pending = True
+        QTimer.singleShot(TURN_MS, self._finish_pending_chart)
+
+    def _finish_pending_chart(self) -> None:
+        if self._final_pending:  # not reset by a new run meanwhile
+            self._final_pending = False
+            self._redraw_if_dirty(final=True)
 
     def _redraw_if_dirty(self, final: bool = False) -> None:
         if not self._dirty:

@@ -1,0 +1,105 @@
+"""No long stall when new chart content arrives (issue 25 item 4), never timed: a chart the event
+loop draws is laid out on one turn and rendered on a later one, and what the user then sees is the
+whole chart, laid out; a direct draw() is still complete at once; an empty chart is not rebuilt."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QTimer
+
+from gui.widgets.canvases import ResultCanvas
+
+
+def predictions(points: int) -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    actual = 100 + np.cumsum(rng.normal(size=points))
+    return pd.DataFrame({
+        "time": pd.date_range("2020-01-01", periods=points, freq="h").to_numpy(), "step": 1,
+        "actual": actual, "predicted": actual + 0.5,
+        "split": np.where(np.arange(points) < points * 0.8, "train", "test"), "target_row": np.arange(points),
+    })
+
+
+@pytest.fixture
+def canvas(qtbot):
+    widget = ResultCanvas()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget._rendered_size is not None, timeout=10_000)  # the empty chart, rendered
+    return widget
+
+
+def painted_colours(canvas) -> set:
+    image = canvas.grab().toImage()
+    return {image.pixelColor(x, y).name() for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+
+
+def legend_inside_figure(canvas) -> bool:
+    axes = canvas.figure.axes[0]
+    box = axes.get_legend().get_window_extent(canvas.get_renderer())
+    return box.x1 <= canvas.figure.bbox.width + 0.5 and axes.get_position().x1 < 0.9
+
+
+def test_new_content_is_laid_out_then_rendered_on_later_turns_and_shows_whole(qtbot, canvas):
+    position_before = canvas.figure.axes[0].get_position().bounds
+    canvas.show_predictions(predictions(3000), None, "sales", 0.9, True)
+    turns: list[tuple] = []  # what another timer saw between the event loop's turns
+
+    def look() -> None:
+        turns.append((canvas._layout_stale, canvas.figure.axes[0].get_position().bounds))
+
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(look)
+    probe.start()
+    # the render comes last: real and predicted lines painted in their colours
+    qtbot.waitUntil(lambda: not canvas._layout_stale and not canvas._layout_pending and
+                    {"#1f2937", "#d9480f"} <= painted_colours(canvas), timeout=20_000)
+    probe.stop()
+    assert turns and turns[0][0]  # another timer ran while the new content still waited for its layout
+    assert legend_inside_figure(canvas)  # laid out: the legend beside the plot fits the figure
+    assert canvas.figure.axes[0].get_position().bounds != position_before
+    assert canvas.line("real") is not None and len(canvas.line("real").get_xdata()) == 3000
+
+
+def test_a_direct_draw_lays_out_and_renders_at_once(canvas):
+    canvas.show_predictions(predictions(500), None, "sales", 0.9, True)
+    canvas.draw()
+    assert not canvas._layout_stale
+    assert legend_inside_figure(canvas)
+    rgba = np.asarray(canvas.buffer_rgba())
+    assert (rgba[..., :3] < 80).all(axis=-1).any()  # dark pixels of the real line and the texts
+
+
+def test_the_empty_chart_is_kept_for_the_same_message_and_replaced_for_another(canvas):
+    axes = canvas.figure.axes[0]
+    canvas.show_message(canvas.figure.axes[0].texts[0].get_text())
+    assert canvas.figure.axes[0] is axes  # not rebuilt
+    canvas.show_predictions(predictions(100), None, "sales", 0.9, True)
+    canvas.show_message("No result yet.")
+    assert canvas.line("real") is None and canvas.decimators == []
+    assert [t.get_text() for t in canvas.figure.axes[0].texts] == ["No result yet."]
+    canvas.show_predictions(predictions(100), None, "sales", 0.9, True)
+    canvas.show_message("No result yet.")  # the same words, but a chart was shown since: replaced
+    assert canvas.line("real") is None
+    assert [t.get_text() for t in canvas.figure.axes[0].texts] == ["No result yet."]
+
+
+def test_a_hidden_loss_chart_draws_its_final_curves_a_turn_later_and_a_new_run_cancels_that(qtbot):
+    from gui.widgets.canvases import LossCanvas
+
+    canvas = LossCanvas()
+    qtbot.addWidget(canvas)
+    canvas.reset("MSE")  # hidden, as the Training tab is when the Results tab opens
+    canvas.finish([3.0, 2.0, 1.0], [3.5, 2.5, 1.5], 3)
+    assert canvas.line("train") is None  # not in the turn that shows the results
+    qtbot.waitUntil(lambda: canvas.line("train") is not None, timeout=5_000)
+    assert not canvas.live and list(canvas.line("validation").get_ydata()) == [3.5, 2.5, 1.5]
+
+    canvas.reset("MSE")
+    canvas.finish([1.0, 0.5], [], 2)
+    canvas.reset("MAE")  # Train again at once: the new run's live curves stay live
+    qtbot.wait(50)
+    assert canvas.live and canvas.train_loss == []
