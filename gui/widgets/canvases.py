@@ -435,8 +435,6 @@ class ResultCanvas(PlotCanvas):
                 axes.get_legend().remove()
             axes.title.set_fontsize("small")  # the tab's header names the target too: height for the data
             columns = max(1, min(4, self.width() // LEGEND_COLUMN_PIXELS))  # as many as fit whole
-            # "outside" is laid out by constrained layout only when it is the engine as the legend is made
-            self.figure.set_layout_engine(self._layout)
             self.figure.legend(handles, labels, loc="outside lower center", ncol=columns, fontsize="x-small")
         else:
             axes.title.set_fontsize("large")  # matplotlib's default
