@@ -35,7 +35,8 @@ from core.settings.config import ForecastConfig, ResolvedConfig
 from core.settings.requests import BacktestRequest  # re-exported: declared with the settings
 
 FORECASTERS = ("model", "naive", "seasonal_naive", "linear")
-CSV_COLUMNS = ["cutoff", "time", "step", "actual", "predicted"]
+# filled: the actual value was filled in while reading (a gap in the file), not measured
+CSV_COLUMNS = ["cutoff", "time", "step", "actual", "predicted", "filled"]
 JSON_FILE, CSV_FILE = "backtest.json", "backtest.csv"
 
 
@@ -206,12 +207,15 @@ def _resolve(frame: pd.DataFrame, config: ForecastConfig, request: BacktestReque
 def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestRequest,
                  progress: Callable[[BacktestProgress], None] | None = None,
                  cancel: threading.Event | None = None,
-                 source_info: dict[str, Any] | None = None) -> BacktestResult:
+                 source_info: dict[str, Any] | None = None,
+                 filled_rows: np.ndarray | None = None) -> BacktestResult:
     """Trains and scores `config` at `request.folds` rolling origins over the end of `frame`.
 
     Raises ConfigError (saying the most folds that fit) when the data is too short. A cancel
     stops between or within folds; the result then holds the folds that finished.
-    `source_info` (from the reader) says whether dates are years, for the time labels.
+    `source_info` (from the reader) says whether dates are years, for the time labels;
+    `filled_rows`: the target's rows the reader filled in (core.data LoadedTable.filled_rows), marked
+    in the forecasts table and named in a note when a fold is scored against one.
     """
     from core.model.training import CANCELLED, DIVERGED
 
@@ -285,7 +289,8 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
         parts.append(pd.DataFrame({
             "fold": number, "cutoff": np.repeat(label, layout.horizon),
             "time": time_labels(frame, config.date_column, target_rows, date_is_year),
-            "step": np.arange(1, layout.horizon + 1), "actual": actual, "predicted": predicted["model"]}))
+            "step": np.arange(1, layout.horizon + 1), "actual": actual, "predicted": predicted["model"],
+            "filled": np.isin(target_rows, filled_rows if filled_rows is not None else [])}))
         pooled_actual.append(actual)
         for name in FORECASTERS:
             pooled_forecasts[name].append(predicted[name])
@@ -308,9 +313,24 @@ def run_backtest(frame: pd.DataFrame, config: ForecastConfig, request: BacktestR
             metrics["mase"] = float(np.mean(scaled)) if np.isfinite(scaled).all() else None
             pooled[name] = metrics
     forecasts = (pd.concat(parts, ignore_index=True) if parts else
-                 pd.DataFrame({"fold": [], "cutoff": [], "time": [], "step": [], "actual": [], "predicted": []}))
+                 pd.DataFrame({"fold": [], "cutoff": [], "time": [], "step": [], "actual": [], "predicted": [],
+                               "filled": []}))
+    notes += filled_actual_notes(forecasts)
     first_shown = max(0, 2 * layout.cutoffs[0] - len(frame))
     shown_rows = np.arange(first_shown, len(frame))
     actual = pd.DataFrame({"time": time_labels(frame, config.date_column, shown_rows, date_is_year),
                            "actual": values[first_shown:]})
     return BacktestResult(request, resolved, folds, pooled, forecasts, trainings, notes, cancelled, actual)
+
+
+def filled_actual_notes(forecasts: pd.DataFrame) -> list[str]:
+    """Names the scored actual values the reader filled in: those folds are scored against a fill."""
+    filled = forecasts[forecasts["filled"].astype(bool)]
+    if filled.empty:
+        return []
+    times = ", ".join(str(t) for t in filled["time"].iloc[:5]) + (", …" if len(filled) > 5 else "")
+    return [ngettext("{count} actual value a fold is scored against was filled in while reading, not measured "
+                     "({times}; the column filled of the forecasts table).",
+                     "{count} actual values the folds are scored against were filled in while reading, not "
+                     "measured ({times}; the column filled of the forecasts table).", len(filled)).format(
+        count=len(filled), times=times)]

@@ -60,7 +60,7 @@ def command_backtest(args: argparse.Namespace) -> int:
             progress = FoldProgress()
             try:
                 result = run_backtest(loaded.frame, config, request, progress, cancel,
-                                      loaded.source_info(args.csv))
+                                      loaded.source_info(args.csv), loaded.filled_rows.get(config.target))
             finally:
                 progress.close()
         if result.cancelled and not result.folds:

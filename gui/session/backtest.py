@@ -46,11 +46,12 @@ class BacktestChannel(JobChannel):
             self.failed.emit(str(exc))
             return False
         frame, source_info = s.data.loaded.frame, s.data.loaded.source_info(s.data.source_path)
+        filled_rows = s.data.loaded.filled_rows.get(config.target)
 
         def work(progress, cancel):
             from core.backtest import run_backtest  # torch loads here, on the worker thread
 
-            return run_backtest(frame, config, request, progress, cancel, source_info)
+            return run_backtest(frame, config, request, progress, cancel, source_info, filled_rows)
 
         if not self.run(work, _("Backtesting…")):
             return False

@@ -131,7 +131,7 @@ def test_pooled_scores_equal_scores_recomputed_from_the_csv(tmp_path):
     result = run_backtest(trending_series(), config(), request(retrain_every=2))
     write_backtest(result, tmp_path / "backtest.json", tmp_path / "backtest.csv")
     table = pd.read_csv(tmp_path / "backtest.csv")
-    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted"]
+    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted", "filled"]
     assert len(table) == 4 * HORIZON
     errors = table["predicted"] - table["actual"]
     saved = json.loads((tmp_path / "backtest.json").read_text())
@@ -192,7 +192,7 @@ def test_cli_writes_json_and_csv_with_stable_keys(tmp_path, data_dir):
     assert [f["cutoff"] for f in saved["folds"]] == ["2005-10-01", "2006-10-01", "2007-10-01"]
     assert set(saved["pooled"]) == {"model", "naive", "seasonal_naive", "linear"}
     table = pd.read_csv(tmp_path / "backtest.csv")
-    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted"] and len(table) == 12
+    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted", "filled"] and len(table) == 12
     assert table["time"].iloc[-1] == "2008-10-01"  # the last row of the file
     assert "Pooled" in out.stdout and "2007-10-01" in out.stdout
 

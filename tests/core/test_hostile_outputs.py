@@ -95,9 +95,9 @@ def test_a_backtest_cancelled_before_any_fold_leaves_the_earlier_result(tmp_path
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     real = core.backtest.run_backtest
 
-    def cancelled_in_fold_one(frame, config, request, progress, cancel, source_info):
+    def cancelled_in_fold_one(frame, config, request, progress, cancel, source_info, filled_rows=None):
         cancel.set()  # the first Ctrl+C, before the first fold ends
-        return real(frame, config, request, progress, cancel, source_info)
+        return real(frame, config, request, progress, cancel, source_info, filled_rows)
 
     monkeypatch.setattr(core.backtest, "run_backtest", cancelled_in_fold_one)
     result = _folds(tmp_path, "--folds", "3")

@@ -54,7 +54,7 @@ def test_run_button_backtests_and_shows_one_row_per_fold(qtbot, window, data_dir
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "folds.csv"), ""))
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     table = pd.read_csv(tmp_path / "folds.csv")
-    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted"] and len(table) == 12
+    assert list(table.columns) == ["cutoff", "time", "step", "actual", "predicted", "filled"] and len(table) == 12
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(tmp_path / "scores.json"), ""))
     qtbot.mouseClick(panel.export_button, Qt.MouseButton.LeftButton)
     saved = json.loads((tmp_path / "scores.json").read_text())
