@@ -121,6 +121,8 @@ ACTIONS = (
     ActionSpec("show_search", N_("&Search"), "search_panel.reveal", "Ctrl+5", N_("Show the Search tab")),
     ActionSpec("show_windows", N_("&Windows"), "inspector_panel.reveal", "Ctrl+6",
                N_("Show the Windows tab: the samples the network learns from, as it sees them")),
+    ActionSpec("show_network", N_("Ne&twork"), "network_panel.reveal", "Ctrl+7",
+               N_("Show the Network tab: the network the current settings describe")),
     # the window's, not the tab widget's: a focused table would keep Ctrl+Tab for itself
     ActionSpec("next_tab", N_("&Next tab"), "next_tab", Key.NextChild, N_("Show the next tab")),
     ActionSpec("previous_tab", N_("&Previous tab"), "previous_tab", Key.PreviousChild,
@@ -172,7 +174,7 @@ MENUS = (
         "export_report", None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", "train_more", None, "search")),
     MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", "show_backtest", "show_search",
-                                   "show_windows", None, "next_tab", "previous_tab", None, "reset_settings")),
+                                   "show_windows", "show_network", None, "next_tab", "previous_tab", None, "reset_settings")),
     MenuSpec("help", N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")
