@@ -77,10 +77,10 @@ ACTIONS = (
                N_("Stop after the current batch and keep the best model so far"), lambda s: s.training.running),
     ActionSpec("train_more", N_("Train N &more…"), "results_panel.train_more_box.ask", None,
                N_("Train the shown model's networks more epochs, from their best weights and optimizer state"),
-               lambda s: s.training.can_train_more()),
+               lambda s: s.training.can_train_more(), why_not="session.training.more_refusal"),
     ActionSpec("train_more_now", N_("Train more"), "results_panel.train_more_box.start", None,
                N_("Train the shown model's networks this many more epochs, from their best weights and optimizer "
-                  "state"), lambda s: s.training.can_train_more()),
+                  "state"), lambda s: s.training.can_train_more(), why_not="session.training.more_refusal"),
     ActionSpec("search", N_("&Search for settings…"), "search_panel.reveal", None,
                N_("Show the Search tab: tune the settings within a time budget"), always),
     ActionSpec("save_project", N_("Save pro&ject…"), "projects.choose_save", "Ctrl+Shift+S",
@@ -174,7 +174,8 @@ MENUS = (
         "export_report", None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", "train_more", None, "search")),
     MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", "show_backtest", "show_search",
-                                   "show_windows", "show_network", None, "next_tab", "previous_tab", None, "reset_settings")),
+                                   "show_windows", "show_network", None, "next_tab", "previous_tab", None,
+                                   "reset_settings")),
     MenuSpec("help", N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")
