@@ -113,7 +113,7 @@ ACTIONS = (
                N_("Write the scores of the Results tab to a CSV file"), has_output),
     ActionSpec("export_report", N_("Export re&port…"), "dialogs.export_report", None,
                N_("Write one HTML or PDF file with the data summary, settings, verdict, scores, charts and "
-                  "forecast of what the Results tab shows"), lambda s: s.models.can_report()),
+                  "forecast of what the Results tab shows"), lambda s: s.models.can_report() and s.may(Job.REPORT)),
     ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),
     ActionSpec("show_training", N_("T&raining"), "training_panel.reveal", "Ctrl+2", N_("Show the Training tab")),
     ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
