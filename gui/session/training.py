@@ -92,12 +92,12 @@ class TrainingChannel(JobChannel):
 
     def more_refusal(self) -> str | None:
         """Why the opened model shown can't train more here (Train more's tooltip); None otherwise."""
-        from core.model.bundle.archive import TRAINING_FILE
-        from core.pipeline.more import resume_refusal
-
         opened = self._opened()
         if opened is None or self.session.models.result is not None:
             return None
+        from core.model.bundle.archive import TRAINING_FILE
+        from core.pipeline.more import resume_refusal
+
         loaded = self.session.data.loaded
         return resume_refusal(opened.bundle.meta, None if loaded is None else loaded.frame.columns,
                               TRAINING_FILE in (opened.members or {}))
