@@ -77,10 +77,10 @@ ACTIONS = (
                N_("Stop after the current batch and keep the best model so far"), lambda s: s.training.running),
     ActionSpec("train_more", N_("Train N &more…"), "results_panel.train_more_box.ask", None,
                N_("Train the shown model's networks more epochs, from their best weights and optimizer state"),
-               lambda s: s.training.can_train_more()),
+               lambda s: s.training.can_train_more(), why_not="session.training.more_refusal"),
     ActionSpec("train_more_now", N_("Train more"), "results_panel.train_more_box.start", None,
                N_("Train the shown model's networks this many more epochs, from their best weights and optimizer "
-                  "state"), lambda s: s.training.can_train_more()),
+                  "state"), lambda s: s.training.can_train_more(), why_not="session.training.more_refusal"),
     ActionSpec("search", N_("&Search for settings…"), "search_panel.reveal", None,
                N_("Show the Search tab: tune the settings within a time budget"), always),
     ActionSpec("save_project", N_("Save pro&ject…"), "projects.choose_save", "Ctrl+Shift+S",
@@ -113,7 +113,7 @@ ACTIONS = (
                N_("Write the scores of the Results tab to a CSV file"), has_output),
     ActionSpec("export_report", N_("Export re&port…"), "dialogs.export_report", None,
                N_("Write one HTML or PDF file with the data summary, settings, verdict, scores, charts and "
-                  "forecast of what the Results tab shows"), lambda s: s.models.can_report()),
+                  "forecast of what the Results tab shows"), lambda s: s.models.can_report() and s.may(Job.REPORT)),
     ActionSpec("show_data", N_("&Data"), "data_panel.reveal", "Ctrl+1", N_("Show the Data tab")),
     ActionSpec("show_training", N_("T&raining"), "training_panel.reveal", "Ctrl+2", N_("Show the Training tab")),
     ActionSpec("show_results", N_("R&esults"), "results_panel.reveal", "Ctrl+3", N_("Show the Results tab")),
@@ -121,6 +121,8 @@ ACTIONS = (
     ActionSpec("show_search", N_("&Search"), "search_panel.reveal", "Ctrl+5", N_("Show the Search tab")),
     ActionSpec("show_windows", N_("&Windows"), "inspector_panel.reveal", "Ctrl+6",
                N_("Show the Windows tab: the samples the network learns from, as it sees them")),
+    ActionSpec("show_network", N_("Ne&twork"), "network_panel.reveal", "Ctrl+7",
+               N_("Show the Network tab: the network the current settings describe")),
     # the window's, not the tab widget's: a focused table would keep Ctrl+Tab for itself
     ActionSpec("next_tab", N_("&Next tab"), "next_tab", Key.NextChild, N_("Show the next tab")),
     ActionSpec("previous_tab", N_("&Previous tab"), "previous_tab", Key.PreviousChild,
@@ -172,7 +174,8 @@ MENUS = (
         "export_report", None, "quit")),
     MenuSpec("run", N_("&Run"), ("train", "cancel", "train_more", None, "search")),
     MenuSpec("view", N_("&View"), ("show_data", "show_training", "show_results", "show_backtest", "show_search",
-                                   "show_windows", None, "next_tab", "previous_tab", None, "reset_settings")),
+                                   "show_windows", "show_network", None, "next_tab", "previous_tab", None,
+                                   "reset_settings")),
     MenuSpec("help", N_("&Help"), ("logs", "about")),
 )
 TOOLBAR = ("open", None, "train", "cancel", None, "save_model", "open_model", "apply_model")

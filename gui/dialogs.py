@@ -30,11 +30,21 @@ def model_filter() -> str:
     return _("LSTM Forecaster model (*{suffix})").format(suffix=BUNDLE_SUFFIX)
 
 
+def write_report(content, path: str) -> None:
+    """The report's writer, run on the report job's thread (matplotlib loads there, not at start-up)."""
+    from core.report.output import write_report as write
+
+    write(content, path)
+
+
 class FileDialogs(QObject):
     def __init__(self, window: QWidget, session: Session, settings: AppSettings, chart_figure) -> None:
         super().__init__(window)
         self._window, self._session, self._settings = window, session, settings
         self._chart_figure = chart_figure  # () -> the Results panel's matplotlib Figure
+        # the wait cursor set when a report starts goes when its job ends, written or not
+        session.report.finished.connect(lambda _path: QApplication.restoreOverrideCursor())
+        session.report.failed.connect(lambda _message: QApplication.restoreOverrideCursor())
 
     def _open_path(self, title: str, filters: str | None = None) -> str:
         filters = filters or csv_filter()
@@ -103,7 +113,8 @@ class FileDialogs(QObject):
 
     def export_report(self, path: str | None = None) -> bool:
         """File > Export report…: HTML or PDF (by the filter chosen when the name has no extension),
-        named after the dataset and the target, in the folder used last."""
+        named after the dataset and the target, in the folder used last; written in the background
+        (Session.report) under the wait cursor."""
         models = self._session.models
         shown = self._session.shown
         if not models.can_report() or shown is None:
@@ -119,18 +130,10 @@ class FileDialogs(QObject):
             self._settings.set_last_directory(str(Path(path).parent))
             if not Path(path).suffix:
                 path += ".pdf" if chosen == pdf else ".html"
-        def write(target: str) -> None:
-            from core.report import check_suffix
-            from core.report.output import write_report
-
-            check_suffix(Path(target).suffix)  # before the contents are gathered
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the charts take a few seconds
-            try:
-                write_report(models.report_content(), target)
-            finally:
-                QApplication.restoreOverrideCursor()
-
-        return self._session.write_export(path, write)
+        if not self._session.report.export(path, write_report):
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # until the report job ends (see __init__)
+        return True
 
     def _named(self, kind: str) -> str:
         """An export's suggested name naming the dataset: daily_sales_backtest.csv."""

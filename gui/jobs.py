@@ -25,6 +25,7 @@ class Job(Enum):
     WARM_UP = auto()  # loading torch and scikit-learn
     BACKTEST = auto()
     SEARCH = auto()  # a settings search
+    REPORT = auto()  # writing a report (File > Export report…)
 
 
 # the job asked for -> the jobs that refuse it while they run, and the reason shown to the user
@@ -53,6 +54,7 @@ RULES: dict[Job, tuple[tuple[Job, str], ...]] = {
                  (Job.LOAD, N_("Still reading the file: search once it is shown.")),
                  (Job.BACKTEST, N_("A backtest is running: cancel it on the Backtest tab before searching for "
                                    "settings."))),
+    Job.REPORT: ((Job.REPORT, N_("Still writing the report…")),),
 }
 
 

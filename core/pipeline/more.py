@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from core.i18n import _
+from core.model.progress import TrainingHistory
 from core.pipeline.plan import RunPlan, plan_run
 from core.pipeline.recipe import ScoringModel, finish_experiment
 from core.pipeline.result import ExperimentResult
@@ -59,6 +60,35 @@ def saved_networks(frame: pd.DataFrame, path: str | Path) -> SavedNetworks:
     predictor.model.eval()
     predictor.linear_start = linear_start
     return SavedNetworks(plan, predictor, histories)
+
+
+def resume_refusal(meta: dict[str, Any], columns: Iterable[str] | None, has_state: bool = True) -> str | None:
+    """Why a saved model (its model.json `meta`; `has_state`: its file holds training.safetensors)
+    can't continue training on a table with these `columns` (None: no table is open), or None
+    when `saved_networks` may try."""
+    if not has_state or not isinstance(meta.get("training_state"), dict):
+        return _("This model file holds no training state to continue from: train the model again and save it "
+                 "with this version.")
+    saved = meta.get("columns") or {}
+    needed = [saved.get("target"), *(saved.get("features") or ()), saved.get("date_column")]
+    needed = [str(name) for name in needed if name]
+    if columns is None:
+        return _("Open the table this model was trained on first (columns {columns}).").format(
+            columns=", ".join(needed))
+    missing = [name for name in needed if name not in set(map(str, columns))]
+    if missing:
+        return _("The open table is not the one this model was trained on: it has no {columns}.").format(
+            columns=", ".join(missing))
+    return None
+
+
+def saved_history(meta: dict[str, Any]) -> TrainingHistory | None:
+    """The training history saved in model.json (its loss curves), or None when it has none."""
+    saved = meta.get("training")
+    if not isinstance(saved, dict):
+        return None
+    known = {f.name for f in dataclasses.fields(TrainingHistory)} - {"state"}
+    return TrainingHistory(**{k: v for k, v in saved.items() if k in known})
 
 
 def can_train_more(result: ExperimentResult | SavedNetworks) -> bool:

@@ -22,7 +22,7 @@ from core.numbers import column_texts
 from core.outputs.summary import outcome_lines
 from gui.format import escape
 from gui.panels import Panel
-from gui.session import Session, ShownOutput
+from gui.session import OpenedModel, Session, ShownOutput
 from gui.widgets.canvases import ResultCanvas
 from gui.widgets.chart_toolbar import ChartToolbar
 from gui.widgets.metrics_table import MetricsTable
@@ -141,7 +141,8 @@ class ResultsPanel(Panel):
         self.train_more_box = TrainMoreBox()  # the shown run's networks go on training
         self.train_more_box.requested.connect(session.training.start_more)
         # shown with a trained model's output, not an opened or applied one
-        session.resultShown.connect(lambda _shown: self.train_more_box.setVisible(session.models.result is not None))
+        session.resultShown.connect(lambda _shown: self.train_more_box.setVisible(
+            session.models.result is not None or isinstance(session.models.reported, OpenedModel)))
         session.data.finished.connect(lambda _loaded: self.train_more_box.hide())
         tools = QHBoxLayout()
         tools.addWidget(self.step_row, 1)

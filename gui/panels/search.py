@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from core.i18n import _, ngettext
 from core.outputs.summary import search_lines
+from core.runtime import available_cores
 from core.settings.requests import SearchRequest
 from core.settings.table import settings_of
 from core.vocabulary import TrialState
@@ -92,6 +93,8 @@ class SearchPanel(Panel):
         # trials, workers and seed: ranges, defaults and tooltips from the request's declarations
         self.trials_spin = declared_widget(DECLARED["trials"])
         self.jobs_spin = declared_widget(DECLARED["jobs"])
+        # the engine refuses more workers than usable cores (core.search.runner.check_workers)
+        self.jobs_spin.setMaximum(min(self.jobs_spin.maximum(), available_cores()))
         self.seed_spin = declared_widget(DECLARED["seed"])
         self.storage_edit = QLineEdit(objectName="searchStorageEdit")
         self.storage_edit.setPlaceholderText(_("empty: a journal file in a temporary folder"))

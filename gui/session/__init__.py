@@ -1,6 +1,6 @@
 """What the window shows, without the window, composed of parts (napari's ViewerModel of evented
 sub-models): `data` (the loaded table, how it was read, the columns), `settings` (the values asked,
-the plan), one channel per background job (`training`, `backtest`, `search`, `models`), and here
+the plan), one channel per background job (`training`, `backtest`, `search`, `models`, `report`), and here
 what is shown, the status notes, the one error path and the job rules. Panels listen to the parts'
 signals and call their methods; nothing here touches a widget.
 """
@@ -25,6 +25,7 @@ from gui.session.backtest import BacktestChannel
 from gui.session.data import DataState
 from gui.session.inspector import InspectorState
 from gui.session.models import ModelFiles
+from gui.session.report import ReportChannel
 from gui.session.search import SearchChannel
 from gui.session.settings import PLAN_DELAY_MS, SettingsState
 from gui.session.shown import AppliedModel, OpenedModel, ShownOutput
@@ -57,6 +58,7 @@ class Session(QObject):
         self.backtest = BacktestChannel(self)
         self.search = SearchChannel(self)
         self.models = ModelFiles(self)
+        self.report = ReportChannel(self)
         self.inspector = InspectorState(self)
         self.data.finished.connect(self._forget_shown)
 

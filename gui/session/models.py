@@ -76,7 +76,7 @@ class ModelFiles(JobChannel):
         self.reported: ExperimentResult | OpenedModel | AppliedModel | None = None
         self.forecast_from: ForecastFrom | None = None  # what the shown forecast continues
         self.opened_path: str | None = None  # where `bundle` was opened from
-        self._opened_members: dict[str, bytes] | None = None  # its file's two members, saved as opened
+        self._opened_members: dict[str, bytes] | None = None  # its file's members, saved as opened
         session.data.finished.connect(self._forget)  # a new table: its model is still to train
 
     def _forget(self, _loaded: object) -> None:
@@ -141,7 +141,7 @@ class ModelFiles(JobChannel):
             from core.model.bundle import load_bundle, read_members
 
             bundle = load_bundle(path)
-            return OpenedModel(path, bundle, forecast_table(bundle), read_members(Path(path)))
+            return OpenedModel(path, bundle, forecast_table(bundle), read_members(Path(path), optional=True))
 
         return self.run(work, _("Opening {file}…").format(file=Path(path).name), self._on_opened)
 

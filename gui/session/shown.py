@@ -63,7 +63,7 @@ class OpenedModel:
     path: str
     bundle: LoadedBundle
     forecast: pd.DataFrame
-    members: dict[str, bytes] | None = None  # the file's two members as read: Save model writes them
+    members: dict[str, bytes] | None = None  # the file's members as read: Save model writes them
 
 
 @dataclass(frozen=True)

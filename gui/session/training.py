@@ -13,6 +13,7 @@ from core.runtime import default_threads
 from core.vocabulary import STATUS_WORDS, Status
 from gui.jobs import Job
 from gui.session.channel import JobChannel
+from gui.session.shown import OpenedModel
 
 if TYPE_CHECKING:
     from gui.session import Session
@@ -73,35 +74,62 @@ class TrainingChannel(JobChannel):
         return True
 
     def can_train_more(self) -> bool:
-        """After a run ends: its networks (the shown trained model, on the open table) may train more."""
+        """After a run ends: its networks (the shown trained model, or a model opened from a file that
+        kept its training state, on the table it was trained on) may train more."""
         from core.pipeline.more import can_train_more
 
         result = self.session.models.result
-        return (result is not None and self.session.data.loaded is not None and self.refusal() is None
-                and can_train_more(result))
+        if self.session.data.loaded is None or self.refusal() is not None:
+            return False
+        if result is not None:
+            return can_train_more(result)
+        return self._opened() is not None and self.more_refusal() is None
+
+    def _opened(self) -> OpenedModel | None:
+        """The model opened from a file whose output the Results tab shows, if that is what it shows."""
+        reported = self.session.models.reported
+        return reported if isinstance(reported, OpenedModel) and self.session.shown is not None else None
+
+    def more_refusal(self) -> str | None:
+        """Why the opened model shown can't train more here (Train more's tooltip); None otherwise."""
+        opened = self._opened()
+        if opened is None or self.session.models.result is not None:
+            return None
+        from core.model.bundle.archive import TRAINING_FILE
+        from core.pipeline.more import resume_refusal
+
+        loaded = self.session.data.loaded
+        return resume_refusal(opened.bundle.meta, None if loaded is None else loaded.frame.columns,
+                              TRAINING_FILE in (opened.members or {}))
 
     def start_more(self, more: int) -> bool:
         """Trains the shown model's networks `more` epochs further in the background, from their best
-        weights and optimizer state, on the same split and scalers; `finished` brings the new result."""
+        weights and optimizer state, on the same split and scalers; `finished` brings the new result.
+        An opened model's networks and state are read from its file (as the CLI's `train --resume`)."""
+        from core.pipeline.more import saved_history
+
         s = self.session
         if self.refused() or not self.can_train_more():
             return False
         previous, frame = s.models.result, s.data.loaded.frame
+        opened = self._opened() if previous is None else None
         source_info = s.data.loaded.source_info(s.data.source_path)
 
         def work(progress, cancel):
-            from core.pipeline.more import continue_experiment
+            from core.pipeline.more import continue_experiment, saved_networks
 
-            return continue_experiment(frame, previous, more, progress, cancel, source_info)
+            networks = previous if previous is not None else saved_networks(frame, opened.path)
+            return continue_experiment(frame, networks, more, progress, cancel, source_info)
 
         if not self.run(work, ngettext("Training {count} more epoch…", "Training {count} more epochs…", more).format(
                 count=more)):
             return False
         self._started = time.perf_counter()
         self.seconds = 0.0
-        self._search = s.models.result_search
-        self.continued = previous.history
-        self.config = previous.config.replace(epochs=previous.config.epochs + more)
+        self._search = s.models.result_search if previous is not None else opened.bundle.meta.get("search")
+        self.continued = previous.history if previous is not None else saved_history(opened.bundle.meta)
+        config = (previous or opened.bundle).config
+        self.config = config.replace(epochs=config.epochs + more)
         self.started.emit(self.config)
         self.continued = None
         return True

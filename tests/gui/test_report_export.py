@@ -34,6 +34,11 @@ def answer_save_dialog(monkeypatch, path: Path, chosen_filter: str = "") -> list
     return asked
 
 
+def wait_written(qtbot, win) -> None:
+    """The report is written in the background: waits for its job to end."""
+    qtbot.waitUntil(lambda: not win.session.report.running, timeout=60_000)
+
+
 def test_export_report_from_the_file_menu_after_a_run_and_after_opening_a_model(qtbot, tmp_path, monkeypatch):
     win = MainWindow()
     qtbot.addWidget(win)
@@ -52,6 +57,7 @@ def test_export_report_from_the_file_menu_after_a_run_and_after_opening_a_model(
     asked = answer_save_dialog(monkeypatch, tmp_path / "reports" / "sales.html")
     (tmp_path / "reports").mkdir()
     action.trigger()
+    wait_written(qtbot, win)
     assert asked[0][0] == "Export report" and Path(asked[0][1]).name == "daily_sales-sales-report.html"
     html = (tmp_path / "reports" / "sales.html").read_text(encoding="utf-8")
     shown_rmse = win.results_panel.metrics_table.cell_text("model", "rmse")
@@ -63,6 +69,7 @@ def test_export_report_from_the_file_menu_after_a_run_and_after_opening_a_model(
     # a name without an extension takes the chosen filter's; the dialog opens where the last report went
     asked = answer_save_dialog(monkeypatch, tmp_path / "reports" / "sales-print", "PDF document (*.pdf)")
     action.trigger()
+    wait_written(qtbot, win)
     assert Path(asked[0][1]).parent == tmp_path / "reports"
     assert (tmp_path / "reports" / "sales-print.pdf").read_bytes()[:5] == b"%PDF-"
 
@@ -83,5 +90,6 @@ def test_export_report_from_the_file_menu_after_a_run_and_after_opening_a_model(
         win.session.models.open(model)
     answer_save_dialog(monkeypatch, tmp_path / "opened.html")
     action.trigger()
+    wait_written(qtbot, win)
     opened = (tmp_path / "opened.html").read_text(encoding="utf-8")
     assert "The saved model sales.lstmf" in opened and f'<td class="n">{shown_rmse}</td>' in opened

@@ -144,10 +144,13 @@ def os_reason(exc: OSError) -> str:
                                                         code=errno.errorcode.get(exc.errno or 0, "?"))
 
 
-def read_members(path: Path) -> dict[str, bytes]:
-    """Both members, each under its cap (for tools and tests that look inside a bundle)."""
+def read_members(path: Path, optional: bool = False) -> dict[str, bytes]:
+    """Both members, each under its cap (for tools and tests that look inside a bundle); with
+    `optional`, the optional ones it holds too (the window saves an opened model as it was read)."""
     members = Members(path)
     try:
-        return {name: members.read(name, limit) for name, limit in MAX_MEMBER_BYTES.items()}
+        names = {**MAX_MEMBER_BYTES, **(OPTIONAL_MEMBER_BYTES if optional else {})}
+        return {name: members.read(name, limit) for name, limit in names.items()
+                if name in MAX_MEMBER_BYTES or members.has(name)}
     finally:
         members.close()
