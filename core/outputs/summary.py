@@ -301,7 +301,7 @@ def with_first_values(forecast) -> str:
     """forecast_sentence followed by the forecast's first values, for a face without a table of them
     (one msgid, so a language can join the two without a space)."""
     shown = column_texts(forecast["predicted"])  # the decimals of the whole forecast, as its table has them
-    values = ", ".join(shown[:FIRST_VALUES])
+    values = "; ".join(shown[:FIRST_VALUES])  # not ", ": grouped numbers (5,942) hold commas
     return _("{forecast} First values: {values}").format(
         forecast=forecast_sentence(forecast), values=values + (" ..." if len(forecast) > FIRST_VALUES else ""))
 

@@ -35,7 +35,7 @@ def test_the_forecast_line_writes_its_first_values_like_the_table():
     forecast = pd.DataFrame({"time": pd.date_range("2025-01-01", periods=3, freq="D"),
                              "predicted": [24490.3, 10210.0, 9999.6]})
     line = with_first_values(forecast)
-    assert line.endswith("First values: 24,490, 10,210, 10,000"), line
+    assert line.endswith("First values: 24,490; 10,210; 10,000"), line
 
 
 def test_inspect_prints_min_and_max_in_fixed_notation_with_the_column_decimals(tmp_path):

@@ -63,7 +63,7 @@ def test_the_outcome_lines_say_each_fact_once():
                      "Forecast: 2 steps from 2025-01-01.", "It assumes nothing."]
     # the terminal adds the first values to the same sentence; no coverage, no line for it
     lines = summary.outcome_lines("", 0.8, None, forecast(6), "", first_values=True)
-    assert lines == ["Forecast: 6 steps from 2025-01-01. First values: 10.00, 10.33, 10.67, 11.00, 11.33 ..."]
+    assert lines == ["Forecast: 6 steps from 2025-01-01. First values: 10.00; 10.33; 10.67; 11.00; 11.33 ..."]
     assert summary.outcome_lines("", 0.8, None, forecast(1), "") == ["Forecast: 1 step from 2025-01-01."]
     assert summary.outcome_lines("", 0.8, None, None, "It assumes nothing.") == []
 
