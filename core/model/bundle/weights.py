@@ -99,10 +99,12 @@ def checked_state(weights: bytes, expected: dict[str, list[int]], config: Foreca
     legacy = config.ensemble == 1 and not any(name.startswith("members.") for name in header)
     if legacy:
         expected = {name.removeprefix("members.0."): shape for name, shape in expected.items()}
-    check_weights_header(header, expected, where)
+    # the digest first: weights that aren't the ones model.json was saved with (a save killed between
+    # its files) would otherwise be refused as not matching the settings, which says less
     if digest is not None and digest != hashlib.sha256(weights).hexdigest():
         raise BundleError(_("{file}: its weights are not the ones its {member} was saved with (an interrupted "
                             "save, or an edited file); save the model again.").format(file=where, member=META_FILE))
+    check_weights_header(header, expected, where)
     try:
         state = load(weights)
     except (SafetensorError, ValueError, RuntimeError, OverflowError):
