@@ -98,7 +98,7 @@ def instrument_phases(sampler: PhaseSampler) -> None:
     """Marks the engine's phases by wrapping the functions run_experiment calls (first call)."""
     import core.evaluation.baselines
     import core.model.training
-    from core.model.predictor import Predictor
+    import core.pipeline.recipe
 
     def wrap(owner, name: str, before: str, after: str | None) -> None:
         original = getattr(owner, name)
@@ -115,9 +115,10 @@ def instrument_phases(sampler: PhaseSampler) -> None:
 
         setattr(owner, name, wrapped)
 
+    wrap(core.evaluation.baselines, "fit_ridge", "Ridge for the highway's start", None)
     wrap(core.model.training, "train", "training (and validation each epoch)", "predicting every window")
-    wrap(core.evaluation.baselines, "fit_ridge", "baselines", None)
-    wrap(Predictor, "forecast", "the predictions table and the forecast", None)
+    wrap(core.pipeline.recipe, "score_splits", "scores and baselines", "the forecast")
+    wrap(core.pipeline.recipe, "predictions_frame", "the predictions table", "the rest")
 
 
 def child(args) -> dict:
@@ -158,7 +159,7 @@ def child(args) -> dict:
     out["after_frame"] = _status("VmRSS")
     out["frame_bytes"] = int(frame.memory_usage(deep=True).sum())
     config = ForecastConfig(target="y", features=tuple(frame.columns[1:]), window=args.window,
-                            hidden=args.hidden, epochs=1, batch_size=args.batch_size, season=24,
+                            hidden=args.hidden, horizon=1, ensemble=1, epochs=1, batch_size=args.batch_size, season=24,
                             threads=args.threads)
     out["parameters"] = recurrent_parameter_count(config, args.features)
 

@@ -120,9 +120,13 @@ class Windows:
     """Every window of the plan (train, then validation, then test) with its actual and predicted steps."""
     origins: np.ndarray  # (N,) row of each window's last input
     split_codes: np.ndarray  # (N,) int8 index into SPLITS: one byte per window, not a string
-    target_rows: np.ndarray  # (N, H) rows each window forecasts
     actual: np.ndarray  # (N, H)
     predicted: np.ndarray  # (N, H) by the scoring model
+
+    @property
+    def target_rows(self) -> np.ndarray:
+        """(N, H) rows each window forecasts: computed when asked, not kept beside a million windows."""
+        return self.origins[:, None] + np.arange(1, self.actual.shape[1] + 1)[None, :]
 
     def mask(self, split: str) -> np.ndarray:
         return self.split_codes == SPLITS.index(split)
@@ -176,9 +180,8 @@ def predict_windows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel) -
     origins = np.concatenate([plan.origins[s] for s in SPLITS])
     split_codes = np.repeat(np.arange(len(SPLITS), dtype=np.int8), [len(plan.origins[s]) for s in SPLITS])
     predicted = scoring.predictor.predict(scoring.series, origins)
-    target_rows = origins[:, None] + np.arange(1, c.horizon + 1)[None, :]
-    actual = frame[c.target].to_numpy(dtype=np.float64)[target_rows]
-    return Windows(origins, split_codes, target_rows, actual, predicted)
+    actual = frame[c.target].to_numpy(dtype=np.float64)[origins[:, None] + np.arange(1, c.horizon + 1)[None, :]]
+    return Windows(origins, split_codes, actual, predicted)
 
 
 def predict_anchor_windows(plan: RunPlan, scoring: ScoringModel) -> dict[str, np.ndarray] | None:

@@ -178,9 +178,11 @@ def bridge_frame(frame: pd.DataFrame, plan: RunPlan, predictor: Predictor, date_
     """The scoring model's predictions of every window that no split holds, at the steps whose rows
     exist (None with one step: then every window is in a split). A few windows per boundary."""
     c = plan.config
+    if c.horizon <= 1:  # asked first: the set difference below sorts a million origins
+        return None
     scored = np.concatenate([plan.origins[s] for s in SPLITS])
     extra = np.setdiff1d(np.arange(c.window - 1, len(frame) - 1, dtype=np.int64), scored)
-    if c.horizon <= 1 or not len(extra):
+    if not len(extra):
         return None
     predicted = predictor.predict(predictor.series(frame), extra)
     rows = extra[:, None] + np.arange(1, c.horizon + 1)[None, :]
@@ -198,8 +200,9 @@ def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_wid
     """
     c = plan.config
     predicted = windows.predicted
+    target_rows = windows.target_rows.ravel()
     return pd.DataFrame({
-        "time": time_labels(frame, c.date_column, windows.target_rows.ravel(), date_is_year),
+        "time": time_labels(frame, c.date_column, target_rows, date_is_year),
         "step": np.tile(np.arange(1, c.horizon + 1, dtype=np.int32), len(windows.origins)),
         "actual": windows.actual.ravel(),
         "predicted": predicted.ravel(),
@@ -207,7 +210,7 @@ def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_wid
         "upper": (predicted + half_widths).ravel(),
         "split": pd.Categorical.from_codes(np.repeat(windows.split_codes, c.horizon), categories=SPLITS),
         "origin": np.repeat(windows.origins.astype(np.int32), c.horizon),
-        "target_row": windows.target_rows.ravel().astype(np.int32),
+        "target_row": target_rows.astype(np.int32),
     }, copy=False)  # the arrays above are fresh: no second copy of a million-row table
 
 

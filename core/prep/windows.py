@@ -111,6 +111,14 @@ class WindowedSeries:
             return self.anchor_table[origins]
         if self.mode != "seasonal":
             return self.target[origins].unsqueeze(1).expand(-1, self.horizon)
+        # each window reads seasons x season recent rows: in chunks of at most BATCH_VALUES of them,
+        # so the baselines' anchors for 300k test windows are not a 300k x 240 gather (~900 MB)
+        chunk = max(1, BATCH_VALUES // len(self._recent_offsets))
+        if len(origins) > chunk:  # into one preallocated output: kept chunk results fragment the heap
+            out = torch.empty((len(origins), self.horizon), dtype=self.target.dtype, device=self.target.device)
+            for start in range(0, len(origins), chunk):
+                out[start:start + chunk] = self.anchors(origins[start:start + chunk])
+            return out
         recent = self.target[origins.unsqueeze(1) + self._recent_offsets.unsqueeze(0)]
         by_season = recent.reshape(len(origins), self.seasons, self.season)
         profile = by_season.mean(dim=1)
