@@ -184,8 +184,8 @@ def main() -> None:
                         "docs/screenshots/ was made with --tabs --sample daily_sales.csv --target sales "
                         "--features temperature,promotion --window 28 --horizon 7 --forecast-steps 14 --epochs 20 "
                         "--search-budget 90 --search-trials 3 --out docs/screenshots, and with --lang zh_CN "
-                        "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --search-budget 150 (a busy "
-                        "machine ran out of 90 s) and the rest the same")
+                        "--sample store_sales_zh_gbk.csv --target 销量 --features 气温,促销 --search-budget 150 "
+                        "(a busy machine ran out of 90 s) and the rest the same")
     parser.add_argument("--inside", action="store_true",
                         help="only the Windows tab and the Training tab's validation preview at 1024x700 "
                         "(inspector_en.png, preview_en.png); docs/screenshots/ was made with --inside --sample "
