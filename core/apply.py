@@ -87,26 +87,25 @@ def future_for(bundle: LoadedBundle, path: str | Path, frame: pd.DataFrame | Non
                sheet: str | None = None) -> FutureFeatures:
     """The future feature values in `path` checked for the forecast forecast_table makes with the
     same arguments: after the last row of `frame`, else after the model's own data."""
-    check_forecast_steps(steps)
-    c = bundle.config
-    if frame is None:
-        index, date_column = bundle.time_index, c.date_column
-    else:
-        index = TimeIndex.of(frame, date_column, date_is_year)
-    return read_future(path, list(c.features), index, bundle.predictor.steps(steps), date_column, sheet)
+    index, date_column = _future_index(bundle, frame, date_column, date_is_year, steps)
+    return read_future(path, list(bundle.config.features), index, bundle.predictor.steps(steps), date_column, sheet)
 
 
 def future_template_for(bundle: LoadedBundle, frame: pd.DataFrame | None = None, date_column: str | None = None,
                         date_is_year: bool = False, steps: int | None = None) -> pd.DataFrame:
     """The future rows forecast_table would forecast (after `frame`, else after the model's own
     data) with the feature columns empty, for the user to fill."""
+    index, date_column = _future_index(bundle, frame, date_column, date_is_year, steps)
+    return future_template(list(bundle.config.features), index, bundle.predictor.steps(steps), date_column)
+
+
+def _future_index(bundle: LoadedBundle, frame: pd.DataFrame | None, date_column: str | None, date_is_year: bool,
+                  steps: int | None) -> tuple[TimeIndex, str | None]:
+    """The time index the forecast continues (of `frame`, else the model's own data) and its date column."""
     check_forecast_steps(steps)
-    c = bundle.config
     if frame is None:
-        index, date_column = bundle.time_index, c.date_column
-    else:
-        index = TimeIndex.of(frame, date_column, date_is_year)
-    return future_template(list(c.features), index, bundle.predictor.steps(steps), date_column)
+        return bundle.time_index, bundle.config.date_column
+    return TimeIndex.of(frame, date_column, date_is_year), date_column
 
 
 def _reason(exc: ValueError) -> str:
