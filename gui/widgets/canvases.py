@@ -21,9 +21,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from core.i18n import _
 from core.numbers import decimals_for, number_text
-from core.outputs.plotting import configure_fonts, draw_losses, draw_results, minmax_decimate, step_label
+from core.outputs.plotting import configure_fonts, draw_losses, draw_results, step_label
 from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
+from gui.widgets.decimation import LineDecimator, sorted_float_x
 
 REDRAW_INTERVAL_MS = 100
 # a timer, not a 0 ms one: Qt runs 0 ms single shots (posted events) posted while it runs them in
@@ -279,46 +280,6 @@ class LossCanvas(PlotCanvas):
 
 # lines longer than this are decimated; shorter ones are drawn as they are
 DECIMATE_ABOVE = 5000
-RECENT_VIEWS = 8  # decimations kept per line: a few thousand indices each
-
-
-class LineDecimator:
-    """Keeps a line's full data and shows only what the axes' pixel width can show."""
-
-    def __init__(self, line: Line2D) -> None:
-        self.line = line
-        self.x = np.asarray(line.get_xdata(orig=True))
-        self.y = np.asarray(line.get_ydata(orig=True), dtype=np.float64)
-        x = np.asarray(line.axes.convert_xunits(self.x), dtype=np.float64)
-        gaps = np.isnan(x)
-        if gaps.any():  # NaT/NaN break markers take their neighbour's x, so x stays sorted
-            x = x[np.maximum.accumulate(np.where(~gaps, np.arange(len(x)), 0))]
-        self.x_float = x
-        self.shown = len(self.x)
-        self._recent: dict[tuple[float, float, int], np.ndarray] = {}  # view -> indices shown
-
-    def update(self, axes: Axes) -> None:
-        x_min, x_max = sorted(axes.get_xlim())
-        # the figure's width, not the axes': decimation may run before the layout widens the axes
-        columns = max(int(axes.figure.bbox.width), 1)
-        view = (x_min, x_max, columns)
-        keep = self._recent.pop(view, None)  # the full view (Home, Back) comes back often
-        if keep is None:
-            keep = minmax_decimate(self.x_float, self.y, x_min, x_max, columns)
-        self._recent[view] = keep
-        while len(self._recent) > RECENT_VIEWS:
-            del self._recent[next(iter(self._recent))]  # the least recently shown
-        self.shown = len(keep)
-        self.line.set_data(self.x[keep], self.y[keep])
-
-
-def _sorted_float_x(axes: Axes, x: np.ndarray) -> np.ndarray:
-    """A line's x as floats in axes units, gap markers (NaN/NaT) given their neighbour's x."""
-    values = np.asarray(axes.convert_xunits(x), dtype=np.float64)
-    gaps = np.isnan(values)
-    if gaps.any():
-        values = values[np.maximum.accumulate(np.where(~gaps, np.arange(len(values)), 0))]
-    return values
 
 
 NARROW_CHART = 620  # px: a results chart narrower than this has its legend under the plot
@@ -404,7 +365,7 @@ class ResultCanvas(PlotCanvas):
         if anchor is not None:
             ids[anchor_label or _("anchor")] = "anchor"
         self.name_lines(ids)  # (dates: core's concise ticks, level at any zoom; `dates` kept for the callers)
-        self._hover = [(line.get_label(), _sorted_float_x(axes, line.get_xdata(orig=True)),
+        self._hover = [(line.get_label(), sorted_float_x(axes, line.get_xdata(orig=True)),
                         np.asarray(line.get_xdata(orig=True)), np.asarray(line.get_ydata(orig=True), dtype=float))
                        for line in axes.get_lines() if line.get_gid() in self.HOVER_LINES]
         self.decimators = [LineDecimator(line) for line in axes.get_lines()
