@@ -136,7 +136,33 @@ class PlotCanvas(FigureCanvasQTAgg):
         self.draw_idle()
 
 
-class LossCanvas(PlotCanvas):
+class LivePaintedCanvas(PlotCanvas):
+    """A chart painted natively (`_paint_live`, QPainter) while `live` is set, by matplotlib otherwise:
+    a matplotlib render while live (triggered by a resize, e.g. when the Training tab first shows)
+    would cost 100+ ms of the UI thread for nothing."""
+
+    live = False
+
+    def draw(self) -> None:
+        if self.live:
+            return
+        super().draw()
+
+    def paintEvent(self, event) -> None:
+        if not self.live:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        try:
+            self._paint_live(painter)
+        finally:
+            painter.end()
+
+    def _paint_live(self, painter: QPainter) -> None:
+        raise NotImplementedError
+
+
+class LossCanvas(LivePaintedCanvas):
     """Live training and validation loss, throttled.
 
     While training, the curves are painted straight onto the widget with QPainter (about a
@@ -205,23 +231,6 @@ class LossCanvas(PlotCanvas):
         draw_losses(axes, self.train_loss, self.val_loss, self.best_epoch, self.loss_name)
         self.name_lines({_("train"): "train", _("validation"): "validation"})
         self.draw_idle()
-
-    def draw(self) -> None:
-        # while live, paintEvent paints natively: a matplotlib render (triggered by a resize,
-        # e.g. when the Training tab first shows) would cost 100+ ms of the UI thread for nothing
-        if getattr(self, "live", False):
-            return
-        super().draw()
-
-    def paintEvent(self, event) -> None:
-        if not getattr(self, "live", False):
-            super().paintEvent(event)
-            return
-        painter = QPainter(self)
-        try:
-            self._paint_live(painter)
-        finally:
-            painter.end()
 
     def _paint_live(self, painter: QPainter) -> None:
         width, height = self.width(), self.height()

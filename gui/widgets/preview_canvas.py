@@ -15,12 +15,12 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from core.i18n import _
-from gui.widgets.canvases import REDRAW_INTERVAL_MS, PlotCanvas
+from gui.widgets.canvases import REDRAW_INTERVAL_MS, LivePaintedCanvas
 
 ACTUAL_COLOUR, PREDICTED_COLOUR = "#333333", "#e8590c"
 
 
-class ValidationPreviewCanvas(PlotCanvas):
+class ValidationPreviewCanvas(LivePaintedCanvas):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, figsize=(5.0, 3.0))
         self.setObjectName("validationPreview")
@@ -93,21 +93,6 @@ class ValidationPreviewCanvas(PlotCanvas):
 
     def title(self) -> str:
         return _("Validation, 1 step ahead (best epoch {epoch})").format(epoch=self.preview.epoch)
-
-    def draw(self) -> None:
-        if getattr(self, "live", False):  # painted natively while live (see paintEvent)
-            return
-        super().draw()
-
-    def paintEvent(self, event) -> None:
-        if not getattr(self, "live", False):
-            super().paintEvent(event)
-            return
-        painter = QPainter(self)
-        try:
-            self._paint_live(painter)
-        finally:
-            painter.end()
 
     def _paint_live(self, painter: QPainter) -> None:
         width, height = self.width(), self.height()
