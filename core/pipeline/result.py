@@ -159,6 +159,10 @@ def model_words(plan: RunPlan, rows: int, histories: list, refit: bool) -> dict[
         forecast = _("the scoring model (trained on the training split only)")
     elif plan.smoothing_alone:
         forecast = _("exponential smoothing refit on all {rows} rows").format(rows=rows)
+    elif histories and all(h.best_epoch == 0 for h in histories):
+        # "refit for 0, 0, 0 epochs" reads like a fault: say what the forecast is
+        forecast = _("refit on all {rows} rows, training no network (every one kept its starting "
+                     "point)").format(rows=rows)
     else:
         forecast = ngettext(
             "refit on all {rows} rows for {epochs} epochs ({count} network)",

@@ -172,3 +172,9 @@ def test_without_a_highway_an_untrained_network_adds_nothing_to_the_smoothing(tm
     assert credit.made_by == "smoothing alone" and credit.start == "anchor"
     assert np.allclose(result.forecast["predicted"].to_numpy(), credit.forecast)
     assert credit.forecast_change == 0.0
+
+
+def test_the_refit_of_networks_that_kept_their_start_says_none_trained(still_run):
+    # not "refit ... for 0, 0 epochs": the words say what the forecast's refit did
+    words = still_run.models["forecast"]
+    assert words.startswith("refit on all ") and "training no network" in words and " 0 epochs" not in words
