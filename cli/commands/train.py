@@ -88,11 +88,16 @@ def command_train(args: argparse.Namespace) -> int:
 
         saved = saved_networks(loaded.frame, args.resume)
         config = saved.config
-    elif args.target is None:
-        print(_("error: the following arguments are required: {options}").format(options="--target"),
-              file=sys.stderr)
+    elif args.target is None and len(numeric := report.numeric_columns()) != 1:
+        line = _("error: the following arguments are required: {options}").format(options="--target")
+        if numeric:  # say what to choose from rather than send the user to open the file
+            line += " " + _("(the numeric columns: {columns})").format(columns=", ".join(numeric))
+        print(line, file=sys.stderr)
         return EXIT_USAGE
     else:
+        if args.target is None:  # one numeric column: there is nothing to choose
+            args.target = numeric[0]
+            print(_("Target: {column} (the only numeric column)").format(column=args.target), flush=True)
         config = config_from_args(args, date_column=report.date_column)
     plan = plan_run(loaded.frame, config)
     future = read_future_for(args, loaded, plan.config) if args.future else None  # refused before training

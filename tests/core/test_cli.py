@@ -165,6 +165,25 @@ def test_row_numbers_stand_in_for_time_without_a_date(tmp_path, data_dir):
     assert predictions["time"].is_monotonic_increasing
 
 
+def test_the_only_numeric_column_is_the_target_when_none_is_named(tmp_path, data_dir):
+    out = run("train", data_dir / "nile.csv", "--epochs", "1", "--out", tmp_path)
+    assert out.returncode == 0, out.stderr
+    column = pd.read_csv(data_dir / "nile.csv").select_dtypes("number").columns[-1]
+    assert f"Target: {column} (the only numeric column)" in out.stdout
+    assert json.loads((tmp_path / "metrics.json").read_text())["config"]["target"] == column
+
+
+def test_a_missing_target_among_several_names_the_choices(tmp_path):
+    source = tmp_path / "two.csv"
+    pd.DataFrame({"day": pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d"),
+                  "sales": np.arange(60.0), "price": np.ones(60)}).to_csv(source, index=False)
+    out = run("train", source, "--out", tmp_path / "out")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--target" in lines[0] and "sales, price" in lines[0]
+    assert not (tmp_path / "out" / "metrics.json").exists()
+
+
 @pytest.mark.parametrize("args, words", [
     pytest.param(["inspect", "no_such_file.csv"], "no_such_file.csv", id="child"),  # a real process's status
     (["train", "{ausbeer}", "--target", "beer", "--out", "{tmp}"], "'beer'"),
