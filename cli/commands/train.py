@@ -71,6 +71,7 @@ class TerminalProgress(ProgressLine):
 
 
 def command_train(args: argparse.Namespace) -> int:
+    from core.data.columns import target_candidates
     from core.files import file_sha256, write_json
     from core.model.bundle import save_bundle
     from core.model.training import CANCELLED, DIVERGED
@@ -88,7 +89,7 @@ def command_train(args: argparse.Namespace) -> int:
 
         saved = saved_networks(loaded.frame, args.resume)
         config = saved.config
-    elif args.target is None and len(numeric := report.numeric_columns()) != 1:
+    elif args.target is None and len(numeric := target_candidates(loaded.frame, report.numeric_columns())) != 1:
         line = _("error: the following arguments are required: {options}").format(options="--target")
         if numeric:  # say what to choose from rather than send the user to open the file
             line += " " + _("(the numeric columns: {columns})").format(columns=", ".join(numeric))
@@ -97,7 +98,8 @@ def command_train(args: argparse.Namespace) -> int:
     else:
         if args.target is None:  # one numeric column: there is nothing to choose
             args.target = numeric[0]
-            print(_("Target: {column} (the only numeric column)").format(column=args.target), flush=True)
+            print(_("Target: {column} (the only numeric column that is not a row number or a clock)")
+                  .format(column=args.target), flush=True)
         config = config_from_args(args, date_column=report.date_column)
     plan = plan_run(loaded.frame, config)
     future = read_future_for(args, loaded, plan.config) if args.future else None  # refused before training

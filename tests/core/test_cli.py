@@ -169,8 +169,15 @@ def test_the_only_numeric_column_is_the_target_when_none_is_named(tmp_path, data
     out = run("train", data_dir / "nile.csv", "--epochs", "1", "--out", tmp_path)
     assert out.returncode == 0, out.stderr
     column = pd.read_csv(data_dir / "nile.csv").select_dtypes("number").columns[-1]
-    assert f"Target: {column} (the only numeric column)" in out.stdout
+    assert f"Target: {column} (the only numeric column that is not a row number or a clock)" in out.stdout
     assert json.loads((tmp_path / "metrics.json").read_text())["config"]["target"] == column
+
+
+def test_a_clock_column_is_not_a_target_candidate(tmp_path, data_dir):
+    # heartrate.csv: t_half_seconds counts 0, 1, 2... beside bpm
+    out = run("train", data_dir / "heartrate.csv", "--epochs", "1", "--window", "5", "--out", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads((tmp_path / "metrics.json").read_text())["config"]["target"] == "bpm"
 
 
 def test_a_missing_target_among_several_names_the_choices(tmp_path):

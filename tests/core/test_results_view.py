@@ -88,6 +88,10 @@ def test_a_one_step_forecast_draws_an_error_bar():
     ("id", [1, 3, 2], False),  # not increasing
     ("sales", [1, 2, 3, 4], False),  # increasing integers under a real name stay a candidate
     ("passengers", [112, 118, 132], False),
+    ("t_half_seconds", [0, 1, 2, 3], True),  # a clock under a time word (heartrate.csv)
+    ("elapsed_ms", [0.5, 1.0, 1.5], True),
+    ("seconds_on_hold", [3, 8, 2], False),  # a measurement in seconds, not a clock
+    ("time", [1, 2, 4, 8], False),  # increasing, not evenly spaced
 ])
 def test_index_like_columns(name, values, expected):
     assert is_index_like(name, np.array(values, dtype=float)) is expected
