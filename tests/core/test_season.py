@@ -109,3 +109,18 @@ def test_the_plan_reports_the_second_season_and_whether_the_window_covers_it():
                for n in plan.notes)
     covered = plan_run(frame, ForecastConfig(target="load", date_column="when", window=168))
     assert any("168 rows) covers it" in n for n in covered.notes)
+
+
+def test_the_seasons_are_found_on_the_training_rows_alone():
+    # a leak would show: rows the model is scored on must not choose the seasons it is built with
+    from core.pipeline.plan import plan_run
+    from core.settings.config import ForecastConfig
+
+    values, dates = _hourly(12, weekly=True, seed=1)
+    frame = pd.DataFrame({"when": dates, "load": values})
+    changed = frame.copy()
+    tail = int(len(frame) * 0.15)
+    changed.loc[changed.index[-tail:], "load"] = np.random.default_rng(5).normal(size=tail) * 100
+    config = ForecastConfig(target="load", date_column="when", test_fraction=0.15)
+    plan, other = plan_run(frame, config), plan_run(changed, config)
+    assert (plan.config.season, plan.second_season) == (other.config.season, other.second_season) == (24, 168)
