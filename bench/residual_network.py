@@ -41,7 +41,7 @@ class ResidualSettings:
     max_epochs: int = 300
     check: int = 10  # epochs between fold scores
     folds: int = 4  # 0: no gate, train `max_epochs`
-    step: int = 0  # rows between fold origins; 0: max(1, h // 2)
+    step: int = 0  # rows between fold origins; 0: max(1, h // 2); -k: max(1, h // k)
     copies: int = 0  # bootstrap copies; 0: none
     block: int = 0  # bootstrap block length; 0: 2 seasons (at least 4)
     window: int = 0  # 0: the season (at least 4)
@@ -140,7 +140,7 @@ def correction(x: np.ndarray, h: int, period: int, settings: ResidualSettings) -
     z = (t - mean) / std
     window = settings.window or max(4, period)
     block = settings.block or max(4, 2 * period)
-    step = settings.step or max(1, h // 2)
+    step = settings.step if settings.step > 0 else max(1, h // (-settings.step or 2))
     rng = np.random.default_rng(settings.seed)
     n = len(z)
     info: dict = {"logged": logged}

@@ -43,6 +43,11 @@ RESIDUAL: dict[str, rn.ResidualSettings] = {
     "cv": rn.ResidualSettings(),
     "boot": rn.ResidualSettings(folds=0, copies=20, weight_decay=0.1, max_epochs=100),
     "boot_cv": rn.ResidualSettings(copies=20, weight_decay=0.1),
+    # tried on the even half only, around boot_cv: a stricter gate, more folds, weaker decay, more copies
+    "boot_cv_m5": rn.ResidualSettings(copies=20, weight_decay=0.1, margin=0.05),
+    "boot_cv_f6": rn.ResidualSettings(copies=20, weight_decay=0.1, folds=6, step=-3),
+    "boot_cv_wd01": rn.ResidualSettings(copies=20, weight_decay=0.01),
+    "boot_cv_c50": rn.ResidualSettings(copies=50, weight_decay=0.1),
 }
 DEFAULT_VARIANTS = ("alone", "cv", "boot", "boot_cv")
 GROUPS = ("M1 monthly", "M1 quarterly", "Tourism quarterly")
