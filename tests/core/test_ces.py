@@ -90,3 +90,19 @@ def test_forecasts_close_to_statsforecast_auto_ces(n, season, seed):
     expected = ces.forecast_ces(reference, 12)["mean"]
     # statsforecast keeps its states in float32 and has its own Nelder-Mead: close, not equal
     assert np.allclose(ours.anchors(values, 12)[-1], expected, rtol=5e-3)
+
+
+def test_the_bundle_schema_asks_for_3_only_with_a_ces_member():
+    from types import SimpleNamespace
+
+    from core.model.bundle.meta import BUNDLE_SCHEMA, schema_of
+    from core.prep.smoothing import HoltWinters, SmoothingAverage
+    from core.prep.theta import Theta
+
+    three = SmoothingAverage((HoltWinters(0.3, 0.0, 0.0, 0.0, 1), Theta(0.5, 0.0, ())), (0.5, 0.5))
+    ces = CES("N", 1, (1.3, 1.0, 0.0, 0.0), ((1.0, 0.9),), 0.0)
+    four = SmoothingAverage((*three.members, ces), (0.25, 0.25, 0.5))
+    # models saved before CES keep the schema older versions read (and this version reads them all)
+    assert schema_of(SimpleNamespace(smoothing=None, interval_scale="absolute")) == 1
+    assert schema_of(SimpleNamespace(smoothing=three, interval_scale="log")) == 2
+    assert schema_of(SimpleNamespace(smoothing=four, interval_scale="absolute")) == 3 == BUNDLE_SCHEMA
