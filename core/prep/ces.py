@@ -41,9 +41,9 @@ def _step(rows: list, y: float, kind: str, m: int, a0: float, a1: float, b0: flo
     back); returns the one-step error."""
     back = rows[-m]
     level = back if kind == "S" else rows[-1]
-    l, c = level[0], level[1]
-    e = y - l - (back[2] if kind in ("P", "F") else 0.0)
-    new = [l - (1.0 - a1) * c + (a0 - a1) * e, l + (1.0 - a0) * c + (a0 + a1) * e]
+    lv, c = level[0], level[1]
+    e = y - lv - (back[2] if kind in ("P", "F") else 0.0)
+    new = [lv - (1.0 - a1) * c + (a0 - a1) * e, lv + (1.0 - a0) * c + (a0 + a1) * e]
     if kind == "P":
         new.append(back[2] + b0 * e)
     elif kind == "F":
@@ -51,12 +51,6 @@ def _step(rows: list, y: float, kind: str, m: int, a0: float, a1: float, b0: flo
         new += [s - (1.0 - b1) * d + (b0 - b1) * e, s + (1.0 - b0) * d + (b0 + b1) * e]
     rows.append(new)
     return e
-
-
-def _forecast_one(rows: list, kind: str, m: int, weights: tuple) -> float:
-    """The one-step forecast from the rows so far (what _step's error is measured against)."""
-    back = rows[-m]
-    return (back if kind == "S" else rows[-1])[0] + (back[2] if kind in ("P", "F") else 0.0)
 
 
 def _pass(y: list, start: list, kind: str, m: int, weights: tuple) -> tuple[float, list]:
@@ -68,50 +62,50 @@ def _pass(y: list, start: list, kind: str, m: int, weights: tuple) -> tuple[floa
     rows = [list(r) for r in start]
     sse = 0.0
     if kind == "N":
-        l, c = rows[-1]
+        lv, c = rows[-1]
         for value in y:
-            e = value - l
+            e = value - lv
             sse += e * e
-            l, c = l - ka * c + pa * e, l + kc * c + pc * e
-            rows.append([l, c])
+            lv, c = lv - ka * c + pa * e, lv + kc * c + pc * e
+            rows.append([lv, c])
         for _i in range(m):
-            l, c = l - ka * c, l + kc * c
-            rows.append([l, c])
+            lv, c = lv - ka * c, lv + kc * c
+            rows.append([lv, c])
         return sse, rows
     if kind == "P":
-        l, c = rows[-1][0], rows[-1][1]
+        lv, c = rows[-1][0], rows[-1][1]
         for i, value in enumerate(y):
             s = rows[i][2]
-            e = value - l - s
+            e = value - lv - s
             sse += e * e
-            l, c = l - ka * c + pa * e, l + kc * c + pc * e
-            rows.append([l, c, s + b0 * e])
+            lv, c = lv - ka * c + pa * e, lv + kc * c + pc * e
+            rows.append([lv, c, s + b0 * e])
         for i in range(len(y), len(y) + m):
-            l, c = l - ka * c, l + kc * c
-            rows.append([l, c, rows[i][2]])
+            lv, c = lv - ka * c, lv + kc * c
+            rows.append([lv, c, rows[i][2]])
         return sse, rows
     if kind == "S":
         for i, value in enumerate(y):
-            l, c = rows[i]
-            e = value - l
+            lv, c = rows[i]
+            e = value - lv
             sse += e * e
-            rows.append([l - ka * c + pa * e, l + kc * c + pc * e])
+            rows.append([lv - ka * c + pa * e, lv + kc * c + pc * e])
         for i in range(len(y), len(y) + m):
-            l, c = rows[i]
-            rows.append([l - ka * c, l + kc * c])
+            lv, c = rows[i]
+            rows.append([lv - ka * c, lv + kc * c])
         return sse, rows
     kb, kd, pb, pd = 1.0 - b1, 1.0 - b0, b0 - b1, b0 + b1
-    l, c = rows[-1][0], rows[-1][1]
+    lv, c = rows[-1][0], rows[-1][1]
     for i, value in enumerate(y):
         _l, _c, s, d = rows[i]
-        e = value - l - s
+        e = value - lv - s
         sse += e * e
-        l, c = l - ka * c + pa * e, l + kc * c + pc * e
-        rows.append([l, c, s - kb * d + pb * e, s + kd * d + pd * e])
+        lv, c = lv - ka * c + pa * e, lv + kc * c + pc * e
+        rows.append([lv, c, s - kb * d + pb * e, s + kd * d + pd * e])
     for i in range(len(y), len(y) + m):
         _l, _c, s, d = rows[i]
-        l, c = l - ka * c, l + kc * c
-        rows.append([l, c, s - kb * d, s + kd * d])
+        lv, c = lv - ka * c, lv + kc * c
+        rows.append([lv, c, s - kb * d, s + kd * d])
     return sse, rows
 
 

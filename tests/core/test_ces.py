@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core.errors import DamagedValue
-from core.prep.ces import CES, _step, fit_ces, initial_states
+from core.prep.ces import CES, _pass, _step, fit_ces, initial_states
 
 
 def _series(n: int, season: int, seed: int, level: float = 100.0) -> np.ndarray:
@@ -52,6 +52,20 @@ def test_the_forecast_matrix_equals_stepping_on_without_errors(kind):
         expected.append(forecast)
         _step(rows, forecast, kind, 4, *weights)
     assert np.allclose(model.anchors(values, 9)[19], expected)
+
+
+@pytest.mark.parametrize("kind", ["N", "S", "P", "F"])
+def test_the_fits_written_out_loops_equal_the_plain_step(kind):
+    """The fit runs each form's loop written out (speed); anchors() runs _step: the same recursion."""
+    values = _series(26, 4, 5)
+    m = 1 if kind == "N" else 4
+    start = initial_states(values, kind, m)
+    weights = (1.4, 1.02, 0.3, 1.05)
+    sse, rows = _pass(values.tolist(), start, kind, m, weights)
+    stepped = [list(r) for r in start]
+    errors = [_step(stepped, value, kind, m, *weights) for value in values]
+    assert sse == pytest.approx(float(np.sum(np.square(errors))), rel=1e-12)
+    assert np.allclose(np.asarray(rows[: m + len(values)]), np.asarray(stepped), rtol=1e-12)
 
 
 def test_a_forecast_reads_nothing_after_its_origin():
