@@ -41,7 +41,8 @@ def fit_scaling(frame: pd.DataFrame, c: ResolvedConfig, fit_rows: int) -> Predic
         from core.prep.smoothing import fit_holt_winters
 
         scaled = target_scaler.transform(shell.transformed_target(frame.iloc[rows])[:, None])[:, 0]
-        predictor.smoothing = fit_holt_winters(scaled, c.season)
+        zero = float(target_scaler.transform(np.zeros((1, 1)))[0, 0])  # the target's own 0, scaled
+        predictor.smoothing = fit_holt_winters(scaled, c.season, offset=-zero)
     return predictor
 
 

@@ -6,17 +6,19 @@ it (log-transformed when the settings say so, then scaled), its four parameters 
 training rows only, and `anchors` gives, for every row t, the smoothing's forecast of rows
 t+1..t+H made with the data up to t alone.
 
-The anchor is a forecast combination (as in the M competitions' "Comb" benchmark): half the
-Theta method (core.prep.theta), half the average of two Holt-Winters fits, the damped-trend model
-with the least one-step error and the model with the best AICc among models with and without trend
-and season (which drops a trend or season the data doesn't support), each found on a small grid
-and refined by L-BFGS-B. Chosen on the even-keyed half of the dev set (623 M1 monthly/quarterly and
-Tourism quarterly series) and checked on the odd-keyed half (bench/anchor_accuracy.py; sMAPE):
+The anchor is a forecast combination (as in the M competitions' "Comb" benchmark), a quarter each:
+the Theta method (core.prep.theta), Complex Exponential Smoothing (core.prep.ces) and two
+Holt-Winters fits, the damped-trend model with the least one-step error and the model with the best
+AICc among models with and without trend and season (which drops a trend or season the data doesn't
+support), each found on a small grid and refined by L-BFGS-B. Chosen on the even-keyed half of the
+dev set (623 M1 monthly/quarterly and Tourism quarterly series) and checked on the odd-keyed half
+(bench/anchor_accuracy.py; sMAPE):
 
                                          chosen on   checked
     the grid Holt-Winters pair (before)      15.13     14.68
     and Theta, half and half                 14.79     14.40
-    and the pair refined off the grid        14.68     14.36   (kept)
+    and the pair refined off the grid        14.68     14.36
+    and CES, a quarter each                  14.55     14.16   (kept)
     statsforecast AutoETS                    15.55     14.69
     mean of AutoETS and AutoTheta            15.98     15.06
 """
@@ -46,6 +48,12 @@ PHIS = (0.8, 0.95)  # trend damping
 MAX_FIT_ROWS = 5000
 # least-squares Holt-Winters, AICc Holt-Winters, Theta: the mean of our Holt-Winters pair and Theta
 ANCHOR_WEIGHTS = (0.25, 0.25, 0.5)
+# with Complex Exponential Smoothing (core.prep.ces) as a fourth member: a quarter each (chosen on
+# the dev set's even keys over thirds for pair/Theta/CES and heavier CES or Theta; bench/anchor_accuracy.py)
+ANCHOR_WEIGHTS_CES = (0.25, 0.25, 0.25, 0.25)
+# CES's fit is a Python recursion run some 450 times (about 0.1 s for 100 rows): above this many
+# training rows the anchor keeps its three other members
+CES_MAX_ROWS = 600
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,7 @@ class SmoothingAverage:
     """The weighted mean of several models' forecasts (what the network corrects); equal weights when
     `weights` is empty (files of 1.x)."""
 
-    members: tuple[Any, ...]  # HoltWinters or core.prep.theta.Theta
+    members: tuple[Any, ...]  # HoltWinters, core.prep.theta.Theta or core.prep.ces.CES
     weights: tuple[float, ...] = ()
 
     def anchors(self, values: np.ndarray, horizon: int) -> np.ndarray:
@@ -157,6 +165,10 @@ def _member_from_dict(data: Any) -> Any:
         from core.prep.theta import Theta
 
         return Theta.from_dict(data)
+    if data.get("kind") == "ces":
+        from core.prep.ces import CES
+
+        return CES.from_dict(data)
     return HoltWinters.from_dict(data)
 
 
@@ -248,13 +260,21 @@ def fit_by_aicc(values: np.ndarray, season: int | None) -> HoltWinters:
     return best
 
 
-def fit_holt_winters(values: np.ndarray, season: int | None) -> SmoothingAverage:
-    """The anchor fit on `values` (training rows): half the average of the least-squares and the AICc
-    Holt-Winters models (each refined off the grid), half the Theta method (see ANCHOR_WEIGHTS)."""
+def fit_holt_winters(values: np.ndarray, season: int | None, offset: float = 0.0) -> SmoothingAverage:
+    """The anchor fit on `values` (training rows): the least-squares and the AICc Holt-Winters models
+    (each refined off the grid), the Theta method and Complex Exponential Smoothing, a quarter each
+    (ANCHOR_WEIGHTS_CES); without CES (too few or too many rows) half the pair, half Theta.
+
+    `offset`: where the target's own zero lies, in the units of `values` (the scaler moves it, and
+    CES, unlike the others, depends on it: values + offset is what it smooths)."""
+    from core.prep.ces import fit_ces
     from core.prep.theta import fit_theta
 
     values = np.asarray(values, dtype=np.float64)
     recent = values[-MAX_FIT_ROWS:]
     members = (refine(fit_least_squares(values, season), recent), refine(fit_by_aicc(values, season), recent),
                fit_theta(values[aligned_start(len(values), MAX_FIT_ROWS, season):], season))
-    return SmoothingAverage(members, ANCHOR_WEIGHTS)
+    ces = fit_ces(values, season, offset) if len(values) <= CES_MAX_ROWS else None
+    if ces is None:
+        return SmoothingAverage(members, ANCHOR_WEIGHTS)
+    return SmoothingAverage((*members, ces), ANCHOR_WEIGHTS_CES)

@@ -71,7 +71,7 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
     """The scalers of the model and of the baselines, and the smoothing anchor, of fold i are fit on
     rows [start_i, start_i + fit_i), which end before the validation rows and the cutoff."""
     values = trending_series()["y"].to_numpy()
-    fitted, smoothed = [], []
+    fitted, smoothed, offsets = [], [], []
     original_fit, original_smoothing = core.pipeline.fit.fit_scaling, core.prep.smoothing.fit_holt_winters
 
     def spy_fit(frame, c, fit_rows):
@@ -79,9 +79,10 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
         fitted.append((predictor.target_scaler.mean_[0], predictor.target_scaler.scale_[0]))
         return predictor
 
-    def spy_smoothing(scaled, season):
+    def spy_smoothing(scaled, season, offset=0.0):
         smoothed.append(len(scaled))
-        return original_smoothing(scaled, season)
+        offsets.append(offset)
+        return original_smoothing(scaled, season, offset)
 
     monkeypatch.setattr(core.pipeline.fit, "fit_scaling", spy_fit)  # the one place the run and the backtest fit scalers
     monkeypatch.setattr(core.prep.smoothing, "fit_holt_winters", spy_smoothing)
@@ -95,6 +96,9 @@ def test_everything_fit_from_data_sees_only_the_folds_training_rows(monkeypatch,
         for got_mean, got_std in fitted[2 * fold:2 * fold + 2]:
             assert got_mean == pytest.approx(mean) and got_std == pytest.approx(std)
     assert smoothed == [n for n in fits for _twice in range(2)]
+    # CES's offset (the target's own 0, scaled) comes from the fold's scaler too
+    for fold, (mean, std) in enumerate(expected):
+        assert offsets[2 * fold] == pytest.approx(mean / std)
     # a leak would show: the whole fold's rows have another mean
     assert fitted[0][0] != pytest.approx(values[:CUTOFFS[0] + HORIZON].mean())
     assert result.trainings == 4

@@ -114,6 +114,8 @@ DAMAGES = {
                    "a scaler's scale is zero or negative"),
     "smoothing_alpha": (lambda m, p: write_zip(p, with_meta(m, lambda d: d["smoothing"]["members"][0].update(
                         alpha=7))), "smoothing {key!r} must be between 0 and 1 (got {value!r})"),
+    "ces_weights": (lambda m, p: write_zip(p, with_meta(m, lambda d: d["smoothing"]["members"][3].update(
+                    weights=[9.0, 1.0, 0.0, 0.0]))), "complex smoothing weights must be four numbers from 0 to 2"),
     "smoothing_members": (lambda m, p: write_zip(p, with_meta(m, lambda d: d["smoothing"].update(members=[]))),
                           "smoothing members must be a list of 1 to 8 models"),
     "frequency_backwards": (lambda m, p: write_zip(p, with_meta(m, lambda d: d["time_index"].update(freq="-1D"))),

@@ -70,8 +70,9 @@ def test_log_intervals_survive_saving_and_an_older_app_refuses_them(tmp_path):
                                                         season=12, **QUICK))
     folder = save_bundle(result, tmp_path / "model")
     meta = json.loads((folder / "model.json").read_text())
-    # schema 2: a version that only reads 1 refuses the model instead of misreading its intervals
-    assert meta["schema_version"] == 2 and meta["intervals"]["scale"] == "log"
+    # schema 2 or later: a version that only reads 1 refuses the model instead of misreading its
+    # intervals (3 here: the anchor holds a CES member, which only versions reading 3 know)
+    assert meta["schema_version"] == 3 and meta["intervals"]["scale"] == "log"
     bundle = load_bundle(folder)
     assert bundle.predictor.interval_scale == "log"
     assert np.allclose(bundle.predictor.half_widths, result.predictor.half_widths)
@@ -87,7 +88,8 @@ def test_a_model_saved_before_the_scale_was_stored_reads_as_absolute(tmp_path):
                                                   season=12, **QUICK))
     folder = save_bundle(result, tmp_path / "model")
     meta = json.loads((folder / "model.json").read_text())
-    assert meta["schema_version"] == 1  # intervals in the target's units: older versions read it right
+    # intervals in the target's units would be read right by schema 1; the CES member asks for 3
+    assert meta["schema_version"] == 3
     del meta["intervals"]["scale"]
     (folder / "model.json").write_text(json.dumps(meta))
     bundle = load_bundle(folder)

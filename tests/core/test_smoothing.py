@@ -4,7 +4,9 @@ training rows only, and a saved model keeps its smoothing."""
 import numpy as np
 import pytest
 
+from core.prep.ces import CES, fit_ces
 from core.prep.smoothing import (
+    ANCHOR_WEIGHTS_CES,
     HoltWinters,
     SmoothingAverage,
     aligned_start,
@@ -62,15 +64,29 @@ def test_bad_smoothing_values_in_a_model_file_are_refused():
             HoltWinters.from_dict(good | {key: value})
 
 
-def test_the_anchor_is_half_the_holt_winters_pair_and_half_theta():
+def test_the_anchor_is_a_quarter_each_of_the_holt_winters_pair_theta_and_ces():
     rng = np.random.default_rng(3)
     values = np.tile([3.0, -1.0, 2.0, -4.0], 12) + rng.normal(0, 0.3, 48) + 20
-    anchor = fit_holt_winters(values, season=4)
-    least, by_aicc, theta = anchor.members
+    anchor = fit_holt_winters(values, season=4, offset=5.0)
+    least, by_aicc, theta, ces = anchor.members
     assert least == refine(fit_least_squares(values, 4), values) and by_aicc == refine(fit_by_aicc(values, 4), values)
     assert theta == fit_theta(values, 4) and len(theta.seasonal) == 4
-    expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6)) / 4 + theta.anchors(values, 6) / 2
+    assert ces == fit_ces(values, 4, 5.0) and ces.offset == 5.0
+    expected = (least.anchors(values, 6) + by_aicc.anchors(values, 6) + theta.anchors(values, 6)
+                + ces.anchors(values, 6)) / 4
     assert np.allclose(anchor.anchors(values, 6), expected)
+    assert anchor.weights == ANCHOR_WEIGHTS_CES
+
+
+def test_without_ces_the_anchor_is_half_the_pair_and_half_theta(monkeypatch):
+    import core.prep.smoothing as smoothing
+
+    values = np.cumsum(np.random.default_rng(9).normal(size=40)) + 30
+    monkeypatch.setattr(smoothing, "CES_MAX_ROWS", 39)  # too many rows for CES
+    anchor = fit_holt_winters(values, season=None)
+    least, by_aicc, theta = anchor.members
+    expected = (least.anchors(values, 3) + by_aicc.anchors(values, 3)) / 4 + theta.anchors(values, 3) / 2
+    assert np.allclose(anchor.anchors(values, 3), expected)
 
 
 def test_refining_lowers_the_error_and_keeps_the_form():
@@ -113,17 +129,21 @@ def test_saved_smoothings_load_in_both_formats():
     theta = Theta(0.4, 0.02, (0.5, -0.5))
     weighted = SmoothingAverage((member, theta), (0.25, 0.75))
     assert smoothing_from_dict(weighted.to_dict()) == weighted
+    ces = CES("P", 2, (1.3, 1.0, 0.1, 0.0), ((1.0, 0.9, 0.5), (1.0, 0.9, -0.5)), 3.0)
+    four = SmoothingAverage((member, member, theta, ces), (0.25, 0.25, 0.25, 0.25))
+    assert smoothing_from_dict(four.to_dict()) == four
     for bad in ({"members": []}, {"members": "x"}, {"members": [member.to_dict() | {"alpha": 3}]},
                 weighted.to_dict() | {"weights": [0.5, 0.6]}, weighted.to_dict() | {"weights": [1.0]},
                 {"members": [theta.to_dict() | {"alpha": 0.0}]}, {"members": [theta.to_dict() | {"seasonal": [1.0]}]},
-                {"members": [theta.to_dict() | {"drift": float("nan")}]}):
+                {"members": [theta.to_dict() | {"drift": float("nan")}]},
+                {"members": [ces.to_dict() | {"start": [[1.0, 0.9, 0.5]]}]}):
         with pytest.raises(ValueError):
             smoothing_from_dict(bad)
 
 
 def test_a_run_fits_the_anchor_on_its_training_split_only():
     # two tables equal up to the end of the training split: the scoring model's anchor (Holt-Winters
-    # pair and Theta) and its forecasts of the training windows must not tell them apart
+    # pair, Theta and CES) and its forecasts of the training windows must not tell them apart
     import pandas as pd
 
     from core.pipeline import run_experiment
@@ -139,7 +159,12 @@ def test_a_run_fits_the_anchor_on_its_training_split_only():
     changed.loc[train_end:, "y"] *= 3.0  # the validation and test rows change wildly
     second = run_experiment(changed, config)
     assert first.scoring_predictor.smoothing == second.scoring_predictor.smoothing
-    assert len(first.scoring_predictor.smoothing.members) == 3
+    assert len(first.scoring_predictor.smoothing.members) == 4
+    # CES smooths the target in its own units (here its log), divided by the scale: the offset puts
+    # back where the scaled values' 0 was
+    scaler = first.scoring_predictor.target_scaler
+    ces = first.scoring_predictor.smoothing.members[3]
+    assert ces.offset == pytest.approx(float(scaler.mean_[0] / scaler.scale_[0])) and ces.offset > 10
     train = first.predictions[first.predictions["split"] == "train"]["predicted"].to_numpy()
     train_again = second.predictions[second.predictions["split"] == "train"]["predicted"].to_numpy()
     assert np.allclose(train, train_again)

@@ -100,7 +100,8 @@ def test_a_chosen_sample_highlights_its_rows_and_shows_what_the_network_sees(qtb
         profile = recent.mean(axis=0)
         anchor = (recent[-1].mean() + profile - profile.mean())[np.arange(H) % SEASON]
     else:  # the smoothing fit on the training rows only, its forecast from the window's last row
-        smoothing = fit_holt_winters(scaled[train], SEASON)
+        # CES (a member) smooths from the target's own 0: mean / std in scaled units
+        smoothing = fit_holt_winters(scaled[train], SEASON, offset=sales[train].mean() / sales[train].std())
         anchor = smoothing.anchors(scaled.astype(np.float32), H)[origin]
     sample = inspector.sample
     assert sample.origin == origin and sample.split == "val"

@@ -27,10 +27,21 @@ from core.prep.timeindex import DATES, ROWS, WEEKDAYS, YEARS, TimeIndex
 from core.settings.config import ForecastConfig, ResolvedConfig
 
 FORMAT = "lstm-forecaster-model"
-BUNDLE_SCHEMA = 2  # the newest this version reads
+BUNDLE_SCHEMA = 3  # the newest this version reads
 # 2: intervals may be on the log of the target ("scale": "log"); a model whose intervals are in the
 # target's units is still written as 1, so older versions open it, and refuse only what they'd misread
 LOG_INTERVALS_SCHEMA = 2
+# 3: the smoothing may hold a Complex Exponential Smoothing member ("kind": "ces"), which versions
+# before it would call damaged; written only when it does
+CES_SCHEMA = 3
+
+
+def schema_of(predictor) -> int:
+    """The oldest schema that reads this predictor right."""
+    members = getattr(predictor.smoothing, "members", ())
+    if any(member.to_dict().get("kind") == "ces" for member in members):
+        return CES_SCHEMA
+    return LOG_INTERVALS_SCHEMA if predictor.interval_scale == LOG else 1
 
 
 def library_versions() -> dict[str, str]:
@@ -64,7 +75,7 @@ def build_meta(result, tensors: dict[str, list[int]], data_sha256: str | None) -
     c = result.config
     return {
         "format": FORMAT,
-        "schema_version": LOG_INTERVALS_SCHEMA if predictor.interval_scale == LOG else 1,
+        "schema_version": schema_of(predictor),
         "config": c.to_dict(),
         "columns": {"target": c.target, "features": list(c.features),
                     "date_column": c.date_column, "inputs": c.input_columns},
