@@ -101,7 +101,16 @@ class PlotCanvas(FigureCanvasQTAgg):
         self._layout_stale = True
         self._version += 1
         self._message = None  # the message shown, while it is the figure's only content
-        return self.figure.add_subplot()
+        spare, self._spare_axes = getattr(self, "_spare_axes", None), None
+        return self.figure.add_axes(spare) if spare is not None else self.figure.add_subplot()
+
+    def _make_spare_axes(self) -> None:
+        """Empty axes for the next new content, made on a turn of their own after a render: a
+        third of building a results chart is making its axes."""
+        if getattr(self, "_spare_axes", None) is None:
+            spare = self.figure.add_subplot()
+            self.figure.delaxes(spare)
+            self._spare_axes = spare
 
     def draw(self) -> None:
         if not self.isVisible():
@@ -208,6 +217,7 @@ class PlotCanvas(FigureCanvasQTAgg):
         self._lastKey = (renderer.width, renderer.height, self.figure.dpi)  # FigureCanvasAgg's reuse key
         self._rendered_size = tuple(self.figure.bbox.size)
         self.update()
+        next_turn(self, self._make_spare_axes)
 
     def _draw_idle(self) -> None:
         """Matplotlib's handler of draw_idle, also run by paintEvent: a draw the event loop does."""
