@@ -127,7 +127,7 @@ class PlotCanvas(FigureCanvasQTAgg):
         size = tuple(self.figure.bbox.size)
         if self._idle and self._rendered_size in (None, size):
             # a draw the event loop does (a paint, maybe inside another widget's synchronous
-            # repaint): the layout gets an event-loop turn of its own, then the render two more;
+            # repaint): the layout gets event-loop turns of its own, then the render three more;
             # each was 100-200 ms of a first draw of results on a busy 2-core machine. Meanwhile
             # the last image stays, so only new content waits this way: after a resize the old
             # image no longer fits (it would flash blank while a window edge is dragged)
@@ -148,9 +148,47 @@ class PlotCanvas(FigureCanvasQTAgg):
         self._layout_pending = False
         if not self._step_applies() or not self._layout_stale:  # (not stale: a direct draw came first)
             return
+        version = self._version
+        if self._in_passes():
+            self._layout_pass()
+            next_turn(self, lambda: self._second_pass(version))
+            return
         self._layout.execute(self.figure)
         self._layout_stale = False
-        version = self._version
+        next_turn(self, lambda: self._render_body(version))
+
+    def _in_passes(self) -> bool:
+        """Whether the layout can be done as constrained layout does it, one pass per turn: one
+        axes of a subplot grid, no figure-level legends or titles (a narrow results chart's legend
+        under the plot is one: it is laid out on one turn by matplotlib)."""
+        figure = self.figure
+        if len(figure.axes) != 1 or figure.legends or figure.texts or figure.subfigs:
+            return False
+        axes = figure.axes[0]
+        return axes.get_subplotspec() is not None and axes.get_in_layout() and \
+            tuple(self._layout.get()["rect"]) == (0, 0, 1, 1)
+
+    def _layout_pass(self) -> None:
+        """One of constrained layout's two passes for a figure of one axes (`_in_passes`): the axes
+        take the figure less their decorations' overhang (tick labels, titles, a legend beside)
+        and the pads; the same positions as `ConstrainedLayoutEngine.execute` (a test compares)."""
+        figure, axes = self.figure, self.figure.axes[0]
+        params, (width, height) = self._layout.get(), figure.get_size_inches()
+        w_pad, h_pad = params["w_pad"] / width, params["h_pad"] / height
+        box = axes.get_position(original=True)
+        tight = axes.get_tightbbox(self.get_renderer(), for_layout_only=True)
+        outer = box if tight is None else tight.transformed(figure.transFigure.inverted())
+        left, right = w_pad + box.x0 - outer.x0, w_pad + outer.x1 - box.x1
+        bottom, top = h_pad + box.y0 - outer.y0, h_pad + outer.y1 - box.y1
+        if left + right < 1 and bottom + top < 1:  # else collapsed: matplotlib leaves it too
+            axes.set_position([left, bottom, 1 - left - right, 1 - bottom - top])
+
+    def _second_pass(self, version: int) -> None:
+        # (the first pass moved tick labels: the second settles them, as matplotlib's does)
+        if version != self._version or not self._step_applies():
+            return
+        self._layout_pass()
+        self._layout_stale = False
         next_turn(self, lambda: self._render_body(version))
 
     def _step_applies(self, version: int | None = None) -> bool:

@@ -165,3 +165,22 @@ def test_queued_steps_run_one_per_turn_and_not_for_a_deleted_widget(qtbot):
     assert "never" not in events
     first, second = events.index("first"), events.index("second")
     assert "other" in events[first + 1:second]  # another timer ran between the two steps
+
+
+@pytest.mark.parametrize("width", [800, 500])  # the legend beside the plot; under it (matplotlib lays that out)
+def test_the_layout_done_a_pass_per_turn_puts_the_axes_where_constrained_layout_does(qtbot, canvas, width):
+    canvas.resize(width, 400)
+    qtbot.waitUntil(lambda: not canvas._layout_stale, timeout=10_000)
+    canvas.show_predictions(predictions(1500), None, "sales", 0.9, True)
+    passes: list[int] = []  # turns on which another timer saw the layout still unfinished
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(lambda: canvas._layout_stale and not canvas._layout_pending and passes.append(1))
+    probe.start()
+    qtbot.waitUntil(lambda: not canvas._layout_stale and canvas._spare_axes is not None, timeout=20_000)
+    probe.stop()
+    axes = canvas.figure.axes[0]
+    laid_out = axes.get_position().extents
+    canvas._layout.execute(canvas.figure)  # matplotlib's constrained layout, from there
+    assert np.allclose(axes.get_position().extents, laid_out, atol=1e-9)
+    assert bool(passes) == (width == 800)  # between the two passes, when they are two
