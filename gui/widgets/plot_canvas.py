@@ -26,6 +26,7 @@ REDRAW_INTERVAL_MS = 100
 # a timer, not a 0 ms one: Qt runs 0 ms single shots (posted events) posted while it runs them in
 # the same pass, so chained steps would still be one stall; timers let other timers and input in
 TURN_MS = 1
+OUTSIDE = ("lower", "upper", "left", "right")  # matplotlib's legend places outside the axes
 LINES_ZORDER = 2  # matplotlib's zorder of lines: the axis, its grid and patches come below
 
 _steps: deque[tuple[QObject, Callable[[], None]]] = deque()
@@ -159,27 +160,37 @@ class PlotCanvas(FigureCanvasQTAgg):
 
     def _in_passes(self) -> bool:
         """Whether the layout can be done as constrained layout does it, one pass per turn: one
-        axes of a subplot grid, no figure-level legends or titles (a narrow results chart's legend
-        under the plot is one: it is laid out on one turn by matplotlib)."""
+        axes of a subplot grid, no figure-level titles, figure-level legends only outside the
+        axes ("outside lower center": a narrow results chart's, under the plot)."""
         figure = self.figure
-        if len(figure.axes) != 1 or figure.legends or figure.texts or figure.subfigs:
+        if len(figure.axes) != 1 or figure.texts or figure.subfigs:
             return False
+        if any(getattr(legend, "_outside_loc", None) not in OUTSIDE or
+               getattr(legend, "_bbox_to_anchor", True) is not None for legend in figure.legends):
+            return False  # placed some other way (or a matplotlib that names these otherwise)
         axes = figure.axes[0]
         return axes.get_subplotspec() is not None and axes.get_in_layout() and \
             tuple(self._layout.get()["rect"]) == (0, 0, 1, 1)
 
     def _layout_pass(self) -> None:
-        """One of constrained layout's two passes for a figure of one axes (`_in_passes`): the axes
-        take the figure less their decorations' overhang (tick labels, titles, a legend beside)
-        and the pads; the same positions as `ConstrainedLayoutEngine.execute` (a test compares)."""
-        figure, axes = self.figure, self.figure.axes[0]
+        """One of constrained layout's two passes for a figure `_in_passes` says it can do: the axes
+        take the figure less the legends outside them, their decorations' overhang (tick labels,
+        titles, a legend beside) and the pads; the positions `ConstrainedLayoutEngine.execute`
+        gives (a test compares)."""
+        figure, axes, renderer = self.figure, self.figure.axes[0], self.get_renderer()
         params, (width, height) = self._layout.get(), figure.get_size_inches()
         w_pad, h_pad = params["w_pad"] / width, params["h_pad"] / height
+        edge = dict.fromkeys(OUTSIDE, 0.0)  # the figure's own margins: its legends outside the axes
+        to_figure = figure.transFigure.inverted()
+        for legend in figure.legends:
+            side, box = legend._outside_loc, legend.get_tightbbox(renderer).transformed(to_figure)
+            edge[side] = max(edge[side], box.height + 2 * h_pad if side in ("lower", "upper") else
+                             box.width + 2 * w_pad)
         box = axes.get_position(original=True)
-        tight = axes.get_tightbbox(self.get_renderer(), for_layout_only=True)
-        outer = box if tight is None else tight.transformed(figure.transFigure.inverted())
-        left, right = w_pad + box.x0 - outer.x0, w_pad + outer.x1 - box.x1
-        bottom, top = h_pad + box.y0 - outer.y0, h_pad + outer.y1 - box.y1
+        tight = axes.get_tightbbox(renderer, for_layout_only=True)
+        outer = box if tight is None else tight.transformed(to_figure)
+        left, right = edge["left"] + w_pad + box.x0 - outer.x0, edge["right"] + w_pad + outer.x1 - box.x1
+        bottom, top = edge["lower"] + h_pad + box.y0 - outer.y0, edge["upper"] + h_pad + outer.y1 - box.y1
         if left + right < 1 and bottom + top < 1:  # else collapsed: matplotlib leaves it too
             axes.set_position([left, bottom, 1 - left - right, 1 - bottom - top])
 

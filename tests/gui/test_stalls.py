@@ -167,7 +167,7 @@ def test_queued_steps_run_one_per_turn_and_not_for_a_deleted_widget(qtbot):
     assert "other" in events[first + 1:second]  # another timer ran between the two steps
 
 
-@pytest.mark.parametrize("width", [800, 500])  # the legend beside the plot; under it (matplotlib lays that out)
+@pytest.mark.parametrize("width", [800, 500])  # the legend beside the plot; under it (a figure legend)
 def test_the_layout_done_a_pass_per_turn_puts_the_axes_where_constrained_layout_does(qtbot, canvas, width):
     canvas.resize(width, 400)
     qtbot.waitUntil(lambda: not canvas._layout_stale, timeout=10_000)
@@ -183,4 +183,4 @@ def test_the_layout_done_a_pass_per_turn_puts_the_axes_where_constrained_layout_
     laid_out = axes.get_position().extents
     canvas._layout.execute(canvas.figure)  # matplotlib's constrained layout, from there
     assert np.allclose(axes.get_position().extents, laid_out, atol=1e-9)
-    assert bool(passes) == (width == 800)  # between the two passes, when they are two
+    assert passes  # another timer ran between the two passes
