@@ -187,6 +187,7 @@ class ResultCanvas(PlotCanvas):
 
         Each line's point nearest in time is found by bisection (lines are in time order, so a
         million points cost nothing), then the nearest of those on screen wins."""
+        self.build_pending()
         if not self._hover:
             return None
         axes = self.figure.axes[0]
@@ -223,10 +224,17 @@ class ResultCanvas(PlotCanvas):
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
                          horizon: int | None = None, anchor=None, anchor_label: str = "", actual=None,
-                         bridge=None) -> None:
+                         bridge=None, later: bool = False) -> None:
         """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor");
         `actual`: every value of the target (time, actual), for the real line; `bridge`: predictions
-        of the windows no split holds, so the step's line has no gap (core.outputs.plotting)."""
+        of the windows no split holds, so the step's line has no gap (core.outputs.plotting).
+        `later`: built on a turn of its own (`put_off`), not in the one filling the Results tab."""
+        if later:
+            self.hovered.emit("")
+            self.put_off(lambda: self.show_predictions(predictions, forecast, target, level, dates, step, horizon,
+                                                       anchor, anchor_label, actual, bridge))
+            return
+        self._pending_build = None
         axes = self.new_axes()
         self.hovered.emit("")  # a read-out of the previous chart would name a value no longer drawn
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon,

@@ -74,9 +74,29 @@ class PlotCanvas(FigureCanvasQTAgg):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(300, 200)
 
+    _pending_build: Callable[[], None] | None = None  # new content put off to a turn of its own
+
+    def build_pending(self) -> None:
+        """Builds the content whose building was put off to a later turn (`put_off`) now: for
+        whoever reads the chart before that turn came (`line`, a direct `draw`, an export)."""
+        build, self._pending_build = self._pending_build, None
+        if build is not None:
+            build()
+
+    def put_off(self, build: Callable[[], None]) -> None:
+        """Builds new content on a turn of the event loop of its own (the last image stays
+        meanwhile), or earlier if asked for (`build_pending`)."""
+        self._pending_build = build
+        next_turn(self, self.build_pending)
+
+    def built_figure(self) -> Figure:
+        self.build_pending()
+        return self.figure
+
     def line(self, gid: str) -> Line2D | None:
         """The line with this id (`Line2D.get_gid`), e.g. "real" or "train": found the same way in
         every interface language, unlike its translated legend label (for tests and accessibility)."""
+        self.build_pending()
         for axes in self.figure.axes:
             for line in axes.get_lines():
                 if line.get_gid() == gid:
@@ -114,6 +134,8 @@ class PlotCanvas(FigureCanvasQTAgg):
             self._spare_axes = spare
 
     def draw(self) -> None:
+        if not getattr(self, "_idle", False):
+            self.build_pending()  # a direct draw shows what was asked for; the event loop's waits for it
         if not self.isVisible():
             # on a hidden tab: render when shown. Every render is 100-300 ms of the UI thread
             # (the Training tab's final loss chart, drawn just as the Results tab opens)
@@ -288,6 +310,7 @@ class PlotCanvas(FigureCanvasQTAgg):
             self.draw_idle()  # pending before the first paint, which renders it
 
     def show_message(self, text: str) -> None:
+        self._pending_build = None  # (new content put off is replaced by the message)
         if getattr(self, "_message", None) == text:
             return  # shown already: a new file clears three charts, 40 ms each on a busy machine
         axes = self.new_axes()

@@ -184,3 +184,19 @@ def test_the_layout_done_a_pass_per_turn_puts_the_axes_where_constrained_layout_
     canvas._layout.execute(canvas.figure)  # matplotlib's constrained layout, from there
     assert np.allclose(axes.get_position().extents, laid_out, atol=1e-9)
     assert passes  # another timer ran between the two passes
+
+
+def test_content_put_off_is_built_on_a_later_turn_or_when_read(qtbot, canvas):
+    canvas.show_predictions(predictions(300), None, "sales", 0.9, True, later=True)
+    assert canvas.figure.axes[0].texts  # still the "nothing yet" message in this turn
+    qtbot.waitUntil(lambda: not canvas.figure.axes[0].texts, timeout=10_000)  # built on a turn of its own
+    assert len(canvas.figure.axes[0].get_lines()) >= 2 and canvas._pending_build is None
+
+    later = predictions(300)
+    later["actual"] += 7
+    canvas.show_predictions(later, None, "sales", 0.9, True, later=True)
+    assert canvas.line("real").get_ydata()[0] == pytest.approx(later["actual"].iloc[0])  # read: built now
+    canvas.show_predictions(predictions(300), None, "sales", 0.9, True, later=True)
+    canvas.show_message("No result yet.")  # a new file before the turn came: the message wins
+    qtbot.wait(50)
+    assert canvas.line("real") is None and [t.get_text() for t in canvas.figure.axes[0].texts] == ["No result yet."]
