@@ -134,8 +134,10 @@ class PlotCanvas(FigureCanvasQTAgg):
             self._spare_axes = spare
 
     def draw(self) -> None:
-        if not getattr(self, "_idle", False):
-            self.build_pending()  # a direct draw shows what was asked for; the event loop's waits for it
+        if self._pending_build is not None:
+            if getattr(self, "_idle", False):
+                return  # new content is on its way, and draws itself: not the old one again now
+            self.build_pending()  # a direct draw shows what was asked for
         if not self.isVisible():
             # on a hidden tab: render when shown. Every render is 100-300 ms of the UI thread
             # (the Training tab's final loss chart, drawn just as the Results tab opens)
