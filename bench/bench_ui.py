@@ -4,7 +4,8 @@ of a million points on zoom and pan, and how often live loss curves redraw.
     python bench/bench_ui.py [--rows 20000] [--epochs 4] [--points 1000000] [--quick] [--busy]
 
 Runs offscreen unless a display is set (`xvfb-run -a -s "-screen 0 1400x900x24" python ...`).
-Stalls are measured with a 10 ms QTimer: a stall is how much later than 10 ms a tick came.
+Stalls are measured with a 10 ms QTimer: a stall is how much later than 10 ms a tick came; beside
+it, the UI thread's own CPU time between two ticks (what a stall would be with a core to itself).
 Training goes through MainWindow exactly as a click on Train does, once with the app's thread
 policy and once with 2 torch threads for comparison. Opening the file is measured too, and the
 first Train of a window whose engine has not loaded (torch imports on the worker meanwhile).
@@ -46,11 +47,15 @@ class StallMeter:
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._tick)
         self.lates: list[float] = []
+        # the UI thread's own CPU time between two ticks: what a stall costs it, whatever else runs
+        # on the machine (a stall of a shared machine is mostly waiting for a core)
+        self.cpu: list[float] = []
         self.marks: dict[str, int] = {}
 
     def start(self) -> None:
         self.clock.start()
         self._last = 0.0
+        self._last_cpu = time.thread_time() * 1000
         self.timer.start()
 
     def mark(self, name: str) -> None:
@@ -60,14 +65,17 @@ class StallMeter:
         now = self.clock.nsecsElapsed() / 1e6
         self.lates.append(max(0.0, now - self._last - 10.0))
         self._last = now
+        cpu = time.thread_time() * 1000
+        self.cpu.append(cpu - self._last_cpu)
+        self._last_cpu = cpu
 
     def stop(self) -> None:
         self.timer.stop()
 
 
-def stall_summary(lates: list[float]) -> dict:
+def stall_summary(lates: list[float], cpu: list[float] | None = None) -> dict:
     return {"max": max(lates, default=0.0), "p99": float(np.percentile(lates, 99)) if lates else 0.0,
-            "over50": sum(late > 50 for late in lates), "ticks": len(lates)}
+            "over50": sum(late > 50 for late in lates), "ticks": len(lates), "cpu": max(cpu or [], default=0.0)}
 
 
 def train_once(window, epochs: int, threads: int | None) -> dict:
@@ -101,8 +109,10 @@ def train_once(window, epochs: int, threads: int | None) -> dict:
     finally:
         session_module.default_threads = policy
     cut = meter.marks.get("trained", len(meter.lates))
-    return {"threads": shown[0].history.threads, "seconds": seconds, **stall_summary(meter.lates[:cut]),
-            "display": max(meter.lates[cut:], default=0.0), "redraws": window.training_panel.loss_canvas.redraws}
+    return {"threads": shown[0].history.threads, "seconds": seconds,
+            **stall_summary(meter.lates[:cut], meter.cpu[:cut]),
+            "display": max(meter.lates[cut:], default=0.0), "display_cpu": max(meter.cpu[cut:], default=0.0),
+            "redraws": window.training_panel.loss_canvas.redraws}
 
 
 def training_scenario(scenario: str, csv: Path, epochs: int, policy_only: bool = False) -> list[dict]:
@@ -127,7 +137,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int, policy_only: bool =
         seconds = time.perf_counter() - started
         meter.stop()
         rows.append({"run": "idle window while the engine loads in the background (from show)",
-                     "threads": "", "seconds": seconds, **stall_summary(meter.lates), "display": None,
+                     "threads": "", "seconds": seconds, **stall_summary(meter.lates, meter.cpu), "display": None,
                      "redraws": None})
     else:
         window.show()
@@ -141,7 +151,7 @@ def training_scenario(scenario: str, csv: Path, epochs: int, policy_only: bool =
     pause(500)  # the preview and the cleared charts paint after the table arrives
     meter.stop()
     rows.append({"run": "opening the file (until shown, + 0.5 s)", "threads": "", "seconds": seconds,
-                 **stall_summary(meter.lates), "display": None, "redraws": None})
+                 **stall_summary(meter.lates, meter.cpu), "display": None, "redraws": None})
     runs = {"cold": [(None, "Train right after opening, torch not loaded: the run loads it")],
             "warm": [(None, "after the warm-up, first run"), (None, "second run"), (2, "both cores")]}[scenario]
     if policy_only:
@@ -285,14 +295,16 @@ def main() -> None:
         print(f"\n## Event-loop stalls while training through MainWindow: {args.rows:,} rows, "
               f"{args.epochs} epochs, default settings, 10 ms timer; one process per block")
         print("| run | seconds | ticks | longest stall ms | 99th percentile ms | stalls > 50 ms "
-              "| showing the result: longest stall ms | loss-chart redraws |")
-        print("|---|---|---|---|---|---|---|---|")
+              "| showing the result: longest stall ms | UI-thread CPU in one gap ms: run, result "
+              "| loss-chart redraws |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for scenario in ("warm", "cold"):
             for r in run_scenario_in_child(scenario, csv, args.epochs, args.policy_only):
                 display = "" if r["display"] is None else f"{r['display']:.0f}"
+                cpu = f"{r['cpu']:.0f}" + ("" if r.get("display_cpu") is None else f", {r['display_cpu']:.0f}")
                 redraws = "" if r["redraws"] is None else r["redraws"]
                 print(f"| {r['run']} | {r['seconds']:.1f} | {r['ticks']} | {r['max']:.0f} | {r['p99']:.0f} | "
-                      f"{r['over50']} | {display} | {redraws} |", flush=True)
+                      f"{r['over50']} | {display} | {cpu} | {redraws} |", flush=True)
 
     print(f"\n## Result chart, {args.points:,} points per line (real and predicted, dates on x), "
           f"1200 x 500 px canvas, median of {args.repeats}")

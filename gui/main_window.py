@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.search_panel = SearchPanel(session)
         self.network_panel = NetworkPanel(session)
         self.inspector_panel = InspectorPanel(session)
-        self.dialogs = FileDialogs(self, session, self.settings, lambda: self.results_panel.canvas.figure)
+        self.dialogs = FileDialogs(self, session, self.settings, self.results_panel.canvas.built_figure)
         self.projects = ProjectFiles(self, session, self.settings)
         self.commands = Actions(self, session)
         session.confirm_discard = self.dialogs.confirm_discard_model

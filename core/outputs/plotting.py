@@ -240,17 +240,29 @@ def concise_dates(ax: Axes) -> None:
     """Date ticks that fit at any zoom and width: the locator picks round dates, as many as the
     axes' width has room for, and the formatter writes only what changes ('Mar', '15', '12:00'),
     the rest once in the corner, so the labels stay short and level instead of overlapping."""
+    from typing import ClassVar
+
     from matplotlib.dates import MONTHLY, AutoDateLocator, ConciseDateFormatter
 
     class FittingLocator(AutoDateLocator):
+        # matplotlib asks for the ticks a dozen times per layout and draw; they depend only on the
+        # view and the room, so recent answers are kept (a tenth of laying out a results chart)
+        recent: ClassVar[dict[tuple[float, float, int], object]] = {}  # one class per chart: its own
+
         def __call__(self):
             room = int(self.axis.axes.bbox.width // TICK_PIXELS) if self.axis is not None else 8
             low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (-np.inf, np.inf)
+            key = (float(low), float(high), room)
+            if key in self.recent:
+                return self.recent[key]
             for most in range(max(3, min(room, 10)), 13):  # one tick alone says no date ('00:00'): allow more
                 self.maxticks = dict.fromkeys(self._freqs, most)
                 ticks = super().__call__()
                 if np.count_nonzero((np.asarray(ticks) >= low) & (np.asarray(ticks) <= high)) >= 2:
                     break
+            if len(self.recent) >= 8:
+                self.recent.pop(next(iter(self.recent)))
+            self.recent[key] = ticks
             return ticks
 
     locator = FittingLocator(minticks=2)

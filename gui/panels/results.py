@@ -229,7 +229,7 @@ class ResultsPanel(Panel):
         s = self.shown
         self.canvas.show_predictions(s.predictions, s.forecast, s.target, s.level, s.dates, step=step,
                                      horizon=s.horizon, anchor=s.anchor, anchor_label=s.anchor_label,
-                                     actual=s.actual, bridge=s.bridge)
+                                     actual=s.actual, bridge=s.bridge, later=True)
         self.step_caption.setText(ngettext(
             "The orange line shows predictions made {step} row before the value they predict (horizon {horizon}); "
             "the real line shows every actual value.",

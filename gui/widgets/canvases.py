@@ -1,9 +1,9 @@
-"""Matplotlib canvases embedded in Qt (glue-qt's pattern): a Figure on a FigureCanvasQTAgg, no pyplot.
+"""The loss and result charts (on gui.widgets.plot_canvas.PlotCanvas). Only the UI thread touches these.
 
-Only the UI thread touches these. The loss canvas coalesces epoch updates and redraws at
-most ten times a second, however fast the epochs come, painting live curves natively. The result canvas draws long lines
-decimated to the axes' pixel width (min and max per pixel column, `core.outputs.plotting.minmax_decimate`)
-and decimates again on every zoom, pan and resize, so a million points redraw like a thousand.
+The loss canvas coalesces epoch updates and redraws at most ten times a second, however fast the
+epochs come, painting live curves natively. The result canvas draws long lines decimated to the
+axes' pixel width (min and max per pixel column, `core.outputs.plotting.minmax_decimate`) and
+decimates again on every zoom, pan and resize, so a million points redraw like a thousand.
 """
 
 from __future__ import annotations
@@ -12,154 +12,17 @@ import math
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.i18n import _
 from core.numbers import decimals_for, number_text
-from core.outputs.plotting import configure_fonts, draw_losses, draw_results, step_label
+from core.outputs.plotting import draw_losses, draw_results, step_label
 from core.outputs.summary import anchor_line
 from core.prep.timeindex import format_time
 from gui.widgets.decimation import LineDecimator, sorted_float_x
-
-REDRAW_INTERVAL_MS = 100
-# a timer, not a 0 ms one: Qt runs 0 ms single shots (posted events) posted while it runs them in
-# the same pass, so chained steps would still be one stall; timers let other timers and input in
-TURN_MS = 1
-
-
-class PlotCanvas(FigureCanvasQTAgg):
-    def __init__(self, parent: QWidget | None = None, figsize=(7.0, 4.0)) -> None:
-        configure_fonts()
-        super().__init__(Figure(figsize=figsize, layout="constrained"))
-        self._layout = self.figure.get_layout_engine()
-        self.figure.set_layout_engine("none")  # `draw` runs it only when the content or size changed
-        self._layout_stale = True
-        self._layout_pending = False  # a layout waits for its own turn of the event loop
-        self._idle = False  # drawing from the event loop (draw_idle, paintEvent), not a direct draw()
-        self._rendered_size: tuple[float, float] | None = None  # of the image last rendered
-        self.setParent(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(300, 200)
-
-    def line(self, gid: str) -> Line2D | None:
-        """The line with this id (`Line2D.get_gid`), e.g. "real" or "train": found the same way in
-        every interface language, unlike its translated legend label (for tests and accessibility)."""
-        for axes in self.figure.axes:
-            for line in axes.get_lines():
-                if line.get_gid() == gid:
-                    return line
-        return None
-
-    def name_lines(self, ids: dict[str, str]) -> None:
-        """Gives each line whose legend label is a key of `ids` that key's id (`Line2D.set_gid`).
-        The charts are drawn by core, which labels lines for people; the ids are for `line`."""
-        for axes in self.figure.axes:
-            for line in axes.get_lines():
-                gid = ids.get(line.get_label())
-                if gid is not None:
-                    line.set_gid(gid)
-
-    def new_axes(self) -> Axes:
-        """Clears the figure for new content; the next draw lays it out again."""
-        self.figure.clear()
-        self._layout_stale = True
-        self._message = None  # the message shown, while it is the figure's only content
-        return self.figure.add_subplot()
-
-    def draw(self) -> None:
-        if not self.isVisible():
-            # on a hidden tab: render when shown. Every render is 100-300 ms of the UI thread
-            # (the Training tab's final loss chart, drawn just as the Results tab opens)
-            self._hidden_draw_pending = True
-            return
-        # constrained layout measures every text of the figure: half of a redraw's cost. Zoom and
-        # pan change neither the texts' sizes nor the figure's, so only new content and resizes
-        # pay for it (bench/bench_ui.py)
-        if not getattr(self, "_layout_stale", False):  # (False too while __init__ runs)
-            super().draw()
-            self._rendered_size = tuple(self.figure.bbox.size)
-            return
-        size = tuple(self.figure.bbox.size)
-        if self._idle and self._rendered_size in (None, size):
-            # a draw the event loop does (a paint, maybe inside another widget's synchronous
-            # repaint): the layout gets an event-loop turn of its own, then the render another;
-            # each is 100-150 ms of a first draw of results on a busy 2-core machine. Meanwhile
-            # the last image stays, so only new content waits this way: after a resize the old
-            # image no longer fits (it would flash blank while a window edge is dragged)
-            if not self._layout_pending:
-                self._layout_pending = True
-                QTimer.singleShot(TURN_MS, self._lay_out)
-            return
-        self._layout.execute(self.figure)  # the positions stay: the figure itself has no layout engine
-        self._layout_stale = False
-        super().draw()
-        self._rendered_size = size
-
-    def _lay_out(self) -> None:
-        self._layout_pending = False
-        if self._layout_stale and self.isVisible():
-            self._layout.execute(self.figure)
-            self._layout_stale = False
-        QTimer.singleShot(TURN_MS, self.draw_idle)
-
-    def _draw_idle(self) -> None:
-        """Matplotlib's handler of draw_idle, also run by paintEvent: a draw the event loop does."""
-        self._idle = True
-        try:
-            super()._draw_idle()
-        finally:
-            self._idle = False
-
-    def resizeEvent(self, event) -> None:
-        self._layout_stale = True
-        super().resizeEvent(event)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if getattr(self, "_hidden_draw_pending", False):
-            self._hidden_draw_pending = False
-            self.draw_idle()  # pending before the first paint, which renders it
-
-    def show_message(self, text: str) -> None:
-        if getattr(self, "_message", None) == text:
-            return  # shown already: a new file clears three charts, 40 ms each on a busy machine
-        axes = self.new_axes()
-        axes.set_axis_off()
-        axes.text(0.5, 0.5, text, ha="center", va="center", color="#666666", fontsize=11, wrap=True,
-                  parse_math=False)  # messages quote column names: text, never mathtext
-        self._message = text
-        self.draw_idle()
-
-
-class LivePaintedCanvas(PlotCanvas):
-    """A chart painted natively (`_paint_live`, QPainter) while `live` is set, by matplotlib otherwise:
-    a matplotlib render while live (triggered by a resize, e.g. when the Training tab first shows)
-    would cost 100+ ms of the UI thread for nothing."""
-
-    live = False
-
-    def draw(self) -> None:
-        if self.live:
-            return
-        super().draw()
-
-    def paintEvent(self, event) -> None:
-        if not self.live:
-            super().paintEvent(event)
-            return
-        painter = QPainter(self)
-        try:
-            self._paint_live(painter)
-        finally:
-            painter.end()
-
-    def _paint_live(self, painter: QPainter) -> None:
-        raise NotImplementedError
+from gui.widgets.plot_canvas import REDRAW_INTERVAL_MS, LivePaintedCanvas, PlotCanvas, next_turn
 
 
 class LossCanvas(LivePaintedCanvas):
@@ -208,10 +71,10 @@ class LossCanvas(LivePaintedCanvas):
         if self.isVisible():
             self._redraw_if_dirty(final=True)
             return
-        # behind the Results tab that opens as the run ends: built on a later turn of the event
-        # loop than the one showing the results (10-50 ms of matplotlib)
+        # behind the Results tab that opens as the run ends: built on a turn of the event loop of
+        # its own, not the one showing the results nor their chart's layout (10-50 ms of matplotlib)
         self._final_pending = True
-        QTimer.singleShot(TURN_MS, self._finish_pending_chart)
+        next_turn(self, self._finish_pending_chart)
 
     def _finish_pending_chart(self) -> None:
         if self._final_pending:  # not reset by a new run meanwhile
@@ -324,6 +187,7 @@ class ResultCanvas(PlotCanvas):
 
         Each line's point nearest in time is found by bisection (lines are in time order, so a
         million points cost nothing), then the nearest of those on screen wins."""
+        self.build_pending()
         if not self._hover:
             return None
         axes = self.figure.axes[0]
@@ -360,10 +224,17 @@ class ResultCanvas(PlotCanvas):
 
     def show_predictions(self, predictions, forecast, target: str, level: float, dates: bool, step: int = 1,
                          horizon: int | None = None, anchor=None, anchor_label: str = "", actual=None,
-                         bridge=None) -> None:
+                         bridge=None, later: bool = False) -> None:
         """`anchor`: the anchor's own forecast at the forecast's steps, drawn dashed (line id "anchor");
         `actual`: every value of the target (time, actual), for the real line; `bridge`: predictions
-        of the windows no split holds, so the step's line has no gap (core.outputs.plotting)."""
+        of the windows no split holds, so the step's line has no gap (core.outputs.plotting).
+        `later`: built on a turn of its own (`put_off`), not in the one filling the Results tab."""
+        if later:
+            self.hovered.emit("")
+            self.put_off(lambda: self.show_predictions(predictions, forecast, target, level, dates, step, horizon,
+                                                       anchor, anchor_label, actual, bridge))
+            return
+        self._pending_build = None
         axes = self.new_axes()
         self.hovered.emit("")  # a read-out of the previous chart would name a value no longer drawn
         draw_results(axes, predictions, target, step=step, forecast=forecast, level=level, horizon=horizon,
@@ -406,7 +277,7 @@ class ResultCanvas(PlotCanvas):
             axes.title.set_fontsize("small")  # the tab's header names the target too: height for the data
             columns = max(1, min(4, self.width() // LEGEND_COLUMN_PIXELS))  # as many as fit whole
             self.figure.legend(handles, labels, loc="outside lower center", ncol=columns, fontsize="x-small")
-        else:
+        elif axes.get_legend() is None:  # (a new chart has it beside the plot already: draw_results)
             axes.title.set_fontsize("large")  # matplotlib's default
             axes.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
                         borderaxespad=0)

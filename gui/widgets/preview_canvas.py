@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
 from core.i18n import _
-from gui.widgets.canvases import REDRAW_INTERVAL_MS, LivePaintedCanvas
+from gui.widgets.plot_canvas import REDRAW_INTERVAL_MS, LivePaintedCanvas, next_turn
 
 ACTUAL_COLOUR, PREDICTED_COLOUR = "#333333", "#e8590c"
 
@@ -56,8 +56,19 @@ class ValidationPreviewCanvas(LivePaintedCanvas):
         if self.preview is None:
             self.show_message(_("Nothing to preview: no network was trained with validation windows."))
             return
-        self._set_lines()
-        self.draw_idle()
+        if self.isVisible():
+            self._set_lines()
+            self.draw_idle()
+            return
+        # behind the Results tab that opens as the run ends: the lines are built on a turn of
+        # their own, not the one showing the results (or at once when asked for: `line`)
+        self._lines_stale = True
+        next_turn(self, self._finish_hidden)
+
+    def _finish_hidden(self) -> None:
+        if not self.live and getattr(self, "_lines_stale", False) and self.preview is not None:
+            self._set_lines()
+            self.draw_idle()
 
     def _redraw_if_dirty(self) -> None:
         if not self._dirty:

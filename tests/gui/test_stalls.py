@@ -103,3 +103,100 @@ def test_a_hidden_loss_chart_draws_its_final_curves_a_turn_later_and_a_new_run_c
     canvas.reset("MAE")  # Train again at once: the new run's live curves stay live
     qtbot.wait(50)
     assert canvas.live and canvas.train_loss == []
+
+
+def test_new_content_renders_in_parts_while_the_last_image_stays_and_ends_as_one_render(qtbot, canvas):
+    canvas.show_predictions(predictions(2000), None, "sales", 0.9, True)
+    canvas.draw()
+    first = np.asarray(canvas.buffer_rgba()).copy()
+    later = predictions(2000)
+    later["actual"] += 40  # another chart: the real line elsewhere
+    canvas.show_predictions(later, None, "sales", 0.9, True)
+    drawn: list[bool] = []  # matplotlib's draw_event: the figure's first part was drawn
+    canvas.mpl_connect("draw_event", lambda _event: drawn.append(True))
+    old_image_after_a_part: list[bool] = []
+
+    def look() -> None:
+        if drawn:
+            old_image_after_a_part.append(np.array_equal(np.asarray(canvas.buffer_rgba()), first))
+
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(look)
+    probe.start()
+    qtbot.waitUntil(lambda: not np.array_equal(np.asarray(canvas.buffer_rgba()), first), timeout=20_000)
+    probe.stop()
+    # the body was drawn on one turn, other timers ran, and the widget still showed the first chart
+    assert True in old_image_after_a_part
+    parts = np.asarray(canvas.buffer_rgba()).copy()
+    canvas.draw()  # one whole render of the same figure, as an export or a zoom does
+    assert np.array_equal(parts, np.asarray(canvas.buffer_rgba()))
+    box = canvas.figure.axes[0].get_legend().get_window_extent(canvas.get_renderer())
+    legend = parts[int(parts.shape[0] - box.y1):int(parts.shape[0] - box.y0), int(box.x0):int(box.x1), :3]
+    assert (legend < 80).all(axis=-1).any()  # the legend's words were drawn, on the last turn
+
+
+def test_the_next_content_gets_fresh_axes_made_ahead(qtbot, canvas):
+    canvas.show_predictions(predictions(500), None, "sales", 0.9, True)
+    qtbot.waitUntil(lambda: canvas._spare_axes is not None, timeout=20_000)  # made after the render
+    spare = canvas._spare_axes
+    canvas.show_message("No result yet.")
+    assert canvas.figure.axes == [spare] and canvas._spare_axes is None
+    assert canvas.line("real") is None and [t.get_text() for t in spare.texts] == ["No result yet."]
+
+
+def test_queued_steps_run_one_per_turn_and_not_for_a_deleted_widget(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from gui.widgets.plot_canvas import next_turn
+
+    owner, gone = QWidget(), QWidget()
+    events: list[str] = []
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(lambda: events.append("other"))
+    next_turn(owner, lambda: events.append("first"))
+    next_turn(gone, lambda: events.append("never"))
+    next_turn(owner, lambda: events.append("second"))
+    gone.deleteLater()
+    probe.start()
+    qtbot.waitUntil(lambda: "second" in events, timeout=5_000)
+    probe.stop()
+    assert "never" not in events
+    first, second = events.index("first"), events.index("second")
+    assert "other" in events[first + 1:second]  # another timer ran between the two steps
+
+
+@pytest.mark.parametrize("width", [800, 500])  # the legend beside the plot; under it (a figure legend)
+def test_the_layout_done_a_pass_per_turn_puts_the_axes_where_constrained_layout_does(qtbot, canvas, width):
+    canvas.resize(width, 400)
+    qtbot.waitUntil(lambda: not canvas._layout_stale, timeout=10_000)
+    canvas.show_predictions(predictions(1500), None, "sales", 0.9, True)
+    passes: list[int] = []  # turns on which another timer saw the layout still unfinished
+    probe = QTimer()
+    probe.setInterval(0)
+    probe.timeout.connect(lambda: canvas._layout_stale and not canvas._layout_pending and passes.append(1))
+    probe.start()
+    qtbot.waitUntil(lambda: not canvas._layout_stale and canvas._spare_axes is not None, timeout=20_000)
+    probe.stop()
+    axes = canvas.figure.axes[0]
+    laid_out = axes.get_position().extents
+    canvas._layout.execute(canvas.figure)  # matplotlib's constrained layout, from there
+    assert np.allclose(axes.get_position().extents, laid_out, atol=1e-9)
+    assert passes  # another timer ran between the two passes
+
+
+def test_content_put_off_is_built_on_a_later_turn_or_when_read(qtbot, canvas):
+    canvas.show_predictions(predictions(300), None, "sales", 0.9, True, later=True)
+    assert canvas.figure.axes[0].texts  # still the "nothing yet" message in this turn
+    qtbot.waitUntil(lambda: not canvas.figure.axes[0].texts, timeout=10_000)  # built on a turn of its own
+    assert len(canvas.figure.axes[0].get_lines()) >= 2 and canvas._pending_build is None
+
+    later = predictions(300)
+    later["actual"] += 7
+    canvas.show_predictions(later, None, "sales", 0.9, True, later=True)
+    assert canvas.line("real").get_ydata()[0] == pytest.approx(later["actual"].iloc[0])  # read: built now
+    canvas.show_predictions(predictions(300), None, "sales", 0.9, True, later=True)
+    canvas.show_message("No result yet.")  # a new file before the turn came: the message wins
+    qtbot.wait(50)
+    assert canvas.line("real") is None and [t.get_text() for t in canvas.figure.axes[0].texts] == ["No result yet."]
