@@ -32,11 +32,11 @@ from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
 from core.pipeline.result import (
     ExperimentResult,
+    ScoredWindows,
     actual_frame,
     bridge_frame,
     data_info,
     model_words,
-    predictions_frame,
 )
 from core.prep.future import FutureFeatures, features_future_sentence
 from core.prep.split import SPLITS
@@ -302,15 +302,17 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
     c = plan.config
     predictor = forecaster or scoring.predictor
     columns = [col for col in [c.date_column] if col] + c.input_columns
+    actual = actual_frame(frame, plan, date_is_year(source_info))
+    scored = ScoredWindows(windows.origins, windows.split_codes, windows.predicted,
+                           np.array(scoring.predictor.half_widths, dtype=np.float64), actual)
     result = ExperimentResult(
-        plan, scoring.history, predictor,
-        predictions_frame(frame, plan, windows, scoring.predictor.half_widths, date_is_year(source_info)),
+        plan, scoring.history, predictor, scored,
         scores.test, scores.ridge_windows, data_info(frame, plan, scores.ridge_windows, time_index, source_info),
         scores.coverage, forecast, time_index,
         tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True),
         scoring_predictor=scoring.predictor,
         models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val,
-        actual=actual_frame(frame, plan, date_is_year(source_info)),
+        actual=actual,
         bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)),
         scoring_histories=list(scoring.histories))
     if 0 < scores.ridge_windows < len(plan.origins["train"]):
