@@ -255,6 +255,7 @@ def score_splits(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, wind
         origins = plan.origins[split]
         if not len(origins):
             return {}
+        release_freed_memory()  # each split's forecasts on a heap without the last one's
         mask = windows.mask(split)
         actual = windows.actual(mask)
         forecasts = {"model": windows.predicted[mask], **baselines.forecasts(origins)}
