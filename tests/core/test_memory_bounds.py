@@ -103,3 +103,22 @@ def test_naive_scale_is_the_mean_absolute_step():
     values = np.array([1.0, 4.0, 2.0, 2.5])
     assert naive_scale(values) == (3.0 + 2.0 + 0.5) / 3
     assert naive_scale(values) == float(np.mean(np.abs(np.diff(values))))
+
+
+def test_releasing_freed_memory_is_nothing_without_glibc(monkeypatch):
+    import platform
+    import sys
+
+    import core.model.memory as memory
+
+    memory._malloc_trim.cache_clear()
+    monkeypatch.setattr(sys, "platform", "win32")
+    try:
+        assert memory._malloc_trim() is None
+        memory.release_freed_memory()  # nothing to call, and no error
+    finally:
+        memory._malloc_trim.cache_clear()
+    monkeypatch.undo()
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert memory._malloc_trim() is not None
+    memory.release_freed_memory()
