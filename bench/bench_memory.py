@@ -5,7 +5,8 @@ predicting every window, each in a fresh subprocess, against 2 x (the float32 da
                                  [--batch-sizes 32,256] [--batches 20] [--quick]
 
 The run is `core.pipeline.run_experiment` end to end (scalers, windows, training, prediction
-of every window, conformal intervals, the three baselines, the predictions table, the forecast)
+of every window, conformal intervals, the three baselines, the forecast; the predictions table
+is built after it, when asked, as the faces do)
 on a synthetic table of `rows` x `features` float64 columns, as the CSV reader returns it.
 Training is cut after `--batches` batches (an epoch of ~700k windows of 256 steps takes many
 minutes on 2 cores; memory per batch is the same in every batch). Peak RSS is VmHWM from
@@ -118,7 +119,7 @@ def instrument_phases(sampler: PhaseSampler) -> None:
     wrap(core.evaluation.baselines, "fit_ridge", "Ridge for the highway's start", None)
     wrap(core.model.training, "train", "training (and validation each epoch)", "predicting every window")
     wrap(core.pipeline.recipe, "score_splits", "scores and baselines", "the forecast")
-    wrap(core.pipeline.recipe, "predictions_frame", "the predictions table", "the rest")
+    wrap(core.pipeline.recipe, "assemble", "the result (every row's time and value, the windows)", "the rest")
 
 
 def child(args) -> dict:
@@ -174,7 +175,10 @@ def child(args) -> dict:
     out["run_peak"] = _status("VmHWM")
     out["phase_peaks"] = sampler.peaks(out["after_frame"])
     out["after_run"] = _status("VmRSS")
-    out["predictions_bytes"] = int(result.predictions.memory_usage(deep=True).sum())
+    scored = result.scored
+    out["scored_bytes"] = int(scored.origins.nbytes + scored.split_codes.nbytes + scored.predicted.nbytes)
+    out["actual_bytes"] = int(result.actual.memory_usage(deep=True).sum())
+    out["predictions_bytes"] = int(result.predictions.memory_usage(deep=True).sum())  # built here, when asked
     out["windows"] = int(sum(len(result.plan.origins[s]) for s in SPLITS))
 
     # prediction alone: every window of the table, batched, with the trained model
@@ -259,7 +263,10 @@ def main() -> None:
             lambda r, phase=phase: r["phase_peaks"].get(phase, 0))
     row("peak RSS of the run - RSS after imports (whole process, table included)",
         lambda r: r["run_peak"] - r["after_imports"])
-    row("the predictions table it returns (N x H rows, 9 columns)", lambda r: r["predictions_bytes"])
+    row("the scored windows the result keeps (origin, split, predicted)", lambda r: r["scored_bytes"])
+    row("every row's time and target value the result keeps (the chart's real line)", lambda r: r["actual_bytes"])
+    row("the predictions table, built after the run when a face asks (N x H rows, 9 columns)",
+        lambda r: r["predictions_bytes"])
     row("peak growth while predicting every window again, alone", lambda r: r["predict_growth"])
     print()
     print("| prediction (first run) | value |")

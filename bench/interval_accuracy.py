@@ -62,7 +62,7 @@ def one(task: SeriesTask) -> dict[str, np.ndarray] | None:
            "alone": np.array(plan.smoothing_alone)}
     for split in SPLIT_NAMES:
         mask = windows.mask(split)
-        out[f"{split}_actual"], out[f"{split}_predicted"] = windows.actual[mask], windows.predicted[mask]
+        out[f"{split}_actual"], out[f"{split}_predicted"] = windows.actual(mask), windows.predicted[mask]
     return out
 
 

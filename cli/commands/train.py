@@ -131,7 +131,7 @@ def command_train(args: argparse.Namespace) -> int:
         # the model first: nothing after it (a chart, a CSV) can cost it
         save_bundle(result, run.stage("model"), data_sha256=checksum, run_id=run.run_id)
         save_bundle(result, run.stage("model.lstmf"), data_sha256=checksum, run_id=run.run_id)
-        write_csv(result.predictions, run.stage("predictions.csv"), PREDICTION_COLUMNS)
+        write_predictions(result.scored, run.stage("predictions.csv"))
         if result.forecast is not None:
             anchor = result.credit.forecast if result.credit is not None else None
             if anchor is not None and len(anchor) == len(result.forecast):  # the anchor's own, beside it
@@ -176,6 +176,19 @@ def command_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def write_predictions(scored, path: Path) -> None:
+    """predictions.csv from the run's compact windows, 100,000 windows at a time: the table of a
+    million windows is never whole (`scored`: core.pipeline.result.ScoredWindows; `path`: staged)."""
+    from core.outputs.export import csv_date_format, write_csv_pieces
+
+    try:
+        date_format = csv_date_format(scored.times())
+    except ValueError:  # sub-second times: pandas picks their digits from the whole column
+        write_csv(scored.table(), path, PREDICTION_COLUMNS)
+        return
+    write_csv_pieces(path, scored.chunks(), PREDICTION_COLUMNS, date_format)
+
+
 def read_future_for(args: argparse.Namespace, loaded, config):
     """`--future`'s values checked against the training data's end and the planned forecast steps
     (core.prep.future.FutureFeatures); DataError saying what to change."""
@@ -214,7 +227,7 @@ def print_summary(result, out: Path, drawn: list[str] | tuple[str, ...] = ("plot
             print(line)
     for line in run_lines(result):  # the same sentences as the Results tab
         print(line)
-    for sentence in coverage_warnings(result.predictions, result.config.interval_level):
+    for sentence in coverage_warnings(result.scored.table(split="test"), result.config.interval_level):
         print(_("Warning: {sentence}").format(sentence=sentence))
     written = ["metrics.json", "predictions.csv"] + ["forecast.csv"] * (result.forecast is not None) \
         + list(drawn) + ["model/", "model.lstmf"]

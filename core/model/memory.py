@@ -13,7 +13,11 @@ window, kept for the backward pass, plus as much again of temporaries).
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from core.errors import ConfigError
@@ -92,3 +96,23 @@ def check_training_memory(config, rows: int, train_windows: int, parameters: int
         return [_("Training will need about {need} of the {free} of memory available.").format(
             need=_gib(need), free=_gib(free))]
     return []
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and other C libraries: no malloc_trim
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hands the free pages of the C heap back to the system between a run's stages (glibc's
+    malloc_trim). A big buffer a stage freed (Ridge's design matrix, a batch's activations) stays
+    in the process when glibc put it on the heap rather than in a mapping of its own, and the next
+    stage's peak then stacks on top of it. Nothing where the C library has no malloc_trim."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.errors import ForecasterError
@@ -17,6 +19,29 @@ FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel shows Chinese column names and text correctly."""
     return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def csv_date_format(times: np.ndarray) -> str | None:
+    """The format pandas' to_csv gives a whole datetime column, so that a table written piece by
+    piece reads the same as written at once: dates alone when every value is a midnight, else whole
+    seconds. None for labels that aren't datetimes (row numbers, years): pandas writes those the same
+    in any piece. Raises ValueError for sub-second times (their digits depend on the whole column)."""
+    if not np.issubdtype(times.dtype, np.datetime64):
+        return None
+    ticks = times[~np.isnat(times)].astype("datetime64[ns]").astype(np.int64)
+    if (ticks % 1_000_000_000).any():
+        raise ValueError("sub-second times")
+    return "%Y-%m-%d" if not (ticks % 86_400_000_000_000).any() else "%Y-%m-%d %H:%M:%S"
+
+
+def write_csv_pieces(path: str | Path, pieces: Iterable[pd.DataFrame], columns: list[str],
+                     date_format: str | None) -> None:
+    """UTF-8 CSV of the pieces one after another, each with `columns`, header once: a million-row
+    table is never whole in memory, nor is its text. Writes `path` directly: give it a staged path
+    (core.outputs.run_folder moves it into place), since a crash here leaves half a file."""
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        for index, piece in enumerate(pieces):
+            out.write(piece[columns].to_csv(index=False, header=index == 0, date_format=date_format))
 
 
 EXPORT_SPLITS = {"val": "validation"}  # the split as the chart's legend names it

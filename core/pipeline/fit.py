@@ -62,6 +62,7 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
     import torch
 
     from core.evaluation.baselines import fit_ridge
+    from core.model.memory import release_freed_memory
     from core.model.network import EnsembleForecaster, build_member, output_nothing, start_from_linear
     from core.model.training import CANCELLED, DIVERGED, OUT_OF_TIME, EpochProgress, TrainingHistory, train
 
@@ -86,6 +87,7 @@ def fit_ensemble(frame: pd.DataFrame, c: ForecastConfig, fit_rows: int, train_or
     if not linear_start:
         linear = None  # the highway starts at zero: the network starts from the anchor alone
     predictor.linear_start = bool(linear_start)
+    release_freed_memory()  # Ridge's design matrix and solve: not under training's peak
     members, histories = [], []
     done = progress_offset
     for index in range(c.ensemble):

@@ -25,6 +25,7 @@ from core.evaluation.intervals import (
     source_code,
 )
 from core.i18n import _
+from core.model.memory import release_freed_memory
 from core.model.predictor import LOG, Predictor
 from core.numbers import figures
 from core.pipeline.credit import Credit, judge_credit, made_by, rmse
@@ -32,11 +33,11 @@ from core.pipeline.fit import fit_baselines, fit_ensemble
 from core.pipeline.plan import RunPlan, plan_run, validation_windows_needed
 from core.pipeline.result import (
     ExperimentResult,
+    ScoredWindows,
     actual_frame,
     bridge_frame,
     data_info,
     model_words,
-    predictions_frame,
 )
 from core.prep.future import FutureFeatures, features_future_sentence
 from core.prep.split import SPLITS
@@ -67,12 +68,18 @@ def run_experiment(
 def finish_experiment(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, progress: Callable | None = None,
                       cancel: threading.Event | None = None, source_info: dict[str, Any] | None = None,
                       future: FutureFeatures | None = None) -> ExperimentResult:
-    """Every stage after the scoring model's fit: a first run and a continued one share them."""
+    """Every stage after the scoring model's fit: a first run and a continued one share them.
+
+    Between stages the C heap's free pages go back to the system (release_freed_memory): what one
+    stage freed would otherwise stay in the process under the next one's peak (issue 25 item 5)."""
+    release_freed_memory()
     windows = predict_windows(frame, plan, scoring)
+    release_freed_memory()
     anchored = predict_anchor_windows(plan, scoring)
     calibrate_intervals(scoring.predictor, windows, plan)
     scores = score_splits(frame, plan, scoring, windows)
     scoring.series = None  # the scaled inputs (rows x F float32) are not needed any more
+    release_freed_memory()
     time_index = TimeIndex.of(frame, plan.config.date_column, date_is_year(source_info))
     forecaster = refit_on_all_rows(frame, plan, scoring, windows, progress, cancel)
     forecast = forecast_past_end(frame, forecaster or scoring.predictor, plan, time_index, future)
@@ -117,22 +124,28 @@ class ScoringModel:
 
 @dataclass
 class Windows:
-    """Every window of the plan (train, then validation, then test) with its actual and predicted steps."""
+    """Every window of the plan (train, then validation, then test) with its predicted steps; their
+    actual values are read from the target column when asked, not kept beside a million windows."""
     origins: np.ndarray  # (N,) row of each window's last input
     split_codes: np.ndarray  # (N,) int8 index into SPLITS: one byte per window, not a string
-    actual: np.ndarray  # (N, H)
     predicted: np.ndarray  # (N, H) by the scoring model
+    target: np.ndarray  # (rows,) every row's target value, float64 (the frame's column, not a copy)
 
     @property
     def target_rows(self) -> np.ndarray:
         """(N, H) rows each window forecasts: computed when asked, not kept beside a million windows."""
-        return self.origins[:, None] + np.arange(1, self.actual.shape[1] + 1)[None, :]
+        return self.origins[:, None] + np.arange(1, self.predicted.shape[1] + 1)[None, :]
+
+    def actual(self, mask: np.ndarray | None = None) -> np.ndarray:
+        """(n, H) actual values of the windows in `mask` (of every window without one)."""
+        origins = self.origins if mask is None else self.origins[mask]
+        return self.target[origins[:, None] + np.arange(1, self.predicted.shape[1] + 1)[None, :]]
 
     def mask(self, split: str) -> np.ndarray:
         return self.split_codes == SPLITS.index(split)
 
     def residuals(self, mask: np.ndarray) -> np.ndarray:
-        return self.actual[mask] - self.predicted[mask]
+        return self.actual(mask) - self.predicted[mask]
 
 
 @dataclass
@@ -180,8 +193,7 @@ def predict_windows(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel) -
     origins = np.concatenate([plan.origins[s] for s in SPLITS])
     split_codes = np.repeat(np.arange(len(SPLITS), dtype=np.int8), [len(plan.origins[s]) for s in SPLITS])
     predicted = scoring.predictor.predict(scoring.series, origins)
-    actual = frame[c.target].to_numpy(dtype=np.float64)[origins[:, None] + np.arange(1, c.horizon + 1)[None, :]]
-    return Windows(origins, split_codes, actual, predicted)
+    return Windows(origins, split_codes, predicted, frame[c.target].to_numpy(dtype=np.float64))
 
 
 def predict_anchor_windows(plan: RunPlan, scoring: ScoringModel) -> dict[str, np.ndarray] | None:
@@ -200,7 +212,7 @@ def credit_of(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecas
     predictor = forecaster or scoring.predictor
     c = plan.config
     kind = made_by(plan.smoothing_alone, [h.best_epoch for h in scoring.histories])
-    anchor_scores = {split: rmse(windows.actual[windows.mask(split)], values)
+    anchor_scores = {split: rmse(windows.actual(windows.mask(split)), values)
                      for split, values in (anchored or {}).items()}
     model_scores = {split: table.get("model", {}).get("rmse") for split, table in (("val", scores.val),
                                                                                   ("test", scores.test))}
@@ -227,7 +239,7 @@ def smoothing_alone_intervals(predictor: Predictor, windows: Windows, plan: RunP
     earlier row, as ratios (core.evaluation.intervals.log_interval_widths), if the values allow a log.
     Only the predictor that makes the forecast past the end gets them: every scored window's interval
     stays calibrated on windows before it."""
-    found = log_interval_widths(windows.actual, windows.predicted, plan.config.interval_level)
+    found = log_interval_widths(windows.actual(), windows.predicted, plan.config.interval_level)
     if found is not None:
         predictor.half_widths, how = found
         predictor.interval_source, predictor.interval_scale = source_code(EVERY, how), LOG
@@ -243,13 +255,14 @@ def score_splits(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, wind
         origins = plan.origins[split]
         if not len(origins):
             return {}
+        release_freed_memory()  # each split's forecasts on a heap without the last one's
         mask = windows.mask(split)
-        actual = windows.actual[mask]
+        actual = windows.actual(mask)
         forecasts = {"model": windows.predicted[mask], **baselines.forecasts(origins)}
         return {name: forecast_metrics(actual, values, baselines.scale) for name, values in forecasts.items()}
 
     test = windows.mask("test")
-    coverage = interval_coverage(windows.actual[test], windows.predicted[test], scoring.predictor.half_widths)
+    coverage = interval_coverage(windows.actual(test), windows.predicted[test], scoring.predictor.half_widths)
     return Scores(scores("test"), scores("val"), coverage, baselines.ridge_windows)
 
 
@@ -302,15 +315,17 @@ def assemble(frame: pd.DataFrame, plan: RunPlan, scoring: ScoringModel, forecast
     c = plan.config
     predictor = forecaster or scoring.predictor
     columns = [col for col in [c.date_column] if col] + c.input_columns
+    actual = actual_frame(frame, plan, date_is_year(source_info))
+    scored = ScoredWindows(windows.origins, windows.split_codes, windows.predicted,
+                           np.array(scoring.predictor.half_widths, dtype=np.float64), actual)
     result = ExperimentResult(
-        plan, scoring.history, predictor,
-        predictions_frame(frame, plan, windows, scoring.predictor.half_widths, date_is_year(source_info)),
+        plan, scoring.history, predictor, scored,
         scores.test, scores.ridge_windows, data_info(frame, plan, scores.ridge_windows, time_index, source_info),
         scores.coverage, forecast, time_index,
         tail=frame[columns].iloc[predictor.context_start(len(frame)):].reset_index(drop=True),
         scoring_predictor=scoring.predictor,
         models=model_words(plan, len(frame), scoring.histories, forecaster is not None), val_metrics=scores.val,
-        actual=actual_frame(frame, plan, date_is_year(source_info)),
+        actual=actual,
         bridge=bridge_frame(frame, plan, scoring.predictor, date_is_year(source_info)),
         scoring_histories=list(scoring.histories))
     if 0 < scores.ridge_windows < len(plan.origins["train"]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +25,9 @@ class ExperimentResult:
     plan: RunPlan
     history: TrainingHistory  # of the first network of the scoring model
     predictor: Predictor  # the forecast model: refit on every row (or the scoring model when not refit)
-    predictions: pd.DataFrame  # time, step, actual, predicted, lower, upper, split (+ origin, target_row)
+    # every scored window, compact; `predictions` (the table: time, step, actual, predicted, lower,
+    # upper, split, origin, target_row) is built from it when first asked, not by the run
+    scored: ScoredWindows
     test_metrics: dict[str, dict[str, float | None]]
     ridge_windows: int
     data_info: dict[str, Any]
@@ -49,6 +52,15 @@ class ExperimentResult:
     bridge: pd.DataFrame | None = None
     scoring_histories: list[TrainingHistory] = field(default_factory=list)  # every scoring network's
     resumed_from: str | None = None  # the bundle a continued run's networks came from (CLI --resume)
+    _predictions: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def predictions(self) -> pd.DataFrame:
+        """Every scored window's steps as a table, built on first use and kept (the faces show it);
+        a view of one split or step, or a CSV in chunks, needs no whole table: `scored.table`."""
+        if self._predictions is None:
+            self._predictions = self.scored.table()
+        return self._predictions
 
     @property
     def config(self) -> ForecastConfig:
@@ -196,26 +208,61 @@ def bridge_frame(frame: pd.DataFrame, plan: RunPlan, predictor: Predictor, date_
                          "predicted": predicted[inside], "target_row": rows[inside]})
 
 
-def predictions_frame(frame: pd.DataFrame, plan: RunPlan, windows: Any, half_widths: np.ndarray,
-                      date_is_year: bool) -> pd.DataFrame:
-    """Every scored window's steps: time, step, actual, predicted, lower, upper, split, origin, target_row.
+@dataclass
+class ScoredWindows:
+    """Every scored window's results, compact: ~13 bytes a window at one step (origin, split code,
+    predicted value), where the pandas table of the same windows takes 53 a row. The table is
+    built from it when asked, whole or one split's or step's view or a slice of windows
+    (issue 25 item 5: a million windows' table is not built by the run, nor kept by a CSV export)."""
+    origins: np.ndarray  # (N,) row of each window's last input, train then validation then test
+    split_codes: np.ndarray  # (N,) int8 index into SPLITS
+    predicted: np.ndarray  # (N, H) by the scoring model, in the target's units
+    half_widths: np.ndarray  # (H,) the scoring model's interval half-widths
+    rows: pd.DataFrame  # every row's time label and target value (time, actual): read, never copied
 
-    `windows`: core.pipeline.recipe.Windows; `half_widths`: the scoring model's intervals.
-    """
-    c = plan.config
-    predicted = windows.predicted
-    target_rows = windows.target_rows.ravel()
-    return pd.DataFrame({
-        "time": time_labels(frame, c.date_column, target_rows, date_is_year),
-        "step": np.tile(np.arange(1, c.horizon + 1, dtype=np.int32), len(windows.origins)),
-        "actual": windows.actual.ravel(),
-        "predicted": predicted.ravel(),
-        "lower": (predicted - half_widths).ravel(),
-        "upper": (predicted + half_widths).ravel(),
-        "split": pd.Categorical.from_codes(np.repeat(windows.split_codes, c.horizon), categories=SPLITS),
-        "origin": np.repeat(windows.origins.astype(np.int32), c.horizon),
-        "target_row": target_rows.astype(np.int32),
-    }, copy=False)  # the arrays above are fresh: no second copy of a million-row table
+    @property
+    def horizon(self) -> int:
+        return self.predicted.shape[1]
+
+    def __len__(self) -> int:
+        """Rows of the whole table: one per window and step."""
+        return self.predicted.size
+
+    def table(self, split: str | None = None, step: int | None = None, start: int = 0,
+              stop: int | None = None) -> pd.DataFrame:
+        """time, step, actual, predicted, lower, upper, split, origin, target_row of the windows
+        `start:stop` (of `split` only, when given) at every step (at `step` only, when given)."""
+        chosen = slice(start, stop)
+        origins, codes, predicted = self.origins[chosen], self.split_codes[chosen], self.predicted[chosen]
+        if split is not None:
+            keep = codes == SPLITS.index(split)
+            origins, codes, predicted = origins[keep], codes[keep], predicted[keep]
+        steps = np.arange(1, self.horizon + 1) if step is None else np.array([step])
+        predicted = predicted[:, steps - 1]
+        half = self.half_widths[steps - 1]
+        target_rows = (origins[:, None] + steps[None, :]).ravel()
+        return pd.DataFrame({
+            "time": self.rows["time"].to_numpy()[target_rows],
+            "step": np.tile(steps.astype(np.int32), len(origins)),
+            "actual": self.rows["actual"].to_numpy()[target_rows],
+            "predicted": predicted.ravel(),
+            "lower": (predicted - half).ravel(),
+            "upper": (predicted + half).ravel(),
+            "split": pd.Categorical.from_codes(np.repeat(codes, len(steps)), categories=SPLITS),
+            "origin": np.repeat(origins.astype(np.int32), len(steps)),
+            "target_row": target_rows.astype(np.int32),
+        }, copy=False)  # the arrays above are fresh: no second copy
+
+    def times(self) -> np.ndarray:
+        """The whole table's time column alone."""
+        rows = self.origins[:, None] + np.arange(1, self.horizon + 1)[None, :]
+        return self.rows["time"].to_numpy()[rows.ravel()]
+
+    def chunks(self, windows: int = 100_000) -> Iterator[pd.DataFrame]:
+        """The whole table in slices of `windows` windows, in order (a CSV written piece by piece);
+        one empty table when there are no windows, so a writer still writes the header."""
+        for begin in range(0, max(len(self.origins), 1), windows):
+            yield self.table(start=begin, stop=begin + windows)
 
 
 def data_info(frame: pd.DataFrame, plan: RunPlan, ridge_windows: int, time_index: TimeIndex,

@@ -119,7 +119,12 @@ class WindowedSeries:
             for start in range(0, len(origins), chunk):
                 out[start:start + chunk] = self.anchors(origins[start:start + chunk])
             return out
-        recent = self.target[origins.unsqueeze(1) + self._recent_offsets.unsqueeze(0)]
+        span = len(self._recent_offsets)
+        # the same values through a (rows, span) view: no (windows, span) int64 index beside them
+        if self.target.shape[0] >= span and len(origins) and int(origins.min()) >= span - 1:
+            recent = self.target.unfold(0, span, 1)[origins - (span - 1)]
+        else:
+            recent = self.target[origins.unsqueeze(1) + self._recent_offsets.unsqueeze(0)]
         by_season = recent.reshape(len(origins), self.seasons, self.season)
         profile = by_season.mean(dim=1)
         profile = profile - profile.mean(dim=1, keepdim=True)

@@ -71,3 +71,54 @@ def test_a_run_fits_ridge_once_and_its_table_names_each_target_row(monkeypatch):
     table = result.predictions
     assert (table["target_row"] == table["origin"] + table["step"]).all()
     assert result.test_metrics["linear"]["rmse"] > 0
+
+
+def test_seasonal_anchors_read_through_the_view_equal_the_indexed_gather():
+    series = seasonal_series()
+    origins = torch.arange(47, 396)
+    span = series.seasons * series.season
+    recent = series.target[origins.unsqueeze(1) + torch.arange(-span + 1, 1).unsqueeze(0)]
+    by_season = recent.reshape(len(origins), series.seasons, series.season)
+    profile = by_season.mean(dim=1)
+    profile = profile - profile.mean(dim=1, keepdim=True)
+    expected = by_season[:, -1, :].mean(dim=1, keepdim=True) + profile
+    assert torch.equal(series.anchors(origins), expected[:, series._phases])
+
+
+def test_ridge_outputs_in_batches_equal_one_prediction(monkeypatch):
+    series = seasonal_series()
+    origins = np.arange(47, 300, dtype=np.int64)
+    ridge = baselines.fit_ridge(series, origins, 1.0)[0]
+    monkeypatch.setattr(baselines, "PREDICT_BATCH", 10)  # 26 batches into one output
+    outputs = baselines.ridge_outputs(ridge, series, origins)
+    whole = ridge.predict(baselines._flat(series, origins)).reshape(-1, series.horizon)
+    assert outputs.shape == (len(origins), 3) and outputs.dtype == whole.dtype
+    np.testing.assert_array_equal(outputs, whole)
+    assert baselines.ridge_outputs(ridge, series, origins[:0]).shape == (0, 3)
+
+
+def test_naive_scale_is_the_mean_absolute_step():
+    from core.evaluation.metrics import naive_scale
+
+    values = np.array([1.0, 4.0, 2.0, 2.5])
+    assert naive_scale(values) == (3.0 + 2.0 + 0.5) / 3
+    assert naive_scale(values) == float(np.mean(np.abs(np.diff(values))))
+
+
+def test_releasing_freed_memory_is_nothing_without_glibc(monkeypatch):
+    import platform
+    import sys
+
+    import core.model.memory as memory
+
+    memory._malloc_trim.cache_clear()
+    monkeypatch.setattr(sys, "platform", "win32")
+    try:
+        assert memory._malloc_trim() is None
+        memory.release_freed_memory()  # nothing to call, and no error
+    finally:
+        memory._malloc_trim.cache_clear()
+    monkeypatch.undo()
+    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+        assert memory._malloc_trim() is not None
+    memory.release_freed_memory()
