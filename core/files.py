@@ -107,7 +107,13 @@ def _write_error(path: Path, exc: OSError) -> OutputError:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` so that a crash never leaves half a file.
+    """Write `data` to `path` so that a crash never leaves half a file (atomic_write_chunks)."""
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: str | Path, chunks: Iterable[bytes]) -> None:
+    """Write the chunks one after another to `path` so that a crash never leaves half a file: a
+    large table is written piece by piece, never whole in memory.
 
     A regular file is written to a temp file in the same folder, fsynced, then renamed over
     `path`: a kill at any moment leaves the old file or the new one, never half. The new file
@@ -127,31 +133,33 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> None:
         if existing is not None and not stat.S_ISREG(existing.st_mode):
             if not (stat.S_ISCHR(existing.st_mode) or stat.S_ISFIFO(existing.st_mode)):
                 raise OutputError(_("Can't write {path}: it is not a regular file.").format(path=path))
-            _write_in_place(target, data, truncate=False)
+            _write_in_place(target, chunks, truncate=False)
         elif existing is not None and existing.st_nlink > 1:
-            _write_in_place(target, data, truncate=True)
+            _write_in_place(target, chunks, truncate=True)
         else:
-            _replace(target, data, existing)
+            _replace(target, chunks, existing)
     except OutputError:
         raise
     except OSError as exc:
         raise _write_error(path, exc) from None
 
 
-def _write_in_place(target: Path, data: bytes, truncate: bool) -> None:
+def _write_in_place(target: Path, chunks: Iterable[bytes], truncate: bool) -> None:
     flags = os.O_WRONLY | (os.O_TRUNC if truncate else 0) | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(target, flags), "wb") as handle:
-        handle.write(data)
+        for data in chunks:
+            handle.write(data)
         handle.flush()
         if truncate:  # a regular file: on disk before we say it is saved
             os.fsync(handle.fileno())
 
 
-def _replace(target: Path, data: bytes, existing: os.stat_result | None) -> None:
+def _replace(target: Path, chunks: Iterable[bytes], existing: os.stat_result | None) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for data in chunks:
+                handle.write(data)
             handle.flush()
             if existing is None:
                 mode = 0o666 & ~_umask()

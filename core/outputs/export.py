@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from core.errors import ForecasterError
-from core.files import atomic_write_bytes
+from core.files import atomic_write_bytes, atomic_write_chunks
 from core.i18n import _
 
 FIGURE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -37,11 +37,13 @@ def csv_date_format(times: np.ndarray) -> str | None:
 def write_csv_pieces(path: str | Path, pieces: Iterable[pd.DataFrame], columns: list[str],
                      date_format: str | None) -> None:
     """UTF-8 CSV of the pieces one after another, each with `columns`, header once: a million-row
-    table is never whole in memory, nor is its text. Writes `path` directly: give it a staged path
-    (core.outputs.run_folder moves it into place), since a crash here leaves half a file."""
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    table is never whole in memory, nor is its text; written atomically, as every file we write."""
+    def encoded() -> Iterator[bytes]:
         for index, piece in enumerate(pieces):
-            out.write(piece[columns].to_csv(index=False, header=index == 0, date_format=date_format))
+            text = piece[columns].to_csv(index=False, header=index == 0, date_format=date_format)
+            yield text.encode("utf-8")
+
+    atomic_write_chunks(path, encoded())
 
 
 EXPORT_SPLITS = {"val": "validation"}  # the split as the chart's legend names it
