@@ -85,8 +85,11 @@ def verdict(metrics: dict[str, dict[str, float | None]], seasonal: bool = True) 
             "baseline_rmse": rmse}
 
 
-def verdict_sentence(result: dict[str, Any]) -> str:
-    """One plain sentence for both faces: how the model did against the best baseline."""
+def verdict_sentence(result: dict[str, Any], network_made_it: bool = True) -> str:
+    """One plain sentence for both faces: how the model did against the best baseline.
+
+    `network_made_it`: False when no network changed the forecast (the smoothing alone, or every
+    network at its starting point): a tie then says nothing about what a network adds."""
     if result.get("best_baseline") is None:
         return _("No baseline could be scored on these rows.")
     name = result["best_baseline"]
@@ -111,6 +114,15 @@ def verdict_sentence(result: dict[str, Any]) -> str:
                          "test split (RMSE {baseline:.4g} vs {model:.4g}): the network adds little to it on this "
                          "series."),
         }[name]
+        if not network_made_it:
+            tie = {
+                "naive": N_("The naive forecast scores about the same as the model on the test split (RMSE "
+                            "{baseline:.4g} vs {model:.4g})."),
+                "seasonal_naive": N_("Seasonal naive scores about the same as the model on the test split (RMSE "
+                                     "{baseline:.4g} vs {model:.4g})."),
+                "linear": N_("Linear regression (Ridge) on the same window scores about the same as the model on "
+                             "the test split (RMSE {baseline:.4g} vs {model:.4g})."),
+            }[name]
         return _(tie).format(**figures(baseline=baseline, model=model))
     beaten = {
         "naive": N_("The naive forecast beats the model on the test split: RMSE {baseline:.4g} vs {model:.4g}"

@@ -12,7 +12,7 @@ import pandas as pd
 from core.i18n import _, ngettext
 from core.model.predictor import Predictor
 from core.model.progress import TrainingHistory
-from core.pipeline.credit import Credit
+from core.pipeline.credit import NETWORK, Credit
 from core.pipeline.plan import RunPlan
 from core.prep.future import FutureFeatures, features_future_code
 from core.prep.split import SPLITS
@@ -95,7 +95,7 @@ class ExperimentResult:
         if self.plan.forecast_only:
             return result | {"sentence": _("Nothing was scored: the data has too few rows to hold out a test split. "
                                            "Treat the forecast as exponential smoothing's best guess.")}
-        sentence = verdict_sentence(result)
+        sentence = verdict_sentence(result, network_made_it=self.credit is None or self.credit.made_by == NETWORK)
         lead = made_by_sentence(self.credit) if self.credit is not None else ""
         if lead:  # the verdict credits whatever made the forecast, not "the model" in the abstract
             sentence = _("{made_by} {verdict}").format(made_by=lead, verdict=sentence)

@@ -172,3 +172,14 @@ def test_the_network_corrects_the_smoothing_only_with_three_horizons_of_validati
     assert eight.models["scores"].startswith("(exponential smoothing, no network) fit on rows 1-")
     # the forecast is the smoothing's alone: the network's output is the zero it starts at
     assert not eight.predictor.linear_start
+
+
+def test_a_tie_credits_no_network_when_none_made_the_forecast():
+    from core.evaluation.metrics import verdict, verdict_sentence
+
+    judged = verdict({"model": {"rmse": 415.0}, "linear": {"rmse": 411.8}, "naive": {"rmse": 707.5}})
+    with_network = verdict_sentence(judged)
+    assert with_network.endswith("(RMSE 411.8 vs 415.0): the network adds little to it on this series.")
+    alone = verdict_sentence(judged, network_made_it=False)
+    assert alone == ("Linear regression (Ridge) on the same window scores about the same as the model on the "
+                     "test split (RMSE 411.8 vs 415.0).")
