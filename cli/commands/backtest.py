@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from cli.declared_args import add_declared_arguments, from_args
-from cli.exits import EXIT_INTERRUPTED, EXIT_OK
+from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from cli.parser import add_reading_options, print_reading_changes, read_table
-from cli.settings_args import add_setting_arguments, config_from_args
+from cli.settings_args import add_setting_arguments, choose_target, config_from_args
 from cli.terminal import ProgressLine, fmt, interruptible, pad
 from core.i18n import _, ngettext
 from core.numbers import decimals_for
@@ -51,6 +51,8 @@ def command_backtest(args: argparse.Namespace) -> int:
     from core.outputs.run_folder import RunFolder
 
     loaded = read_table(args)
+    if not choose_target(args, loaded):
+        return EXIT_USAGE
     config = config_from_args(args, date_column=loaded.report.date_column)
     request = from_args(BacktestRequest, args)
     request.check()

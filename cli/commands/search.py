@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cli.declared_args import add_declared_arguments, from_args
-from cli.exits import EXIT_INTERRUPTED, EXIT_OK
+from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from cli.parser import add_reading_options, print_reading_changes, read_table, whole_number
-from cli.settings_args import add_setting_arguments, config_from_args
+from cli.settings_args import add_setting_arguments, choose_target, config_from_args
 from cli.terminal import interruptible
 from core.i18n import _
 from core.outputs.summary import number_text, score_text, search_lines
@@ -112,6 +112,8 @@ def command_search(args: argparse.Namespace) -> int:
     out = Path(args.out)
     refuse_overwriting_input([out / name for name in SEARCH_OUTPUTS], [args.csv])
     loaded = read_table(args)
+    if not choose_target(args, loaded):
+        return EXIT_USAGE
     config = config_from_args(args, date_column=loaded.report.date_column)
     print_reading_changes(loaded)
     # as `train`: the folder is locked for the whole search (a second run into it is refused), and

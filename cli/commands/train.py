@@ -11,7 +11,7 @@ from cli.commands.model import FORECAST_COLUMNS, write_csv
 from cli.crashlog import log_unexpected
 from cli.exits import EXIT_INTERRUPTED, EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE
 from cli.parser import add_future_options, add_reading_options, read_table
-from cli.settings_args import add_setting_arguments, config_from_args
+from cli.settings_args import add_setting_arguments, choose_target, config_from_args
 from cli.terminal import ProgressLine, display_width, fmt, interruptible, pad
 from core.errors import ForecasterError
 from core.i18n import N_, _
@@ -43,9 +43,6 @@ def add_parsers(commands) -> None:
     train.add_argument("--resume", metavar="BUNDLE",
                        help=_("train the networks saved in this model (.lstmf or folder) --epochs more, on the same "
                               "data, with its columns and settings"))
-    for action in train._actions:  # --resume takes the target from the model
-        if action.dest == "target":
-            action.required = False
 
 
 class TerminalProgress(ProgressLine):
@@ -71,7 +68,6 @@ class TerminalProgress(ProgressLine):
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from core.data.columns import target_candidates
     from core.files import file_sha256, write_json
     from core.model.bundle import save_bundle
     from core.model.training import CANCELLED, DIVERGED
@@ -89,17 +85,9 @@ def command_train(args: argparse.Namespace) -> int:
 
         saved = saved_networks(loaded.frame, args.resume)
         config = saved.config
-    elif args.target is None and len(numeric := target_candidates(loaded.frame, report.numeric_columns())) != 1:
-        line = _("error: the following arguments are required: {options}").format(options="--target")
-        if numeric:  # say what to choose from rather than send the user to open the file
-            line += " " + _("(the numeric columns: {columns})").format(columns=", ".join(numeric))
-        print(line, file=sys.stderr)
+    elif not choose_target(args, loaded):
         return EXIT_USAGE
     else:
-        if args.target is None:  # one numeric column: there is nothing to choose
-            args.target = numeric[0]
-            print(_("Target: {column} (the only numeric column that is not a row number or a clock)")
-                  .format(column=args.target), flush=True)
         config = config_from_args(args, date_column=report.date_column)
     plan = plan_run(loaded.frame, config)
     future = read_future_for(args, loaded, plan.config) if args.future else None  # refused before training

@@ -224,3 +224,15 @@ def test_unexpected_error_exits_1_and_logs_the_traceback(monkeypatch, tmp_path, 
     assert "boom" in err and "Traceback" not in err
     log = tmp_path / "logs" / "cli.log"
     assert str(log) in err and "Traceback" in log.read_text() and "RuntimeError: boom" in log.read_text()
+
+
+@pytest.mark.parametrize("command", ["backtest", "search"])
+def test_backtest_and_search_choose_the_target_as_train_does(tmp_path, data_dir, command):
+    source = tmp_path / "two.csv"
+    pd.DataFrame({"day": pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d"),
+                  "sales": np.arange(60.0), "price": np.ones(60)}).to_csv(source, index=False)
+    extra = ["--budget", "5"] if command == "search" else []
+    out = run(command, source, *extra, "--out", tmp_path / "out")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--target" in lines[0] and "sales, price" in lines[0]
