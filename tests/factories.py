@@ -187,3 +187,19 @@ def shows(text: str, value: float) -> bool:
         return False
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     return abs(float(digits) - value) <= 0.5 * 10 ** -decimals * (1 + 1e-9)
+
+
+def hourly_predictions(points: int, seed: int = 0, level: float = 0.0, spike: bool = True,
+                       gap: float = 0.1) -> pd.DataFrame:
+    """A run's predictions table for chart tests: hourly, one step, a random walk from `level` (with
+    one spike), predicted `gap` above it, the first 80% train and the rest test."""
+    rng = np.random.default_rng(seed)
+    actual = level + np.cumsum(rng.normal(size=points))
+    if spike:
+        actual[points // 3] += 500
+    return pd.DataFrame({
+        "time": pd.date_range("2020-01-01", periods=points, freq="h").to_numpy(), "step": 1,
+        "actual": actual, "predicted": actual + gap,
+        "split": np.where(np.arange(points) < points * 0.8, "train", "test"),
+        "target_row": np.arange(points),
+    })

@@ -15,6 +15,7 @@ from gui import MainWindow, main_window
 from gui.jobs import Job
 from gui.resources import sample_path
 from gui.widgets.canvases import DECIMATE_ABOVE, ResultCanvas
+from tests.factories import hourly_predictions
 
 
 def on_another_thread(work):
@@ -65,16 +66,6 @@ def test_the_window_trains_with_the_thread_policy(qtbot, monkeypatch):
     assert {threads for _, threads in seen} == {default_threads()}
 
 
-def predictions(points: int) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    actual = np.cumsum(rng.normal(size=points))
-    actual[points // 3] += 500  # one spike
-    return pd.DataFrame({
-        "time": pd.date_range("2020-01-01", periods=points, freq="h").to_numpy(), "step": 1,
-        "actual": actual, "predicted": actual + 0.1,
-        "split": np.where(np.arange(points) < points * 0.8, "train", "test"),
-        "target_row": np.arange(points),
-    })
 
 
 @pytest.fixture
@@ -87,7 +78,7 @@ def canvas(qtbot):
 
 
 def test_long_lines_are_decimated_to_the_pixel_width_and_keep_their_peaks(canvas):
-    table = predictions(60_000)
+    table = hourly_predictions(60_000)
     canvas.show_predictions(table, None, "sales", 0.9, True)
     canvas.draw()
     real = canvas.line("real")
@@ -110,7 +101,7 @@ def test_long_lines_are_decimated_to_the_pixel_width_and_keep_their_peaks(canvas
 
 
 def test_short_lines_are_drawn_whole(canvas):
-    table = predictions(DECIMATE_ABOVE - 10)
+    table = hourly_predictions(DECIMATE_ABOVE - 10)
     canvas.show_predictions(table, None, "sales", 0.9, True)
     assert len(canvas.line("real").get_xdata()) == len(table)
     assert canvas.decimators == []
@@ -120,7 +111,7 @@ def test_lines_are_found_by_id_whatever_the_interface_language(qtbot):
     i18n.set_language("zh_CN")  # undone by tests/conftest.py's english_messages
     canvas = ResultCanvas()  # made in Chinese: its fonts are chosen for it
     qtbot.addWidget(canvas)
-    table = predictions(200)
+    table = hourly_predictions(200)
     table = pd.concat([table, table.assign(step=2)], ignore_index=True)
     canvas.show_predictions(table, None, "sales", 0.9, True, step=2)
     real, predicted = canvas.line("real"), canvas.line("predicted")

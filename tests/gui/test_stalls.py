@@ -3,21 +3,15 @@ loop draws is laid out on one turn and rendered on a later one, and what the use
 whole chart, laid out; a direct draw() is still complete at once; an empty chart is not rebuilt."""
 
 import numpy as np
-import pandas as pd
 import pytest
 from PySide6.QtCore import QTimer
 
 from gui.widgets.canvases import ResultCanvas
+from tests.factories import hourly_predictions
 
 
-def predictions(points: int) -> pd.DataFrame:
-    rng = np.random.default_rng(1)
-    actual = 100 + np.cumsum(rng.normal(size=points))
-    return pd.DataFrame({
-        "time": pd.date_range("2020-01-01", periods=points, freq="h").to_numpy(), "step": 1,
-        "actual": actual, "predicted": actual + 0.5,
-        "split": np.where(np.arange(points) < points * 0.8, "train", "test"), "target_row": np.arange(points),
-    })
+def predictions(points: int):
+    return hourly_predictions(points, seed=1, level=100.0, spike=False, gap=0.5)
 
 
 @pytest.fixture
