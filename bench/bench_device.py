@@ -25,15 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np
 import torch
 from torch import nn
 
+from bench.bench_engine import hand_written_pass, make_series
 from core.model.device import available_devices, choose_device
 from core.model.network import build_model
 from core.model.training import train
 from core.pipeline.plan import auto_batch_size
-from core.prep.windows import WindowedSeries
 from core.runtime import available_cores, choose_threads
 from core.settings.config import ForecastConfig
 
@@ -60,31 +59,14 @@ WORKLOADS = (
 )
 
 
-def make_series(w: Workload, seed: int = 0) -> WindowedSeries:
-    rng = np.random.default_rng(seed)
-    t = np.arange(w.rows)
-    data = np.column_stack([np.sin(t / 10) + rng.normal(0, 0.1, w.rows)]
-                           + [rng.normal(size=w.rows) for _ in range(w.features - 1)]).astype(np.float32)
-    tensor = torch.from_numpy(data)
-    return WindowedSeries(tensor, tensor[:, 0].clone(), w.window, 1, mode="delta")
-
-
 def hand_written_epoch(model, x, y, batch_size: int, device: torch.device, seed: int) -> float:
     """Seconds of one epoch of the loop the tutorials write: data already on the device, no reads."""
     optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
-    loss_fn = nn.MSELoss()
     order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed)).to(device)
     if device.type == "cuda":
         torch.cuda.synchronize()
     started = time.perf_counter()
-    model.train()
-    for start in range(0, len(x), batch_size):
-        idx = order[start:start + batch_size]
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x[idx]), y[idx])
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
+    hand_written_pass(model, x, y, order, batch_size, optimizer, nn.MSELoss())
     if device.type == "cuda":
         torch.cuda.synchronize()
     return time.perf_counter() - started
@@ -93,7 +75,7 @@ def hand_written_epoch(model, x, y, batch_size: int, device: torch.device, seed:
 def measure(w: Workload, device: str, threads: int, windows: int, repeats: int) -> tuple[float, float]:
     """Median µs per window of the engine and of the hand-written loop, interleaved (ABBA)."""
     torch.set_num_threads(threads)
-    series = make_series(w)
+    series = make_series(w.rows, w.features, w.window)
     count = min(windows, w.rows - w.window)
     origins = torch.arange(w.window - 1, w.window - 1 + count)
     batch = w.batch_for(count if w.batch == 0 else w.rows - w.window)

@@ -42,6 +42,18 @@ def make_series(rows: int, features: int, window: int, seed: int = 0) -> Windowe
     return WindowedSeries(tensor, tensor[:, 0].clone(), window, 1, mode="delta")
 
 
+def hand_written_pass(model, x, y, order, batch_size: int, optimizer, loss_fn) -> None:
+    """One epoch of the loop the tutorials write: batches of `order`, Adam, clipping, nothing read."""
+    model.train()
+    for start in range(0, len(x), batch_size):
+        idx = order[start:start + batch_size]
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x[idx]), y[idx])
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+
+
 def hand_written_epochs(model, x, y, batch_size, lr, epochs, seed) -> list[float]:
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = nn.MSELoss()
@@ -49,15 +61,7 @@ def hand_written_epochs(model, x, y, batch_size, lr, epochs, seed) -> list[float
     times = []
     for _ in range(epochs):
         started = time.perf_counter()
-        model.train()
-        order = torch.randperm(len(x), generator=generator)
-        for start in range(0, len(x), batch_size):
-            idx = order[start:start + batch_size]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x[idx]), y[idx])
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
+        hand_written_pass(model, x, y, torch.randperm(len(x), generator=generator), batch_size, optimizer, loss_fn)
         times.append(time.perf_counter() - started)
     return times
 
